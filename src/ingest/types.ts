@@ -1,0 +1,157 @@
+/** Who may see a document: citizens' channels only ever see 'public'. */
+export type Audience = 'public' | 'internal';
+
+/** Validity of a legal document (DESIGN §5). */
+export type ValidityStatus =
+  | 'con_hieu_luc'
+  | 'het_hieu_luc_mot_phan'
+  | 'het_hieu_luc_toan_bo'
+  | 'chua_co_hieu_luc';
+
+/** legal: a normative or individual legal text; procedure: a national TTHC record; article: a BEIR corpus entry. */
+export type DocumentKind = 'legal' | 'procedure' | 'article';
+
+/**
+ * The part of a procedure record a chunk holds. The names match the `field` tags of the shared
+ * question sets, plus `can_cu` (legal basis) and `doi_tuong` (who may file).
+ */
+export type ProcedureField =
+  | 'general'
+  | 'ho_so'
+  | 'phi'
+  | 'thoi_han'
+  | 'co_quan'
+  | 'trinh_tu'
+  | 'cach_thuc'
+  | 'dieu_kien'
+  | 'can_cu'
+  | 'ket_qua'
+  | 'doi_tuong';
+
+/** One row of the repaired "Cách thức thực hiện" table. */
+export interface ChannelRow {
+  /** "Trực tiếp" | "Trực tuyến" | "Dịch vụ bưu chính" or the record's own wording. */
+  channel: string;
+  /** Processing time as written, preferring unit-bearing text ("05 ngày làm việc"). */
+  time: string;
+  /** Fee cell as written ("Lệ phí : 8.000 Đồng", "Miễn phí"). */
+  fee: string;
+  description: string;
+}
+
+/** One required paper of "Thành phần hồ sơ". */
+export interface PaperRow {
+  name: string;
+  /** e.g. "Bản chính: 1, Bản sao: 0" as written. */
+  quantity: string;
+  /** Form name when the record gives one (mẫu đơn, tờ khai). */
+  form: string;
+}
+
+/** Cleaned, typed view of a national procedure record, kept for field-precise answers. */
+export interface ProcedureInfo {
+  code: string;
+  name: string;
+  domain: string;
+  levels: string[];
+  /** Decision that published the procedure, e.g. "163/QĐ-BTP". */
+  decision: string;
+  /** Who may file. */
+  applicants: string;
+  /** Implementing / competent agencies and the filing address, joined. */
+  agencies: string;
+  steps: string;
+  channels: ChannelRow[];
+  papers: PaperRow[];
+  /** The papers text as cleaned, for records whose table could not be split. */
+  papersText: string;
+  conditions: string;
+  legalBasis: string;
+  result: string;
+}
+
+/** Document-level metadata. Dates are ISO `yyyy-mm-dd`. */
+export interface DocumentMeta {
+  /** Procedure code, document number, BEIR `_id`, or a slug of the file name. Unique in an index. */
+  id: string;
+  kind: DocumentKind;
+  title: string;
+  /** Canonical document number, e.g. "123/2015/NĐ-CP". */
+  number?: string;
+  /** "Luật", "Nghị định", "Thông tư", "Quyết định", … */
+  docType?: string;
+  issuer?: string;
+  signedDate?: string;
+  effectiveDate?: string;
+  expiryDate?: string;
+  status: ValidityStatus;
+  audience: Audience;
+  /** Numbers or ids of the documents this one replaces. */
+  replaces?: string[];
+  /** The file the document came from (path as given to ingest). */
+  source: string;
+  url?: string;
+  /** sha256 hex of the document's text content. */
+  contentHash: string;
+  /** Page count for PDFs. */
+  pages?: number;
+  procedure?: ProcedureInfo;
+}
+
+/** A retrievable passage with its exact place in the document's structure. */
+export interface Chunk {
+  /** Deterministic: `${docId}#${structural path}` (e.g. "123/2015/NĐ-CP#d9.k1", "1.001193#phi"). */
+  id: string;
+  docId: string;
+  /** Position of the chunk in its document, from 0. */
+  ordinal: number;
+  /** Display text (NFC, original casing). */
+  text: string;
+  /** The heading weighed as a title: procedure name, or document title + "Điều 9. …". */
+  heading: string;
+  /** Document number or title › Chương › Điều › Khoản › Điểm, or procedure › field label. */
+  breadcrumb: string[];
+  /** Vietnamese-order citation: "Khoản 1 Điều 9 Nghị định 123/2015/NĐ-CP", "Thủ tục 1.001193 – Đăng ký khai sinh · Phí, lệ phí". */
+  citation: string;
+  /** sha256 hex of heading + text. */
+  contentHash: string;
+  page?: number;
+  part?: string;
+  chapter?: string;
+  section?: string;
+  article?: string;
+  clause?: string;
+  point?: string;
+  field?: ProcedureField;
+}
+
+/** What a loader returns: one document and its chunks. */
+export interface IngestedDocument {
+  meta: DocumentMeta;
+  chunks: Chunk[];
+}
+
+/** A file handed to the loader registry. */
+export interface SourceFile {
+  /** Path as given (used in messages and as `DocumentMeta.source`). */
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** Metadata an administrator or the CLI supplies for a file; overrides what the header says. */
+export interface IngestOptions {
+  audience?: Audience;
+  status?: ValidityStatus;
+  effectiveDate?: string;
+  expiryDate?: string;
+  replaces?: string[];
+}
+
+export type LoaderId = 'pdf' | 'docx' | 'text' | 'html' | 'procedures-jsonl' | 'beir-jsonl';
+
+/** One input format. `sniff` looks at the bytes (magic numbers, first JSON line), not only the extension. */
+export interface Loader {
+  id: LoaderId;
+  sniff(file: SourceFile): boolean;
+  load(file: SourceFile, options: IngestOptions): Promise<IngestedDocument[]>;
+}
