@@ -37,6 +37,10 @@ export interface ChannelRow {
   /** Fee cell as written ("Lệ phí : 8.000 Đồng", "Miễn phí"). */
   fee: string;
   description: string;
+  /** True when the portal's time cell had no unit ("Trực tiếp5") and no unit-bearing text was found. */
+  timeUnitMissing?: boolean;
+  /** True when the fee amount looks truncated ("100 VNĐ"); quote the description instead. */
+  feeSuspect?: boolean;
 }
 
 /** One required paper of "Thành phần hồ sơ". */
@@ -129,6 +133,8 @@ export interface Chunk {
 export interface IngestedDocument {
   meta: DocumentMeta;
   chunks: Chunk[];
+  /** Non-fatal notes from the loader (e.g. a duplicated procedure code that was skipped). */
+  warnings?: string[];
 }
 
 /** A file handed to the loader registry. */

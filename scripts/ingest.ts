@@ -1,0 +1,63 @@
+/**
+ * npm run ingest -- <files or folders…> [--rebuild] [--replace] [--audience public|internal] [--status <status>]
+ * Adds or refreshes files in the index and publishes a new snapshot; unchanged files are skipped.
+ */
+import { loadConfig } from '../src/config.js';
+import { describeError } from '../src/errors.js';
+import { reindex } from '../src/admin/reindex.js';
+import { SnapshotStore } from '../src/index/snapshot-store.js';
+import type { Audience, IngestOptions, ValidityStatus } from '../src/ingest/types.js';
+import { parseArgs } from './lib/args.js';
+import { buildProgressBar } from './lib/progress.js';
+
+const STATUSES: ValidityStatus[] = ['con_hieu_luc', 'het_hieu_luc_mot_phan', 'het_hieu_luc_toan_bo', 'chua_co_hieu_luc'];
+
+async function main(): Promise<number> {
+  const { positional, flags } = parseArgs(process.argv.slice(2));
+  const config = loadConfig();
+  const paths = positional.length > 0 ? positional : flags.has('rebuild') ? [] : [config.corpusDir];
+  const options: IngestOptions = {};
+  const audience = flags.get('audience');
+  if (audience !== undefined) {
+    if (audience !== 'public' && audience !== 'internal') throw new Error('--audience must be public or internal');
+    options.audience = audience as Audience;
+  }
+  const status = flags.get('status');
+  if (status !== undefined) {
+    if (!STATUSES.includes(status as ValidityStatus)) throw new Error(`--status must be one of ${STATUSES.join(', ')}`);
+    options.status = status as ValidityStatus;
+  }
+  const store = new SnapshotStore(config.dataDir, config.snapshotsKeep);
+  await store.removeLeftovers();
+  const bar = buildProgressBar();
+  const report = await reindex(
+    store,
+    config.embedder,
+    {
+      paths,
+      rebuild: flags.has('rebuild'),
+      replaceAll: flags.has('replace'),
+      ...(Object.keys(options).length > 0 ? { options } : {}),
+    },
+    { files: bar.onFile, build: bar.onBuild },
+  );
+  bar.stop();
+  console.log(
+    `\nthêm mới ${report.added.length} · cập nhật ${report.updated.length} · không đổi ${report.unchanged.length} · lỗi ${report.failed.length}`,
+  );
+  for (const f of report.failed) console.log(`  ✗ ${f.path}: ${f.message}`);
+  console.log(
+    report.snapshotId
+      ? `snapshot ${report.snapshotId}: ${report.documents} documents, ${report.chunks} passages, ${(report.buildMs / 1000).toFixed(1)} s`
+      : `no change: the current snapshot (${report.documents} documents) stays active`,
+  );
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`ingest failed: ${describeError(err)}`);
+    process.exit(2);
+  },
+);

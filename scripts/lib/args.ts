@@ -1,0 +1,32 @@
+/** Minimal argv parsing: `--flag`, `--key value`, `--key=value`, and positional arguments. */
+export function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, string | true> } {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') && VALUE_FLAGS.has(a.slice(2))) {
+      flags.set(a.slice(2), argv[++i]!);
+    } else flags.set(a.slice(2), true);
+  }
+  return { positional, flags };
+}
+
+/** Flags that take a value when written as `--key value`. */
+const VALUE_FLAGS = new Set([
+  'k',
+  'mode',
+  'corpus',
+  'audience',
+  'status',
+  'duration',
+  'connections',
+  'embedder',
+  'limit',
+  'out',
+]);

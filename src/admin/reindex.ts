@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { EmbedderSetting } from '../config.js';
+import { AppError, describeError } from '../errors.js';
+import type { BuildProgress, SourceEntry } from '../index/manifest.js';
+import { IndexSnapshot } from '../index/snapshot.js';
+import type { SnapshotStore } from '../index/snapshot-store.js';
+import { listSourceFiles, loadFile } from '../ingest/registry.js';
+import type { IngestOptions, IngestedDocument } from '../ingest/types.js';
+
+/** What to (re)index. */
+export interface ReindexRequest {
+  /** Files or folders to add or refresh. */
+  paths: string[];
+  /** Rebuild every index even when no file changed (e.g. after changing the embedder). */
+  rebuild?: boolean;
+  /** Drop sources of the current snapshot that are not among `paths`. */
+  replaceAll?: boolean;
+  options?: IngestOptions;
+}
+
+/** A file that could not be ingested, with the reason. */
+export interface FailedFile {
+  path: string;
+  code: string;
+  message: string;
+}
+
+/** Outcome of one re-index, per file. */
+export interface ReindexReport {
+  /** The snapshot published, or null when nothing changed (or everything failed). */
+  snapshotId: string | null;
+  added: string[];
+  updated: string[];
+  unchanged: string[];
+  failed: FailedFile[];
+  documents: number;
+  chunks: number;
+  buildMs: number;
+}
+
+/** Progress of reading files: files done, total, current path. */
+export type FileProgress = (done: number, total: number, file: string) => void;
+
+/**
+ * Ingests the given files into a new snapshot on top of the current one. Unchanged files (same
+ * sha256 as in the current manifest) are not parsed again; when nothing changed no snapshot is
+ * built. A file that fails is reported and contributes nothing; the others still go in.
+ */
+export async function reindex(
+  store: SnapshotStore,
+  setting: EmbedderSetting,
+  request: ReindexRequest,
+  progress: { files?: FileProgress; build?: BuildProgress } = {},
+): Promise<ReindexReport> {
+  const started = Date.now();
+  const previous = await store.currentManifest();
+  const priorDocs = previous ? await IndexSnapshot.readDocuments(store.dirOf(previous.id)) : new Map();
+  const priorSources = new Map((previous?.sources ?? []).map((s) => [s.path, s]));
+  const report: ReindexReport = {
+    snapshotId: null,
+    added: [],
+    updated: [],
+    unchanged: [],
+    failed: [],
+    documents: 0,
+    chunks: 0,
+    buildMs: 0,
+  };
+  const files = await listSourceFiles(request.paths);
+  const fresh: { entry: SourceEntry; docs: IngestedDocument[] }[] = [];
+  for (const [i, file] of files.entries()) {
+    progress.files?.(i, files.length, file);
+    const rel = displayPath(file);
+    try {
+      const bytes = await readFile(file);
+      const fileHash = createHash('sha256').update(bytes).digest('hex');
+      const prior = priorSources.get(rel);
+      if (prior && prior.fileHash === fileHash && !request.options) {
+        report.unchanged.push(rel);
+        fresh.push({ entry: prior, docs: prior.documentIds.flatMap((id) => priorDocs.get(id) ?? []) });
+        continue;
+      }
+      const docs = await loadFile({ path: rel, bytes }, request.options ?? {});
+      (prior ? report.updated : report.added).push(rel);
+      fresh.push({ entry: { path: rel, fileHash, documentIds: docs.map((d) => d.meta.id) }, docs });
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : 'internal';
+      report.failed.push({ path: rel, code, message: describeError(err) });
+    }
+  }
+  progress.files?.(files.length, files.length, '');
+  const changed = report.added.length + report.updated.length > 0;
+  const dropped = request.replaceAll && previous ? previous.sources.some((s) => !fresh.some((f) => f.entry.path === s.path)) : false;
+  if (!changed && !dropped && !request.rebuild && previous) {
+    report.documents = previous.counts.documents;
+    report.chunks = previous.counts.chunks;
+    return report;
+  }
+  if (fresh.length === 0 && !previous) return report;
+  const kept = request.replaceAll
+    ? []
+    : [...priorSources.values()]
+        .filter((s) => !fresh.some((f) => f.entry.path === s.path))
+        .map((entry) => ({ entry, docs: entry.documentIds.flatMap((id) => priorDocs.get(id) ?? []) }));
+  const { sources, documents } = mergeSources([...kept, ...fresh]);
+  const snapshot = await IndexSnapshot.build({ sources, documents, parent: previous?.id ?? null }, setting, progress.build);
+  progress.build?.('publishing', 0, 1);
+  report.snapshotId = await store.publish(snapshot);
+  progress.build?.('publishing', 1, 1);
+  report.documents = snapshot.documents.length;
+  report.chunks = snapshot.chunks.length;
+  report.buildMs = Date.now() - started;
+  return report;
+}
+
+/** Joins sources in order; a document id seen again is taken from the later source. */
+function mergeSources(parts: { entry: SourceEntry; docs: IngestedDocument[] }[]) {
+  const byId = new Map<string, { doc: IngestedDocument; source: string }>();
+  for (const { entry, docs } of parts) for (const doc of docs) byId.set(doc.meta.id, { doc, source: entry.path });
+  const sources = parts.map(({ entry }) => ({
+    ...entry,
+    documentIds: entry.documentIds.filter((id) => byId.get(id)?.source === entry.path),
+  }));
+  return { sources, documents: [...byId.values()].map((v) => v.doc) };
+}
+
+/** Paths inside the working directory are recorded relative to it, others absolute. */
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(file) : rel;
+}

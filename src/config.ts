@@ -1,0 +1,105 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.js';
+
+const optionalString = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s === undefined || s === '' ? undefined : s));
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  CORPUS_DIR: z.string().default('./corpus'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADMIN_TOKEN: optionalString,
+  LLM_BASE_URL: optionalString,
+  LLM_MODEL: optionalString,
+  LLM_API_KEY: optionalString,
+  EMBEDDINGS: z.enum(['lsa', 'hashed', 'none']).default('lsa'),
+  EMBEDDINGS_DIM: z.coerce.number().int().min(16).max(4096).optional(),
+  EMBEDDINGS_BASE_URL: optionalString,
+  EMBEDDINGS_MODEL: optionalString,
+  EMBEDDINGS_API_KEY: optionalString,
+  EMBEDDINGS_ONNX_DIR: optionalString,
+  SNAPSHOTS_KEEP: z.coerce.number().int().min(1).max(100).default(5),
+  HANDOFF_CONTACT: z
+    .string()
+    .default('Tổng đài hỗ trợ: 1022 · Bộ phận Một cửa của Ủy ban nhân dân cấp xã nơi bạn cư trú'),
+  WIDGET_ALLOWED_ORIGINS: z.string().default(''),
+});
+
+/** How chunks are embedded for the vector side of hybrid retrieval. */
+export type EmbedderSetting =
+  | { kind: 'lsa'; dimension?: number }
+  | { kind: 'hashed'; dimension?: number }
+  | { kind: 'openai'; baseUrl: string; model: string; apiKey?: string }
+  | { kind: 'onnx'; dir: string }
+  | { kind: 'none' };
+
+/** Typed configuration, parsed once from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  corpusDir: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  adminToken?: string;
+  llm?: { baseUrl: string; model: string; apiKey?: string };
+  embedder: EmbedderSetting;
+  snapshotsKeep: number;
+  handoffContact: string;
+  widgetAllowedOrigins: string[];
+}
+
+function embedderFrom(env: z.infer<typeof schema>): EmbedderSetting {
+  if (env.EMBEDDINGS_BASE_URL) {
+    if (!env.EMBEDDINGS_MODEL) {
+      throw new AppError('config_invalid', 'EMBEDDINGS_MODEL is required when EMBEDDINGS_BASE_URL is set');
+    }
+    return {
+      kind: 'openai',
+      baseUrl: env.EMBEDDINGS_BASE_URL,
+      model: env.EMBEDDINGS_MODEL,
+      ...(env.EMBEDDINGS_API_KEY ? { apiKey: env.EMBEDDINGS_API_KEY } : {}),
+    };
+  }
+  if (env.EMBEDDINGS_ONNX_DIR) return { kind: 'onnx', dir: path.resolve(env.EMBEDDINGS_ONNX_DIR) };
+  if (env.EMBEDDINGS === 'none') return { kind: 'none' };
+  return { kind: env.EMBEDDINGS, ...(env.EMBEDDINGS_DIM ? { dimension: env.EMBEDDINGS_DIM } : {}) };
+}
+
+/** Parses the environment (default: process.env) into a Config; throws AppError('config_invalid') naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new AppError('config_invalid', `Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    corpusDir: path.resolve(e.CORPUS_DIR),
+    logLevel: e.LOG_LEVEL,
+    ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
+    ...(e.LLM_BASE_URL
+      ? {
+          llm: {
+            baseUrl: e.LLM_BASE_URL,
+            model: e.LLM_MODEL ?? 'default',
+            ...(e.LLM_API_KEY ? { apiKey: e.LLM_API_KEY } : {}),
+          },
+        }
+      : {}),
+    embedder: embedderFrom(e),
+    snapshotsKeep: e.SNAPSHOTS_KEEP,
+    handoffContact: e.HANDOFF_CONTACT,
+    widgetAllowedOrigins: e.WIDGET_ALLOWED_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+}

@@ -1,0 +1,197 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { EmbedderSetting } from '../config.js';
+import { AppError } from '../errors.js';
+import type { Chunk, DocumentMeta, IngestedDocument } from '../ingest/types.js';
+import { DiacriticRestorer } from '../text/index.js';
+import { createEmbedder, loadEmbedder, type ProjectEmbeddings } from './embeddings/index.js';
+import { LexicalIndex } from './lexical/bm25.js';
+import {
+  SNAPSHOT_FORMAT,
+  manifestProblem,
+  type BuildProgress,
+  type SnapshotManifest,
+  type SourceEntry,
+} from './manifest.js';
+import { ChunkVectorStore } from './vector-store.js';
+
+/** Longest passage text handed to an embedder, in characters. */
+const EMBED_CHARS = 2000;
+
+/** What a build needs: the source files and the documents they produced. */
+export interface BuildInput {
+  sources: SourceEntry[];
+  documents: IngestedDocument[];
+  parent: string | null;
+}
+
+/** Text of a passage as the embedder sees it. */
+export function embeddingText(chunk: Chunk): string {
+  return `${chunk.heading}\n${chunk.text}`.slice(0, EMBED_CHARS);
+}
+
+/** A loaded, immutable index: documents, passages, lexical and vector indexes, and the query restorer. */
+export class IndexSnapshot {
+  /** Document position by id. */
+  readonly docIndex: Map<string, number>;
+  /** Document position of each passage. */
+  readonly chunkDoc: Uint32Array;
+
+  private constructor(
+    readonly manifest: SnapshotManifest,
+    readonly documents: DocumentMeta[],
+    readonly chunks: Chunk[],
+    readonly lexical: LexicalIndex,
+    readonly restorer: DiacriticRestorer,
+    readonly vector: ChunkVectorStore | null,
+    readonly embedder: ProjectEmbeddings | null,
+  ) {
+    this.docIndex = new Map(documents.map((d, i) => [d.id, i]));
+    this.chunkDoc = new Uint32Array(chunks.length);
+    chunks.forEach((c, i) => {
+      this.chunkDoc[i] = this.docIndex.get(c.docId) ?? 0;
+    });
+  }
+
+  /** Builds every index over the documents; nothing is written to disk. */
+  static async build(input: BuildInput, setting: EmbedderSetting, onProgress?: BuildProgress): Promise<IndexSnapshot> {
+    const started = Date.now();
+    const documents = input.documents.map((d) => d.meta);
+    const chunks = input.documents.flatMap((d) => d.chunks);
+    const lexical = LexicalIndex.build(
+      chunks.map((c) => ({ heading: c.heading, body: c.text })),
+      undefined,
+      (done, total) => onProgress?.('lexical', done, total),
+    );
+    onProgress?.('lexical', chunks.length, chunks.length);
+    const restorer = DiacriticRestorer.train(
+      (function* () {
+        for (const d of documents) yield d.title;
+        for (const c of chunks) yield c.text;
+      })(),
+    );
+    onProgress?.('restorer', 1, 1);
+    let embedder: ProjectEmbeddings | null = null;
+    let vector: ChunkVectorStore | null = null;
+    if (setting.kind !== 'none') {
+      const texts = chunks.map(embeddingText);
+      embedder = await createEmbedder(setting, () => texts);
+      vector = await ChunkVectorStore.build(embedder, texts, undefined, (done, total) =>
+        onProgress?.('embedding', done, total),
+      );
+    }
+    const manifest: SnapshotManifest = {
+      format: SNAPSHOT_FORMAT,
+      id: newSnapshotId(),
+      createdAt: new Date().toISOString(),
+      buildMs: Date.now() - started,
+      parent: input.parent,
+      embedder: embedder ? embedder.info : null,
+      counts: {
+        sources: input.sources.length,
+        documents: documents.length,
+        chunks: chunks.length,
+        terms: lexical.vocabularySize,
+      },
+      sources: input.sources,
+      documents: Object.fromEntries(documents.map((d) => [d.id, d.contentHash])),
+    };
+    return new IndexSnapshot(manifest, documents, chunks, lexical, restorer, vector, embedder);
+  }
+
+  /** Documents with their passages, as ingest produced them (for incremental rebuilds). */
+  ingestedDocuments(): IngestedDocument[] {
+    const byDoc = new Map<string, Chunk[]>();
+    for (const c of this.chunks) {
+      let list = byDoc.get(c.docId);
+      if (!list) byDoc.set(c.docId, (list = []));
+      list.push(c);
+    }
+    return this.documents.map((meta) => ({ meta, chunks: byDoc.get(meta.id) ?? [] }));
+  }
+
+  /** Documents and passages of a snapshot folder by id, without loading its indexes. */
+  static async readDocuments(dir: string): Promise<Map<string, IngestedDocument>> {
+    const [documents, chunks] = await Promise.all([
+      readJson<DocumentMeta[]>(path.join(dir, 'documents.json')),
+      readJson<Chunk[]>(path.join(dir, 'chunks.json')),
+    ]);
+    const out = new Map<string, IngestedDocument>(documents.map((meta) => [meta.id, { meta, chunks: [] }]));
+    for (const c of chunks) out.get(c.docId)?.chunks.push(c);
+    return out;
+  }
+
+  /** Writes every file of the snapshot into `dir` (which must be new); the manifest is written last. */
+  async writeTo(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'documents.json'), JSON.stringify(this.documents));
+    await writeFile(path.join(dir, 'chunks.json'), JSON.stringify(this.chunks));
+    await writeFile(path.join(dir, 'restorer.json'), JSON.stringify(this.restorer.toJSON()));
+    await this.lexical.save(dir);
+    if (this.vector && this.embedder) {
+      const vectorDir = path.join(dir, 'vector');
+      await this.vector.save(vectorDir);
+      await this.embedder.saveState(vectorDir);
+    }
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(this.manifest, null, 1));
+
+  }
+
+  /** Reads a snapshot folder, refusing a format or embedder that does not match the configuration. */
+  static async readFrom(dir: string, setting: EmbedderSetting): Promise<IndexSnapshot> {
+    const manifest = await readManifest(dir);
+    const want = setting.kind === 'none' ? null : setting.kind;
+    if (manifest.embedder === null && want !== null) {
+      throw new AppError(
+        'embedder_mismatch',
+        `${dir}: the index was built without embeddings but the configuration selects "${want}"; rebuild it with \`npm run ingest -- --rebuild\``,
+      );
+    }
+    const [documents, chunks, restorerData, lexical] = await Promise.all([
+      readJson<DocumentMeta[]>(path.join(dir, 'documents.json')),
+      readJson<Chunk[]>(path.join(dir, 'chunks.json')),
+      readJson<unknown>(path.join(dir, 'restorer.json')),
+      LexicalIndex.load(dir),
+    ]);
+    if (documents.length !== manifest.counts.documents || chunks.length !== manifest.counts.chunks) {
+      throw new AppError('snapshot_invalid', `${dir}: document or passage count differs from the manifest`);
+    }
+    let embedder: ProjectEmbeddings | null = null;
+    let vector: ChunkVectorStore | null = null;
+    if (manifest.embedder && setting.kind !== 'none') {
+      const vectorDir = path.join(dir, 'vector');
+      embedder = await loadEmbedder(setting, vectorDir, manifest.embedder);
+      vector = await ChunkVectorStore.load(vectorDir, embedder);
+    }
+    const restorer = DiacriticRestorer.fromJSON(restorerData);
+    return new IndexSnapshot(manifest, documents, chunks, lexical, restorer, vector, embedder);
+  }
+}
+
+/** Reads and checks `manifest.json` of a snapshot folder. */
+export async function readManifest(dir: string): Promise<SnapshotManifest> {
+  const manifest = await readJson<SnapshotManifest>(path.join(dir, 'manifest.json'));
+  const problem = manifestProblem(manifest);
+  if (problem) throw new AppError('snapshot_invalid', `${dir}/manifest.json: ${problem}`);
+  return manifest;
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new AppError('snapshot_invalid', `${file}: missing from the snapshot`, { cause: err });
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new AppError('snapshot_invalid', `${file}: not valid JSON (truncated write?)`, { cause: err });
+  }
+}
+
+/** Sortable, unique snapshot id: UTC time to the millisecond plus a random suffix. */
+export function newSnapshotId(): string {
+  const t = new Date().toISOString().replace(/[-:]/g, '').replace('.', '');
+  return `${t}-${Math.random().toString(36).slice(2, 8)}`;
+}

@@ -1,0 +1,171 @@
+import type { IndexSnapshot } from '../index/snapshot.js';
+import type { Audience, Chunk, DocumentMeta, ValidityStatus } from '../ingest/types.js';
+import { baseProcedureCode } from '../text/index.js';
+import { fuse, type FusionParams, DEFAULT_FUSION } from './fusion.js';
+import { analyzeQuery, DEFAULT_QUERY_WEIGHTS, type AnalyzedQuery, type QueryWeights } from './query.js';
+
+/** Filters and sizes of one retrieval. */
+export interface RetrieveOptions {
+  /** Documents to return (default 10). */
+  k?: number;
+  /** 'public' sees public documents only (citizens' channels); 'internal' sees all. Default 'public'. */
+  audience?: Audience;
+  /** Statuses to leave out; default: documents that are wholly expired. */
+  excludeStatuses?: ValidityStatus[];
+  /** Best passages kept per document (default 3). */
+  chunksPerDoc?: number;
+}
+
+/** A passage of a result with its lexical score. */
+export interface RetrievedChunk {
+  chunk: Chunk;
+  score: number;
+}
+
+/** One result per document, with its best passages. */
+export interface RetrievedDocument {
+  doc: DocumentMeta;
+  /** Fused score (higher is better; comparable within one query only). */
+  score: number;
+  lexicalRank: number | null;
+  vectorRank: number | null;
+  /** True when the query named this document's procedure code or number. */
+  exact: boolean;
+  chunks: RetrievedChunk[];
+}
+
+export interface RetrievalResult {
+  query: AnalyzedQuery;
+  results: RetrievedDocument[];
+}
+
+/** Tunables of the hybrid retriever. */
+export interface RetrieverParams {
+  query: QueryWeights;
+  fusion: FusionParams;
+  /** Passages taken from the vector side before grouping by document. */
+  vectorCandidates: number;
+  /** Weight of a document's second-best passage in its lexical score. */
+  secondChunk: number;
+}
+
+export const DEFAULT_RETRIEVER: RetrieverParams = {
+  query: DEFAULT_QUERY_WEIGHTS,
+  fusion: DEFAULT_FUSION,
+  vectorCandidates: 200,
+  secondChunk: 0.1,
+};
+
+/** Hybrid retrieval over one snapshot: exact lookups, BM25F over both key spaces, HNSW, fused per document. */
+export class Retriever {
+  constructor(
+    readonly snapshot: IndexSnapshot,
+    readonly params: RetrieverParams = DEFAULT_RETRIEVER,
+  ) {}
+
+  /** Retrieves the best documents for a query. */
+  async retrieve(query: string, options: RetrieveOptions = {}): Promise<RetrievalResult> {
+    const k = options.k ?? 10;
+    const chunksPerDoc = options.chunksPerDoc ?? 3;
+    const allowed = this.allowFilter(options);
+    const q = analyzeQuery(query, this.snapshot.restorer, this.params.query);
+    const { docScores: lexical, chunkScores } = this.lexicalScores(q, allowed);
+    const vector = await this.vectorScores(q, allowed);
+    const exact = this.exactMatches(q, allowed);
+    const fused = fuse(lexical, vector, exact, this.params.fusion);
+    const docs = this.snapshot.documents;
+    const results = fused.slice(0, k).map((f) => ({
+      doc: docs[f.doc]!,
+      score: f.score,
+      lexicalRank: f.lexicalRank,
+      vectorRank: f.vectorRank,
+      exact: exact.has(f.doc),
+      chunks: this.bestChunks(f.doc, chunkScores, q, chunksPerDoc),
+    }));
+    return { query: q, results };
+  }
+
+  private allowFilter(options: RetrieveOptions): (doc: number) => boolean {
+    const audience = options.audience ?? 'public';
+    const excluded = new Set<ValidityStatus>(options.excludeStatuses ?? ['het_hieu_luc_toan_bo']);
+    const docs = this.snapshot.documents;
+    return (doc) => {
+      const meta = docs[doc]!;
+      return (audience === 'internal' || meta.audience === 'public') && !excluded.has(meta.status);
+    };
+  }
+
+  /** BM25F per passage, then per document: best passage plus a little of the second best. */
+  private lexicalScores(q: AnalyzedQuery, allowed: (doc: number) => boolean) {
+    const { lexical, chunkDoc } = this.snapshot;
+    const chunkScores = new Float32Array(lexical.size);
+    const touched: number[] = [];
+    lexical.accumulate(q.terms, chunkScores, touched);
+    const best = new Map<number, [number, number]>();
+    for (const item of touched) {
+      const doc = chunkDoc[item]!;
+      const s = chunkScores[item]!;
+      const cur = best.get(doc);
+      if (!cur) best.set(doc, [s, 0]);
+      else if (s > cur[0]) best.set(doc, [s, cur[0]]);
+      else if (s > cur[1]) cur[1] = s;
+    }
+    const docScores = new Map<number, number>();
+    for (const [doc, [a, b]] of best) {
+      if (allowed(doc)) docScores.set(doc, a + this.params.secondChunk * b);
+    }
+    return { docScores, chunkScores };
+  }
+
+  private async vectorScores(q: AnalyzedQuery, allowed: (doc: number) => boolean): Promise<Map<number, number>> {
+    const { vector, chunkDoc } = this.snapshot;
+    const scores = new Map<number, number>();
+    if (!vector || this.params.fusion.vectorWeight === 0) return scores;
+    for (const hit of await vector.search(q.expanded, this.params.vectorCandidates)) {
+      const doc = chunkDoc[hit.item]!;
+      if (allowed(doc) && hit.similarity > (scores.get(doc) ?? -Infinity)) scores.set(doc, hit.similarity);
+    }
+    return scores;
+  }
+
+  /** Documents whose procedure code or document number the query names. */
+  private exactMatches(q: AnalyzedQuery, allowed: (doc: number) => boolean): Set<number> {
+    const out = new Set<number>();
+    if (q.procedureCodes.length === 0 && q.documentNumbers.length === 0) return out;
+    const codes = new Set(q.procedureCodes);
+    const numbers = new Set(q.documentNumbers);
+    this.snapshot.documents.forEach((d, i) => {
+      const code = d.procedure ? baseProcedureCode(d.procedure.code) : null;
+      const hit = (code !== null && codes.has(code)) || (d.number !== undefined && numbers.has(d.number));
+      if (hit && allowed(i)) out.add(i);
+    });
+    return out;
+  }
+
+  /** A document's best passages: the asked-for field first, then by lexical score. */
+  private bestChunks(doc: number, chunkScores: Float32Array, q: AnalyzedQuery, n: number): RetrievedChunk[] {
+    const { chunks, chunkDoc } = this.snapshot;
+    const mine: RetrievedChunk[] = [];
+    for (let i = firstChunkOf(chunkDoc, doc); i < chunks.length && chunkDoc[i] === doc; i++) {
+      mine.push({ chunk: chunks[i]!, score: chunkScores[i]! });
+    }
+    const wanted = new Set<string>(q.fields);
+    mine.sort(
+      (a, b) =>
+        Number(wanted.has(b.chunk.field ?? '')) - Number(wanted.has(a.chunk.field ?? '')) || b.score - a.score,
+    );
+    return mine.slice(0, n);
+  }
+}
+
+/** Passages of a document are contiguous; find the first by binary search over document order. */
+function firstChunkOf(chunkDoc: Uint32Array, doc: number): number {
+  let lo = 0;
+  let hi = chunkDoc.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (chunkDoc[mid]! < doc) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
