@@ -27,7 +27,7 @@ const schema = z.object({
   SNAPSHOTS_KEEP: z.coerce.number().int().min(1).max(100).default(5),
   HANDOFF_CONTACT: z
     .string()
-    .default('Tổng đài hỗ trợ: 1022 · Bộ phận Một cửa của Ủy ban nhân dân cấp xã nơi bạn cư trú'),
+    .default('Bộ phận Một cửa (tiếp nhận và trả kết quả) của Ủy ban nhân dân cấp xã nơi bạn cư trú'),
   WIDGET_ALLOWED_ORIGINS: z.string().default(''),
 });
 

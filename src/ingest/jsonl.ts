@@ -26,15 +26,23 @@ export function parseJsonLines(path: string, text: string): JsonLine[] {
       value = JSON.parse(raw);
     } catch (cause) {
       const why = cause instanceof Error ? cause.message : String(cause);
-      throw new AppError('json_malformed', `${path}: line ${line} is not valid JSON (${why}); nothing from this file was indexed`, {
-        cause,
-        source: `${path}:${line}`,
-      });
+      throw new AppError(
+        'json_malformed',
+        `${path}: line ${line} is not valid JSON (${why}); nothing from this file was indexed`,
+        {
+          cause,
+          source: `${path}:${line}`,
+        },
+      );
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new AppError('json_malformed', `${path}: line ${line} is not a JSON object; nothing from this file was indexed`, {
-        source: `${path}:${line}`,
-      });
+      throw new AppError(
+        'json_malformed',
+        `${path}: line ${line} is not a JSON object; nothing from this file was indexed`,
+        {
+          source: `${path}:${line}`,
+        },
+      );
     }
     out.push({ line, value: value as Record<string, unknown> });
   }
@@ -59,4 +67,18 @@ export function field(rec: Record<string, unknown>, key: string): string {
   const s = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
   const t = s.trim();
   return /^(không có thông tin|không có|không)\.?$/iu.test(t) ? '' : t;
+}
+
+/** `firstJsonObject` over raw bytes: decodes only up to the end of the first non-empty line (≤ 8 MB). */
+export function firstJsonObjectOfBytes(bytes: Uint8Array): Record<string, unknown> | null {
+  const limit = Math.min(bytes.length, 8 * 1024 * 1024);
+  let start = 0;
+  while (start < limit) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1 || end > limit) end = limit;
+    const line = new TextDecoder().decode(bytes.subarray(start, end)).trim();
+    if (line !== '') return firstJsonObject(line);
+    start = end + 1;
+  }
+  return null;
 }

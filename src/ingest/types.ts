@@ -66,6 +66,8 @@ export interface ProcedureInfo {
   agencies: string;
   steps: string;
   channels: ChannelRow[];
+  /** Channel text that did not fit the table (a note before the rows, or a table that could not be split). */
+  channelsText?: string;
   papers: PaperRow[];
   /** The papers text as cleaned, for records whose table could not be split. */
   papersText: string;

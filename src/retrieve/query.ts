@@ -2,6 +2,7 @@ import { FOLDED, contentTokens, withBigrams } from '../index/lexical/analyzer.js
 import type { QueryTerm } from '../index/lexical/bm25.js';
 import {
   baseProcedureCode,
+  documentNumberKey,
   expandAbbreviations,
   expandQuery,
   findDocumentNumbers,
@@ -52,8 +53,8 @@ export function analyzeQuery(
   const normalized = normalize(query);
   const withoutDiacritics = !hasDiacritics(normalized);
   const restored = withoutDiacritics && restorer ? restorer.restore(normalized) : null;
-  const lexicon = expandQuery(normalized);
-  const expanded = normalize(expandAbbreviations(lexicon.text));
+  const lexicon = expandQuery(expandAbbreviations(normalized));
+  const expanded = normalize(lexicon.text);
   const weights = new Map<string, number>();
   const add = (term: string, weight: number) => {
     if (weight > (weights.get(term) ?? 0)) weights.set(term, weight);
@@ -82,7 +83,7 @@ export function analyzeQuery(
     expanded: restored && restored !== normalized ? `${restored} ${expanded}` : expanded,
     fields: lexicon.fields,
     procedureCodes: [...new Set(findProcedureCodes(normalized).map((m) => baseProcedureCode(m.code)))],
-    documentNumbers: [...new Set(findDocumentNumbers(query).map((m) => m.canonical))],
+    documentNumbers: [...new Set(findDocumentNumbers(query).map((m) => documentNumberKey(m.text)))],
     terms: [...weights].map(([term, weight]) => ({ term, weight })),
   };
 }

@@ -1,6 +1,6 @@
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Audience, Chunk, DocumentMeta, ValidityStatus } from '../ingest/types.js';
-import { baseProcedureCode } from '../text/index.js';
+import { baseProcedureCode, documentNumberKey } from '../text/index.js';
 import { fuse, type FusionParams, DEFAULT_FUSION } from './fusion.js';
 import { analyzeQuery, DEFAULT_QUERY_WEIGHTS, type AnalyzedQuery, type QueryWeights } from './query.js';
 
@@ -136,7 +136,7 @@ export class Retriever {
     const numbers = new Set(q.documentNumbers);
     this.snapshot.documents.forEach((d, i) => {
       const code = d.procedure ? baseProcedureCode(d.procedure.code) : null;
-      const hit = (code !== null && codes.has(code)) || (d.number !== undefined && numbers.has(d.number));
+      const hit = (code !== null && codes.has(code)) || (d.number !== undefined && numbers.has(documentNumberKey(d.number)));
       if (hit && allowed(i)) out.add(i);
     });
     return out;

@@ -9,6 +9,7 @@ const UNIT = '(?:Ngày làm việc|Ngày|Giờ làm việc|Giờ|Tháng|Năm|Tu�
 const TIME_WITH_UNIT = new RegExp(`^(\\d+(?:[.,]\\d+)?) ?(${UNIT})`, 'u');
 const CURRENCY = '(?:Việt Nam Đồng|VNĐ|Đồng|đồng|USD|EUR)';
 const AMOUNT = new RegExp(`^([\\d.,]*) ?${CURRENCY}`, 'u');
+const LABELLED_FEE = new RegExp(`^(?:(?:Lệ phí|Phí)\\s*:\\s*[\\d.,]*\\s*${CURRENCY}?\\s*)+`, 'u');
 const BARE_DIGITS_THEN_AMOUNT = new RegExp(`^(\\d+(?:,\\d{3})*) ?${CURRENCY}`, 'u');
 /** Unit-bearing durations as the steps write them: "05 ngày làm việc", "03 (ba) ngày". */
 const DURATION_TEXT = /(\d+)\s*(?:\([^)]{1,20}\)\s*)?(ngày làm việc|ngày|giờ làm việc|giờ|tháng)/giu;
@@ -35,7 +36,11 @@ function splitGluedDigits(rest: string): { time: string; feeRest: string } | nul
   const stated = /^\(\s*(\d+)/u.exec(after)?.[1];
   let cut = 1;
   if (stated !== undefined) {
-    for (let i = 1; i < digits.length; i++) if (stated.startsWith(digits.slice(i)) && digits[i] !== '0') { cut = i; break; }
+    for (let i = 1; i < digits.length; i++)
+      if (stated.startsWith(digits.slice(i)) && digits[i] !== '0') {
+        cut = i;
+        break;
+      }
   }
   const feeDigits = (m[1] ?? '').slice(cut);
   return { time: digits.slice(0, cut), feeRest: feeDigits + rest.slice((m[1] ?? '').length) };
@@ -44,9 +49,9 @@ function splitGluedDigits(rest: string): { time: string; feeRest: string } | nul
 /** Reads the fee cell at the start of `s`: "Miễn phí(…)", "70,000 VNĐ(…)" or "Không có thông tin". */
 function readFee(s: string): { fee: string; rest: string } {
   if (s.startsWith(NO_INFO)) return { fee: '', rest: s.slice(NO_INFO.length) };
-  let head = '';
-  if (s.startsWith('Miễn phí')) head = 'Miễn phí';
-  else head = AMOUNT.exec(s)?.[0] ?? '';
+  const head = s.startsWith('Miễn phí')
+    ? 'Miễn phí'
+    : (AMOUNT.exec(s)?.[0] ?? LABELLED_FEE.exec(s)?.[0] ?? '');
   if (head === '') return { fee: '', rest: s };
   const group = parenGroup(s.slice(head.length));
   const fee = group === '' ? head : `${head} ${group}`;
@@ -89,7 +94,7 @@ export function parseChannels(raw: string, steps = ''): { rows: ChannelRow[]; re
 }
 
 function parseRow(channel: string, cell: string, steps: string): ChannelRow {
-  let time = '';
+  let time: string;
   let rest = cell;
   let unitMissing = false;
   const withUnit = TIME_WITH_UNIT.exec(rest);
@@ -102,7 +107,7 @@ function parseRow(channel: string, cell: string, steps: string): ChannelRow {
     rest = rest.slice(withUnit[0].length);
   } else {
     const glued = splitGluedDigits(rest);
-    const bare = glued === null ? /^\d+(?:[.,]\d+)?/u.exec(rest)?.[0] ?? '' : glued.time;
+    const bare = glued === null ? (/^\d+(?:[.,]\d+)?/u.exec(rest)?.[0] ?? '') : glued.time;
     rest = glued === null ? rest.slice(bare.length) : glued.feeRest;
     time = bare;
     unitMissing = bare !== '';

@@ -2,7 +2,7 @@ const HEADER = 'Tên văn bản pháp lýMã văn bản';
 // Only National Assembly issuers carry digits ("QH13", "UBTVQH14"), so "QH1354/2014/QH13" and
 // "NĐ-CP121/2021/NĐ-CP" split; a capital followed by lower case starts the next row's name.
 const SEG = '(?:[A-ZĐ]*QH\\d{0,2}|[A-ZĐ]+)(?!\\p{Ll})';
-const NUMBER_BODY = `(?:(?:Luật |Nghị định |Thông tư )?[Ss]ố\\s*)?\\d{1,4}(?:/\\d{4})?[/-]${SEG}(?:[-/]${SEG})*`;
+const NUMBER_BODY = `(?:(?:Luật |Nghị định |Thông tư )?[Ss]ố\\s*)?\\d{1,4}(?:\\.\\d{1,2})?(?:/\\d{4})?[/-]${SEG}(?:[-/]${SEG})*`;
 const NUMBER = new RegExp(`(?:(?<=(?:19|20)\\d\\d)|(?<=QH\\d\\d)|(?<!\\d))${NUMBER_BODY}`, 'gu');
 
 /** Bare number of a "Số 73/2025/TT-NHNN" / "Luật số 32/2024/QH15" cell. */
@@ -35,7 +35,8 @@ export function parseLegalBasis(raw: string): string {
     if (prefix.trim() === '') {
       // A number cell on its own: the number of the name cell before it.
       if (pending !== '') {
-        lines.push(`${pending} – ${bareNumber(m[0])}`);
+        const num = bareNumber(m[0]);
+        lines.push(pending.includes(num) ? pending : `${pending} – ${num}`);
         pending = '';
       } else pending = m[0].trim();
     } else if (/\s$/u.test(prefix)) {

@@ -8,7 +8,11 @@ const FORM_FILE = /\.(?:docx?|pdf|xlsx?|rar|zip|rtf|odt)$/iu;
 function splitForm(cell: string): { name: string; form: string } {
   const text = cell.trim();
   if (!FORM_FILE.test(text)) return { name: text, form: '' };
-  const cut = Math.max(text.lastIndexOf(';'), text.lastIndexOf('.', text.search(FORM_FILE) - 1), text.lastIndexOf(')'));
+  const cut = Math.max(
+    text.lastIndexOf(';'),
+    text.lastIndexOf('.', text.search(FORM_FILE) - 1),
+    text.lastIndexOf(')'),
+  );
   const form = text.slice(cut + 1).trim();
   if (cut < 0 || form.length > 80 || form === '') return { name: text, form: '' };
   return { name: text.slice(0, cut + 1).trim(), form };

@@ -1,0 +1,122 @@
+/**
+ * npm run bench [-- --corpus <file or folder>] [--duration 20] [--connections 50]
+ * Builds an index of the corpus in a temporary DATA_DIR (timed), starts the server on loopback as a
+ * child process, drives it with autocannon from this process, and prints latency percentiles,
+ * requests per second, errors, the server's peak RSS, then one JSON line.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { loadConfig } from '../src/config.js';
+import { describeError } from '../src/errors.js';
+import { reindex } from '../src/admin/reindex.js';
+import { SnapshotStore } from '../src/index/snapshot-store.js';
+import { parseArgs } from './lib/args.js';
+import { buildProgressBar } from './lib/progress.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function waitReady(base: string, child: { exitCode: number | null }, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not become ready in time');
+}
+
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function main(): Promise<void> {
+  const { flags } = parseArgs(process.argv.slice(2));
+  const config = loadConfig();
+  const corpus = path.resolve(String(flags.get('corpus') ?? config.corpusDir));
+  const duration = Number(flags.get('duration') ?? 20);
+  const connections = Number(flags.get('connections') ?? 50);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'tlcv-bench-'));
+  try {
+    const bar = buildProgressBar();
+    const report = await reindex(new SnapshotStore(dataDir), config.embedder, { paths: [corpus] }, {
+      files: bar.onFile,
+      build: bar.onBuild,
+    });
+    bar.stop();
+    if (report.failed.length) console.error(`warning: ${report.failed.length} file(s) failed: ${report.failed.map((f) => f.path).join(', ')}`);
+    const buildS = report.buildMs / 1000;
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], {
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitReady(base, child, 120_000);
+      const questions = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8')).split('\n').filter(Boolean);
+      const requests = questions.map((q) => ({ method: 'GET' as const, path: `/api/search?q=${encodeURIComponent(q)}` }));
+      const latencies: number[] = [];
+      // Without a callback autocannon returns its tracker (an EventEmitter) made thenable.
+      const instance = autocannon({ url: base, connections, duration, requests }) as unknown as autocannon.Instance &
+        PromiseLike<autocannon.Result>;
+      instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) =>
+        latencies.push(responseTime),
+      );
+      const result = await instance;
+      latencies.sort((a, b) => a - b);
+      const pct = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 100) / 100;
+      const rss = await peakRssMb(child.pid!);
+      const errors = result.errors + result.timeouts + result.non2xx;
+      const summary = {
+        corpus: path.relative(root, corpus) || corpus,
+        documents: report.documents,
+        passages: report.chunks,
+        build_s: Math.round(buildS * 10) / 10,
+        endpoint: '/api/search',
+        connections,
+        duration_s: duration,
+        p50_ms: pct(0.5),
+        p95_ms: pct(0.95),
+        p99_ms: pct(0.99),
+        rps: Math.round(result.requests.average),
+        requests: result.requests.total,
+        errors,
+        peak_rss_mb: rss,
+      };
+      console.log(`\ncorpus ${summary.corpus}: ${summary.documents} documents, ${summary.passages} passages, built in ${summary.build_s} s`);
+      console.log(`GET /api/search, ${connections} connections, ${duration} s: p50 ${summary.p50_ms} ms · p95 ${summary.p95_ms} ms · p99 ${summary.p99_ms} ms · ${summary.rps} req/s · ${errors} errors · server peak RSS ${rss} MB`);
+      console.log(JSON.stringify(summary));
+    } finally {
+      child.kill('SIGTERM');
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${describeError(err)}`);
+  process.exit(1);
+});

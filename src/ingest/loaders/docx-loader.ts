@@ -1,0 +1,62 @@
+import mammoth from 'mammoth';
+import { AppError } from '../../errors.js';
+import { buildLegalDocument } from '../legal/legal-document.js';
+import type { IngestedDocument, IngestOptions, Loader, SourceFile } from '../types.js';
+
+/** True when the bytes start with a ZIP local-file header ("PK\x03\x04"). */
+export function isZip(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
+  );
+}
+
+/** True when a ZIP lists `word/document.xml` (names are stored uncompressed, so a byte search suffices). */
+export function zipHasWordDocument(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(
+    'word/document.xml',
+    0,
+    'latin1',
+  );
+}
+
+/** Loads a Word .docx file via mammoth's raw-text extraction. */
+export async function loadDocxFile(file: SourceFile, options: IngestOptions): Promise<IngestedDocument[]> {
+  if (!isZip(file.bytes) || !zipHasWordDocument(file.bytes)) {
+    const why = isZip(file.bytes) ? 'a ZIP archive without word/document.xml' : 'not a ZIP archive';
+    throw new AppError(
+      'docx_unreadable',
+      `${file.path}: not a Word document (${why}); save it as .docx from Word and upload again`,
+      {
+        source: file.path,
+      },
+    );
+  }
+  let text: string;
+  try {
+    const result = await mammoth.extractRawText({ buffer: Buffer.from(file.bytes) });
+    text = result.value;
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new AppError(
+      'docx_unreadable',
+      `${file.path}: the Word document could not be read (${why}); open and re-save it in Word`,
+      {
+        cause,
+        source: file.path,
+      },
+    );
+  }
+  if (text.trim() === '') {
+    throw new AppError('empty_file', `${file.path}: the Word document contains no text`, {
+      source: file.path,
+    });
+  }
+  return [buildLegalDocument({ path: file.path, pages: [text], paged: false }, options)];
+}
+
+/** Loader for Word .docx files (sniffed by ZIP magic). */
+export const docxLoader: Loader = {
+  id: 'docx',
+  sniff: (file) => isZip(file.bytes),
+  load: loadDocxFile,
+};

@@ -1,0 +1,28 @@
+/** Vietnamese text pipeline (DESIGN §4), used at ingest and at query time alike. */
+export { nfc, normalize, canonicalTones, fold, hasDiacritics } from './normalize.js';
+export { tokenize, isStopword, bigrams } from './tokenize.js';
+export {
+  findDocumentNumbers,
+  canonicalDocumentNumber,
+  documentNumberKey,
+  findProcedureCodes,
+  baseProcedureCode,
+  findDates,
+  findMoney,
+  type EntityMatch,
+  type DocumentNumberMatch,
+  type ProcedureCodeMatch,
+  type DateMatch,
+  type MoneyMatch,
+} from './entities.js';
+export { detectLegacyEncoding, type LegacyEncodingHit } from './legacy.js';
+export {
+  expandAbbreviations,
+  expandQuery,
+  compileLexicon,
+  LEXICON,
+  type FieldHint,
+  type Lexicon,
+  type ExpandedQuery,
+} from './lexicon.js';
+export { DiacriticRestorer, type RestorerData } from './restorer.js';

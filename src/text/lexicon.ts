@@ -1,0 +1,170 @@
+/**
+ * Query expansion from the curated lexicon in `lexicon.json` (DESIGN §4.7, §4.9): abbreviations,
+ * citizens' phrases mapped to the records' terms, and question words mapped to record fields.
+ */
+import data from './lexicon.json' with { type: 'json' };
+import { fold, hasDiacritics, normalize } from './normalize.js';
+
+/** The field of a procedure record a question asks about. */
+export type FieldHint =
+  | 'ho_so'
+  | 'phi'
+  | 'thoi_han'
+  | 'co_quan'
+  | 'trinh_tu'
+  | 'cach_thuc'
+  | 'dieu_kien'
+  | 'can_cu'
+  | 'ket_qua'
+  | 'doi_tuong';
+
+const FIELD_HINTS: ReadonlySet<string> = new Set<FieldHint>([
+  'ho_so',
+  'phi',
+  'thoi_han',
+  'co_quan',
+  'trinh_tu',
+  'cach_thuc',
+  'dieu_kien',
+  'can_cu',
+  'ket_qua',
+  'doi_tuong',
+]);
+
+interface LexiconFile {
+  abbreviations: Record<string, string>;
+  phrases: { say: string[]; means: string }[];
+  questions: { field: string; say: string[]; means: string }[];
+}
+
+/** One compiled lexicon entry: what to look for and what it adds. */
+interface Entry {
+  phrase: string;
+  folded: string;
+  means: string;
+  field: FieldHint | null;
+  /** Whole-word pattern of the folded phrase, and of the accented phrase. */
+  foldedRe: RegExp;
+  exactRe: RegExp;
+}
+
+function wholeWords(s: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{M}\\p{N}/-])${escape(s)}(?![\\p{L}\\p{M}\\p{N}/-])`, 'gu');
+}
+
+export interface Lexicon {
+  abbreviations: Entry[];
+  phrases: Entry[];
+  questions: Entry[];
+}
+
+/** Checks and compiles lexicon data; throws naming the bad entry. */
+export function compileLexicon(raw: unknown): Lexicon {
+  const file = raw as LexiconFile;
+  if (typeof file !== 'object' || file === null || !Array.isArray(file.phrases) || !Array.isArray(file.questions)) {
+    throw new Error('lexicon: expected { abbreviations, phrases, questions }');
+  }
+  const entry = (phrase: string, means: string, field: FieldHint | null, where: string): Entry => {
+    const p = normalize(phrase);
+    if (p === '' || normalize(means) === '') throw new Error(`lexicon ${where}: empty phrase or meaning`);
+    const folded = fold(p);
+    return { phrase: p, folded, means: normalize(means), field, foldedRe: wholeWords(folded), exactRe: wholeWords(p) };
+  };
+  const byLength = (a: Entry, b: Entry) => b.phrase.length - a.phrase.length;
+  return {
+    abbreviations: Object.entries(file.abbreviations ?? {})
+      .map(([k, v]) => entry(k, v, null, `abbreviations.${k}`))
+      .sort(byLength),
+    phrases: file.phrases
+      .flatMap((p, i) => p.say.map((s) => entry(s, p.means, null, `phrases[${i}]`)))
+      .sort(byLength),
+    questions: file.questions
+      .flatMap((q, i) => {
+        if (!FIELD_HINTS.has(q.field)) throw new Error(`lexicon questions[${i}]: unknown field "${q.field}"`);
+        return q.say.map((s) => entry(s, q.means, q.field as FieldHint, `questions[${i}]`));
+      })
+      .sort(byLength),
+  };
+}
+
+export const LEXICON: Lexicon = compileLexicon(data);
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Where `entry` occurs as whole words in normalised `text`. An occurrence counts when it is spelt
+ * with the entry's diacritics, or typed without any (the folded forms agree).
+ */
+function occurrences(text: string, foldedText: string, entry: Entry): number[] {
+  const aligned = foldedText.length === text.length;
+  const haystack = aligned ? foldedText : text;
+  const out: number[] = [];
+  for (const m of haystack.matchAll(entry.foldedRe)) {
+    if (!aligned) {
+      if (m[0] === entry.phrase) out.push(m.index);
+      continue;
+    }
+    const original = text.slice(m.index, m.index + m[0].length);
+    if (original === entry.phrase || !hasDiacritics(original)) out.push(m.index);
+  }
+  if (!aligned) {
+    for (const m of text.matchAll(entry.exactRe)) out.push(m.index);
+  }
+  return out;
+}
+
+/** Inserts the long form after each abbreviation ("cccd bị mất" → "cccd căn cước công dân bị mất"). */
+export function expandAbbreviations(text: string, lexicon: Lexicon = LEXICON): string {
+  const norm = normalize(text);
+  const folded = fold(norm);
+  const inserts: { at: number; text: string }[] = [];
+  const taken = new Uint8Array(norm.length + 1);
+  for (const e of lexicon.abbreviations) {
+    for (const at of occurrences(norm, folded, e)) {
+      if (taken[at] === 1) continue;
+      taken.fill(1, at, at + e.phrase.length);
+      inserts.push({ at: at + e.phrase.length, text: e.means });
+    }
+  }
+  let out = norm;
+  for (const i of inserts.sort((a, b) => b.at - a.at)) out = `${out.slice(0, i.at)} ${i.text}${out.slice(i.at)}`;
+  return out;
+}
+
+/** A query with the lexicon's record wording appended, and the fields its question words ask for. */
+export interface ExpandedQuery {
+  text: string;
+  fields: FieldHint[];
+  /** The lexicon phrases that matched, for explanations and tests. */
+  matched: string[];
+}
+
+/** Expands citizens' phrases to the records' terms and reads which fields the question asks for. */
+export function expandQuery(text: string, lexicon: Lexicon = LEXICON): ExpandedQuery {
+  const norm = normalize(text);
+  const folded = fold(norm);
+  const taken = new Uint8Array(norm.length);
+  const additions: string[] = [];
+  const fields: FieldHint[] = [];
+  const matched: string[] = [];
+  const scan = (entries: Entry[]) => {
+    for (const e of entries) {
+      for (const at of occurrences(norm, folded, e)) {
+        // Longer phrases are tried first; a shorter one inside an already matched span adds nothing.
+        let free = false;
+        for (let i = at; i < at + e.phrase.length; i++) if (taken[i] === 0) free = true;
+        if (!free) continue;
+        taken.fill(1, at, at + e.phrase.length);
+        if (!additions.includes(e.means)) additions.push(e.means);
+        if (e.field && !fields.includes(e.field)) fields.push(e.field);
+        matched.push(e.phrase);
+      }
+    }
+  };
+  scan(lexicon.phrases);
+  taken.fill(0);
+  scan(lexicon.questions);
+  return { text: additions.length === 0 ? norm : `${norm} ${additions.join(' ')}`, fields, matched };
+}

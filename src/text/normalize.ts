@@ -1,0 +1,111 @@
+/**
+ * Unicode normalisation, canonical tone placement and folding of Vietnamese text (DESIGN §4.1–4.3).
+ *
+ * Tone convention: the classic placement used by most legal texts ("hòa", "thủy", "khỏe",
+ * "Ủy ban"). Text in the modern placement ("hoà", "thuỷ", "khoẻ") is mapped to it, so both
+ * spellings produce the same tokens.
+ */
+
+/** Combining tone marks: grave, acute, tilde, hook above, dot below. */
+const TONES = new Set(['\u0300', '\u0301', '\u0303', '\u0309', '\u0323']);
+/** Combining marks that change vowel quality: circumflex, breve, horn. */
+const QUALITY = new Set(['\u0302', '\u0306', '\u031b']);
+const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
+const WORD = /[\p{L}\p{M}]+/gu;
+
+/** Unicode NFC; the only form text is stored and compared in. */
+export function nfc(text: string): string {
+  return text.normalize('NFC');
+}
+
+interface Letter {
+  base: string;
+  lower: string;
+  marks: string;
+  tone: string;
+}
+
+/** Index of the letter that should carry the tone in one syllable, or -1 when it is not Vietnamese-shaped. */
+function tonePosition(letters: Letter[]): number {
+  let i = 0;
+  const n = letters.length;
+  const lower = (k: number) => letters[k]?.lower ?? '';
+  // Initial consonant cluster; "qu" and "gi" (before another vowel) belong to it.
+  while (i < n && !VOWELS.has(lower(i))) i++;
+  if (i >= n) return -1;
+  if (i > 0 && lower(i - 1) === 'q' && lower(i) === 'u' && i + 1 < n && VOWELS.has(lower(i + 1))) i++;
+  else if (i > 0 && lower(i - 1) === 'g' && lower(i) === 'i' && i + 1 < n && VOWELS.has(lower(i + 1))) i++;
+  const start = i;
+  while (i < n && VOWELS.has(lower(i))) i++;
+  const end = i; // nucleus is [start, end)
+  if (end - start > 3) return -1;
+  for (let k = i; k < n; k++) if (VOWELS.has(lower(k))) return -1; // vowel after a consonant: not one syllable
+  const hasFinal = end < n;
+  // A vowel with a quality mark takes the tone (the last one: "ươ" → ơ).
+  for (let k = end - 1; k >= start; k--) if (letters[k]!.marks !== '') return k;
+  const len = end - start;
+  if (len === 1) return start;
+  if (hasFinal) return end - 1;
+  if (len === 2) return start;
+  return start + 1;
+}
+
+function placeTones(word: string): string {
+  const decomposed = word.normalize('NFD');
+  const letters: Letter[] = [];
+  let tones = 0;
+  for (const ch of decomposed) {
+    if (TONES.has(ch)) {
+      const last = letters.at(-1);
+      if (!last) return word;
+      last.tone += ch;
+      tones++;
+    } else if (QUALITY.has(ch) || /\p{M}/u.test(ch)) {
+      const last = letters.at(-1);
+      if (!last) return word;
+      last.marks += ch;
+    } else {
+      letters.push({ base: ch, lower: ch.toLowerCase(), marks: '', tone: '' });
+    }
+  }
+  if (tones !== 1) return word;
+  const at = tonePosition(letters);
+  if (at < 0) return word;
+  const tone = letters.find((l) => l.tone !== '')!.tone;
+  let out = '';
+  letters.forEach((l, k) => {
+    out += l.base + l.marks + (k === at ? tone : '');
+  });
+  return out.normalize('NFC');
+}
+
+/** Moves each syllable's tone mark to its canonical vowel ("hoà" → "hòa", "thuỷ" → "thủy"). */
+export function canonicalTones(text: string): string {
+  return nfc(text).replace(WORD, placeTones);
+}
+
+/** Lower-case, NFC, canonical tones, one space between words: the form used for matching. */
+export function normalize(text: string): string {
+  return canonicalTones(text)
+    .toLowerCase()
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Folded key: diacritics stripped after NFD, đ→d and Đ→D (đ has no decomposition). Case is kept. */
+export function fold(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .normalize('NFC');
+}
+
+/** True when the text carries any Vietnamese diacritic (tone, vowel quality mark, or đ). */
+export function hasDiacritics(text: string): boolean {
+  return /[\u0300-\u036f]|đ|Đ/u.test(text.normalize('NFD'));
+}

@@ -1,0 +1,72 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/index/lexical/analyzer.js';
+import { LexicalIndex, type QueryTerm } from '../../src/index/lexical/bm25.js';
+
+const inputs = [
+  { heading: 'Đăng ký khai sinh', body: 'Nộp tờ khai đăng ký khai sinh và giấy chứng sinh.' },
+  { heading: 'Đăng ký kết hôn', body: 'Hai bên nam nữ nộp tờ khai đăng ký kết hôn.' },
+  { heading: 'Cấp giấy phép xây dựng', body: 'Hồ sơ gồm đơn đề nghị cấp giấy phép xây dựng.' },
+  { heading: 'Dạng văn bản', body: 'Đang xem xét dáng vẻ.' },
+];
+
+function termsOf(q: string): QueryTerm[] {
+  const { accented, folded } = analyze(q);
+  return [...accented, ...folded].map((term) => ({ term, weight: 1 }));
+}
+
+function ranking(index: LexicalIndex, q: string): number[] {
+  const scores = new Float32Array(index.size);
+  const touched: number[] = [];
+  index.accumulate(termsOf(q), scores, touched);
+  return touched.sort((a, b) => scores[b]! - scores[a]!);
+}
+
+describe('lexical BM25F index', () => {
+  it('finds the passage whose heading names the procedure first', () => {
+    const index = LexicalIndex.build(inputs);
+    expect(ranking(index, 'đăng ký kết hôn')[0]).toBe(1);
+    expect(ranking(index, 'giấy phép xây dựng')[0]).toBe(2);
+  });
+
+  it('matches a query typed without diacritics through the folded keys', () => {
+    const index = LexicalIndex.build(inputs);
+    expect(ranking(index, 'dang ky khai sinh')[0]).toBe(0);
+    expect(ranking(index, 'giay phep xay dung')[0]).toBe(2);
+  });
+
+  it('ranks an exact accented match above passages that match only once folded', () => {
+    const index = LexicalIndex.build(inputs);
+    // "dạng" folds to "dang" like "đăng" and "đang"; the accented key decides.
+    expect(ranking(index, 'dạng')[0]).toBe(3);
+  });
+
+  it('returns nothing for words that are not in the corpus', () => {
+    const index = LexicalIndex.build(inputs);
+    expect(ranking(index, 'tàu vũ trụ')).toEqual([]);
+  });
+
+  it('gives identical scores after a save and load round trip', async () => {
+    const index = LexicalIndex.build(inputs);
+    const dir = await mkdtemp(path.join(tmpdir(), 'lex-'));
+    await index.save(dir);
+    const loaded = await LexicalIndex.load(dir);
+    expect(loaded.vocabularySize).toBe(index.vocabularySize);
+    const a = new Float32Array(index.size);
+    const b = new Float32Array(index.size);
+    index.accumulate(termsOf('nộp tờ khai đăng ký'), a, []);
+    loaded.accumulate(termsOf('nộp tờ khai đăng ký'), b, []);
+    expect([...b]).toEqual([...a]);
+  });
+
+  it('refuses a postings file that does not match its header', async () => {
+    const index = LexicalIndex.build(inputs);
+    const dir = await mkdtemp(path.join(tmpdir(), 'lex-'));
+    await index.save(dir);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(dir, 'lexical.bin'), Buffer.alloc(12));
+    await expect(LexicalIndex.load(dir)).rejects.toMatchObject({ code: 'snapshot_invalid' });
+  });
+});

@@ -1,0 +1,87 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IndexSnapshot } from '../../src/index/snapshot.js';
+import { SnapshotStore } from '../../src/index/snapshot-store.js';
+import { Retriever } from '../../src/retrieve/retriever.js';
+import { sampleDocs } from '../helpers/docs.js';
+
+const hashed = { kind: 'hashed', dimension: 64 } as const;
+
+async function build(docs = sampleDocs()) {
+  return IndexSnapshot.build(
+    { sources: [{ path: 'x', fileHash: 'h', documentIds: docs.map((d) => d.meta.id) }], documents: docs, parent: null },
+    hashed,
+  );
+}
+
+async function tempStore(keep = 5) {
+  return new SnapshotStore(await mkdtemp(path.join(tmpdir(), 'snap-')), keep);
+}
+
+describe('snapshot store', () => {
+  it('publishes a snapshot that loads back with the same documents and answers', async () => {
+    const store = await tempStore();
+    const snap = await build();
+    const id = await store.publish(snap);
+    expect(await store.currentId()).toBe(id);
+    const loaded = await store.loadCurrent(hashed);
+    expect(loaded!.manifest.counts).toEqual(snap.manifest.counts);
+    const { results } = await new Retriever(loaded!).retrieve('đăng ký kết hôn');
+    expect(results[0]!.doc.id).toBe('ket-hon');
+  });
+
+  it('keeps serving the previous snapshot when a publish was interrupted before the pointer swap', async () => {
+    const store = await tempStore();
+    const first = await store.publish(await build());
+    // A crash while writing: a half-written folder aside and a half-written pointer file.
+    const half = await build();
+    const tmp = path.join(store.root, `.tmp-${half.manifest.id}`);
+    await half.writeTo(tmp);
+    await rm(path.join(tmp, 'manifest.json'));
+    await writeFile(path.join(store.dataDir, 'CURRENT.tmp'), 'garb');
+    // A crash after the folder rename but before the pointer swap.
+    const renamed = await build();
+    await renamed.writeTo(store.dirOf(renamed.manifest.id));
+    expect(await store.currentId()).toBe(first);
+    const loaded = await store.loadCurrent(hashed);
+    expect(loaded!.manifest.id).toBe(first);
+    expect(await store.removeLeftovers()).toBe(1);
+    expect((await readdir(store.root)).some((n) => n.startsWith('.tmp-'))).toBe(false);
+  });
+
+  it('rolls back to an earlier snapshot and keeps only the configured number', async () => {
+    const store = await tempStore(2);
+    const a = await store.publish(await build());
+    const b = await store.publish(await build(sampleDocs().slice(0, 3)));
+    expect((await store.loadCurrent(hashed))!.documents).toHaveLength(3);
+    await store.activate(a);
+    expect((await store.loadCurrent(hashed))!.documents).toHaveLength(6);
+    const c = await store.publish(await build());
+    const ids = (await store.list()).map((s) => s.id);
+    expect(ids).toEqual([c, b]);
+    await expect(store.activate(a)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('refuses to load an index built with another embedder, saying how to fix it', async () => {
+    const store = await tempStore();
+    await store.publish(await build());
+    await expect(store.loadCurrent({ kind: 'hashed', dimension: 128 })).rejects.toMatchObject({
+      code: 'embedder_mismatch',
+    });
+    await expect(store.loadCurrent({ kind: 'lsa' })).rejects.toMatchObject({ code: 'embedder_mismatch' });
+  });
+
+  it('reports a damaged snapshot file as snapshot_invalid', async () => {
+    const store = await tempStore();
+    const id = await store.publish(await build());
+    await writeFile(path.join(store.dirOf(id), 'chunks.json'), '[{"id":');
+    await expect(store.loadCurrent(hashed)).rejects.toMatchObject({ code: 'snapshot_invalid' });
+  });
+
+  it('rejects snapshot ids that could escape the snapshots folder', async () => {
+    const store = await tempStore();
+    expect(() => store.dirOf('../etc')).toThrow(/invalid snapshot id/);
+  });
+});
