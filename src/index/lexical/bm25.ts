@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.js';
-import { analyze } from './analyzer.js';
+import { analyze, type AnalyzedText } from './analyzer.js';
 
 /** Text of one indexed passage, by field. */
 export interface LexicalInput {
@@ -60,10 +60,17 @@ export class LexicalIndex {
     const lenH = new Float32Array(inputs.length);
     const lenB = new Float32Array(inputs.length);
     const local = new Map<number, number>();
+    // Consecutive passages of one document share their heading: analyse it once.
+    let lastHeading: string | null = null;
+    let headingTerms = analyze('');
     inputs.forEach((input, item) => {
       local.clear();
-      lenH[item] = countInto(input.heading, termIds, postings, local, 1);
-      lenB[item] = countInto(input.body, termIds, postings, local, 1 << 16);
+      if (input.heading !== lastHeading) {
+        lastHeading = input.heading;
+        headingTerms = analyze(input.heading);
+      }
+      lenH[item] = countInto(headingTerms, termIds, postings, local, 1);
+      lenB[item] = countInto(analyze(input.body), termIds, postings, local, 1 << 16);
       for (const [id, packed] of local) {
         postings[id]!.push(item, Math.min(packed & 0xffff, MAX_TF), Math.min(packed >>> 16, MAX_TF));
       }
@@ -222,13 +229,12 @@ export class LexicalIndex {
 
 /** Tokenises a field and counts term frequencies into `local` (packed: heading in the low 16 bits). */
 function countInto(
-  text: string,
+  { accented, folded }: AnalyzedText,
   termIds: Map<string, number>,
   postings: Building[],
   local: Map<number, number>,
   unit: number,
 ): number {
-  const { accented, folded } = analyze(text);
   let length = 0;
   for (const list of [accented, folded]) {
     for (const term of list) {

@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/channels/app.js';
+import { IndexSnapshot } from '../../src/index/snapshot.js';
+import { Retriever } from '../../src/retrieve/retriever.js';
+import { sampleDocs } from '../helpers/docs.js';
+
+/** The search API over a real HTTP server on loopback. */
+let server: Server;
+let base: string;
+let ready = false;
+
+beforeAll(async () => {
+  const snapshot = await IndexSnapshot.build({ sources: [], documents: sampleDocs(), parent: null }, { kind: 'hashed' });
+  const retriever = new Retriever(snapshot);
+  const app = createApp({ retriever: () => (ready ? retriever : null) });
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe('search API', () => {
+  it('says it is still loading (503, in Vietnamese) until the index is ready', async () => {
+    const res = await fetch(`${base}/readyz`);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { message: string }).message).toMatch(/chỉ mục/u);
+    const search = await fetch(`${base}/api/search?q=khai%20sinh`);
+    expect(search.status).toBe(503);
+    ready = true;
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it('returns the matching procedure with its citation for a question without diacritics', async () => {
+    ready = true;
+    const res = await fetch(`${base}/api/search?q=${encodeURIComponent('dang ky khai sinh')}&k=3`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { results: { id: string; passages: { citation: string }[] }[] };
+    expect(body.results[0]?.id).toBe('khai-sinh');
+    expect(body.results[0]?.passages[0]?.citation).toMatch(/^Đăng ký khai sinh · đoạn \d$/u);
+  });
+
+  it('never shows internal documents on the public search', async () => {
+    ready = true;
+    const res = await fetch(`${base}/api/search?q=${encodeURIComponent('quy chế nội bộ tiếp nhận hồ sơ')}&k=10`);
+    const body = (await res.json()) as { results: { id: string }[] };
+    expect(body.results.map((r) => r.id)).not.toContain('noi-bo');
+  });
+
+  it('rejects a missing or oversized query with a clear JSON error', async () => {
+    ready = true;
+    const missing = await fetch(`${base}/api/search`);
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({ error: 'bad_request', message: expect.stringMatching(/"q"/u) });
+    const long = await fetch(`${base}/api/search?q=${'a'.repeat(1001)}`);
+    expect(long.status).toBe(400);
+    const unknown = await fetch(`${base}/khong-co`);
+    expect(unknown.status).toBe(404);
+  });
+});
