@@ -7,9 +7,15 @@ export interface FusionParams {
   vectorWeight: number;
   /** Documents kept from each side before fusion. */
   depth: number;
+  /**
+   * 'rrf': weighted reciprocal ranks. 'score': weighted sum of each side's scores scaled to [0, 1]
+   * by the side's best score (lexical) or min–max over its candidates (vector), which keeps the
+   * margin a strong lexical match has over the rest.
+   */
+  mode: 'rrf' | 'score';
 }
 
-export const DEFAULT_FUSION: FusionParams = { rrfK: 60, lexicalWeight: 1, vectorWeight: 0.5, depth: 100 };
+export const DEFAULT_FUSION: FusionParams = { rrfK: 60, lexicalWeight: 1, vectorWeight: 0.2, depth: 100, mode: 'score' };
 
 /** A document after fusion. */
 export interface FusedDocument {
@@ -40,16 +46,22 @@ export function fuse(
     if (!e) out.set(doc, (e = { doc, score: 0, lexicalRank: null, vectorRank: null }));
     return e;
   };
-  ranked(lexical, p.depth).forEach((doc, i) => {
+  const lex = ranked(lexical, p.depth);
+  const lexTop = lexical.get(lex[0] ?? -1) ?? 1;
+  lex.forEach((doc, i) => {
     const e = entry(doc);
     e.lexicalRank = i + 1;
-    e.score += p.lexicalWeight / (p.rrfK + i + 1);
+    e.score += p.mode === 'rrf' ? p.lexicalWeight / (p.rrfK + i + 1) : (p.lexicalWeight * lexical.get(doc)!) / (lexTop || 1);
   });
   if (p.vectorWeight > 0) {
-    ranked(vector, p.depth).forEach((doc, i) => {
+    const vec = ranked(vector, p.depth);
+    const hi = vector.get(vec[0] ?? -1) ?? 1;
+    const lo = vector.get(vec.at(-1) ?? -1) ?? 0;
+    vec.forEach((doc, i) => {
       const e = entry(doc);
       e.vectorRank = i + 1;
-      e.score += p.vectorWeight / (p.rrfK + i + 1);
+      e.score +=
+        p.mode === 'rrf' ? p.vectorWeight / (p.rrfK + i + 1) : (p.vectorWeight * (vector.get(doc)! - lo)) / (hi - lo || 1);
     });
   }
   for (const doc of exact) entry(doc).score += 1;

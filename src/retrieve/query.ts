@@ -1,4 +1,4 @@
-import { FOLDED, contentTokens, withBigrams } from '../index/lexical/analyzer.js';
+import { FOLDED, terms } from '../index/lexical/analyzer.js';
 import type { QueryTerm } from '../index/lexical/bm25.js';
 import {
   baseProcedureCode,
@@ -24,9 +24,16 @@ export interface QueryWeights {
   expansion: number;
   /** Accented terms of the diacritic-restored form of a query typed without diacritics. */
   restored: number;
+  /** Terms of the record wording of the fields a question asks about ("bao lâu" → thời hạn giải quyết). */
+  fieldWording: number;
+  /**
+   * An addition longer than this many syllables has its weight scaled down by length / this, so a
+   * long record phrase ("giấy chứng nhận quyền sử dụng đất …") cannot outweigh the question itself.
+   */
+  additionSyllables: number;
 }
 
-export const DEFAULT_QUERY_WEIGHTS: QueryWeights = { bigram: 1, folded: 0.7, expansion: 0.5, restored: 0.8 };
+export const DEFAULT_QUERY_WEIGHTS: QueryWeights = { bigram: 1, folded: 0.7, expansion: 0.5, restored: 0.8, fieldWording: 0.5, additionSyllables: 6 };
 
 /** A query after normalisation, expansion and entity recognition. */
 export interface AnalyzedQuery {
@@ -53,7 +60,8 @@ export function analyzeQuery(
   const normalized = normalize(query);
   const withoutDiacritics = !hasDiacritics(normalized);
   const restored = withoutDiacritics && restorer ? restorer.restore(normalized) : null;
-  const lexicon = expandQuery(expandAbbreviations(normalized));
+  const abbreviated = expandAbbreviations(normalized);
+  const lexicon = expandQuery(abbreviated);
   const expanded = normalize(lexicon.text);
   const weights = new Map<string, number>();
   const add = (term: string, weight: number) => {
@@ -67,13 +75,17 @@ export function analyzeQuery(
       add(FOLDED + fold(t), base * w.folded);
     }
   };
-  const base = contentTokens(normalized);
-  addTokens(withBigrams(base), 1, true);
-  const extra = contentTokens(expanded).filter((t) => !base.includes(t));
-  addTokens(withBigrams(extra), w.expansion, true);
+  const base = terms(abbreviated);
+  addTokens(base, 1, true);
+  const addAddition = (addition: string, weight: number) => {
+    const t = terms(addition);
+    const syllables = t.filter((x) => !x.includes('_')).length;
+    addTokens(t, weight * Math.min(1, w.additionSyllables / Math.max(1, syllables)), true);
+  };
+  for (const addition of lexicon.phraseAdditions) addAddition(addition, w.expansion);
+  if (w.fieldWording > 0) for (const addition of lexicon.fieldAdditions) addAddition(addition, w.fieldWording);
   if (restored && restored !== normalized) {
-    const restoredTokens = withBigrams(contentTokens(restored));
-    for (const t of restoredTokens) add(t, w.restored * (t.includes('_') ? w.bigram : 1));
+    for (const t of terms(restored)) add(t, w.restored * (t.includes('_') ? w.bigram : 1));
   }
   return {
     original: query,

@@ -139,6 +139,10 @@ export interface ExpandedQuery {
   fields: FieldHint[];
   /** The lexicon phrases that matched, for explanations and tests. */
   matched: string[];
+  /** Record wording added for citizens' phrases. */
+  phraseAdditions: string[];
+  /** Record wording added for the fields the question asks about. */
+  fieldAdditions: string[];
 }
 
 /** Expands citizens' phrases to the records' terms and reads which fields the question asks for. */
@@ -146,10 +150,11 @@ export function expandQuery(text: string, lexicon: Lexicon = LEXICON): ExpandedQ
   const norm = normalize(text);
   const folded = fold(norm);
   const taken = new Uint8Array(norm.length);
-  const additions: string[] = [];
+  const phraseAdditions: string[] = [];
+  const fieldAdditions: string[] = [];
   const fields: FieldHint[] = [];
   const matched: string[] = [];
-  const scan = (entries: Entry[]) => {
+  const scan = (entries: Entry[], additions: string[]) => {
     for (const e of entries) {
       for (const at of occurrences(norm, folded, e)) {
         // Longer phrases are tried first; a shorter one inside an already matched span adds nothing.
@@ -163,8 +168,15 @@ export function expandQuery(text: string, lexicon: Lexicon = LEXICON): ExpandedQ
       }
     }
   };
-  scan(lexicon.phrases);
+  scan(lexicon.phrases, phraseAdditions);
   taken.fill(0);
-  scan(lexicon.questions);
-  return { text: additions.length === 0 ? norm : `${norm} ${additions.join(' ')}`, fields, matched };
+  scan(lexicon.questions, fieldAdditions);
+  const additions = [...phraseAdditions, ...fieldAdditions];
+  return {
+    text: additions.length === 0 ? norm : `${norm}. ${additions.join('. ')}`,
+    fields,
+    matched,
+    phraseAdditions,
+    fieldAdditions,
+  };
 }

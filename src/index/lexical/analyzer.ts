@@ -14,6 +14,22 @@ export function contentTokens(text: string): string[] {
   return tokenize(text).filter((t) => !isStopword(t));
 }
 
+/** Sentence punctuation (not the dots and slashes inside numbers, dates and document numbers). */
+const BREAK = /[,.;:?!…]+(?=\s|$)|[()[\]{}"“”]/u;
+
+/** Content tokens per punctuation-delimited segment: bigrams never span a comma or a full stop. */
+export function contentSegments(text: string): string[][] {
+  return text
+    .split(BREAK)
+    .map(contentTokens)
+    .filter((seg) => seg.length > 0);
+}
+
+/** Unigrams + bigrams within each segment of a text. */
+export function terms(text: string): string[] {
+  return contentSegments(text).flatMap(withBigrams);
+}
+
 /** Unigrams + adjacent bigrams of a token list, for one key space. */
 export function withBigrams(tokens: readonly string[]): string[] {
   return tokens.length > 1 ? [...tokens, ...bigrams(tokens)] : [...tokens];
@@ -21,9 +37,9 @@ export function withBigrams(tokens: readonly string[]): string[] {
 
 /** Analyses a text for indexing or querying: accented and folded unigrams + bigrams. */
 export function analyze(text: string): AnalyzedText {
-  const tokens = contentTokens(text);
-  const accented = withBigrams(tokens);
-  const folded = withBigrams(tokens.map((t) => fold(t))).map((t) => FOLDED + t);
+  const segments = contentSegments(text);
+  const accented = segments.flatMap(withBigrams);
+  const folded = segments.flatMap((seg) => withBigrams(seg.map((t) => fold(t)))).map((t) => FOLDED + t);
   return { accented, folded };
 }
 

@@ -1,0 +1,75 @@
+/** Embedders behind LangChain's `Embeddings` interface, and their creation from configuration. */
+import path from 'node:path';
+import type { EmbedderSetting } from '../../config.js';
+import { AppError } from '../../errors.js';
+import type { EmbedderInfo, ProjectEmbeddings } from './base.js';
+import { DEFAULT_HASHED_DIMENSION, HashedNgramEmbeddings } from './hashed.js';
+import { DEFAULT_LSA_DIMENSION, LsaEmbeddings } from './lsa.js';
+import { OnnxEmbeddings } from './onnx.js';
+import { OpenAICompatibleEmbeddings } from './openai.js';
+
+export { ProjectEmbeddings, l2normalize, type EmbedderInfo } from './base.js';
+export { HashedNgramEmbeddings, DEFAULT_HASHED_DIMENSION } from './hashed.js';
+export { LsaEmbeddings, DEFAULT_LSA_DIMENSION } from './lsa.js';
+export { OpenAICompatibleEmbeddings } from './openai.js';
+export { OnnxEmbeddings } from './onnx.js';
+
+/** Creates the configured embedder; `texts` are the passages an embedder trained on the corpus (LSA) fits on. */
+export async function createEmbedder(setting: EmbedderSetting, texts: () => readonly string[]): Promise<ProjectEmbeddings> {
+  switch (setting.kind) {
+    case 'lsa':
+      return LsaEmbeddings.fit(texts(), setting.dimension ?? DEFAULT_LSA_DIMENSION);
+    case 'hashed':
+      return new HashedNgramEmbeddings(setting.dimension ?? DEFAULT_HASHED_DIMENSION);
+    case 'openai':
+      return new OpenAICompatibleEmbeddings(setting);
+    case 'onnx':
+      return new OnnxEmbeddings(setting.dir);
+    case 'none':
+      throw new AppError('config_invalid', 'EMBEDDINGS=none has no embedder');
+  }
+}
+
+/** The id prefix an embedder of this setting has. */
+function expectedPrefix(setting: EmbedderSetting): string {
+  switch (setting.kind) {
+    case 'lsa':
+      return 'lsa-v1-';
+    case 'hashed':
+      return `hashed-v1-${setting.dimension ?? DEFAULT_HASHED_DIMENSION}`;
+    case 'openai':
+      return `openai:${setting.model}`;
+    case 'onnx':
+      return `onnx:${path.basename(setting.dir)}`;
+    case 'none':
+      return '';
+  }
+}
+
+/** Loads the embedder a snapshot was built with, refusing one that differs from the configuration. */
+export async function loadEmbedder(setting: EmbedderSetting, stateDir: string, expected: EmbedderInfo): Promise<ProjectEmbeddings> {
+  const prefix = expectedPrefix(setting);
+  const matches = setting.kind === 'lsa' ? expected.id.startsWith(prefix) : expected.id === prefix;
+  if (setting.kind === 'none' || !matches) {
+    throw new AppError(
+      'embedder_mismatch',
+      `the index was built with the "${expected.id}" embedder but the configuration selects "${prefix || 'none'}"; ` +
+        'rebuild the index with `npm run ingest -- --rebuild` or change EMBEDDINGS / EMBEDDINGS_BASE_URL / EMBEDDINGS_ONNX_DIR back',
+    );
+  }
+  switch (setting.kind) {
+    case 'lsa': {
+      const model = await LsaEmbeddings.load(stateDir);
+      if (model.info.id !== expected.id) {
+        throw new AppError('snapshot_invalid', `${stateDir}: LSA model is ${model.info.id}, the manifest says ${expected.id}`);
+      }
+      return model;
+    }
+    case 'hashed':
+      return new HashedNgramEmbeddings(setting.dimension ?? DEFAULT_HASHED_DIMENSION);
+    case 'openai':
+      return new OpenAICompatibleEmbeddings(setting);
+    case 'onnx':
+      return new OnnxEmbeddings(setting.dir);
+  }
+}
