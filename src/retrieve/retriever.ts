@@ -47,13 +47,19 @@ export interface RetrieverParams {
   vectorCandidates: number;
   /** Weight of a document's second-best passage in its lexical score. */
   secondChunk: number;
+  /** Score factor of non-procedure documents when the question asks for a procedure field (papers, fee, time…). */
+  otherKindsWhenFieldAsked: number;
 }
+
+/** Fields only a procedure record has. */
+const PROCEDURE_FIELDS: ReadonlySet<string> = new Set(['ho_so', 'phi', 'thoi_han', 'co_quan', 'cach_thuc', 'ket_qua']);
 
 export const DEFAULT_RETRIEVER: RetrieverParams = {
   query: DEFAULT_QUERY_WEIGHTS,
   fusion: DEFAULT_FUSION,
   vectorCandidates: 200,
   secondChunk: 0.1,
+  otherKindsWhenFieldAsked: 0.8,
 };
 
 /** Hybrid retrieval over one snapshot: exact lookups, BM25F over both key spaces, HNSW, fused per document. */
@@ -72,8 +78,15 @@ export class Retriever {
     const { docScores: lexical, chunkScores } = this.lexicalScores(q, allowed);
     const vector = await this.vectorScores(q, allowed);
     const exact = this.exactMatches(q, allowed);
-    const fused = fuse(lexical, vector, exact, this.params.fusion);
     const docs = this.snapshot.documents;
+    let fused = fuse(lexical, vector, exact, this.params.fusion);
+    if (q.fields.some((f) => PROCEDURE_FIELDS.has(f)) && this.params.otherKindsWhenFieldAsked < 1) {
+      // "Giấy tờ gì?", "bao lâu?", "lệ phí?" are answered by procedure records, not by the law behind them.
+      const factor = this.params.otherKindsWhenFieldAsked;
+      fused = fused
+        .map((f) => (docs[f.doc]!.kind === 'procedure' || exact.has(f.doc) ? f : { ...f, score: f.score * factor }))
+        .sort((a, b) => b.score - a.score || a.doc - b.doc);
+    }
     const results = fused.slice(0, k).map((f) => ({
       doc: docs[f.doc]!,
       score: f.score,
