@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --corpus <file or folder>] [--duration 20] [--connections 50]
+ * npm run bench [-- --corpus <file or folder>] [--duration 20] [--connections 4]
  * Builds an index of the corpus in a temporary DATA_DIR (timed), starts the server on loopback as a
  * child process, drives it with autocannon from this process, and prints latency percentiles,
  * requests per second, errors, the server's peak RSS, then one JSON line.
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const corpus = path.resolve(String(flags.get('corpus') ?? config.corpusDir));
   const duration = Number(flags.get('duration') ?? 20);
-  const connections = Number(flags.get('connections') ?? 50);
+  const connections = Number(flags.get('connections') ?? 4);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tlcv-bench-'));
   try {
     const bar = buildProgressBar();

@@ -147,12 +147,11 @@ export class IndexSnapshot {
         `${dir}: the index was built without embeddings but the configuration selects "${want}"; rebuild it with \`npm run ingest -- --rebuild\``,
       );
     }
-    const [documents, chunks, restorerData, lexical] = await Promise.all([
-      readJson<DocumentMeta[]>(path.join(dir, 'documents.json')),
-      readJson<Chunk[]>(path.join(dir, 'chunks.json')),
-      readJson<unknown>(path.join(dir, 'restorer.json')),
-      LexicalIndex.load(dir),
-    ]);
+    // One file at a time: parsing them together would add their transient buffers to peak memory.
+    const documents = await readJson<DocumentMeta[]>(path.join(dir, 'documents.json'));
+    const chunks = await readJson<Chunk[]>(path.join(dir, 'chunks.json'));
+    const restorerData = await readJson<unknown>(path.join(dir, 'restorer.json'));
+    const lexical = await LexicalIndex.load(dir);
     if (documents.length !== manifest.counts.documents || chunks.length !== manifest.counts.chunks) {
       throw new AppError('snapshot_invalid', `${dir}: document or passage count differs from the manifest`);
     }

@@ -15,7 +15,7 @@ export interface FusionParams {
   mode: 'rrf' | 'score';
 }
 
-export const DEFAULT_FUSION: FusionParams = { rrfK: 60, lexicalWeight: 1, vectorWeight: 0.2, depth: 100, mode: 'score' };
+export const DEFAULT_FUSION: FusionParams = { rrfK: 60, lexicalWeight: 1, vectorWeight: 0.15, depth: 100, mode: 'score' };
 
 /** A document after fusion. */
 export interface FusedDocument {

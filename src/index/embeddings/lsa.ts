@@ -244,7 +244,11 @@ export class LsaEmbeddings extends ProjectEmbeddings {
     if (bytes.length !== vocabulary.length * dimension * 4) {
       throw new AppError('snapshot_invalid', `${binPath}: ${bytes.length} bytes, expected ${vocabulary.length * dimension * 4}`);
     }
-    const basis = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    // A view when the bytes are 4-aligned (large reads are), a copy otherwise.
+    const basis =
+      bytes.byteOffset % 4 === 0
+        ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
+        : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
     return new LsaEmbeddings(vocabulary, Float32Array.from(idf), basis, dimension);
   }
 
