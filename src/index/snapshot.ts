@@ -99,17 +99,6 @@ export class IndexSnapshot {
     return new IndexSnapshot(manifest, documents, chunks, lexical, restorer, vector, embedder);
   }
 
-  /** Documents with their passages, as ingest produced them (for incremental rebuilds). */
-  ingestedDocuments(): IngestedDocument[] {
-    const byDoc = new Map<string, Chunk[]>();
-    for (const c of this.chunks) {
-      let list = byDoc.get(c.docId);
-      if (!list) byDoc.set(c.docId, (list = []));
-      list.push(c);
-    }
-    return this.documents.map((meta) => ({ meta, chunks: byDoc.get(meta.id) ?? [] }));
-  }
-
   /** Documents and passages of a snapshot folder by id, without loading its indexes. */
   static async readDocuments(dir: string): Promise<Map<string, IngestedDocument>> {
     const [documents, chunks] = await Promise.all([
