@@ -18,6 +18,7 @@ const schema = z.object({
   LLM_BASE_URL: optionalString,
   LLM_MODEL: optionalString,
   LLM_API_KEY: optionalString,
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   EMBEDDINGS: z.enum(['lsa', 'hashed', 'none']).default('lsa'),
   EMBEDDINGS_DIM: z.coerce.number().int().min(16).max(4096).optional(),
   EMBEDDINGS_BASE_URL: optionalString,
@@ -29,6 +30,12 @@ const schema = z.object({
     .string()
     .default('Bộ phận Một cửa (tiếp nhận và trả kết quả) của Ủy ban nhân dân cấp xã nơi bạn cư trú'),
   WIDGET_ALLOWED_ORIGINS: z.string().default(''),
+  ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).optional(),
+  MicrosoftAppTenantId: optionalString,
 });
 
 /** How chunks are embedded for the vector side of hybrid retrieval. */
@@ -47,7 +54,12 @@ export interface Config {
   corpusDir: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   adminToken?: string;
-  llm?: { baseUrl: string; model: string; apiKey?: string };
+  llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };
+  /** Confidence below which the assistant declines; the calibrated default when unset. */
+  answerThreshold?: number;
+  /** Messages per minute allowed per client IP and per conversation on public channels. */
+  rateLimitPerMinute: number;
+  bot: { appId?: string; appPassword?: string; appType?: string; tenantId?: string };
   embedder: EmbedderSetting;
   snapshotsKeep: number;
   handoffContact: string;
@@ -92,12 +104,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             baseUrl: e.LLM_BASE_URL,
             model: e.LLM_MODEL ?? 'default',
             ...(e.LLM_API_KEY ? { apiKey: e.LLM_API_KEY } : {}),
+            timeoutMs: e.LLM_TIMEOUT_MS,
           },
         }
       : {}),
     embedder: embedderFrom(e),
     snapshotsKeep: e.SNAPSHOTS_KEEP,
     handoffContact: e.HANDOFF_CONTACT,
+    ...(e.ANSWER_THRESHOLD !== undefined ? { answerThreshold: e.ANSWER_THRESHOLD } : {}),
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    bot: {
+      ...(e.MicrosoftAppId ? { appId: e.MicrosoftAppId } : {}),
+      ...(e.MicrosoftAppPassword ? { appPassword: e.MicrosoftAppPassword } : {}),
+      ...(e.MicrosoftAppType ? { appType: e.MicrosoftAppType } : {}),
+      ...(e.MicrosoftAppTenantId ? { tenantId: e.MicrosoftAppTenantId } : {}),
+    },
     widgetAllowedOrigins: e.WIDGET_ALLOWED_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),

@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'conflict'
   | 'unauthorized'
   | 'payload_too_large'
+  | 'rate_limited'
   | 'unsupported_format'
   | 'empty_file'
   | 'pdf_corrupt'
@@ -28,6 +29,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   unauthorized: 401,
   payload_too_large: 413,
+  rate_limited: 429,
   unsupported_format: 415,
   empty_file: 422,
   pdf_corrupt: 422,

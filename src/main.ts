@@ -1,27 +1,51 @@
-import type { Server } from 'node:http';
 import { openIndex } from './admin/first-start.js';
+import { createAssistant } from './answer/assistant.js';
 import { createApp } from './channels/app.js';
+import { createLogger } from './channels/http/logger.js';
+import { createMetrics } from './channels/http/metrics.js';
+import { gracefulShutdown } from './channels/http/shutdown.js';
 import { loadConfig } from './config.js';
 import { describeError } from './errors.js';
 import type { Retriever } from './retrieve/retriever.js';
+import { openStore } from './store/index.js';
 
+/** Composition root: config, logger, store, index, answer layer, HTTP app. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const logger = createLogger({ level: config.logLevel });
+  const metrics = createMetrics();
+  const store = await openStore(config.dataDir);
   let retriever: Retriever | null = null;
-  const app = createApp({ retriever: () => retriever });
-  const server: Server = app.listen(config.port, config.host, () => {
-    log(`Trợ lý Công vụ listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`);
+  const assistant = createAssistant({
+    retriever: () => retriever,
+    store,
+    handoffContact: config.handoffContact,
+    ...(config.answerThreshold !== undefined ? { threshold: config.answerThreshold } : {}),
+    onAnswer: (a, q) => metrics.answers.inc({ channel: q.channel, outcome: a.outcome }),
   });
-  const stop = () => {
-    log('shutting down');
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 10_000).unref();
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  retriever = await openIndex(config, log);
-  log(`ready: snapshot ${retriever.snapshot.manifest.id}`);
+  const app = createApp({
+    retriever: () => retriever,
+    assistant,
+    store,
+    logger,
+    metrics,
+    bot: config.bot,
+    ratePerMinute: config.rateLimitPerMinute,
+    frameAncestors: config.widgetAllowedOrigins,
+  });
+  const server = app.listen(config.port, config.host, () => {
+    const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+    logger.info(`Trợ lý Công vụ listening on http://${host}:${config.port}`);
+  });
+  const stop = gracefulShutdown(server, { timeoutMs: 10_000, onClose: () => store.close() });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info(`${signal}: finishing in-flight requests`);
+      void stop().then(() => process.exit(0));
+    });
+  }
+  retriever = await openIndex(config, (line) => logger.info(line));
+  logger.info(`ready: snapshot ${retriever.snapshot.manifest.id}`);
 }
 
 main().catch((err: unknown) => {

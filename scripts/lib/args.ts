@@ -29,4 +29,6 @@ const VALUE_FLAGS = new Set([
   'embedder',
   'limit',
   'out',
+  'show',
+  'threshold',
 ]);

@@ -1,25 +1,47 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Assistant } from '../answer/types.js';
 import { AppError } from '../errors.js';
-import type { Audience } from '../ingest/types.js';
 import type { Retriever } from '../retrieve/retriever.js';
+import type { AssistantStore } from '../store/types.js';
+import { botRouter, type BotCredentials } from './bot.js';
+import { chatRouter } from './chat-api.js';
+import { requestLogger } from './http/logger.js';
+import { metricsMiddleware, type Metrics } from './http/metrics.js';
+import { createRateLimiter, rateLimitByIp } from './http/rate-limit.js';
+import { securityHeaders } from './http/security.js';
+import { searchRouter } from './search-api.js';
 
 /** What the HTTP app needs; `retriever()` returns null until an index is loaded. */
 export interface AppDeps {
   retriever: () => Retriever | null;
+  assistant: Assistant;
+  store: AssistantStore;
+  logger: Logger;
+  metrics: Metrics;
+  bot?: BotCredentials;
+  /** Requests per minute per client IP and messages per minute per conversation (default 60). */
+  ratePerMinute?: number;
+  frameAncestors?: string[];
 }
-
-const MAX_QUERY_CHARS = 1000;
 
 /** Builds the Express app without listening, so tests drive it in-process. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '32kb' }));
+  app.set('trust proxy', 'loopback');
+  const perMinute = deps.ratePerMinute ?? 60;
+  const limiter = () => createRateLimiter({ capacity: Math.max(5, Math.ceil(perMinute / 4)), refillPerSecond: perMinute / 60 });
+  const byIp = limiter();
+  const byConversation = limiter();
+
+  app.use(securityHeaders({ frameAncestors: deps.frameAncestors ?? [] }));
+  app.use(requestLogger(deps.logger));
+  app.use(metricsMiddleware(deps.metrics));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-
   app.get('/readyz', (_req, res) => {
     const r = deps.retriever();
     if (!r) {
@@ -29,36 +51,36 @@ export function createApp(deps: AppDeps): express.Express {
     const m = r.snapshot.manifest;
     res.json({ status: 'ready', snapshot: m.id, documents: m.counts.documents, chunks: m.counts.chunks });
   });
-
-  app.get('/api/search', async (req, res) => {
-    const retriever = deps.retriever();
-    if (!retriever) throw new AppError('snapshot_missing', 'the index is not loaded yet');
-    const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
-    if (q === '') throw new AppError('bad_request', 'query parameter "q" is required');
-    if (q.length > MAX_QUERY_CHARS) throw new AppError('bad_request', `"q" is longer than ${MAX_QUERY_CHARS} characters`);
-    const k = Math.min(20, Math.max(1, Number(req.query.k ?? 5) || 5));
-    // Officials' internal channels get their own endpoint later; this public search sees public documents.
-    const audience: Audience = 'public';
-    const { results, query } = await retriever.retrieve(q, { k, audience });
-    res.json({
-      query: { normalized: query.normalized, restored: query.restored, fields: query.fields },
-      results: results.map((r) => ({
-        id: r.doc.id,
-        title: r.doc.title,
-        kind: r.doc.kind,
-        url: r.doc.url ?? null,
-        score: r.score,
-        passages: r.chunks.map((c) => ({ citation: c.chunk.citation, text: c.chunk.text, page: c.chunk.page ?? null })),
-      })),
-    });
+  app.get('/metrics', async (_req, res) => {
+    deps.metrics.indexDocuments.set(deps.retriever()?.snapshot.documents.length ?? 0);
+    res.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+
+  // The Bot Framework adapter reads the parsed body itself and authenticates each activity.
+  app.use(express.json({ limit: '64kb' }));
+  app.use(botRouter(deps.assistant, deps.bot ?? {}, (msg, err) => deps.logger.error({ err }, msg)));
+  app.use('/api', rateLimitByIp(byIp));
+  app.use(searchRouter(deps.retriever));
+  app.use(
+    chatRouter({
+      assistant: deps.assistant,
+      store: deps.store,
+      limitConversation: (id) => byConversation.take(`conv:${id}`).retryAfterS,
+    }),
+  );
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'Không tìm thấy đường dẫn này.' });
   });
+  app.use(errorHandler(deps.logger));
+  return app;
+}
 
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+/** Turns errors into JSON with a clear message; never leaks internals. */
+function errorHandler(logger: Logger) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     if (err instanceof AppError) {
+      if (err.status >= 500) logger.error({ code: err.code, err }, 'request error');
       res.status(err.status).json({ error: err.code, message: err.message });
       return;
     }
@@ -69,7 +91,7 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(status).json({ error: code, message: code === 'payload_too_large' ? 'request body too large' : 'malformed request body' });
       return;
     }
+    logger.error({ err }, 'unexpected error');
     res.status(500).json({ error: 'internal', message: 'Đã có lỗi xảy ra, vui lòng thử lại.' });
-  });
-  return app;
+  };
 }

@@ -171,8 +171,8 @@ export class Retriever {
   }
 }
 
-/** Passages of a document are contiguous; find the first by binary search over document order. */
-function firstChunkOf(chunkDoc: Uint32Array, doc: number): number {
+/** Index of the first passage of document `doc`: passages are contiguous, so binary search over document order. */
+export function firstChunkOf(chunkDoc: Uint32Array, doc: number): number {
   let lo = 0;
   let hi = chunkDoc.length;
   while (lo < hi) {

@@ -1,28 +1,22 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/channels/app.js';
 import { IndexSnapshot } from '../../src/index/snapshot.js';
 import { Retriever } from '../../src/retrieve/retriever.js';
+import { startApp } from '../helpers/app.js';
 import { sampleDocs } from '../helpers/docs.js';
 
 /** The search API over a real HTTP server on loopback. */
-let server: Server;
 let base: string;
 let ready = false;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
   const snapshot = await IndexSnapshot.build({ sources: [], documents: sampleDocs(), parent: null }, { kind: 'hashed' });
   const retriever = new Retriever(snapshot);
-  const app = createApp({ retriever: () => (ready ? retriever : null) });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close } = await startApp(() => (ready ? retriever : null)));
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await close();
 });
 
 describe('search API', () => {

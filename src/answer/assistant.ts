@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors.js';
+import type { DocumentMeta, ProcedureField } from '../ingest/types.js';
+import type { RetrievalResult, RetrievedChunk, Retriever } from '../retrieve/retriever.js';
+import type { AssistantStore } from '../store/types.js';
+import { fold, normalize } from '../text/index.js';
+import { confidenceFeatures, confidenceOf, DEFAULT_ANSWER_THRESHOLD } from './confidence.js';
+import { parseState, pickedOption, remember, type ConversationState } from './conversation.js';
+import { composeLegal, composeProcedure, documentChunks, similarProcedures, suggestionOf, type Composed } from './extractive.js';
+import { generate, rewriteSafely, type AnswerWriter } from './generated.js';
+import { askedFields, classifyMessage, looksLikeFollowUp, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
+import * as say from './replies.js';
+import type { Answer, Assistant, Citation, Question } from './types.js';
+
+/** What the assistant needs; `retriever()` returns the live snapshot's retriever (swapped on re-index). */
+export interface AssistantDeps {
+  retriever: () => Retriever | null;
+  store: AssistantStore;
+  /** Hotline and address shown when the assistant declines. */
+  handoffContact: string;
+  /** Present when an OpenAI-compatible LLM is configured. */
+  writer?: AnswerWriter;
+  /** Confidence below which the assistant declines (default DEFAULT_ANSWER_THRESHOLD). */
+  threshold?: number;
+  /** Called once per answer (metrics). */
+  onAnswer?: (answer: Answer, question: Question) => void;
+}
+
+/** Results looked at per question. */
+const RESULTS = 5;
+
+/** Strips control characters and collapses whitespace; binary junk becomes ''. */
+export function cleanMessage(raw: string): string {
+  return raw
+    .replace(/[\p{Cc}\p{Cs}\ufffd]/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+/** Creates the answer layer used by every channel. */
+export function createAssistant(deps: AssistantDeps): Assistant {
+  const threshold = deps.threshold ?? DEFAULT_ANSWER_THRESHOLD;
+
+  async function reply(question: Question, onDelta?: (text: string) => void): Promise<Answer> {
+    const conversationId = question.conversationId ?? randomUUID();
+    await deps.store.ensureConversation({ id: conversationId, channel: question.channel, ...(question.userRef ? { userRef: question.userRef } : {}) });
+    const state = parseState((await deps.store.getConversation(conversationId))?.state);
+    const message = cleanMessage(question.message);
+    const userMessage = await deps.store.addMessage({ conversationId, role: 'user', text: message, channel: question.channel });
+    const answer = await respond(message, state, { ...question, conversationId }, onDelta);
+    remember(state, 'user', message);
+    remember(state, 'assistant', answer.answer);
+    const stored = await deps.store.addMessage({
+      conversationId,
+      role: 'assistant',
+      text: answer.answer,
+      channel: question.channel,
+      citations: answer.citations,
+      grounded: answer.grounded,
+      outcome: answer.outcome,
+      confidence: answer.confidence,
+    });
+    if (answer.outcome === 'declined' && message.length <= MAX_QUESTION_CHARS && /\p{L}/u.test(message)) {
+      await deps.store.addUnanswered({
+        conversationId,
+        messageId: userMessage.id,
+        question: message,
+        channel: question.channel,
+        normalized: gapKey(message),
+      });
+    }
+    await deps.store.saveState(conversationId, JSON.stringify(state));
+    answer.messageId = stored.id;
+    deps.onAnswer?.(answer, question);
+    if (onDelta && answer.mode === 'extractive') onDelta(answer.answer);
+    return answer;
+  }
+
+  async function respond(message: string, state: ConversationState, q: Question & { conversationId: string }, onDelta?: (t: string) => void): Promise<Answer> {
+    const base = { conversationId: q.conversationId, citations: [], followUps: [], alternatives: [], confidence: 0, mode: 'extractive' as const };
+    if (message === '') {
+      const text = q.message.trim() === '' ? say.EMPTY : say.UNREADABLE;
+      return { ...base, answer: text, grounded: false, outcome: 'smalltalk', intent: 'help' };
+    }
+    if (message.length > MAX_QUESTION_CHARS) {
+      return { ...base, answer: say.tooLong(MAX_QUESTION_CHARS), grounded: false, outcome: 'declined', intent: 'out_of_scope' };
+    }
+    if (!/[\p{L}\p{N}]/u.test(message)) return { ...base, answer: say.UNREADABLE, grounded: false, outcome: 'smalltalk', intent: 'help' };
+    const kind = classifyMessage(message);
+    if (kind !== 'question') return smallTalk(kind, base, state);
+    const retriever = deps.retriever();
+    if (!retriever) throw new AppError('snapshot_missing', 'the index is not loaded yet');
+    const picked = pickedOption(message, state);
+    if (picked?.docId) return answerDocument(retriever, picked.docId, state.pendingFields ?? [], state, base);
+    const text = picked?.text ?? message;
+    const fields = askedFields(text);
+    if (state.focus && looksLikeFollowUp(text) && retriever.snapshot.docIndex.has(state.focus.docId)) {
+      return answerDocument(retriever, state.focus.docId, fields, state, base);
+    }
+    const standalone = deps.writer && state.history.length > 0 ? await rewriteSafely(deps.writer, state.history, text) : text;
+    const result = await retriever.retrieve(standalone, { k: RESULTS, audience: q.audience });
+    const features = confidenceFeatures(standalone, result);
+    const confidence = confidenceOf(features);
+    state.lastResults = result.results.map((r) => r.doc.id);
+    // Suggestions only make sense when the results share some words with the question.
+    if (confidence < threshold) return decline(features.coverage >= 0.3 ? result : { ...result, results: [] }, fields, state, { ...base, confidence });
+    const composed = composeTop(retriever, result, fields);
+    const top = result.results[0]!;
+    setFocus(state, top.doc, composed);
+    const answer = finish(composed, top.doc, state, fields, { ...base, confidence });
+    if (!deps.writer) return answer;
+    const sourceOf = (c: Citation) => documentChunks(retriever.snapshot, c.sourceId).find((x) => x.id === c.chunkId);
+    return generate(deps.writer, standalone, result, answer, sourceOf, onDelta);
+  }
+
+  function smallTalk(kind: Exclude<MessageKind, 'question'>, base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>, state: ConversationState): Answer {
+    state.options = [];
+    switch (kind) {
+      case 'handoff':
+        return { ...base, answer: say.handoffReply(deps.handoffContact), grounded: false, outcome: 'smalltalk', intent: 'handoff', handoff: deps.handoffContact };
+      case 'thanks':
+        return { ...base, answer: say.THANKS, grounded: false, outcome: 'smalltalk', intent: 'thanks' };
+      default: {
+        state.options = say.EXAMPLE_QUESTIONS.map((text) => ({ text }));
+        const text = kind === 'greeting' ? say.GREETING : say.HELP;
+        return { ...base, answer: text, grounded: false, outcome: 'smalltalk', intent: kind, followUps: [...say.EXAMPLE_QUESTIONS] };
+      }
+    }
+  }
+
+  function answerDocument(retriever: Retriever, docId: string, fields: ProcedureField[], state: ConversationState, base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>): Answer {
+    const docIndex = retriever.snapshot.docIndex.get(docId)!;
+    const doc = retriever.snapshot.documents[docIndex]!;
+    const composed =
+      doc.kind === 'procedure'
+        ? composeProcedure(retriever.snapshot, doc, fields)
+        : composeLegal({ doc, score: 1, lexicalRank: null, vectorRank: null, exact: false, chunks: focusChunks(retriever, doc, state) });
+    setFocus(state, doc, composed);
+    return finish(composed, doc, state, fields, { ...base, confidence: 1 });
+  }
+
+  function decline(result: RetrievalResult, fields: ProcedureField[], state: ConversationState, base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>): Answer {
+    const suggestions = result.results.slice(0, 3).map((r) => suggestionOf(r.doc));
+    state.options = suggestions.map((s) => ({ text: s.title, docId: s.sourceId }));
+    state.pendingFields = fields;
+    delete state.focus;
+    return {
+      ...base,
+      answer: say.declineReply(suggestions, deps.handoffContact),
+      grounded: false,
+      outcome: 'declined',
+      intent: 'out_of_scope',
+      alternatives: suggestions,
+      followUps: suggestions.map((s) => s.title),
+      handoff: deps.handoffContact,
+    };
+  }
+
+  return {
+    reply: (question) => reply(question),
+    replyStream: (question, onDelta) => reply(question, onDelta),
+  };
+}
+
+/** Composes from the first result; similar procedures become choices. */
+function composeTop(retriever: Retriever, result: RetrievalResult, fields: ProcedureField[]): Composed {
+  const top = result.results[0]!;
+  if (top.doc.kind !== 'procedure') return composeLegal(top);
+  const composed = composeProcedure(retriever.snapshot, top.doc, fields);
+  composed.alternatives = similarProcedures(result.results);
+  return composed;
+}
+
+/** Wraps a composition into an Answer; similar procedures come first among the numbered follow-ups. */
+function finish(composed: Composed, doc: DocumentMeta, state: ConversationState, fields: ProcedureField[], base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>): Answer {
+  const alternatives = composed.alternatives;
+  const text = alternatives.length > 0 ? `${composed.answer}\n\n${say.choiceNote(alternatives, doc.title)}` : composed.answer;
+  state.options = [...alternatives.map((a) => ({ text: a.title, docId: a.sourceId })), ...composed.followUps.map((t) => ({ text: t }))];
+  state.pendingFields = fields;
+  return {
+    ...base,
+    answer: text,
+    citations: composed.citations,
+    grounded: composed.citations.length > 0,
+    outcome: composed.citations.length > 0 ? 'grounded' : 'declined',
+    intent: doc.kind === 'procedure' ? 'procedure' : 'legal',
+    ...(composed.field ? { field: composed.field } : {}),
+    alternatives,
+    followUps: state.options.map((o) => o.text),
+  };
+}
+
+/** Remembers the document (and for legal texts the passage) an answer was about. */
+function setFocus(state: ConversationState, doc: DocumentMeta, composed: Composed): void {
+  const chunkId = doc.kind === 'procedure' ? undefined : composed.citations[0]?.chunkId;
+  state.focus = { docId: doc.id, ...(composed.field ? { field: composed.field } : {}), ...(chunkId ? { chunkId } : {}) };
+}
+
+/** Passages of a legal document in focus ("điều nào quy định việc này?"): the one last cited, else the first. */
+function focusChunks(retriever: Retriever, doc: DocumentMeta, state: ConversationState): RetrievedChunk[] {
+  const chunks = documentChunks(retriever.snapshot, doc.id);
+  const focused = chunks.find((c) => c.id === state.focus?.chunkId) ?? chunks[0];
+  return focused ? [{ chunk: focused, score: 1 }] : [];
+}
+
+/** Key grouping the same unanswered question typed differently (case, diacritics, punctuation). */
+export function gapKey(message: string): string {
+  return fold(normalize(message)).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}

@@ -1,0 +1,90 @@
+import type { RetrievalResult } from '../retrieve/retriever.js';
+import { expandAbbreviations, fold, normalize } from '../text/index.js';
+import { subjectWords } from './intent.js';
+
+/** What the confidence model looks at; all in [0, 1] except `words`. */
+export interface ConfidenceFeatures {
+  /** Share of the question's subject syllables found in the top document's title and best passages. */
+  coverage: number;
+  /** Share of them found in the top document's title alone. */
+  titleCoverage: number;
+  /** Share of the question's adjacent syllable pairs found as pairs in the title and best passages. */
+  bigramCoverage: number;
+  /** Relative gap between the first and second fused scores. */
+  margin: number;
+  /** 1 when the vector side also ranks the top document in its first three. */
+  agree: number;
+  /** Number of subject syllables (short questions are ambiguous). */
+  words: number;
+  /** 1 when the question named the document's code or number. */
+  exact: number;
+}
+
+/**
+ * Logistic model of P(first result is right). Fitted by logistic regression on these features for
+ * the shared question sets (152 tthc questions as typed and folded, 524 alqac questions) plus 30
+ * out-of-scope questions; refit when the retriever changes. See README "Answer quality".
+ */
+export const CONFIDENCE_MODEL = {
+  bias: -2.44,
+  coverage: 0.09,
+  titleCoverage: 0.79,
+  bigramCoverage: 3.70,
+  margin: 4.85,
+  agree: 0.37,
+  fewWords: -0.62,
+};
+
+/** Below this confidence the assistant declines and offers suggestions and the hand-off contact. */
+export const DEFAULT_ANSWER_THRESHOLD = 0.35;
+
+const syllables = (text: string): string[] => fold(normalize(text)).split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+
+const wordsOf = (text: string): Set<string> => new Set(syllables(text));
+
+/** Folded syllable pairs of a text; a pair of two filler words says nothing and is left out. */
+function pairsOf(words: string[], keep: (a: string, b: string) => boolean = () => true): Set<string> {
+  const out = new Set<string>();
+  for (let i = 1; i < words.length; i++) if (keep(words[i - 1]!, words[i]!)) out.add(`${words[i - 1]} ${words[i]}`);
+  return out;
+}
+
+/** Reads the confidence features of a retrieval for the question that produced it. */
+export function confidenceFeatures(message: string, result: RetrievalResult): ConfidenceFeatures {
+  const top = result.results[0];
+  if (!top) return { coverage: 0, titleCoverage: 0, bigramCoverage: 0, margin: 0, agree: 0, words: 0, exact: 0 };
+  const question = expandAbbreviations(normalize(message));
+  const subject = [...new Set(subjectWords(question))];
+  const subjectSet = new Set(subject);
+  const title = wordsOf(top.doc.title);
+  const bodyText = syllables(`${top.doc.title} . ${top.chunks.map((c) => `${c.chunk.heading} . ${c.chunk.text}`).join(' . ')}`);
+  const body = new Set(bodyText);
+  const share = (set: Set<string>) => (subject.length === 0 ? 0 : subject.filter((w) => set.has(w)).length / subject.length);
+  const asked = [...pairsOf(syllables(question), (a, b) => subjectSet.has(a) || subjectSet.has(b))];
+  const bodyPairs = pairsOf(bodyText);
+  const second = result.results[1]?.score ?? 0;
+  return {
+    coverage: share(body),
+    titleCoverage: share(title),
+    bigramCoverage: asked.length === 0 ? 0 : asked.filter((p) => bodyPairs.has(p)).length / asked.length,
+    margin: top.score > 0 ? Math.max(0, Math.min(1, (top.score - second) / top.score)) : 0,
+    agree: top.vectorRank !== null && top.vectorRank < 3 ? 1 : 0,
+    words: subject.length,
+    exact: top.exact ? 1 : 0,
+  };
+}
+
+/** Calibrated probability that the first result answers the question. */
+export function confidenceOf(f: ConfidenceFeatures, model = CONFIDENCE_MODEL): number {
+  if (f.exact === 1) return 1;
+  if (f.words === 0) return 0;
+  const z =
+    model.bias +
+    model.coverage * f.coverage +
+    model.titleCoverage * f.titleCoverage +
+    model.bigramCoverage * f.bigramCoverage +
+    model.margin * f.margin +
+    model.agree * f.agree +
+    model.fewWords * (f.words <= 2 ? 1 : 0);
+  return 1 / (1 + Math.exp(-z));
+}

@@ -1,0 +1,193 @@
+import type { IndexSnapshot } from '../index/snapshot.js';
+import { FIELD_LABELS } from '../ingest/procedure/field-text.js';
+import type { Chunk, DocumentMeta, ProcedureField } from '../ingest/types.js';
+import { firstChunkOf, type RetrievedDocument } from '../retrieve/retriever.js';
+import { fold, normalize } from '../text/index.js';
+import type { Citation, Suggestion } from './types.js';
+
+/** Longest quoted passage, in characters; longer fields are cut at a line and point to the source. */
+export const QUOTE_CHARS = 1500;
+
+/** An extractive answer before the conversation wraps it. */
+export interface Composed {
+  answer: string;
+  citations: Citation[];
+  field?: ProcedureField;
+  alternatives: Suggestion[];
+  followUps: string[];
+}
+
+/** All passages of one document, in document order. */
+export function documentChunks(snapshot: IndexSnapshot, docId: string): Chunk[] {
+  const doc = snapshot.docIndex.get(docId);
+  if (doc === undefined) return [];
+  const out: Chunk[] = [];
+  for (let i = firstChunkOf(snapshot.chunkDoc, doc); i < snapshot.chunks.length && snapshot.chunkDoc[i] === doc; i++) {
+    out.push(snapshot.chunks[i]!);
+  }
+  return out;
+}
+
+/** Citation of one passage, numbered n. */
+export function citationOf(n: number, chunk: Chunk, doc: DocumentMeta): Citation {
+  return {
+    n,
+    label: chunk.citation,
+    sourceId: doc.id,
+    chunkId: chunk.id,
+    ...(doc.url ? { url: doc.url } : {}),
+    ...(chunk.field ? { field: chunk.field } : {}),
+    ...(chunk.page !== undefined ? { page: chunk.page } : {}),
+  };
+}
+
+/** A passage's text without its "Label:" first line, cut to QUOTE_CHARS at a line boundary. */
+export function quote(chunk: Chunk, limit = QUOTE_CHARS): string {
+  const body = chunk.field ? chunk.text.replace(/^[^\n]*:\n/u, '') : chunk.text;
+  if (body.length <= limit) return body.trim();
+  const cut = body.lastIndexOf('\n', limit);
+  return `${body.slice(0, cut > limit / 2 ? cut : limit).trim()}\n…`;
+}
+
+/** Questions offered after an answer about a procedure, one per field the record has. */
+const FIELD_FOLLOW_UPS: [ProcedureField, string][] = [
+  ['ho_so', 'Cần chuẩn bị những giấy tờ gì?'],
+  ['phi', 'Lệ phí là bao nhiêu?'],
+  ['thoi_han', 'Bao lâu thì có kết quả?'],
+  ['co_quan', 'Nộp hồ sơ ở đâu?'],
+  ['cach_thuc', 'Có nộp trực tuyến được không?'],
+  ['trinh_tu', 'Các bước thực hiện thế nào?'],
+  ['can_cu', 'Căn cứ pháp lý là văn bản nào?'],
+];
+
+function procedureFollowUps(chunks: Chunk[], answered: ProcedureField): string[] {
+  const has = new Set(chunks.map((c) => c.field));
+  return FIELD_FOLLOW_UPS.filter(([f]) => f !== answered && has.has(f))
+    .map(([, q]) => q)
+    .slice(0, 3);
+}
+
+/** The record's answer to "nộp online được không?": whether an online channel is listed. */
+function onlineVerdict(doc: DocumentMeta): string {
+  const channels = doc.procedure?.channels.map((r) => fold(normalize(r.channel))) ?? [];
+  if (channels.length === 0) return '';
+  return channels.some((c) => c.includes('truc tuyen'))
+    ? 'Có, thủ tục này có hình thức nộp trực tuyến.\n'
+    : 'Theo Cổng dịch vụ công, thủ tục này không có hình thức nộp trực tuyến.\n';
+}
+
+/** Lines of the channel descriptions that speak of fees or exemptions, quoted with the fee table. */
+function feeNotes(doc: DocumentMeta): string[] {
+  const rows = doc.procedure?.channels ?? [];
+  const notes = new Set<string>();
+  for (const r of rows) {
+    for (const line of r.description.split(/\n+/u)) {
+      if (/(miễn|lệ phí|phí|không thu)/iu.test(line)) notes.add(line.trim());
+    }
+  }
+  return [...notes].slice(0, 3);
+}
+
+/** Answers a procedure question from the asked field of the record (general information when none). */
+export function composeProcedure(snapshot: IndexSnapshot, doc: DocumentMeta, asked: ProcedureField[]): Composed {
+  const chunks = documentChunks(snapshot, doc.id);
+  const name = `“${doc.title}” (mã ${doc.id})`;
+  const pick = (f: ProcedureField) => chunks.filter((c) => c.field === f);
+  const fields = asked.length > 0 ? asked : (['general'] as ProcedureField[]);
+  const parts: string[] = [];
+  const citations: Citation[] = [];
+  for (const f of fields) {
+    let found = pick(f);
+    // Records often put who may file under "Đối tượng" rather than "Điều kiện".
+    if (found.length === 0 && f === 'dieu_kien') found = pick('doi_tuong');
+    if (found.length === 0 && f === 'phi') {
+      parts.push(`Hồ sơ thủ tục ${name} trên Cổng dịch vụ công không ghi phí, lệ phí.`);
+      found = pick('cach_thuc');
+      if (found.length === 0) continue;
+    }
+    if (found.length === 0) {
+      parts.push(`Hồ sơ thủ tục ${name} không có thông tin về ${FIELD_LABELS[f].toLowerCase()}.`);
+      continue;
+    }
+    const n = citations.length + 1;
+    citations.push(citationOf(n, found[0]!, doc));
+    const shown = found[0]!.field ?? f;
+    const lead = f === 'cach_thuc' ? onlineVerdict(doc) : '';
+    const notes = f === 'phi' ? feeNotes(doc).map((l) => `Ghi chú: ${l}`) : [];
+    const body = [quote(found[0]!), ...notes].join('\n');
+    parts.push(`${lead}${FIELD_LABELS[shown]} của thủ tục ${name}:\n${body} [${n}]`);
+  }
+  if (citations.length === 0) {
+    const general = pick('general')[0];
+    if (general) citations.push(citationOf(1, general, doc));
+  }
+  return {
+    answer: parts.join('\n\n'),
+    citations,
+    ...(asked[0] ? { field: asked[0] } : {}),
+    alternatives: [],
+    followUps: procedureFollowUps(chunks, fields[0]!),
+  };
+}
+
+/** Answers from a legal document's best passages, quoting the first one or two verbatim. */
+export function composeLegal(result: RetrievedDocument): Composed {
+  const best = result.chunks.slice(0, 2).filter((c, i) => i === 0 || c.score >= 0.6 * result.chunks[0]!.score);
+  const citations = best.map((c, i) => citationOf(i + 1, c.chunk, result.doc));
+  const parts = best.map((c, i) => `Theo ${c.chunk.citation}:\n“${quote(c.chunk)}” [${i + 1}]`);
+  const status = validityNote(result.doc);
+  return {
+    answer: [...parts, ...(status ? [status] : [])].join('\n\n'),
+    citations,
+    alternatives: [],
+    followUps: [],
+  };
+}
+
+/** A warning when the answer rests on a document that is not (or no longer) fully in force. */
+export function validityNote(doc: DocumentMeta): string {
+  switch (doc.status) {
+    case 'het_hieu_luc_toan_bo':
+      return `Lưu ý: văn bản ${doc.number ?? doc.title} đã hết hiệu lực toàn bộ.`;
+    case 'het_hieu_luc_mot_phan':
+      return `Lưu ý: văn bản ${doc.number ?? doc.title} đã hết hiệu lực một phần; cần kiểm tra điều khoản còn hiệu lực.`;
+    case 'chua_co_hieu_luc':
+      return `Lưu ý: văn bản ${doc.number ?? doc.title} chưa có hiệu lực${doc.effectiveDate ? ` (hiệu lực từ ${doc.effectiveDate})` : ''}.`;
+    default:
+      return '';
+  }
+}
+
+const titleKey = (title: string) =>
+  fold(normalize(title))
+    .replace(/\b(co yeu to nuoc ngoai|cap (tinh|huyen|xa|trung uong))\b/gu, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+/**
+ * Procedures the user may also have meant: the same or nearly the same name (another level, with a
+ * foreign element) scored close to the first result.
+ */
+export function similarProcedures(results: RetrievedDocument[], ratio = 0.8): Suggestion[] {
+  const top = results[0];
+  if (!top || top.doc.kind !== 'procedure') return [];
+  const key = titleKey(top.doc.title);
+  return results
+    .slice(1, 6)
+    .filter((r) => r.doc.kind === 'procedure' && r.score >= ratio * top.score)
+    .filter((r) => {
+      const k = titleKey(r.doc.title);
+      return k === key || k.includes(key) || key.includes(k);
+    })
+    .map((r) => suggestionOf(r.doc));
+}
+
+/** A document offered as a choice, with its level when the record has one. */
+export function suggestionOf(doc: DocumentMeta): Suggestion {
+  const levels = doc.procedure?.levels.join(', ');
+  return {
+    sourceId: doc.id,
+    title: levels ? `${doc.title} (${levels})` : doc.title,
+    ...(doc.url ? { url: doc.url } : {}),
+  };
+}

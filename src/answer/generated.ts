@@ -1,0 +1,87 @@
+import type { Chunk } from '../ingest/types.js';
+import type { RetrievalResult } from '../retrieve/retriever.js';
+import { citationOf, quote } from './extractive.js';
+import type { Answer, Citation } from './types.js';
+
+/** A passage handed to the LLM, numbered as it will be cited. */
+export interface Passage {
+  n: number;
+  label: string;
+  text: string;
+}
+
+/** The LLM side as the answer layer uses it (implemented by `createLlmComposer`). */
+export interface AnswerWriter {
+  rewrite(history: { role: 'user' | 'assistant'; text: string }[], question: string, signal?: AbortSignal): Promise<string>;
+  compose(
+    input: { question: string; passages: Passage[] },
+    options?: { signal?: AbortSignal; onDelta?: (text: string) => void },
+  ): Promise<{ text: string; markers: number[] }>;
+}
+
+/** Passages given to the model: the extractive answer's sources first, then other results' best passages. */
+const MAX_PASSAGES = 5;
+
+/** Rewrites a follow-up into a standalone question; any failure keeps the question as typed. */
+export async function rewriteSafely(
+  writer: AnswerWriter,
+  history: { role: 'user' | 'assistant'; text: string }[],
+  question: string,
+): Promise<string> {
+  try {
+    return (await writer.rewrite(history, question)) || question;
+  } catch {
+    return question;
+  }
+}
+
+/**
+ * Lets the LLM write the answer from the passages. Anything wrong — a timeout, an error, a marker
+ * that points at no passage — leaves the extractive answer in place, so the reply is always grounded.
+ */
+export async function generate(
+  writer: AnswerWriter,
+  question: string,
+  result: RetrievalResult,
+  extractive: Answer,
+  sourceOf: (citation: Citation) => Chunk | undefined,
+  onDelta?: (text: string) => void,
+): Promise<Answer> {
+  const { passages, citations } = passagesFor(result, extractive, sourceOf);
+  if (passages.length === 0) return extractive;
+  try {
+    const written = await writer.compose({ question, passages }, onDelta ? { onDelta } : {});
+    const cited = new Set(written.markers);
+    return {
+      ...extractive,
+      answer: written.text,
+      citations: citations.filter((c) => cited.has(c.n)),
+      mode: 'generated',
+    };
+  } catch {
+    return extractive;
+  }
+}
+
+function passagesFor(
+  result: RetrievalResult,
+  extractive: Answer,
+  sourceOf: (citation: Citation) => Chunk | undefined,
+): { passages: Passage[]; citations: Citation[] } {
+  const chosen = new Map<string, { label: string; text: string; citation: Omit<Citation, 'n'> }>();
+  for (const c of extractive.citations) {
+    const chunk = sourceOf(c);
+    chosen.set(c.chunkId, { label: c.label, text: chunk ? quote(chunk) : '', citation: c });
+  }
+  for (const r of result.results.slice(0, 3)) {
+    for (const c of r.chunks.slice(0, 2)) {
+      if (chosen.size >= MAX_PASSAGES || chosen.has(c.chunk.id)) continue;
+      chosen.set(c.chunk.id, { label: c.chunk.citation, text: quote(c.chunk), citation: citationOf(0, c.chunk, r.doc) });
+    }
+  }
+  const entries = [...chosen.values()].filter((e) => e.text !== '').slice(0, MAX_PASSAGES);
+  return {
+    passages: entries.map((e, i) => ({ n: i + 1, label: e.label, text: e.text })),
+    citations: entries.map((e, i) => ({ ...e.citation, n: i + 1 })),
+  };
+}

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { maskDeep, maskPii } from './pii.js';
+
+/** A structured JSON logger whose messages and fields have personal data masked. */
+export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: undefined,
+      formatters: { log: (obj) => maskDeep(obj) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? maskPii(a) : a)) as Parameters<typeof method>,
+          );
+        },
+      },
+    },
+    options.destination,
+  );
+}
+
+/** Logs each request once it finishes: method, route path (no query string), status, duration in ms, request id. */
+export function requestLogger(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) ?? randomUUID();
+    res.setHeader('X-Request-Id', id);
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const entry = { reqId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      if (res.statusCode >= 500) logger.error(entry, 'request failed');
+      else logger.info(entry, 'request');
+    });
+    next();
+  };
+}

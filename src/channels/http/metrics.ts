@@ -1,0 +1,45 @@
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The app's Prometheus metrics, in their own registry so two apps in one process do not clash. */
+export interface Metrics {
+  registry: Registry;
+  requestDuration: Histogram<'method' | 'route' | 'status'>;
+  answers: Counter<'channel' | 'outcome'>;
+  indexDocuments: Gauge;
+}
+
+/** Creates the registry with process metrics, request latency, answers by outcome and index size. */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    requestDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency by route',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    answers: new Counter({
+      name: 'assistant_answers_total',
+      help: 'Answers by channel and outcome (grounded, declined, smalltalk, error)',
+      labelNames: ['channel', 'outcome'],
+      registers: [registry],
+    }),
+    indexDocuments: new Gauge({ name: 'index_documents', help: 'Documents in the live index snapshot', registers: [registry] }),
+  };
+}
+
+/** Records request durations labelled by the matched route pattern, never the raw URL. */
+export function metricsMiddleware(metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const end = metrics.requestDuration.startTimer({ method: req.method });
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      end({ route: typeof route === 'string' ? route : 'unmatched', status: String(res.statusCode) });
+    });
+    next();
+  };
+}
