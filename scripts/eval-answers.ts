@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     retriever: () => retriever,
     store,
     handoffContact: config.handoffContact,
+    cacheSize: 0,
     ...(threshold !== undefined ? { threshold } : {}),
   });
   const foldQueries = flags.has('fold-queries');

@@ -29,6 +29,7 @@ const VALUE_FLAGS = new Set([
   'embedder',
   'limit',
   'out',
+  'endpoint',
   'show',
   'threshold',
 ]);

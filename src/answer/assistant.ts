@@ -10,6 +10,7 @@ import { composeLegal, composeProcedure, documentChunks, similarProcedures, sugg
 import { generate, rewriteSafely, type AnswerWriter } from './generated.js';
 import { askedFields, classifyMessage, looksLikeFollowUp, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
 import * as say from './replies.js';
+import { ResultCache } from './result-cache.js';
 import type { Answer, Assistant, Citation, Question } from './types.js';
 
 /** What the assistant needs; `retriever()` returns the live snapshot's retriever (swapped on re-index). */
@@ -22,6 +23,8 @@ export interface AssistantDeps {
   writer?: AnswerWriter;
   /** Confidence below which the assistant declines (default DEFAULT_ANSWER_THRESHOLD). */
   threshold?: number;
+  /** Recent retrievals to reuse (default: a cache of 2,000; 0 turns it off). */
+  cacheSize?: number;
   /** Called once per answer (metrics). */
   onAnswer?: (answer: Answer, question: Question) => void;
 }
@@ -40,6 +43,7 @@ export function cleanMessage(raw: string): string {
 /** Creates the answer layer used by every channel. */
 export function createAssistant(deps: AssistantDeps): Assistant {
   const threshold = deps.threshold ?? DEFAULT_ANSWER_THRESHOLD;
+  const cache = new ResultCache(deps.cacheSize ?? 2000);
 
   async function reply(question: Question, onDelta?: (text: string) => void): Promise<Answer> {
     const conversationId = question.conversationId ?? randomUUID();
@@ -98,7 +102,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       return answerDocument(retriever, state.focus.docId, fields, state, base);
     }
     const standalone = deps.writer && state.history.length > 0 ? await rewriteSafely(deps.writer, state.history, text) : text;
-    const result = await retriever.retrieve(standalone, { k: RESULTS, audience: q.audience });
+    const result =
+      deps.cacheSize === 0
+        ? await retriever.retrieve(standalone, { k: RESULTS, audience: q.audience })
+        : await cache.retrieve(retriever, standalone, RESULTS, q.audience);
     const features = confidenceFeatures(standalone, result);
     const confidence = confidenceOf(features);
     state.lastResults = result.results.map((r) => r.doc.id);
