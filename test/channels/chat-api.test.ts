@@ -148,6 +148,24 @@ describe('POST /api/chat on the bundled corpus', () => {
   });
 });
 
+describe('POST /api/chat/stream', () => {
+  it('streams the answer text as Server-Sent Events, then the full answer', async () => {
+    const res = await fetch(`${base}/api/chat/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'đăng ký khai sinh cần giấy tờ gì' }),
+    });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/u);
+    const events = (await res.text()).trim().split('\n\n').map((block) => {
+      const [event, data] = block.split('\n');
+      return { event: event!.replace('event: ', ''), data: JSON.parse(data!.replace('data: ', '')) as Record<string, unknown> };
+    });
+    expect(events.map((e) => e.event)).toEqual(['delta', 'answer']);
+    expect(events[0]!.data.text).toBe(events[1]!.data.answer);
+    expect(events[1]!.data).toMatchObject({ grounded: true, field: 'ho_so' });
+  });
+});
+
 describe('bad input on /api/chat', () => {
   it.each([
     ['an empty message', ''],
