@@ -21,6 +21,10 @@ export type ErrorCode =
   | 'snapshot_invalid'
   | 'snapshot_missing'
   | 'config_invalid'
+  | 'llm_failed'
+  | 'llm_timeout'
+  | 'llm_invalid_citation'
+  | 'prompt_invalid'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -45,6 +49,10 @@ const STATUS: Record<ErrorCode, number> = {
   snapshot_invalid: 500,
   snapshot_missing: 503,
   config_invalid: 500,
+  llm_failed: 502,
+  llm_timeout: 504,
+  llm_invalid_citation: 502,
+  prompt_invalid: 500,
   internal: 500,
 };
 

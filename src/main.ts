@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { openIndex } from './admin/first-start.js';
 import { createAssistant } from './answer/assistant.js';
+import { createLlmComposer } from './answer/llm/llm-composer.js';
 import { createApp } from './channels/app.js';
 import { createLogger } from './channels/http/logger.js';
 import { createMetrics } from './channels/http/metrics.js';
@@ -16,7 +18,10 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   const store = await openStore(config.dataDir);
   let retriever: Retriever | null = null;
+  // Prompts are checked at start-up: a bad prompt file stops the server with its name.
+  const writer = config.llm ? await createLlmComposer({ ...config.llm, promptsDir: path.resolve('prompts') }) : undefined;
   const assistant = createAssistant({
+    ...(writer ? { writer } : {}),
     retriever: () => retriever,
     store,
     handoffContact: config.handoffContact,
