@@ -2,11 +2,14 @@ import path from 'node:path';
 import { SqliteStore } from './sqlite-store.js';
 import type { AssistantStore } from './types.js';
 
-export { SqliteStore } from './sqlite-store.js';
+export { SqliteStore, MESSAGE_CHARS, COMMENT_CHARS, type SqliteStoreOptions } from './sqlite-store.js';
 export { migrate, MIGRATIONS, type Migration } from './migrations.js';
 export type * from './types.js';
 
-/** Opens the default store: `<dataDir>/assistant.db`. */
+/** File name of the embedded database inside DATA_DIR. */
+export const DATABASE_FILE = 'assistant.db';
+
+/** Opens the default store, `<dataDir>/assistant.db`, creating the folder and schema as needed. */
 export async function openStore(dataDir: string): Promise<AssistantStore> {
-  return SqliteStore.open(path.join(dataDir, 'assistant.db'));
+  return SqliteStore.open(path.join(dataDir, DATABASE_FILE));
 }

@@ -5,10 +5,11 @@ import { AppError } from '../errors.js';
 export interface Migration {
   version: number;
   name: string;
+  /** SQL run inside one transaction with the version record. */
   up: string;
 }
 
-export const MIGRATIONS: Migration[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'conversations, messages, feedback, unanswered questions',
@@ -80,27 +81,73 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'webhook event times as ISO strings like every other timestamp',
+    up: `
+      CREATE TABLE seen_events_v3 (
+        source TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (source, event_id)
+      ) WITHOUT ROWID;
+      INSERT INTO seen_events_v3 (source, event_id, seen_at)
+        SELECT source, event_id, strftime('%Y-%m-%dT%H:%M:%fZ', seen_at / 1000.0, 'unixepoch') FROM seen_events;
+      DROP TABLE seen_events;
+      ALTER TABLE seen_events_v3 RENAME TO seen_events;
+      CREATE INDEX seen_events_by_time ON seen_events (seen_at);
+    `,
+  },
 ];
 
-/** Applies the migrations the database lacks, each in its own transaction; refuses a newer schema. */
-export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+/** Applies the migrations the database lacks, each in its own transaction; refuses a newer schema. Returns how many ran. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  assertOrdered(migrations);
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const currentVersion = db
+    .prepare<[], number>('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')
+    .pluck();
   const latest = migrations.at(-1)?.version ?? 0;
+  const current = currentVersion.get() ?? 0;
   if (current > latest) {
     throw new AppError(
       'config_invalid',
       `the database schema is version ${current}, newer than this program knows (${latest}); upgrade the program or use another DATA_DIR`,
+      { source: db.name },
     );
   }
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const record = db.prepare<[number, string, string]>(
+    'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+  );
   let applied = 0;
-  for (const m of migrations.filter((x) => x.version > current)) {
-    db.transaction(() => {
-      db.exec(m.up);
-      record.run(m.version, m.name, new Date().toISOString());
-    })();
-    applied++;
+  for (const m of migrations) {
+    // IMMEDIATE takes the write lock before re-reading the version, so two processes opening the
+    // same file at once cannot both apply a step.
+    const ran = db
+      .transaction(() => {
+        if ((currentVersion.get() ?? 0) >= m.version) return false;
+        db.exec(m.up);
+        record.run(m.version, m.name, new Date().toISOString());
+        return true;
+      })
+      .immediate();
+    if (ran) applied++;
   }
   return applied;
+}
+
+/** A mis-ordered list would skip steps on some databases; fail loudly instead. */
+function assertOrdered(migrations: readonly Migration[]): void {
+  let previous = 0;
+  for (const m of migrations) {
+    if (!Number.isInteger(m.version) || m.version <= previous) {
+      throw new AppError(
+        'config_invalid',
+        `migration "${m.name}" has version ${m.version}; versions must be increasing integers`,
+      );
+    }
+    previous = m.version;
+  }
 }

@@ -1,211 +1,252 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
-import type { Citation, Outcome } from '../answer/types.js';
-import { AppError } from '../errors.js';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { AppError, describeError } from '../errors.js';
 import { migrate } from './migrations.js';
-import type { AssistantStore, AuditRow, ConversationRow, FeedbackRow, GapRow, MessageRow, NewMessage } from './types.js';
+import {
+  prepareStatements,
+  toAudit,
+  toConversation,
+  toFeedback,
+  toGap,
+  toMessage,
+  type Statements,
+} from './statements.js';
+import type {
+  AssistantStore,
+  AuditRow,
+  ConversationRow,
+  FeedbackRow,
+  GapRow,
+  MessageRow,
+  NewAudit,
+  NewConversation,
+  NewFeedback,
+  NewMessage,
+  NewUnanswered,
+  Page,
+  Rating,
+} from './types.js';
 
-/** Characters kept of a message and of a feedback comment; longer text is truncated, not refused. */
-const MESSAGE_CHARS = 10_000;
-const COMMENT_CHARS = 2_000;
+/** Characters kept of a message (and an unanswered question) and of a comment or audit detail; longer text is truncated, not refused. */
+export const MESSAGE_CHARS = 10_000;
+export const COMMENT_CHARS = 2_000;
 
-const now = () => new Date().toISOString();
+/** How long a writer waits for another process's write lock before failing, in milliseconds. */
+const BUSY_TIMEOUT_MS = 5_000;
 
-interface RawMessage {
-  id: string;
-  conversation_id: string;
-  role: 'user' | 'assistant';
-  text: string;
-  channel: string;
-  citations: string | null;
-  grounded: number | null;
-  outcome: string | null;
-  confidence: number | null;
-  created_at: string;
+export interface SqliteStoreOptions {
+  /** Clock for timestamps; tests pass a fixed one. Defaults to the system clock. */
+  now?: () => Date;
 }
 
-function messageRow(r: RawMessage): MessageRow {
-  return {
-    id: r.id,
-    conversationId: r.conversation_id,
-    role: r.role,
-    text: r.text,
-    channel: r.channel,
-    citations: r.citations ? (JSON.parse(r.citations) as Citation[]) : [],
-    grounded: r.grounded === null ? null : r.grounded === 1,
-    outcome: r.outcome as Outcome | null,
-    confidence: r.confidence,
-    createdAt: r.created_at,
-  };
+/** Truncates to `max` UTF-16 units without leaving half a surrogate pair (an emoji) at the end. */
+function cap(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+
+/** A limit from a caller, bounded so a typo cannot read a whole table (SQLite treats a negative LIMIT as none). */
+function bounded(value: number | undefined, fallback: number, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(Math.max(Math.trunc(value), 0), max);
+}
+
+function page(q: Page): [limit: number, offset: number] {
+  return [bounded(q.limit, 100, 1_000), bounded(q.offset, 0, Number.MAX_SAFE_INTEGER)];
+}
+
+function isForeignKeyError(err: unknown): boolean {
+  return err instanceof BetterSqlite3.SqliteError && err.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+function noConversation(id: string): AppError {
+  return new AppError('not_found', `conversation ${id} does not exist`);
+}
+
+/** Opens the file with the pragmas every connection needs, then brings the schema up to date. */
+function openDatabase(file: string): Database {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const db = new BetterSqlite3(file);
+  try {
+    // WAL lets readers run while a writer commits; NORMAL sync is durable across process crashes in WAL mode.
+    db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    return db;
+  } catch (err: unknown) {
+    db.close();
+    throw err;
+  }
 }
 
 /** The embedded store: one SQLite file under DATA_DIR, WAL mode, migrations applied on open. */
 export class SqliteStore implements AssistantStore {
-  private readonly stmts: Record<string, Statement>;
+  private readonly sql: Statements;
 
-  private constructor(private readonly db: Database) {
-    const p = (sql: string) => db.prepare(sql);
-    this.stmts = {
-      ensureConv: p(`INSERT INTO conversations (id, channel, user_ref, state, created_at, updated_at) VALUES (?, ?, ?, NULL, ?, ?)
-                     ON CONFLICT(id) DO NOTHING`),
-      getConv: p('SELECT * FROM conversations WHERE id = ?'),
-      saveState: p('UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?'),
-      addMsg: p(`INSERT INTO messages (id, conversation_id, seq, role, text, channel, citations, grounded, outcome, confidence, created_at)
-                 VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)`),
-      listMsgs: p('SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq ASC'),
-      getMsg: p('SELECT * FROM messages WHERE id = ?'),
-      upsertFeedback: p(`INSERT INTO feedback (id, conversation_id, message_id, rating, comment, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                         ON CONFLICT(message_id) WHERE message_id IS NOT NULL
-                         DO UPDATE SET rating = excluded.rating, comment = excluded.comment, created_at = excluded.created_at`),
-      listFeedback: p(`SELECT f.*, a.text AS answer,
-                         (SELECT u.text FROM messages u WHERE u.conversation_id = a.conversation_id AND u.role = 'user' AND u.seq < a.seq
-                          ORDER BY u.seq DESC LIMIT 1) AS question
-                       FROM feedback f LEFT JOIN messages a ON a.id = f.message_id
-                       WHERE (? IS NULL OR f.rating = ?) ORDER BY f.created_at DESC, f.rowid DESC LIMIT ? OFFSET ?`),
-      addUnanswered: p('INSERT INTO unanswered (conversation_id, message_id, question, normalized, channel, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      gap: p(`SELECT normalized, COUNT(*) AS count, MAX(created_at) AS last, GROUP_CONCAT(DISTINCT channel) AS channels,
-                (SELECT question FROM unanswered u2 WHERE u2.normalized = u.normalized ORDER BY id DESC LIMIT 1) AS example
-              FROM unanswered u WHERE created_at >= ? GROUP BY normalized ORDER BY count DESC, last DESC LIMIT ?`),
-      seen: p('INSERT OR IGNORE INTO seen_events (source, event_id, seen_at) VALUES (?, ?, ?)'),
-      prune: p('DELETE FROM seen_events WHERE seen_at < ?'),
-      getSetting: p('SELECT value FROM settings WHERE key = ?'),
-      setSetting: p(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-                     ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
-      casUpdate: p('UPDATE settings SET value = ?, updated_at = ? WHERE key = ? AND value = ?'),
-      casInsert: p('INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, ?)'),
-      addAudit: p('INSERT INTO audit_log (at, actor, action, target, result, detail) VALUES (?, ?, ?, ?, ?, ?)'),
-      listAudit: p('SELECT * FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?'),
-    };
+  private constructor(
+    private readonly db: Database,
+    private readonly clock: () => Date,
+  ) {
+    this.sql = prepareStatements(db);
   }
 
-  /** Opens (creating folders and schema as needed) a database file, or ':memory:'. */
-  static open(file: string): SqliteStore {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    const db = new BetterSqlite3(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
-    db.pragma('synchronous = NORMAL');
-    migrate(db);
-    return new SqliteStore(db);
+  /** Opens (creating the folder and schema as needed) a database file, or ':memory:'; `config_invalid` when it cannot. */
+  static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
+    try {
+      return new SqliteStore(openDatabase(file), options.now ?? (() => new Date()));
+    } catch (err: unknown) {
+      if (err instanceof AppError) throw err;
+      throw new AppError('config_invalid', `cannot open the database ${file}: ${describeError(err)}`, {
+        cause: err,
+        source: file,
+      });
+    }
   }
 
-  async ensureConversation(c: { id: string; channel: string; userRef?: string }): Promise<void> {
-    const t = now();
-    this.stmts.ensureConv!.run(c.id, c.channel, c.userRef ?? null, t, t);
+  private now(): string {
+    return this.clock().toISOString();
+  }
+
+  async ensureConversation(c: NewConversation): Promise<void> {
+    const t = this.now();
+    this.sql.ensureConversation.run(c.id, c.channel, c.userRef ?? null, t, t);
   }
 
   async getConversation(id: string): Promise<ConversationRow | null> {
-    const r = this.stmts.getConv!.get(id) as
-      | { id: string; channel: string; user_ref: string | null; state: string | null; created_at: string; updated_at: string }
-      | undefined;
-    if (!r) return null;
-    return { id: r.id, channel: r.channel, ...(r.user_ref ? { userRef: r.user_ref } : {}), state: r.state, createdAt: r.created_at, updatedAt: r.updated_at };
+    const r = this.sql.getConversation.get(id);
+    return r ? toConversation(r) : null;
   }
 
   async saveState(id: string, stateJson: string): Promise<void> {
-    this.stmts.saveState!.run(stateJson, now(), id);
+    if (this.sql.saveState.run(stateJson, this.now(), id).changes === 0) throw noConversation(id);
   }
 
   async addMessage(m: NewMessage): Promise<{ id: string; createdAt: string }> {
     const id = randomUUID();
-    const createdAt = now();
-    this.stmts.addMsg!.run(
-      id,
-      m.conversationId,
-      m.conversationId,
-      m.role,
-      m.text.slice(0, MESSAGE_CHARS),
-      m.channel,
-      m.citations ? JSON.stringify(m.citations) : null,
-      m.grounded === undefined ? null : m.grounded ? 1 : 0,
-      m.outcome ?? null,
-      m.confidence ?? null,
-      createdAt,
-    );
+    const createdAt = this.now();
+    try {
+      this.sql.addMessage.run({
+        id,
+        conversationId: m.conversationId,
+        role: m.role,
+        text: cap(m.text, MESSAGE_CHARS),
+        channel: m.channel,
+        citations: m.citations && m.citations.length > 0 ? JSON.stringify(m.citations) : null,
+        grounded: m.grounded === undefined ? null : Number(m.grounded),
+        outcome: m.outcome ?? null,
+        confidence: m.confidence ?? null,
+        createdAt,
+      });
+    } catch (err: unknown) {
+      if (isForeignKeyError(err)) throw noConversation(m.conversationId);
+      throw err;
+    }
     return { id, createdAt };
   }
 
-  async listMessages(conversationId: string, limit = 50): Promise<MessageRow[]> {
-    return (this.stmts.listMsgs!.all(conversationId, limit) as RawMessage[]).map(messageRow);
+  async listMessages(conversationId: string, limit?: number): Promise<MessageRow[]> {
+    return this.sql.listMessages.all(conversationId, bounded(limit, 50, 1_000)).map(toMessage);
   }
 
   async getMessage(id: string): Promise<MessageRow | null> {
-    const r = this.stmts.getMsg!.get(id) as RawMessage | undefined;
-    return r ? messageRow(r) : null;
+    const r = this.sql.getMessage.get(id);
+    return r ? toMessage(r) : null;
   }
 
-  async addFeedback(f: { conversationId: string; messageId?: string; rating: 'up' | 'down'; comment?: string }): Promise<void> {
-    if (f.messageId !== undefined) {
-      const m = await this.getMessage(f.messageId);
-      if (!m || m.conversationId !== f.conversationId) {
-        throw new AppError('not_found', `message ${f.messageId} does not exist in conversation ${f.conversationId}`);
+  async addFeedback(f: NewFeedback): Promise<void> {
+    const comment = f.comment === undefined ? null : cap(f.comment, COMMENT_CHARS);
+    // Check and write in one transaction so the message cannot vanish in between.
+    this.db.transaction(() => {
+      if (
+        f.messageId !== undefined &&
+        this.sql.getMessage.get(f.messageId)?.conversation_id !== f.conversationId
+      ) {
+        throw new AppError(
+          'not_found',
+          `message ${f.messageId} does not exist in conversation ${f.conversationId}`,
+        );
       }
-    }
-    this.stmts.upsertFeedback!.run(randomUUID(), f.conversationId, f.messageId ?? null, f.rating, f.comment?.slice(0, COMMENT_CHARS) ?? null, now());
+      try {
+        this.sql.upsertFeedback.run(
+          randomUUID(),
+          f.conversationId,
+          f.messageId ?? null,
+          f.rating,
+          comment,
+          this.now(),
+        );
+      } catch (err: unknown) {
+        if (isForeignKeyError(err)) throw noConversation(f.conversationId);
+        throw err;
+      }
+    })();
   }
 
-  async listFeedback(q: { rating?: 'up' | 'down'; limit?: number; offset?: number } = {}): Promise<FeedbackRow[]> {
-    const rows = this.stmts.listFeedback!.all(q.rating ?? null, q.rating ?? null, q.limit ?? 100, q.offset ?? 0) as {
-      id: string;
-      conversation_id: string;
-      message_id: string | null;
-      rating: 'up' | 'down';
-      comment: string | null;
-      created_at: string;
-      answer: string | null;
-      question: string | null;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      conversationId: r.conversation_id,
-      messageId: r.message_id,
-      rating: r.rating,
-      comment: r.comment,
-      createdAt: r.created_at,
-      answer: r.answer,
-      question: r.question,
-    }));
+  async listFeedback(q: Page & { rating?: Rating } = {}): Promise<FeedbackRow[]> {
+    const [limit, offset] = page(q);
+    return this.sql.listFeedback.all({ rating: q.rating ?? null, limit, offset }).map(toFeedback);
   }
 
-  async addUnanswered(u: { conversationId: string; messageId?: string; question: string; channel: string; normalized: string }): Promise<void> {
-    this.stmts.addUnanswered!.run(u.conversationId, u.messageId ?? null, u.question.slice(0, MESSAGE_CHARS), u.normalized.slice(0, MESSAGE_CHARS), u.channel, now());
+  async addUnanswered(u: NewUnanswered): Promise<void> {
+    const question = cap(u.question, MESSAGE_CHARS);
+    this.sql.addUnanswered.run(
+      u.conversationId,
+      u.messageId ?? null,
+      question,
+      cap(u.normalized, MESSAGE_CHARS),
+      u.channel,
+      this.now(),
+    );
   }
 
   async gapReport(q: { limit?: number; since?: string } = {}): Promise<GapRow[]> {
-    const rows = this.stmts.gap!.all(q.since ?? '', q.limit ?? 50) as { normalized: string; count: number; last: string; channels: string; example: string }[];
-    return rows.map((r) => ({ normalized: r.normalized, example: r.example, count: r.count, lastAskedAt: r.last, channels: r.channels.split(',') }));
+    return this.sql.gapReport.all(q.since ?? '', bounded(q.limit, 50, 1_000)).map(toGap);
   }
 
   async markEventSeen(source: string, eventId: string): Promise<boolean> {
-    return this.stmts.seen!.run(source, eventId, Date.now()).changes === 1;
+    return this.sql.markEventSeen.run(source, eventId, this.now()).changes === 1;
   }
 
   async pruneEvents(olderThanMs: number): Promise<number> {
-    return this.stmts.prune!.run(Date.now() - olderThanMs).changes;
+    if (!Number.isFinite(olderThanMs) || olderThanMs < 0) {
+      throw new AppError(
+        'bad_request',
+        `pruneEvents needs a non-negative age in milliseconds, got ${olderThanMs}`,
+      );
+    }
+    const before = new Date(this.clock().getTime() - olderThanMs).toISOString();
+    return this.sql.pruneEvents.run(before).changes;
   }
 
   async getSetting(key: string): Promise<string | null> {
-    return (this.stmts.getSetting!.get(key) as { value: string } | undefined)?.value ?? null;
+    return this.sql.getSetting.get(key) ?? null;
   }
 
   async setSetting(key: string, value: string): Promise<void> {
-    this.stmts.setSetting!.run(key, value, now());
+    this.sql.setSetting.run(key, value, this.now());
   }
 
   async compareAndSetSetting(key: string, expected: string | null, value: string): Promise<boolean> {
-    const r = expected === null ? this.stmts.casInsert!.run(key, value, now()) : this.stmts.casUpdate!.run(value, now(), key, expected);
-    return r.changes === 1;
+    const result =
+      expected === null
+        ? this.sql.casCreate.run(key, value, this.now())
+        : this.sql.casReplace.run(value, this.now(), key, expected);
+    return result.changes === 1;
   }
 
-  async addAudit(a: { actor: string; action: string; target?: string; result: 'ok' | 'error'; detail?: string }): Promise<void> {
-    this.stmts.addAudit!.run(now(), a.actor, a.action, a.target ?? null, a.result, a.detail?.slice(0, COMMENT_CHARS) ?? null);
+  async addAudit(a: NewAudit): Promise<void> {
+    const detail = a.detail === undefined ? null : cap(a.detail, COMMENT_CHARS);
+    this.sql.addAudit.run(this.now(), a.actor, a.action, a.target ?? null, a.result, detail);
   }
 
-  async listAudit(q: { limit?: number; offset?: number } = {}): Promise<AuditRow[]> {
-    return this.stmts.listAudit!.all(q.limit ?? 100, q.offset ?? 0) as AuditRow[];
+  async listAudit(q: Page = {}): Promise<AuditRow[]> {
+    return this.sql.listAudit.all(...page(q)).map(toAudit);
   }
 
   async close(): Promise<void> {
