@@ -46,9 +46,10 @@ async function waitReady(base: string, child: { exitCode: number | null }, timeo
   throw new Error('server did not become ready in time');
 }
 
-async function peakRssMb(pid: number): Promise<number> {
+/** Peak (VmHWM) or current (VmRSS) resident memory of a process, in MB (Linux /proc). */
+async function rssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHWM'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const kb = Number(new RegExp(`${which}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
 }
 
@@ -79,6 +80,9 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     try {
       await waitReady(base, child, 120_000);
+      // Separates the cost of loading the index from the growth under load.
+      const readyRss = await rssMb(child.pid!, 'VmRSS');
+      const readyPeak = await rssMb(child.pid!);
       const questions = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8')).split('\n').filter(Boolean);
       const requests =
         endpoint === 'chat'
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
       const result = await instance;
       latencies.sort((a, b) => a - b);
       const pct = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 100) / 100;
-      const rss = await peakRssMb(child.pid!);
+      const rss = await rssMb(child.pid!);
       const errors = result.errors + result.timeouts + result.non2xx;
       const summary = {
         corpus: path.relative(root, corpus) || corpus,
@@ -111,9 +115,11 @@ async function main(): Promise<void> {
         requests: result.requests.total,
         errors,
         peak_rss_mb: rss,
+        ready_rss_mb: readyRss,
+        ready_peak_rss_mb: readyPeak,
       };
       console.log(`\ncorpus ${summary.corpus}: ${summary.documents} documents, ${summary.passages} passages, built in ${summary.build_s} s`);
-      console.log(`${summary.endpoint}, ${connections} connections, ${duration} s: p50 ${summary.p50_ms} ms · p95 ${summary.p95_ms} ms · p99 ${summary.p99_ms} ms · ${summary.rps} req/s · ${errors} errors · server peak RSS ${rss} MB`);
+      console.log(`${summary.endpoint}, ${connections} connections, ${duration} s: p50 ${summary.p50_ms} ms · p95 ${summary.p95_ms} ms · p99 ${summary.p99_ms} ms · ${summary.rps} req/s · ${errors} errors · server peak RSS ${rss} MB (when ready: ${readyRss} MB, peak while loading ${readyPeak} MB)`);
       console.log(JSON.stringify(summary));
     } finally {
       child.kill('SIGTERM');

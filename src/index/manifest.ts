@@ -1,7 +1,12 @@
 import type { EmbedderInfo } from './embeddings/index.js';
 
-/** Version of the on-disk snapshot layout; loading refuses any other. */
-export const SNAPSHOT_FORMAT = 1;
+/**
+ * Version of the on-disk snapshot layout; loading refuses any other. 2: documents and passages
+ * as JSON Lines, packed lexical postings, 8-bit LSA basis.
+ */
+export const SNAPSHOT_FORMAT = 2;
+/** Formats whose sources and document lists can still be read, so a rebuild can start from them. */
+export const READABLE_FORMATS: readonly number[] = [1, 2];
 
 /** A source file that went into a snapshot, and the documents it produced. */
 export interface SourceEntry {
@@ -36,10 +41,12 @@ export type BuildPhase = 'reading' | 'lexical' | 'restorer' | 'embedding' | 'pub
 export type BuildProgress = (phase: BuildPhase, done: number, total: number) => void;
 
 /** Checks the shape of a parsed manifest; returns a reason when it is unusable. */
-export function manifestProblem(m: unknown): string | null {
+export function manifestProblem(m: unknown, formats: readonly number[] = [SNAPSHOT_FORMAT]): string | null {
   if (typeof m !== 'object' || m === null) return 'manifest is not an object';
   const r = m as Partial<SnapshotManifest>;
-  if (r.format !== SNAPSHOT_FORMAT) return `snapshot format ${String(r.format)} is not ${SNAPSHOT_FORMAT}`;
+  if (typeof r.format !== 'number' || !formats.includes(r.format)) {
+    return `snapshot format ${String(r.format)} is not ${SNAPSHOT_FORMAT}; rebuild the index with \`npm run ingest -- --rebuild\``;
+  }
   if (typeof r.id !== 'string' || !Array.isArray(r.sources) || typeof r.documents !== 'object') {
     return 'manifest lacks id, sources or documents';
   }

@@ -56,10 +56,10 @@ export class SnapshotStore {
     return id === null ? null : IndexSnapshot.readFrom(this.dirOf(id), setting);
   }
 
-  /** Manifest of the active snapshot, or null. */
+  /** Manifest of the active snapshot, or null; an older format is accepted, so a rebuild can read its sources. */
   async currentManifest(): Promise<SnapshotManifest | null> {
     const id = await this.currentId();
-    return id === null ? null : readManifest(this.dirOf(id));
+    return id === null ? null : readManifest(this.dirOf(id), true);
   }
 
   /** Writes a built snapshot durably and makes it the active one; prunes old snapshots. */

@@ -1,12 +1,15 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmbedderSetting } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Chunk, DocumentMeta, IngestedDocument } from '../ingest/types.js';
 import { DiacriticRestorer } from '../text/index.js';
 import { createEmbedder, loadEmbedder, type ProjectEmbeddings } from './embeddings/index.js';
+import { StringPool } from './intern.js';
+import { readJsonLines, writeJsonLines } from './json-lines.js';
 import { LexicalIndex } from './lexical/bm25.js';
 import {
+  READABLE_FORMATS,
   SNAPSHOT_FORMAT,
   manifestProblem,
   type BuildProgress,
@@ -99,12 +102,14 @@ export class IndexSnapshot {
     return new IndexSnapshot(manifest, documents, chunks, lexical, restorer, vector, embedder);
   }
 
-  /** Documents and passages of a snapshot folder by id, without loading its indexes. */
+  /**
+   * Documents and passages of a snapshot folder by id, without loading its indexes. Reads the
+   * lists of format 1 snapshots too, so a rebuild can start from one.
+   */
   static async readDocuments(dir: string): Promise<Map<string, IngestedDocument>> {
-    const [documents, chunks] = await Promise.all([
-      readJson<DocumentMeta[]>(path.join(dir, 'documents.json')),
-      readJson<Chunk[]>(path.join(dir, 'chunks.json')),
-    ]);
+    const strings = new StringPool();
+    const documents = await readList<DocumentMeta>(dir, 'documents', strings);
+    const chunks = await readList<Chunk>(dir, 'chunks', strings);
     const out = new Map<string, IngestedDocument>(documents.map((meta) => [meta.id, { meta, chunks: [] }]));
     for (const c of chunks) out.get(c.docId)?.chunks.push(c);
     return out;
@@ -113,8 +118,8 @@ export class IndexSnapshot {
   /** Writes every file of the snapshot into `dir` (which must be new); the manifest is written last. */
   async writeTo(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'documents.json'), JSON.stringify(this.documents));
-    await writeFile(path.join(dir, 'chunks.json'), JSON.stringify(this.chunks));
+    await writeJsonLines(path.join(dir, 'documents.jsonl'), this.documents);
+    await writeJsonLines(path.join(dir, 'chunks.jsonl'), this.chunks);
     await writeFile(path.join(dir, 'restorer.json'), JSON.stringify(this.restorer.toJSON()));
     await this.lexical.save(dir);
     if (this.vector && this.embedder) {
@@ -123,7 +128,6 @@ export class IndexSnapshot {
       await this.embedder.saveState(vectorDir);
     }
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(this.manifest, null, 1));
-
   }
 
   /** Reads a snapshot folder, refusing a format or embedder that does not match the configuration. */
@@ -137,8 +141,10 @@ export class IndexSnapshot {
       );
     }
     // One file at a time: parsing them together would add their transient buffers to peak memory.
-    const documents = await readJson<DocumentMeta[]>(path.join(dir, 'documents.json'));
-    const chunks = await readJson<Chunk[]>(path.join(dir, 'chunks.json'));
+    // Documents first, so passages share their procedure's name with its title.
+    const strings = new StringPool();
+    const documents = await readList<DocumentMeta>(dir, 'documents', strings);
+    const chunks = await readList<Chunk>(dir, 'chunks', strings);
     const restorerData = await readJson<unknown>(path.join(dir, 'restorer.json'));
     const lexical = await LexicalIndex.load(dir);
     if (documents.length !== manifest.counts.documents || chunks.length !== manifest.counts.chunks) {
@@ -156,12 +162,43 @@ export class IndexSnapshot {
   }
 }
 
-/** Reads and checks `manifest.json` of a snapshot folder. */
-export async function readManifest(dir: string): Promise<SnapshotManifest> {
+/**
+ * Reads and checks `manifest.json` of a snapshot folder. With `anyFormat`, an older format is
+ * accepted too: its sources and document lists can still be read (for a rebuild), not its indexes.
+ */
+export async function readManifest(dir: string, anyFormat = false): Promise<SnapshotManifest> {
   const manifest = await readJson<SnapshotManifest>(path.join(dir, 'manifest.json'));
-  const problem = manifestProblem(manifest);
+  const problem = manifestProblem(manifest, anyFormat ? READABLE_FORMATS : [SNAPSHOT_FORMAT]);
   if (problem) throw new AppError('snapshot_invalid', `${dir}/manifest.json: ${problem}`);
   return manifest;
+}
+
+/** A list file of a snapshot: `<name>.jsonl`, or `<name>.json` in a format 1 snapshot. */
+async function readList<T>(dir: string, name: string, strings: StringPool): Promise<T[]> {
+  const lines = path.join(dir, `${name}.jsonl`);
+  try {
+    return await readJsonLines<T>(lines, strings);
+  } catch (err) {
+    if (isNotFound(err)) {
+      const legacy = path.join(dir, `${name}.json`);
+      if (await exists(legacy)) return strings.intern(await readJson<T[]>(legacy));
+      throw new AppError('snapshot_invalid', `${lines}: missing from the snapshot`, { cause: err });
+    }
+    throw new AppError('snapshot_invalid', `${lines}: not valid JSON Lines (truncated write?)`, { cause: err });
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'ENOENT';
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function readJson<T>(file: string): Promise<T> {

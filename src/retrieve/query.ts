@@ -49,6 +49,12 @@ export interface AnalyzedQuery {
   procedureCodes: string[];
   documentNumbers: string[];
   terms: QueryTerm[];
+  /**
+   * Folded unigrams and bigrams (without the "~" prefix) of what the question is about: its own
+   * words, abbreviations and citizens' phrases expanded, but not the record wording of the fields
+   * it asks for. Optional so hand-made queries in tests need not carry it.
+   */
+  subjectTerms?: string[];
 }
 
 /** Normalises, expands and analyses a query into weighted lexical terms. */
@@ -77,12 +83,16 @@ export function analyzeQuery(
   };
   const base = terms(abbreviated);
   addTokens(base, 1, true);
+  const subject = new Set(base.map((t) => fold(t)));
   const addAddition = (addition: string, weight: number) => {
     const t = terms(addition);
     const syllables = t.filter((x) => !x.includes('_')).length;
     addTokens(t, weight * Math.min(1, w.additionSyllables / Math.max(1, syllables)), true);
   };
-  for (const addition of lexicon.phraseAdditions) addAddition(addition, w.expansion);
+  for (const addition of lexicon.phraseAdditions) {
+    addAddition(addition, w.expansion);
+    for (const t of terms(addition)) subject.add(fold(t));
+  }
   if (w.fieldWording > 0) for (const addition of lexicon.fieldAdditions) addAddition(addition, w.fieldWording);
   if (restored && restored !== normalized) {
     for (const t of terms(restored)) add(t, w.restored * (t.includes('_') ? w.bigram : 1));
@@ -97,5 +107,6 @@ export function analyzeQuery(
     procedureCodes: [...new Set(findProcedureCodes(normalized).map((m) => baseProcedureCode(m.code)))],
     documentNumbers: [...new Set(findDocumentNumbers(query).map((m) => documentNumberKey(m.text)))],
     terms: [...weights].map(([term, weight]) => ({ term, weight })),
+    subjectTerms: [...subject],
   };
 }

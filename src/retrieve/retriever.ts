@@ -2,6 +2,7 @@ import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Audience, Chunk, DocumentMeta, ValidityStatus } from '../ingest/types.js';
 import { baseProcedureCode, documentNumberKey } from '../text/index.js';
 import { fuse, type FusionParams, DEFAULT_FUSION } from './fusion.js';
+import { coverage, DEFAULT_NAME_COVERAGE, rerankByNameCoverage, weightedNameTerms, type NameCoverageParams, type WeightedTerm } from './name-coverage.js';
 import { analyzeQuery, DEFAULT_QUERY_WEIGHTS, type AnalyzedQuery, type QueryWeights } from './query.js';
 
 /** Filters and sizes of one retrieval. */
@@ -49,6 +50,8 @@ export interface RetrieverParams {
   secondChunk: number;
   /** Score factor of non-procedure documents when the question asks for a procedure field (papers, fee, time…). */
   otherKindsWhenFieldAsked: number;
+  /** Re-ranking of the head by how much of each procedure's name the question covers. */
+  nameCoverage: NameCoverageParams;
 }
 
 /** Fields only a procedure record has. */
@@ -60,10 +63,14 @@ export const DEFAULT_RETRIEVER: RetrieverParams = {
   vectorCandidates: 200,
   secondChunk: 0.1,
   otherKindsWhenFieldAsked: 0.8,
+  nameCoverage: DEFAULT_NAME_COVERAGE,
 };
 
 /** Hybrid retrieval over one snapshot: exact lookups, BM25F over both key spaces, HNSW, fused per document. */
 export class Retriever {
+  /** Weighted folded terms of procedure names, computed when a procedure first reaches a head. */
+  private readonly nameTerms = new Map<number, WeightedTerm[]>();
+
   constructor(
     readonly snapshot: IndexSnapshot,
     readonly params: RetrieverParams = DEFAULT_RETRIEVER,
@@ -80,6 +87,8 @@ export class Retriever {
     const exact = this.exactMatches(q, allowed);
     const docs = this.snapshot.documents;
     let fused = fuse(lexical, vector, exact, this.params.fusion);
+    const subject = new Set(q.subjectTerms ?? []);
+    fused = rerankByNameCoverage(fused, (doc) => this.nameShare(doc, subject), this.params.nameCoverage);
     if (q.fields.some((f) => PROCEDURE_FIELDS.has(f)) && this.params.otherKindsWhenFieldAsked < 1) {
       // "Giấy tờ gì?", "bao lâu?", "lệ phí?" are answered by procedure records, not by the law behind them.
       const factor = this.params.otherKindsWhenFieldAsked;
@@ -96,6 +105,19 @@ export class Retriever {
       chunks: this.bestChunks(f.doc, chunkScores, q, chunksPerDoc),
     }));
     return { query: q, results };
+  }
+
+  /** Covered share of a procedure's name; null for other kinds of document, whose titles are not names of a service. */
+  private nameShare(doc: number, subject: ReadonlySet<string>): number | null {
+    const meta = this.snapshot.documents[doc]!;
+    if (meta.kind !== 'procedure') return null;
+    let name = this.nameTerms.get(doc);
+    if (!name) {
+      const { lexical } = this.snapshot;
+      name = weightedNameTerms(meta.title, lexical.size, (t) => lexical.documentFrequency(t));
+      this.nameTerms.set(doc, name);
+    }
+    return coverage(name, subject);
   }
 
   private allowFilter(options: RetrieveOptions): (doc: number) => boolean {

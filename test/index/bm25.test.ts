@@ -1,9 +1,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/index/lexical/analyzer.js';
 import { LexicalIndex, type QueryTerm } from '../../src/index/lexical/bm25.js';
+import { decodePostings, MAX_TF, PostingLog } from '../../src/index/lexical/postings.js';
+import { TermDictionary } from '../../src/index/lexical/term-dictionary.js';
 
 const inputs = [
   { heading: 'Đăng ký khai sinh', body: 'Nộp tờ khai đăng ký khai sinh và giấy chứng sinh.' },
@@ -68,5 +71,52 @@ describe('lexical BM25F index', () => {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(path.join(dir, 'lexical.bin'), Buffer.alloc(12));
     await expect(LexicalIndex.load(dir)).rejects.toMatchObject({ code: 'snapshot_invalid' });
+  });
+});
+
+describe('packed postings and term dictionary', () => {
+  it('round-trips postings of every size class (gaps of 1–3 bytes, escaped frequencies)', () => {
+    const log = new PostingLog();
+    const expected: { term: number; item: number; tfHeading: number; tfBody: number }[] = [
+      { term: 1, item: 0, tfHeading: 1, tfBody: 0 },
+      { term: 0, item: 3, tfHeading: 0, tfBody: 15 },
+      { term: 1, item: 200, tfHeading: 15, tfBody: 15 },
+      { term: 0, item: 70_000, tfHeading: 16, tfBody: 2 },
+      { term: 1, item: 70_001, tfHeading: 0, tfBody: 300 },
+    ];
+    for (const p of expected) log.add(p.term, p.item, p.tfHeading, p.tfBody);
+    const packed = log.pack(Uint32Array.from([1, 0]));
+    expect(decodePostings(packed, 1)).toEqual([
+      { item: 3, tfHeading: 0, tfBody: 15 },
+      { item: 70_000, tfHeading: 16, tfBody: 2 },
+    ]);
+    expect(decodePostings(packed, 0)).toEqual([
+      { item: 0, tfHeading: 1, tfBody: 0 },
+      { item: 200, tfHeading: 15, tfBody: 15 },
+      { item: 70_001, tfHeading: 0, tfBody: MAX_TF },
+    ]);
+    expect([...packed.df]).toEqual([3, 2]);
+  });
+
+  it('finds every term it holds and no other, whatever the script', () => {
+    const terms = ['đăng_ký', '~dang_ky', 'a', 'ab', 'hồ', '~ho', '123/2015/nđ-cp', 'z'];
+    const { dictionary, rankOf } = TermDictionary.fromTerms(terms);
+    terms.forEach((t, i) => {
+      expect(dictionary.id(t)).toBe(rankOf[i]);
+      expect(dictionary.term(rankOf[i]!)).toBe(t);
+    });
+    for (const missing of ['', 'đăng', '~dang_k', 'aa', 'zz']) expect(dictionary.id(missing)).toBe(-1);
+    expect(dictionary.isConsistent()).toBe(true);
+  });
+
+  it('property: the dictionary agrees with a Map on random vocabularies', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { maxLength: 40 }), fc.string({ maxLength: 6 }), (terms, probe) => {
+        const { dictionary, rankOf } = TermDictionary.fromTerms(terms);
+        const oracle = new Map(terms.map((t, i) => [t, rankOf[i]!]));
+        expect(dictionary.id(probe)).toBe(oracle.get(probe) ?? -1);
+        for (const [t, id] of oracle) expect(dictionary.id(t)).toBe(id);
+      }),
+    );
   });
 });

@@ -76,8 +76,29 @@ describe('snapshot store', () => {
   it('reports a damaged snapshot file as snapshot_invalid', async () => {
     const store = await tempStore();
     const id = await store.publish(await build());
-    await writeFile(path.join(store.dirOf(id), 'chunks.json'), '[{"id":');
+    await writeFile(path.join(store.dirOf(id), 'chunks.jsonl'), '{"id":');
     await expect(store.loadCurrent(hashed)).rejects.toMatchObject({ code: 'snapshot_invalid' });
+  });
+
+  it('refuses to serve a format 1 snapshot but still reads its documents for a rebuild', async () => {
+    const store = await tempStore();
+    const snap = await build();
+    const id = await store.publish(snap);
+    const dir = store.dirOf(id);
+    // The format 1 layout: whole-array JSON lists.
+    await writeFile(path.join(dir, 'documents.json'), JSON.stringify(snap.documents));
+    await writeFile(path.join(dir, 'chunks.json'), JSON.stringify(snap.chunks));
+    await rm(path.join(dir, 'documents.jsonl'));
+    await rm(path.join(dir, 'chunks.jsonl'));
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ ...snap.manifest, format: 1 }));
+    await expect(store.loadCurrent(hashed)).rejects.toMatchObject({
+      code: 'snapshot_invalid',
+      message: expect.stringMatching(/format 1 is not 2.*--rebuild/su),
+    });
+    expect((await store.currentManifest())!.sources).toEqual(snap.manifest.sources);
+    const docs = await IndexSnapshot.readDocuments(dir);
+    expect([...docs.keys()]).toEqual(snap.documents.map((d) => d.id));
+    expect(docs.get('ket-hon')!.chunks).toEqual(snap.chunks.filter((c) => c.docId === 'ket-hon'));
   });
 
   it('rejects snapshot ids that could escape the snapshots folder', async () => {

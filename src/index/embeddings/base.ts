@@ -2,7 +2,7 @@ import { Embeddings } from '@langchain/core/embeddings';
 
 /** Identity of an embedder as recorded in a snapshot manifest. */
 export interface EmbedderInfo {
-  /** Kind, version and dimension or model, e.g. "lsa-v1-128", "openai:bge-m3". */
+  /** Kind, version and dimension or model, e.g. "lsa-v2-128", "openai:bge-m3". */
   id: string;
   dimension: number;
 }

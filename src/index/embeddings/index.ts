@@ -4,7 +4,7 @@ import type { EmbedderSetting } from '../../config.js';
 import { AppError } from '../../errors.js';
 import type { EmbedderInfo, ProjectEmbeddings } from './base.js';
 import { DEFAULT_HASHED_DIMENSION, HashedNgramEmbeddings } from './hashed.js';
-import { DEFAULT_LSA_DIMENSION, LsaEmbeddings } from './lsa.js';
+import { DEFAULT_LSA_DIMENSION, LSA_ID_PREFIX, LsaEmbeddings } from './lsa.js';
 import { OnnxEmbeddings } from './onnx.js';
 import { OpenAICompatibleEmbeddings } from './openai.js';
 
@@ -34,7 +34,7 @@ export async function createEmbedder(setting: EmbedderSetting, texts: () => read
 function expectedPrefix(setting: EmbedderSetting): string {
   switch (setting.kind) {
     case 'lsa':
-      return 'lsa-v1-';
+      return LSA_ID_PREFIX;
     case 'hashed':
       return `hashed-v1-${setting.dimension ?? DEFAULT_HASHED_DIMENSION}`;
     case 'openai':

@@ -1,7 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.js';
+import { ArrayReader, packArrays, type BinaryArray } from '../binary.js';
 import { analyze, type AnalyzedText } from './analyzer.js';
+import { PostingLog, type PackedPostings } from './postings.js';
+import { TermDictionary } from './term-dictionary.js';
 
 /** Text of one indexed passage, by field. */
 export interface LexicalInput {
@@ -26,28 +29,31 @@ export interface QueryTerm {
   weight: number;
 }
 
-const FORMAT = 1;
-const MAX_TF = 65535;
-
-/** Postings of one term during a build: interleaved (item, tfHeading, tfBody). */
-type Building = number[];
+/** Version of `lexical.json` + `lexical.bin`; 2 packs the terms and compresses the postings. */
+const FORMAT = 2;
+/** Per-passage term frequencies are counted in 16 bits per field before clamping. */
+const COUNT_LIMIT = 0xffff;
 
 /** An inverted index over passages with BM25F scoring across a heading and a body field. */
 export class LexicalIndex {
+  /** Per passage, weight ÷ length normalisation of each field, so scoring a posting needs no division. */
+  private readonly headingFactor: Float64Array;
+  private readonly bodyFactor: Float64Array;
+
   private constructor(
     /** Number of indexed passages. */
     readonly size: number,
-    private readonly termIds: Map<string, number>,
-    private readonly offsets: Uint32Array,
-    private readonly postItem: Uint32Array,
-    private readonly postTfH: Uint16Array,
-    private readonly postTfB: Uint16Array,
+    private readonly dictionary: TermDictionary,
+    private readonly postings: PackedPostings,
     private readonly lenH: Float32Array,
     private readonly lenB: Float32Array,
     private readonly avgH: number,
     private readonly avgB: number,
     readonly params: Bm25Params,
-  ) {}
+  ) {
+    this.headingFactor = fieldFactors(lenH, avgH, params.bHeading, params.wHeading);
+    this.bodyFactor = fieldFactors(lenB, avgB, params.bBody, params.wBody);
+  }
 
   /** Builds the index; passage i of the input gets item number i. */
   static build(
@@ -56,7 +62,7 @@ export class LexicalIndex {
     onProgress?: (done: number, total: number) => void,
   ): LexicalIndex {
     const termIds = new Map<string, number>();
-    const postings: Building[] = [];
+    const log = new PostingLog();
     const lenH = new Float32Array(inputs.length);
     const lenB = new Float32Array(inputs.length);
     const local = new Map<number, number>();
@@ -69,65 +75,25 @@ export class LexicalIndex {
         lastHeading = input.heading;
         headingTerms = analyze(input.heading);
       }
-      lenH[item] = countInto(headingTerms, termIds, postings, local, 1);
-      lenB[item] = countInto(analyze(input.body), termIds, postings, local, 1 << 16);
-      for (const [id, packed] of local) {
-        postings[id]!.push(item, Math.min(packed & 0xffff, MAX_TF), Math.min(packed >>> 16, MAX_TF));
-      }
+      lenH[item] = countInto(headingTerms, termIds, local, 1);
+      lenB[item] = countInto(analyze(input.body), termIds, local, 1 << 16);
+      for (const [id, packed] of local) log.add(id, item, packed & 0xffff, packed >>> 16);
       if (onProgress && item % 1000 === 999) onProgress(item + 1, inputs.length);
     });
-    return LexicalIndex.pack(termIds, postings, lenH, lenB, params);
-  }
-
-  private static pack(
-    termIds: Map<string, number>,
-    postings: Building[],
-    lenH: Float32Array,
-    lenB: Float32Array,
-    params: Bm25Params,
-  ): LexicalIndex {
-    const offsets = new Uint32Array(postings.length + 1);
-    let total = 0;
-    postings.forEach((p, i) => {
-      offsets[i] = total;
-      total += p.length / 3;
-    });
-    offsets[postings.length] = total;
-    const postItem = new Uint32Array(total);
-    const postTfH = new Uint16Array(total);
-    const postTfB = new Uint16Array(total);
-    postings.forEach((p, i) => {
-      let at = offsets[i]!;
-      for (let j = 0; j < p.length; j += 3, at++) {
-        postItem[at] = p[j]!;
-        postTfH[at] = p[j + 1]!;
-        postTfB[at] = p[j + 2]!;
-      }
-    });
-    return new LexicalIndex(
-      lenH.length,
-      termIds,
-      offsets,
-      postItem,
-      postTfH,
-      postTfB,
-      lenH,
-      lenB,
-      mean(lenH),
-      mean(lenB),
-      params,
-    );
+    const { dictionary, rankOf } = TermDictionary.fromTerms([...termIds.keys()]);
+    termIds.clear();
+    return new LexicalIndex(inputs.length, dictionary, log.pack(rankOf), lenH, lenB, mean(lenH), mean(lenB), params);
   }
 
   /** Number of distinct terms (both key spaces). */
   get vocabularySize(): number {
-    return this.termIds.size;
+    return this.dictionary.size;
   }
 
   /** Number of passages containing a term (0 when unknown). */
   documentFrequency(term: string): number {
-    const id = this.termIds.get(term);
-    return id === undefined ? 0 : this.offsets[id + 1]! - this.offsets[id]!;
+    const id = this.dictionary.id(term);
+    return id < 0 ? 0 : this.postings.df[id]!;
   }
 
   /**
@@ -135,31 +101,47 @@ export class LexicalIndex {
    * passages touched, so callers can aggregate without scanning every slot.
    */
   accumulate(terms: readonly QueryTerm[], scores: Float32Array, touched: number[]): void {
-    const { k1, bHeading, bBody, wHeading, wBody } = this.params;
+    const { k1 } = this.params;
     const n = this.size;
+    const { offsets, df: dfs, bytes } = this.postings;
+    const { headingFactor, bodyFactor } = this;
     for (const { term, weight } of terms) {
-      const id = this.termIds.get(term);
-      if (id === undefined) continue;
-      const start = this.offsets[id]!;
-      const end = this.offsets[id + 1]!;
-      const df = end - start;
+      const id = this.dictionary.id(term);
+      if (id < 0) continue;
+      const df = dfs[id]!;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * weight;
-      for (let at = start; at < end; at++) {
-        const item = this.postItem[at]!;
-        const normH = 1 - bHeading + (bHeading * this.lenH[item]!) / (this.avgH || 1);
-        const normB = 1 - bBody + (bBody * this.lenB[item]!) / (this.avgB || 1);
-        const tf = (wHeading * this.postTfH[at]!) / normH + (wBody * this.postTfB[at]!) / normB;
+      // Decoding inline (format in postings.ts): this loop is the hot path of every query.
+      let at = offsets[id]!;
+      let item = -1;
+      for (let k = 0; k < df; k++) {
+        let byte = bytes[at++]!;
+        let gap = byte & 0x7f;
+        // Nine gaps in ten fit one byte; the loop only runs for the rest.
+        for (let shift = 7; byte & 0x80; shift += 7) {
+          byte = bytes[at++]!;
+          gap |= (byte & 0x7f) << shift;
+        }
+        item += gap;
+        let tfH: number;
+        let tfB: number;
+        const packed = bytes[at++]!;
+        if (packed !== 0) {
+          tfH = packed >>> 4;
+          tfB = packed & 15;
+        } else {
+          tfH = bytes[at++]!;
+          tfB = bytes[at++]!;
+        }
+        const tf = tfH * headingFactor[item]! + tfB * bodyFactor[item]!;
         if (scores[item] === 0) touched.push(item);
         scores[item] = scores[item]! + (idf * tf * (k1 + 1)) / (tf + k1);
       }
     }
   }
 
-  /** Writes `lexical.json` (terms, parameters) and `lexical.bin` (postings) into a folder. */
+  /** Writes `lexical.json` (counts, parameters) and `lexical.bin` (terms, postings, lengths) into a folder. */
   async save(dir: string): Promise<void> {
-    const terms = new Array<string>(this.termIds.size);
-    for (const [term, id] of this.termIds) terms[id] = term;
-    const arrays = [this.offsets, this.postItem, this.postTfH, this.postTfB, this.lenH, this.lenB];
+    const arrays = this.arrays();
     const header = {
       format: FORMAT,
       size: this.size,
@@ -167,10 +149,15 @@ export class LexicalIndex {
       avgH: this.avgH,
       avgB: this.avgB,
       lengths: arrays.map((a) => a.length),
-      terms,
     };
     await writeFile(path.join(dir, 'lexical.json'), JSON.stringify(header));
-    await writeFile(path.join(dir, 'lexical.bin'), Buffer.concat(arrays.map((a) => alignedBytes(a))));
+    await writeFile(path.join(dir, 'lexical.bin'), packArrays(arrays));
+  }
+
+  /** The typed arrays of the index in file order. */
+  private arrays(): BinaryArray[] {
+    const { dictionary: d, postings: p } = this;
+    return [d.bytes, d.starts, p.offsets, p.df, p.bytes, this.lenH, this.lenB];
   }
 
   /** Reads an index written by save(); throws AppError('snapshot_invalid') when the files disagree. */
@@ -184,43 +171,25 @@ export class LexicalIndex {
         avgH: number;
         avgB: number;
         lengths: number[];
-        terms: string[];
       };
-      if (header.format !== FORMAT) throw new Error(`unsupported lexical format ${header.format}`);
-      const bin = await readFile(path.join(dir, 'lexical.bin'));
-      const [nOff, nPost, , , nLen] = header.lengths as [number, number, number, number, number, number];
-      // Copy into a fresh ArrayBuffer: Buffer pools may start at an unaligned offset.
-      const b = new Uint8Array(bin).buffer;
-      let at = 0;
-      const takeFrom = <T>(ctor: new (b: ArrayBufferLike, o: number, n: number) => T, n: number, bytes: number) => {
-        const arr = new ctor(b, at, n);
-        at += Math.ceil((n * bytes) / 4) * 4;
-        return arr;
-      };
-      const offsets = takeFrom(Uint32Array, nOff, 4);
-      const postItem = takeFrom(Uint32Array, nPost, 4);
-      const postTfH = takeFrom(Uint16Array, nPost, 2);
-      const postTfB = takeFrom(Uint16Array, nPost, 2);
-      const lenH = takeFrom(Float32Array, nLen, 4);
-      const lenB = takeFrom(Float32Array, nLen, 4);
-      if (at !== b.byteLength || offsets.length !== header.terms.length + 1) {
-        throw new Error('postings file does not match its header');
+      if (header.format !== FORMAT) {
+        throw new Error(`lexical format ${header.format} is not ${FORMAT}; rebuild the index (npm run ingest -- --rebuild)`);
       }
-      const termIds = new Map<string, number>();
-      header.terms.forEach((t, i) => termIds.set(t, i));
-      return new LexicalIndex(
-        header.size,
-        termIds,
-        offsets,
-        postItem,
-        postTfH,
-        postTfB,
-        lenH,
-        lenB,
-        header.avgH,
-        header.avgB,
-        header.params,
-      );
+      const file = new ArrayReader(await readFile(path.join(dir, 'lexical.bin')));
+      const [nTermBytes, nStarts, nOffsets, nDf, nPost, nLen] = header.lengths as [number, number, number, number, number, number];
+      const dictionary = new TermDictionary(file.take(Uint8Array, nTermBytes), file.take(Uint32Array, nStarts));
+      const postings = { offsets: file.take(Uint32Array, nOffsets), df: file.take(Uint32Array, nDf), bytes: file.take(Uint8Array, nPost) };
+      const lenH = file.take(Float32Array, nLen);
+      const lenB = file.take(Float32Array, nLen);
+      const consistent =
+        file.done &&
+        dictionary.isConsistent() &&
+        postings.offsets.length === dictionary.size + 1 &&
+        postings.df.length === dictionary.size &&
+        postings.offsets[dictionary.size] === postings.bytes.length &&
+        lenH.length === header.size;
+      if (!consistent) throw new Error('postings file does not match its header');
+      return new LexicalIndex(header.size, dictionary, postings, lenH, lenB, header.avgH, header.avgB, header.params);
     } catch (err) {
       throw new AppError('snapshot_invalid', `${jsonPath}: cannot load the lexical index`, { cause: err });
     }
@@ -231,7 +200,6 @@ export class LexicalIndex {
 function countInto(
   { accented, folded }: AnalyzedText,
   termIds: Map<string, number>,
-  postings: Building[],
   local: Map<number, number>,
   unit: number,
 ): number {
@@ -240,28 +208,27 @@ function countInto(
     for (const term of list) {
       let id = termIds.get(term);
       if (id === undefined) {
-        id = postings.length;
+        id = termIds.size;
         termIds.set(term, id);
-        postings.push([]);
       }
       const packed = local.get(id) ?? 0;
       const field = unit === 1 ? packed & 0xffff : packed >>> 16;
-      if (field < MAX_TF) local.set(id, packed + unit);
+      if (field < COUNT_LIMIT) local.set(id, packed + unit);
     }
     length += list.length;
   }
   return length / 2;
 }
 
+/** w / (1 − b + b · length / average length) for each passage: BM25F's per-field scaling. */
+function fieldFactors(lengths: Float32Array, average: number, b: number, w: number): Float64Array {
+  const out = new Float64Array(lengths.length);
+  lengths.forEach((len, i) => (out[i] = w / (1 - b + (b * len) / (average || 1))));
+  return out;
+}
+
 function mean(a: Float32Array): number {
   let s = 0;
   for (const v of a) s += v;
   return a.length ? s / a.length : 0;
-}
-
-/** Bytes of a typed array padded to a multiple of 4 so every array starts aligned. */
-function alignedBytes(a: Uint32Array | Uint16Array | Float32Array): Buffer {
-  const bytes = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  const pad = (4 - (bytes.length % 4)) % 4;
-  return pad ? Buffer.concat([bytes, Buffer.alloc(pad)]) : bytes;
 }
