@@ -5,12 +5,9 @@
  * autocannon in this process (each request a new conversation), and prints latency percentiles,
  * requests per second, errors, the server's peak RSS, then one JSON line.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.js';
 import { describeError } from '../src/errors.js';
@@ -18,40 +15,7 @@ import { reindex } from '../src/admin/reindex.js';
 import { SnapshotStore } from '../src/index/snapshot-store.js';
 import { parseArgs } from './lib/args.js';
 import { buildProgressBar } from './lib/progress.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function waitReady(base: string, child: { exitCode: number | null }, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not become ready in time');
-}
-
-/** Peak (VmHWM) or current (VmRSS) resident memory of a process, in MB (Linux /proc). */
-async function rssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHWM'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(new RegExp(`${which}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
+import { percentile, root, rssMb, startServerProcess } from './lib/server.js';
 
 async function main(): Promise<void> {
   const { flags } = parseArgs(process.argv.slice(2));
@@ -70,16 +34,9 @@ async function main(): Promise<void> {
     bar.stop();
     if (report.failed.length) console.error(`warning: ${report.failed.length} file(s) failed: ${report.failed.map((f) => f.path).join(', ')}`);
     const buildS = report.buildMs / 1000;
-    const port = await freePort();
-    // The same Node flags as `npm start`: a small young generation keeps peak memory under 600 MB.
-    const child = spawn(process.execPath, ['--max-semi-space-size=4', '--import', 'tsx', path.join(root, 'src/main.ts')], {
-      // All load comes from one loopback address; the per-IP limit would otherwise be what is measured.
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const base = `http://127.0.0.1:${port}`;
+    // All load comes from one loopback address; the per-IP limit would otherwise be what is measured.
+    const { child, base } = await startServerProcess({ DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000' });
     try {
-      await waitReady(base, child, 120_000);
       // Separates the cost of loading the index from the growth under load.
       const readyRss = await rssMb(child.pid!, 'VmRSS');
       const readyPeak = await rssMb(child.pid!);
@@ -97,7 +54,7 @@ async function main(): Promise<void> {
       );
       const result = await instance;
       latencies.sort((a, b) => a - b);
-      const pct = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 100) / 100;
+      const pct = (p: number) => percentile(latencies, p);
       const rss = await rssMb(child.pid!);
       const errors = result.errors + result.timeouts + result.non2xx;
       const summary = {

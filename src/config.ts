@@ -29,9 +29,25 @@ const schema = z.object({
   HANDOFF_CONTACT: z
     .string()
     .default('Bộ phận Một cửa (tiếp nhận và trả kết quả) của Ủy ban nhân dân cấp xã nơi bạn cư trú'),
-  WIDGET_ALLOWED_ORIGINS: z.string().default(''),
+  WIDGET_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .refine(
+      (v) => v.split(',').every((o) => o.trim() === '' || /^https?:\/\/[^/\s?#]+$/u.test(o.trim().replace(/\/+$/u, ''))),
+      'must be a comma-separated list of origins such as https://dichvucong.langson.gov.vn (scheme and host, no path)',
+    ),
+  PUBLIC_BASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  ZALO_APP_ID: optionalString,
+  ZALO_APP_SECRET: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_ACCESS_TOKEN: optionalString,
+  ZALO_REFRESH_TOKEN: optionalString,
+  ZALO_API_BASE_URL: z.string().url().default('https://openapi.zalo.me'),
+  ZALO_OAUTH_BASE_URL: z.string().url().default('https://oauth.zaloapp.com'),
+  ZALO_REPLAY_WINDOW_S: z.coerce.number().int().min(10).max(86_400).default(600),
+  ZALO_USER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).optional(),
@@ -64,6 +80,28 @@ export interface Config {
   snapshotsKeep: number;
   handoffContact: string;
   widgetAllowedOrigins: string[];
+  /** Public address of this server (e.g. https://trolycongvu.langson.gov.vn), for links in Zalo messages. */
+  publicBaseUrl?: string;
+  /** Zalo Official Account; the webhook is off unless app id and OA secret key are set. */
+  zalo?: ZaloConfig;
+}
+
+/** Zalo Official Account settings (DESIGN §6). */
+export interface ZaloConfig {
+  appId: string;
+  /** App secret: the `secret_key` header of token refreshes. */
+  appSecret?: string;
+  /** OA secret key: signs webhook events (not the app secret). */
+  oaSecretKey: string;
+  /** Initial tokens; after the first refresh the database holds the current ones. */
+  accessToken?: string;
+  refreshToken?: string;
+  apiBaseUrl: string;
+  oauthBaseUrl: string;
+  /** Events older (or newer) than this are rejected as replays. */
+  replayWindowMs: number;
+  /** Messages per minute one Zalo user may send before being asked to slow down. */
+  userPerMinute: number;
 }
 
 function embedderFrom(env: z.infer<typeof schema>): EmbedderSetting {
@@ -91,6 +129,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new AppError('config_invalid', `Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (Boolean(e.ZALO_APP_ID) !== Boolean(e.ZALO_OA_SECRET_KEY)) {
+    throw new AppError('config_invalid', 'Invalid configuration: ZALO_APP_ID and ZALO_OA_SECRET_KEY must be set together to turn on the Zalo webhook');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -120,7 +161,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.MicrosoftAppTenantId ? { tenantId: e.MicrosoftAppTenantId } : {}),
     },
     widgetAllowedOrigins: e.WIDGET_ALLOWED_ORIGINS.split(',')
-      .map((s) => s.trim())
+      .map((s) => s.trim().replace(/\/+$/u, ''))
       .filter(Boolean),
+    ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/u, '') } : {}),
+    ...(e.ZALO_APP_ID && e.ZALO_OA_SECRET_KEY
+      ? {
+          zalo: {
+            appId: e.ZALO_APP_ID,
+            oaSecretKey: e.ZALO_OA_SECRET_KEY,
+            ...(e.ZALO_APP_SECRET ? { appSecret: e.ZALO_APP_SECRET } : {}),
+            ...(e.ZALO_ACCESS_TOKEN ? { accessToken: e.ZALO_ACCESS_TOKEN } : {}),
+            ...(e.ZALO_REFRESH_TOKEN ? { refreshToken: e.ZALO_REFRESH_TOKEN } : {}),
+            apiBaseUrl: e.ZALO_API_BASE_URL.replace(/\/+$/u, ''),
+            oauthBaseUrl: e.ZALO_OAUTH_BASE_URL.replace(/\/+$/u, ''),
+            replayWindowMs: e.ZALO_REPLAY_WINDOW_S * 1000,
+            userPerMinute: e.ZALO_USER_PER_MINUTE,
+          },
+        }
+      : {}),
   };
 }

@@ -5,6 +5,7 @@ import { createLlmComposer } from './answer/llm/llm-composer.js';
 import { createApp } from './channels/app.js';
 import { createLogger } from './channels/http/logger.js';
 import { createMetrics } from './channels/http/metrics.js';
+import { createZaloChannel } from './channels/zalo/webhook.js';
 import { gracefulShutdown } from './channels/http/shutdown.js';
 import { loadConfig } from './config.js';
 import { describeError } from './errors.js';
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
     ...(config.answerThreshold !== undefined ? { threshold: config.answerThreshold } : {}),
     onAnswer: (a, q) => metrics.answers.inc({ channel: q.channel, outcome: a.outcome }),
   });
+  const zalo = config.zalo ? createZaloChannel({ config: config.zalo, assistant, store, logger, ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) }) : undefined;
   const app = createApp({
+    ...(zalo ? { zalo } : {}),
     retriever: () => retriever,
     assistant,
     store,
@@ -37,12 +40,18 @@ async function main(): Promise<void> {
     bot: config.bot,
     ratePerMinute: config.rateLimitPerMinute,
     frameAncestors: config.widgetAllowedOrigins,
+    handoffContact: config.handoffContact,
   });
   const server = app.listen(config.port, config.host, () => {
     const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
     logger.info(`Trợ lý Công vụ listening on http://${host}:${config.port}`);
   });
-  const stop = gracefulShutdown(server, { timeoutMs: 10_000, onClose: () => store.close() });
+  const stop = gracefulShutdown(server, { timeoutMs: 10_000, onClose: async () => {
+      // Events already acknowledged to Zalo are answered before the database closes.
+      await zalo?.idle();
+      await store.close();
+    },
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info(`${signal}: finishing in-flight requests`);

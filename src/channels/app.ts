@@ -11,6 +11,9 @@ import { metricsMiddleware, type Metrics } from './http/metrics.js';
 import { createRateLimiter, rateLimitByIp } from './http/rate-limit.js';
 import { securityHeaders } from './http/security.js';
 import { searchRouter } from './search-api.js';
+import { sourceRouter } from './source-page.js';
+import { widgetCors, widgetRouter } from './widget/router.js';
+import type { ZaloChannel } from './zalo/webhook.js';
 
 /** What the HTTP app needs; `retriever()` returns null until an index is loaded. */
 export interface AppDeps {
@@ -22,8 +25,15 @@ export interface AppDeps {
   bot?: BotCredentials;
   /** Requests per minute per client IP and messages per minute per conversation (default 60). */
   ratePerMinute?: number;
+  /** Portal origins allowed to embed the web widget (frame-ancestors) and call the chat API (CORS). */
   frameAncestors?: string[];
+  /** Shown by the widget's "Gặp cán bộ" action (default: the assistant's generic advice). */
+  handoffContact?: string;
+  /** The Zalo OA webhook, when configured. */
+  zalo?: ZaloChannel;
 }
+
+const DEFAULT_HANDOFF = 'Bộ phận Một cửa (Trung tâm Phục vụ hành chính công) nơi bạn nộp hồ sơ';
 
 /** Builds the Express app without listening, so tests drive it in-process. */
 export function createApp(deps: AppDeps): express.Express {
@@ -56,6 +66,13 @@ export function createApp(deps: AppDeps): express.Express {
     res.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
+  // The web widget: loader, chat frame, demo page at "/", and CORS for portal origins.
+  app.use(widgetCors(deps.frameAncestors ?? []));
+  app.use(widgetRouter({ allowedOrigins: deps.frameAncestors ?? [], handoffContact: deps.handoffContact ?? DEFAULT_HANDOFF }));
+  app.use(sourceRouter(deps.retriever));
+
+  // Zalo signs the raw bytes, so its router reads the body itself, before any JSON parsing.
+  if (deps.zalo) app.use(deps.zalo.router);
   // The Bot Framework adapter reads the parsed body itself and authenticates each activity.
   app.use(express.json({ limit: '64kb' }));
   app.use(botRouter(deps.assistant, deps.bot ?? {}, (msg, err) => deps.logger.error({ err }, msg)));
