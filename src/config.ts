@@ -15,6 +15,7 @@ const schema = z.object({
   CORPUS_DIR: z.string().default('./corpus'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_TOKEN: optionalString,
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1024).default(50),
   LLM_BASE_URL: optionalString,
   LLM_MODEL: optionalString,
   LLM_API_KEY: optionalString,
@@ -70,6 +71,8 @@ export interface Config {
   corpusDir: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   adminToken?: string;
+  /** Largest file the admin API accepts, MB. */
+  uploadMaxMb: number;
   llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };
   /** Confidence below which the assistant declines; the calibrated default when unset. */
   answerThreshold?: number;
@@ -139,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corpusDir: path.resolve(e.CORPUS_DIR),
     logLevel: e.LOG_LEVEL,
     ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
+    uploadMaxMb: e.UPLOAD_MAX_MB,
     ...(e.LLM_BASE_URL
       ? {
           llm: {

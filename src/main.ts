@@ -1,5 +1,9 @@
 import path from 'node:path';
+import type { AdminDeps } from './admin/api.js';
 import { openIndex } from './admin/first-start.js';
+import { LiveIndex, ReindexJobs } from './admin/jobs.js';
+import { DocumentLibrary } from './admin/library.js';
+import { SnapshotStore } from './index/snapshot-store.js';
 import { createAssistant } from './answer/assistant.js';
 import { createLlmComposer } from './answer/llm/llm-composer.js';
 import { createApp } from './channels/app.js';
@@ -9,7 +13,6 @@ import { createZaloChannel } from './channels/zalo/webhook.js';
 import { gracefulShutdown } from './channels/http/shutdown.js';
 import { loadConfig } from './config.js';
 import { describeError } from './errors.js';
-import type { Retriever } from './retrieve/retriever.js';
 import { openStore } from './store/index.js';
 
 /** Composition root: config, logger, store, index, answer layer, HTTP app. */
@@ -18,21 +21,29 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const metrics = createMetrics();
   const store = await openStore(config.dataDir);
-  let retriever: Retriever | null = null;
+  // The snapshot in service; a re-index or rollback swaps it without a restart.
+  const live = new LiveIndex();
   // Prompts are checked at start-up: a bad prompt file stops the server with its name.
   const writer = config.llm ? await createLlmComposer({ ...config.llm, promptsDir: path.resolve('prompts') }) : undefined;
   const assistant = createAssistant({
     ...(writer ? { writer } : {}),
-    retriever: () => retriever,
+    retriever: live.current,
     store,
     handoffContact: config.handoffContact,
     ...(config.answerThreshold !== undefined ? { threshold: config.answerThreshold } : {}),
     onAnswer: (a, q) => metrics.answers.inc({ channel: q.channel, outcome: a.outcome }),
   });
   const zalo = config.zalo ? createZaloChannel({ config: config.zalo, assistant, store, logger, ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) }) : undefined;
+  const snapshots = new SnapshotStore(config.dataDir, config.snapshotsKeep);
+  const library = new DocumentLibrary(config.dataDir);
+  const jobs = new ReindexJobs({ store: snapshots, library, live, setting: config.embedder, corpusDir: config.corpusDir });
+  const admin: AdminDeps | undefined = config.adminToken
+    ? { token: config.adminToken, library, jobs, live, snapshots, store, logger, maxUploadBytes: config.uploadMaxMb * 1024 * 1024 }
+    : undefined;
   const app = createApp({
     ...(zalo ? { zalo } : {}),
-    retriever: () => retriever,
+    ...(admin ? { admin } : {}),
+    retriever: live.current,
     assistant,
     store,
     logger,
@@ -58,8 +69,9 @@ async function main(): Promise<void> {
       void stop().then(() => process.exit(0));
     });
   }
-  retriever = await openIndex(config, (line) => logger.info(line));
-  logger.info(`ready: snapshot ${retriever.snapshot.manifest.id}`);
+  const retriever = await openIndex(config, (line) => logger.info(line));
+  live.swap(retriever);
+  logger.info(`ready: snapshot ${retriever.snapshot.manifest.id}${admin ? '' : ' (admin API off: set ADMIN_TOKEN to turn it on)'}`);
 }
 
 main().catch((err: unknown) => {

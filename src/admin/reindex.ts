@@ -7,6 +7,7 @@ import type { BuildProgress, SourceEntry } from '../index/manifest.js';
 import { IndexSnapshot } from '../index/snapshot.js';
 import type { SnapshotStore } from '../index/snapshot-store.js';
 import { listSourceFiles, loadFile } from '../ingest/registry.js';
+import { applyPatches, recordedPath, type BuildPatches } from './library.js';
 import type { IngestOptions, IngestedDocument } from '../ingest/types.js';
 
 /** What to (re)index. */
@@ -18,6 +19,8 @@ export interface ReindexRequest {
   /** Drop sources of the current snapshot that are not among `paths`. */
   replaceAll?: boolean;
   options?: IngestOptions;
+  /** The administrator's metadata edits and deletions (see DocumentLibrary). */
+  patches?: BuildPatches;
 }
 
 /** A file that could not be ingested, with the reason. */
@@ -72,7 +75,7 @@ export async function reindex(
   const fresh: { entry: SourceEntry; docs: IngestedDocument[] }[] = [];
   for (const [i, file] of files.entries()) {
     progress.files?.(i, files.length, file);
-    const rel = displayPath(file);
+    const rel = recordedPath(file);
     try {
       const bytes = await readFile(file);
       const fileHash = createHash('sha256').update(bytes).digest('hex');
@@ -93,7 +96,8 @@ export async function reindex(
   progress.files?.(files.length, files.length, '');
   const changed = report.added.length + report.updated.length > 0;
   const dropped = request.replaceAll && previous ? previous.sources.some((s) => !fresh.some((f) => f.entry.path === s.path)) : false;
-  if (!changed && !dropped && !request.rebuild && previous) {
+  const patchesChanged = (request.patches?.hash ?? undefined) !== (previous?.patchesHash ?? undefined) && request.patches !== undefined;
+  if (!changed && !dropped && !patchesChanged && !request.rebuild && previous) {
     report.documents = previous.counts.documents;
     report.chunks = previous.counts.chunks;
     return report;
@@ -104,8 +108,12 @@ export async function reindex(
     : [...priorSources.values()]
         .filter((s) => !fresh.some((f) => f.entry.path === s.path))
         .map((entry) => ({ entry, docs: entry.documentIds.flatMap((id) => priorDocs.get(id) ?? []) }));
-  const { sources, documents } = mergeSources([...kept, ...fresh]);
-  const snapshot = await IndexSnapshot.build({ sources, documents, parent: previous?.id ?? null }, setting, progress.build);
+  const { sources, documents } = mergeSources([...kept, ...fresh], request.patches);
+  const snapshot = await IndexSnapshot.build(
+    { sources, documents, parent: previous?.id ?? null, ...(request.patches ? { patchesHash: request.patches.hash } : {}) },
+    setting,
+    progress.build,
+  );
   progress.build?.('publishing', 0, 1);
   report.snapshotId = await store.publish(snapshot);
   progress.build?.('publishing', 1, 1);
@@ -115,19 +123,14 @@ export async function reindex(
   return report;
 }
 
-/** Joins sources in order; a document id seen again is taken from the later source. */
-function mergeSources(parts: { entry: SourceEntry; docs: IngestedDocument[] }[]) {
+/** Joins sources in order (a document id seen again is taken from the later source), then applies the edits. */
+function mergeSources(parts: { entry: SourceEntry; docs: IngestedDocument[] }[], patches?: BuildPatches) {
   const byId = new Map<string, { doc: IngestedDocument; source: string }>();
   for (const { entry, docs } of parts) for (const doc of docs) byId.set(doc.meta.id, { doc, source: entry.path });
   const sources = parts.map(({ entry }) => ({
     ...entry,
     documentIds: entry.documentIds.filter((id) => byId.get(id)?.source === entry.path),
   }));
-  return { sources, documents: [...byId.values()].map((v) => v.doc) };
-}
-
-/** Paths inside the working directory are recorded relative to it, others absolute. */
-function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(file) : rel;
+  const documents = patches ? applyPatches([...byId.values()], patches) : [...byId.values()].map((v) => v.doc);
+  return { sources, documents };
 }

@@ -14,6 +14,7 @@ import { searchRouter } from './search-api.js';
 import { sourceRouter } from './source-page.js';
 import { widgetCors, widgetRouter } from './widget/router.js';
 import type { ZaloChannel } from './zalo/webhook.js';
+import { adminRouter, type AdminDeps } from '../admin/api.js';
 
 /** What the HTTP app needs; `retriever()` returns null until an index is loaded. */
 export interface AppDeps {
@@ -29,6 +30,8 @@ export interface AppDeps {
   frameAncestors?: string[];
   /** Shown by the widget's "Gặp cán bộ" action (default: the assistant's generic advice). */
   handoffContact?: string;
+  /** The admin API, when ADMIN_TOKEN is set. */
+  admin?: AdminDeps;
   /** The Zalo OA webhook, when configured. */
   zalo?: ZaloChannel;
 }
@@ -75,6 +78,7 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.zalo) app.use(deps.zalo.router);
   // The Bot Framework adapter reads the parsed body itself and authenticates each activity.
   app.use(express.json({ limit: '64kb' }));
+  if (deps.admin) app.use(adminRouter(deps.admin));
   app.use(botRouter(deps.assistant, deps.bot ?? {}, (msg, err) => deps.logger.error({ err }, msg)));
   app.use('/api', rateLimitByIp(byIp));
   app.use(searchRouter(deps.retriever));

@@ -32,6 +32,8 @@ export interface SnapshotManifest {
   sources: SourceEntry[];
   /** Document id → content hash. */
   documents: Record<string, string>;
+  /** Hash of the administrator's metadata edits applied to this build, when any. */
+  patchesHash?: string;
 }
 
 /** Build phases reported to progress bars and the admin API. */

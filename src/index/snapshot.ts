@@ -26,6 +26,8 @@ export interface BuildInput {
   sources: SourceEntry[];
   documents: IngestedDocument[];
   parent: string | null;
+  /** Hash of the metadata edits applied (recorded in the manifest). */
+  patchesHash?: string;
 }
 
 /** Text of a passage as the embedder sees it. */
@@ -89,6 +91,7 @@ export class IndexSnapshot {
       createdAt: new Date().toISOString(),
       buildMs: Date.now() - started,
       parent: input.parent,
+      ...(input.patchesHash ? { patchesHash: input.patchesHash } : {}),
       embedder: embedder ? embedder.info : null,
       counts: {
         sources: input.sources.length,

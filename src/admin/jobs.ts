@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { EmbedderSetting } from '../config.js';
+import { AppError } from '../errors.js';
+import type { SnapshotStore } from '../index/snapshot-store.js';
+import { Retriever } from '../retrieve/retriever.js';
+import type { DocumentLibrary } from './library.js';
+import type { ReindexReport, ReindexRequest } from './reindex.js';
+
+/** What the worker needs. */
+export interface JobInput {
+  dataDir: string;
+  keep: number;
+  setting: EmbedderSetting;
+  request: ReindexRequest;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; phase: string; done: number; total: number; file?: string }
+  | { type: 'done'; report: ReindexReport }
+  | { type: 'error'; message: string; code: string };
+
+/** A re-index job as the admin API shows it. */
+export interface Job {
+  id: string;
+  kind: 'incremental' | 'full';
+  state: 'running' | 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  actor: string;
+  /** Current phase: reading (files), lexical, restorer, embedding, publishing, loading. */
+  phase: string;
+  done: number;
+  total: number;
+  file?: string;
+  report?: ReindexReport;
+  error?: string;
+}
+
+/**
+ * The snapshot in service. `current()` is read once per request, so a request finishes on the
+ * snapshot it started with; `swap` replaces it atomically for the requests after; the old one is
+ * released to the garbage collector when the last request holding it ends.
+ */
+export class LiveIndex {
+  private retriever: Retriever | null = null;
+  current = (): Retriever | null => this.retriever;
+  swap(next: Retriever): void {
+    this.retriever = next;
+  }
+}
+
+/**
+ * Runs re-indexes one at a time (a second request gets 409 naming the running job) in a worker
+ * thread, then loads the published snapshot beside the one in service and swaps it in. Also
+ * activates earlier snapshots (rollback).
+ */
+export class ReindexJobs {
+  private running: Job | null = null;
+  private readonly jobs = new Map<string, Job>();
+  readonly events = new EventEmitter();
+
+  constructor(
+    private readonly o: {
+      store: SnapshotStore;
+      library: DocumentLibrary;
+      live: LiveIndex;
+      setting: EmbedderSetting;
+      corpusDir: string;
+      /** Run in this thread instead of a worker (CLI, or where workers cannot load TypeScript). */
+      inProcess?: boolean;
+    },
+  ) {
+    this.events.setMaxListeners(100);
+  }
+
+  get(id: string): Job | undefined {
+    return this.jobs.get(id);
+  }
+
+  active(): Job | null {
+    return this.running;
+  }
+
+  /** Starts a re-index of the corpus folder plus uploads; throws `conflict` (409) while one runs. */
+  start(options: { full?: boolean; actor: string }): Job {
+    if (this.running) throw new AppError('conflict', `a re-index is already running (job ${this.running.id})`, { source: this.running.id });
+    const job: Job = {
+      id: randomUUID(),
+      kind: options.full ? 'full' : 'incremental',
+      state: 'running',
+      startedAt: new Date().toISOString(),
+      actor: options.actor,
+      phase: 'starting',
+      done: 0,
+      total: 0,
+    };
+    this.running = job;
+    this.jobs.set(job.id, job);
+    if (this.jobs.size > 50) this.jobs.delete(this.jobs.keys().next().value!);
+    void this.run(job, options.full === true).finally(() => {
+      this.running = null;
+    });
+    return job;
+  }
+
+  /** Resolves when the job ends (for tests and the CLI). */
+  async wait(id: string): Promise<Job> {
+    const job = this.jobs.get(id);
+    if (!job) throw new AppError('not_found', `no re-index job ${id}`);
+    if (job.state !== 'running') return job;
+    return new Promise((resolve) => {
+      const on = (j: Job) => {
+        if (j.id === id && j.state !== 'running') {
+          this.events.off('job', on);
+          resolve(j);
+        }
+      };
+      this.events.on('job', on);
+    });
+  }
+
+  /** Points CURRENT at an earlier snapshot and serves it. */
+  async activate(id: string): Promise<void> {
+    if (this.running) throw new AppError('conflict', `a re-index is running (job ${this.running.id}); roll back after it ends`, { source: this.running.id });
+    const previous = await this.o.store.currentId();
+    await this.o.store.activate(id);
+    try {
+      await this.load();
+    } catch (err) {
+      if (previous) await this.o.store.activate(previous);
+      throw err;
+    }
+  }
+
+  private update(job: Job, change: Partial<Job>): void {
+    Object.assign(job, change);
+    this.events.emit('job', job);
+  }
+
+  private async run(job: Job, full: boolean): Promise<void> {
+    try {
+      const request: ReindexRequest = {
+        paths: [this.o.corpusDir, ...(await this.o.library.files())],
+        replaceAll: true,
+        rebuild: full,
+        patches: await this.o.library.patches(),
+      };
+      const report = this.o.inProcess ? await this.runHere(job, request) : await this.runInWorker(job, request);
+      if (report.snapshotId) {
+        this.update(job, { phase: 'loading', done: 0, total: 1 });
+        await this.load();
+      }
+      this.update(job, { state: 'succeeded', report, phase: 'done', done: 1, total: 1, finishedAt: new Date().toISOString() });
+    } catch (err) {
+      this.update(job, { state: 'failed', error: (err as Error).message, finishedAt: new Date().toISOString() });
+    }
+  }
+
+  private async load(): Promise<void> {
+    const snapshot = await this.o.store.loadCurrent(this.o.setting);
+    if (!snapshot) throw new AppError('snapshot_missing', 'no snapshot is published');
+    this.o.live.swap(new Retriever(snapshot));
+  }
+
+  private async runHere(job: Job, request: ReindexRequest): Promise<ReindexReport> {
+    const { reindex } = await import('./reindex.js');
+    return reindex(this.o.store, this.o.setting, request, {
+      files: (done, total, file) => this.update(job, { phase: 'reading', done, total, file }),
+      build: (phase, done, total) => this.update(job, { phase, done, total }),
+    });
+  }
+
+  private runInWorker(job: Job, request: ReindexRequest): Promise<ReindexReport> {
+    const input: JobInput = { dataDir: this.o.store.dataDir, keep: this.o.store.keep, setting: this.o.setting, request };
+    return new Promise((resolve, reject) => {
+      const url = new URL(import.meta.url.endsWith('.ts') ? './reindex-worker.ts' : './reindex-worker.js', import.meta.url);
+      const worker = new Worker(url, { workerData: input, execArgv: url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [] });
+      let settled = false;
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'progress') this.update(job, { phase: m.phase, done: m.done, total: m.total, ...(m.file ? { file: m.file } : {}) });
+        else if (m.type === 'done') {
+          settled = true;
+          resolve(m.report);
+        } else {
+          settled = true;
+          reject(new AppError('internal', m.message));
+        }
+      });
+      worker.on('error', (err) => {
+        if (!settled) reject(err);
+        settled = true;
+      });
+      worker.on('exit', (code) => {
+        if (!settled) reject(new Error(`the re-index worker stopped with code ${code}`));
+      });
+    });
+  }
+}
