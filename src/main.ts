@@ -71,6 +71,14 @@ async function main(): Promise<void> {
   }
   const retriever = await openIndex(config, (line) => logger.info(line));
   live.swap(retriever);
+  // `npm run reindex` / `npm run snapshots -- activate` from a shell move CURRENT: follow it.
+  const follow = setInterval(() => {
+    jobs.follow().then(
+      (id) => id && logger.info({ snapshot: id }, 'serving the snapshot activated by another process'),
+      (err: unknown) => logger.error({ err: describeError(err) }, 'cannot load the activated snapshot; the previous one stays in service'),
+    );
+  }, 5000);
+  follow.unref();
   logger.info(`ready: snapshot ${retriever.snapshot.manifest.id}${admin ? '' : ' (admin API off: set ADMIN_TOKEN to turn it on)'}`);
 }
 

@@ -134,6 +134,18 @@ export class ReindexJobs {
     }
   }
 
+  /**
+   * Serves the snapshot CURRENT points at when another process (the CLI, another instance)
+   * moved it; returns the id now served when it changed.
+   */
+  async follow(): Promise<string | null> {
+    if (this.running) return null;
+    const id = await this.o.store.currentId();
+    if (!id || id === this.o.live.current()?.snapshot.manifest.id) return null;
+    await this.load();
+    return id;
+  }
+
   private update(job: Job, change: Partial<Job>): void {
     Object.assign(job, change);
     this.events.emit('job', job);
@@ -143,7 +155,8 @@ export class ReindexJobs {
     try {
       const request: ReindexRequest = {
         paths: [this.o.corpusDir, ...(await this.o.library.files())],
-        replaceAll: true,
+        // Files ingested from the command line stay; deleted uploads and removed corpus files go.
+        dropMissing: true,
         rebuild: full,
         patches: await this.o.library.patches(),
       };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmbedderSetting } from '../config.js';
 import { AppError, describeError } from '../errors.js';
@@ -18,6 +18,8 @@ export interface ReindexRequest {
   rebuild?: boolean;
   /** Drop sources of the current snapshot that are not among `paths`. */
   replaceAll?: boolean;
+  /** Drop sources of the current snapshot whose files no longer exist (deleted uploads, removed corpus files). */
+  dropMissing?: boolean;
   options?: IngestOptions;
   /** The administrator's metadata edits and deletions (see DocumentLibrary). */
   patches?: BuildPatches;
@@ -95,7 +97,12 @@ export async function reindex(
   }
   progress.files?.(files.length, files.length, '');
   const changed = report.added.length + report.updated.length > 0;
-  const dropped = request.replaceAll && previous ? previous.sources.some((s) => !fresh.some((f) => f.entry.path === s.path)) : false;
+  const gone = new Set<string>();
+  if (request.dropMissing && previous) {
+    for (const s of previous.sources) if (!fresh.some((f) => f.entry.path === s.path) && !(await exists(s.path))) gone.add(s.path);
+  }
+  const dropped =
+    gone.size > 0 || (request.replaceAll && previous ? previous.sources.some((s) => !fresh.some((f) => f.entry.path === s.path)) : false);
   const patchesChanged = (request.patches?.hash ?? undefined) !== (previous?.patchesHash ?? undefined) && request.patches !== undefined;
   if (!changed && !dropped && !patchesChanged && !request.rebuild && previous) {
     report.documents = previous.counts.documents;
@@ -106,7 +113,7 @@ export async function reindex(
   const kept = request.replaceAll
     ? []
     : [...priorSources.values()]
-        .filter((s) => !fresh.some((f) => f.entry.path === s.path))
+        .filter((s) => !fresh.some((f) => f.entry.path === s.path) && !gone.has(s.path))
         .map((entry) => ({ entry, docs: entry.documentIds.flatMap((id) => priorDocs.get(id) ?? []) }));
   const { sources, documents } = mergeSources([...kept, ...fresh], request.patches);
   const snapshot = await IndexSnapshot.build(
@@ -133,4 +140,13 @@ function mergeSources(parts: { entry: SourceEntry; docs: IngestedDocument[] }[],
   }));
   const documents = patches ? applyPatches([...byId.values()], patches) : [...byId.values()].map((v) => v.doc);
   return { sources, documents };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
