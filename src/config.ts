@@ -14,7 +14,7 @@ const schema = z.object({
   DATA_DIR: z.string().default('./data'),
   CORPUS_DIR: z.string().default('./corpus'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ADMIN_TOKEN: optionalString,
+  ADMIN_TOKEN: optionalString.refine((t) => t === undefined || t === '' || t.length >= 16, 'must be at least 16 characters (e.g. openssl rand -hex 24)'),
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1024).default(50),
   LLM_BASE_URL: optionalString,
   LLM_MODEL: optionalString,

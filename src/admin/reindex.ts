@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { EmbedderSetting } from '../config.js';
 import { AppError, describeError } from '../errors.js';
 import type { BuildProgress, SourceEntry } from '../index/manifest.js';
