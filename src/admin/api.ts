@@ -85,16 +85,28 @@ export function adminRouter(deps: AdminDeps): Router {
       await audit(req, 'upload', f.name, r.status === 'failed' ? 'error' : 'ok', r.reason ?? r.status);
     }
     let job: Job | undefined;
+    let conflict: { jobId: string | undefined; message: string } | undefined;
     const stored = results.some((r) => r.status === 'stored' || r.status === 'replaced');
-    if (stored && (req.query.reindex === '1' || req.query.reindex === 'true')) job = startJob(req, false);
+    if (stored && (req.query.reindex === '1' || req.query.reindex === 'true')) {
+      try {
+        job = startJob(req, false);
+      } catch (err) {
+        // The files are kept either way; the caller re-indexes after the running job.
+        if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+        conflict = { jobId: err.source, message: err.message };
+      }
+    }
     const status = stored ? 201 : results.some((r) => r.status === 'failed') ? 422 : 200;
     res.status(status).json({
       results,
       ...(job ? { job } : {}),
+      ...(conflict ? { reindexConflict: conflict } : {}),
       message: stored
         ? job
           ? 'Đã lưu tệp và bắt đầu lập chỉ mục lại.'
-          : 'Đã lưu tệp. Hãy lập chỉ mục lại để đưa vào tra cứu.'
+          : conflict
+            ? 'Đã lưu tệp. Đang có một lần lập chỉ mục khác chạy; hãy lập chỉ mục lại khi lần đó xong.'
+            : 'Đã lưu tệp. Hãy lập chỉ mục lại để đưa vào tra cứu.'
         : 'Không có tệp nào được lưu.',
     });
   });

@@ -15,6 +15,7 @@ import { sourceRouter } from './source-page.js';
 import { widgetCors, widgetRouter } from './widget/router.js';
 import type { ZaloChannel } from './zalo/webhook.js';
 import { adminRouter, type AdminDeps } from '../admin/api.js';
+import { adminPageRouter } from '../admin/page/router.js';
 
 /** What the HTTP app needs; `retriever()` returns null until an index is loaded. */
 export interface AppDeps {
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): express.Express {
   // The Bot Framework adapter reads the parsed body itself and authenticates each activity.
   app.use(express.json({ limit: '64kb' }));
   if (deps.admin) app.use(adminRouter(deps.admin));
+  if (deps.admin) app.use(adminPageRouter());
   app.use(botRouter(deps.assistant, deps.bot ?? {}, (msg, err) => deps.logger.error({ err }, msg)));
   app.use('/api', rateLimitByIp(byIp));
   app.use(searchRouter(deps.retriever));
