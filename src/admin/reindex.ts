@@ -42,6 +42,8 @@ export interface ReindexReport {
   documents: number;
   chunks: number;
   buildMs: number;
+  /** True when the snapshot in service was extended (only additions or metadata edits) rather than rebuilt. */
+  extended: boolean;
 }
 
 /** Progress of reading files: files done, total, current path. */
@@ -71,6 +73,7 @@ export async function reindex(
     documents: 0,
     chunks: 0,
     buildMs: 0,
+    extended: false,
   };
   const files = await listSourceFiles(request.paths);
   const fresh: { entry: SourceEntry; docs: IngestedDocument[] }[] = [];
@@ -115,11 +118,11 @@ export async function reindex(
         .filter((s) => !fresh.some((f) => f.entry.path === s.path) && !gone.has(s.path))
         .map((entry) => ({ entry, docs: entry.documentIds.flatMap((id) => priorDocs.get(id) ?? []) }));
   const { sources, documents } = mergeSources([...kept, ...fresh], request.patches);
-  const snapshot = await IndexSnapshot.build(
-    { sources, documents, parent: previous?.id ?? null, ...(request.patches ? { patchesHash: request.patches.hash } : {}) },
-    setting,
-    progress.build,
-  );
+  const input = { sources, documents: inPreviousOrder(documents, [...priorDocs.keys()]), parent: previous?.id ?? null, ...(request.patches ? { patchesHash: request.patches.hash } : {}) };
+  // Only additions (or metadata edits): extend the snapshot in service instead of rebuilding it.
+  const extended = previous && !request.rebuild ? await IndexSnapshot.extend(store.dirOf(previous.id), previous, input, setting, progress.build) : null;
+  const snapshot = extended ?? (await IndexSnapshot.build(input, setting, progress.build));
+  report.extended = extended !== null;
   progress.build?.('publishing', 0, 1);
   report.snapshotId = await store.publish(snapshot);
   progress.build?.('publishing', 1, 1);
@@ -127,6 +130,19 @@ export async function reindex(
   report.chunks = snapshot.chunks.length;
   report.buildMs = Date.now() - started;
   return report;
+}
+
+/**
+ * Documents of the previous snapshot first, in its order, then the new ones: so that a re-index
+ * that only adds documents keeps the existing passages as a prefix and can extend the snapshot.
+ */
+function inPreviousOrder(documents: IngestedDocument[], previousIds: string[]): IngestedDocument[] {
+  if (previousIds.length === 0) return documents;
+  const rank = new Map(previousIds.map((id, i) => [id, i]));
+  return documents
+    .map((d, i) => ({ d, i, r: rank.get(d.meta.id) ?? Number.MAX_SAFE_INTEGER }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.d);
 }
 
 /** Joins sources in order (a document id seen again is taken from the later source), then applies the edits. */

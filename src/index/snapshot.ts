@@ -106,6 +106,76 @@ export class IndexSnapshot {
   }
 
   /**
+   * Builds on the snapshot in `baseDir` when the new passages are the base's passages, unchanged
+   * and in the same order, followed by new ones (documents were only added, or only their
+   * metadata changed). The embedder (its LSA basis included), the diacritic restorer and the
+   * vector graph are reused and only the new passages are embedded; the lexical index is rebuilt
+   * (or reused when no passage was added). Returns null when the shape does not allow it, so the
+   * caller builds from scratch. The vector side is then slightly behind a full build (the basis
+   * has not seen the new documents' words) until the next full rebuild.
+   */
+  static async extend(
+    baseDir: string,
+    base: SnapshotManifest,
+    input: BuildInput,
+    setting: EmbedderSetting,
+    onProgress?: BuildProgress,
+  ): Promise<IndexSnapshot | null> {
+    const started = Date.now();
+    if (base.format !== SNAPSHOT_FORMAT) return null;
+    if ((base.embedder === null) !== (setting.kind === 'none')) return null;
+    const strings = new StringPool();
+    const baseChunks = await readList<Chunk>(baseDir, 'chunks', strings);
+    const documents = input.documents.map((d) => d.meta);
+    const chunks = input.documents.flatMap((d) => d.chunks);
+    if (chunks.length < baseChunks.length) return null;
+    for (let i = 0; i < baseChunks.length; i++) {
+      if (chunks[i]!.id !== baseChunks[i]!.id || chunks[i]!.contentHash !== baseChunks[i]!.contentHash) return null;
+    }
+    const added = chunks.slice(baseChunks.length);
+    let lexical: LexicalIndex;
+    if (added.length === 0) lexical = await LexicalIndex.load(baseDir);
+    else {
+      lexical = LexicalIndex.build(
+        chunks.map((c) => ({ heading: c.heading, body: c.text })),
+        undefined,
+        (done, total) => onProgress?.('lexical', done, total),
+      );
+    }
+    onProgress?.('lexical', chunks.length, chunks.length);
+    const restorer = DiacriticRestorer.fromJSON(await readJson<unknown>(path.join(baseDir, 'restorer.json')));
+    onProgress?.('restorer', 1, 1);
+    let embedder: ProjectEmbeddings | null = null;
+    let vector: ChunkVectorStore | null = null;
+    if (base.embedder && setting.kind !== 'none') {
+      const vectorDir = path.join(baseDir, 'vector');
+      embedder = await loadEmbedder(setting, vectorDir, base.embedder);
+      vector = await ChunkVectorStore.extend(vectorDir, embedder, baseChunks.length, added.map(embeddingText), undefined, (done, total) =>
+        onProgress?.('embedding', done, total),
+      );
+    }
+    onProgress?.('embedding', added.length, added.length);
+    const manifest: SnapshotManifest = {
+      format: SNAPSHOT_FORMAT,
+      id: newSnapshotId(),
+      createdAt: new Date().toISOString(),
+      buildMs: Date.now() - started,
+      parent: input.parent,
+      ...(input.patchesHash ? { patchesHash: input.patchesHash } : {}),
+      embedder: embedder ? embedder.info : null,
+      counts: {
+        sources: input.sources.length,
+        documents: documents.length,
+        chunks: chunks.length,
+        terms: lexical.vocabularySize,
+      },
+      sources: input.sources,
+      documents: Object.fromEntries(documents.map((d) => [d.id, d.contentHash])),
+    };
+    return new IndexSnapshot(manifest, documents, chunks, lexical, restorer, vector, embedder);
+  }
+
+  /**
    * Documents and passages of a snapshot folder by id, without loading its indexes. Reads the
    * lists of format 1 snapshots too, so a rebuild can start from one.
    */

@@ -93,6 +93,40 @@ export class ChunkVectorStore {
     }
   }
 
+  /**
+   * Loads the graph saved under `dir` and appends the passages `texts` as labels `from`, `from`+1,
+   * … (the passages before them must be the ones the graph holds, in order). Used when a
+   * re-index only adds documents: the existing graph is kept and only the new passages are embedded.
+   */
+  static async extend(
+    dir: string,
+    embeddings: EmbeddingsInterface,
+    from: number,
+    texts: readonly string[],
+    params: HnswParams = DEFAULT_HNSW,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ChunkVectorStore> {
+    const loaded = await ChunkVectorStore.load(dir, embeddings, params);
+    const index = loaded.store.index;
+    if (index.getCurrentCount() !== from) {
+      throw new AppError('snapshot_invalid', `${dir}: the vector index holds ${index.getCurrentCount()} passages, expected ${from}`);
+    }
+    if (texts.length > 0) index.resizeIndex(from + texts.length);
+    const batch = 512;
+    for (let start = 0; start < texts.length; start += batch) {
+      const vectors = await embeddings.embedDocuments(texts.slice(start, start + batch));
+      const docs: Record<string, Document> = {};
+      vectors.forEach((v, i) => {
+        const label = from + start + i;
+        index.addPoint(v, label);
+        docs[String(label)] = new Document({ pageContent: '', metadata: { item: label } });
+      });
+      loaded.store.docstore.add(docs);
+      onProgress?.(Math.min(start + batch, texts.length), texts.length);
+    }
+    return loaded;
+  }
+
   /** Number of passages in the graph. */
   get size(): number {
     return this.store._index ? this.store.index.getCurrentCount() : 0;

@@ -52,4 +52,39 @@ describe('re-index', () => {
     expect(snapshot?.documents.some((d) => d.title.includes('tiếp nhận hồ sơ trực tuyến'))).toBe(true);
     expect((await readdir(path.join(work, 'data', 'snapshots'))).filter((d) => d.startsWith('.tmp'))).toEqual([]);
   });
+
+  it('adding a document extends the snapshot in service: the new one is found on both sides, the old ones answer as before', async () => {
+    const lsa = { kind: 'lsa' } as const;
+    const first = await reindex(store, lsa, { paths: [corpus] });
+    const before = await store.loadCurrent(lsa);
+    const { Retriever } = await import('../../src/retrieve/retriever.js');
+    const oldTop = (await new Retriever(before!).retrieve('đăng ký thường trú cần giấy tờ gì')).results[0]!.doc.id;
+    await writeFile(
+      path.join(corpus, 'zz-thong-bao.md'),
+      'THÔNG BÁO\nVề việc tiếp nhận hồ sơ qua kiốt tự phục vụ\n\nĐiều 1. Phạm vi\nKiốt tự phục vụ tiếp nhận hồ sơ đăng ký khai sinh.\n',
+    );
+    const second = await reindex(store, lsa, { paths: [corpus] });
+    expect(second.extended).toBe(true);
+    expect(second.documents).toBe(first.documents + 1);
+    const after = await store.loadCurrent(lsa);
+    expect(after!.manifest.embedder).toEqual(before!.manifest.embedder);
+    expect(after!.vector!.size).toBe(after!.chunks.length);
+    const retriever = new Retriever(after!);
+    const found = await retriever.retrieve('kiốt tự phục vụ tiếp nhận hồ sơ');
+    expect(found.results[0]!.doc.title).toMatch(/kiốt tự phục vụ/u);
+    expect(found.results[0]!.vectorRank).not.toBeNull();
+    expect((await retriever.retrieve('đăng ký thường trú cần giấy tờ gì')).results[0]!.doc.id).toBe(oldTop);
+    // A full rebuild retrains everything and gives the same documents.
+    const full = await reindex(store, lsa, { paths: [corpus], rebuild: true });
+    expect(full.extended).toBe(false);
+    expect(full.documents).toBe(second.documents);
+  });
+
+  it('a changed file cannot be appended, so the snapshot is rebuilt', async () => {
+    await reindex(store, setting, { paths: [corpus] });
+    await writeFile(path.join(corpus, 'luat-cu-tru-2020.md'), 'LUẬT\nĐiều 1. Nội dung đã sửa đổi.\n');
+    const second = await reindex(store, setting, { paths: [corpus] });
+    expect(second.updated).toHaveLength(1);
+    expect(second.extended).toBe(false);
+  });
 });
