@@ -32,4 +32,10 @@ const VALUE_FLAGS = new Set([
   'endpoint',
   'show',
   'threshold',
+  'events',
+  'duplicates',
+  'bursts',
+  'steady',
+  'pages',
+  'runs',
 ]);

@@ -6,6 +6,9 @@
 import { open, readFile } from 'node:fs/promises';
 import { StringPool } from './intern.js';
 
+/** Lines parsed between two turns of the event loop while reading. */
+const YIELD_EVERY = 500;
+
 /** Items per write: bounds the size of the strings built while writing. */
 const WRITE_BATCH = 256;
 
@@ -31,6 +34,8 @@ export async function readJsonLines<T>(file: string, pool: StringPool = new Stri
   const out: T[] = [];
   let line = 0;
   for (let start = 0; start < bytes.length; line++) {
+    // A live server loads a new snapshot beside the one in service: let requests through now and then.
+    if (line % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((r) => setImmediate(r));
     let end = bytes.indexOf(0x0a, start);
     if (end < 0) end = bytes.length;
     if (end > start) {

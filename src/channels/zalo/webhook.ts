@@ -31,9 +31,9 @@ export const ZALO_SLOW_DOWN = 'Bạn đang gửi tin nhắn quá nhanh. Vui lòn
 export const ZALO_FAILED = 'Xin lỗi, đã có lỗi xảy ra khi trả lời. Bạn vui lòng gửi lại câu hỏi sau ít phút.';
 
 /** Answers wait until no event has arrived for this long… */
-const QUIET_MS = 3;
+const QUIET_MS = 15;
 /** …but at most this long. */
-const MAX_DEFER_MS = 50;
+const MAX_DEFER_MS = 250;
 
 /** The fields of a webhook event the assistant reads; Zalo sends more. */
 const eventSchema = z
@@ -104,10 +104,11 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const perUser = createRateLimiter({ capacity: Math.max(3, Math.ceil(config.userPerMinute / 2)), refillPerSecond: config.userPerMinute / 60, now });
   const warnedAt = new Map<string, number>();
   const queues = new Map<string, Promise<void>>();
-  // Answering is CPU work that would hold up the acknowledgements of events arriving meanwhile
-  // (Zalo wants its 200 at once). So answers run one at a time, each starting only when no event
-  // has arrived for QUIET_MS — but never postponed more than MAX_DEFER_MS, so a steady stream of
-  // events cannot starve them.
+  // Deciding (de-duplication in the database, the answer itself) is work that would hold up the
+  // acknowledgements of events arriving meanwhile (Zalo wants its 200 at once). So decisions run
+  // one at a time, each starting only when no event has arrived for QUIET_MS — but never
+  // postponed more than MAX_DEFER_MS, so a steady stream of events cannot starve them. Sending
+  // is network I/O and runs outside the turn.
   let lastArrival = 0;
   let answering: Promise<unknown> = Promise.resolve();
   const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
@@ -167,62 +168,55 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     pending.add(job);
   }
 
+  /** Decides what to send (in an answering turn: de-duplication and answers touch the database), then sends it. */
   async function process(event: ZaloEvent): Promise<void> {
+    if (event.event_name.startsWith('oa_')) return; // echoes of what the OA itself sent
+    const plan = await inTurn(() => decide(event));
+    if (!plan) return;
+    await send(plan.user, plan.parts);
+    deps.onEvent?.(plan.kind);
+  }
+
+  async function decide(event: ZaloEvent): Promise<{ user: string; parts: string[]; kind: string } | null> {
     const name = event.event_name;
-    if (name.startsWith('oa_')) return; // echoes of what the OA itself sent
     const user = userOf(event);
     const eventId = event.message?.msg_id ?? `${name}:${user ?? ''}:${event.timestamp}`;
     if (!(await deps.store.markEventSeen('zalo', eventId))) {
       logger.debug({ eventId }, 'zalo duplicate event dropped');
       deps.onEvent?.('duplicate');
-      return;
+      return null;
     }
-    if (!user) {
+    if (!user || (name !== 'follow' && name !== 'user_send_text' && !MEDIA_EVENTS.has(name))) {
       deps.onEvent?.('ignored');
-      return;
+      return null;
     }
-    if (name === 'follow') {
-      await send(user, splitMessage(ZALO_WELCOME));
-      deps.onEvent?.('follow');
-      return;
-    }
-    if (MEDIA_EVENTS.has(name)) {
-      await send(user, [ZALO_TEXT_ONLY]);
-      deps.onEvent?.('media');
-      return;
-    }
-    if (name !== 'user_send_text') {
-      deps.onEvent?.('ignored');
-      return;
-    }
+    if (name === 'follow') return { user, parts: splitMessage(ZALO_WELCOME), kind: 'follow' };
+    if (MEDIA_EVENTS.has(name)) return { user, parts: [ZALO_TEXT_ONLY], kind: 'media' };
     if (!perUser.take(user).allowed) {
       // One notice a minute; the rest is dropped so that one user cannot starve the others.
       const last = warnedAt.get(user) ?? 0;
       if (now() - last > 60_000) {
         warnedAt.set(user, now());
         if (warnedAt.size > 10_000) warnedAt.delete(warnedAt.keys().next().value!);
-        await send(user, [ZALO_SLOW_DOWN]);
+        return { user, parts: [ZALO_SLOW_DOWN], kind: 'rate_limited' };
       }
       deps.onEvent?.('rate_limited');
-      return;
+      return null;
     }
     const oaId = event.recipient?.id ?? event.oa_id ?? config.appId;
-    let parts: string[];
     try {
-      const answer = await inTurn(() => deps.assistant.reply({
+      const answer = await deps.assistant.reply({
         message: event.message?.text ?? '',
         conversationId: zaloConversationId(oaId, user),
         channel: 'zalo',
         audience: 'public',
         userRef: user,
-      }));
-      parts = renderZalo(answer, deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {});
+      });
+      return { user, parts: renderZalo(answer, deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}), kind: 'answered' };
     } catch (err) {
       logger.error({ err }, 'zalo answer failed');
-      parts = [ZALO_FAILED];
+      return { user, parts: [ZALO_FAILED], kind: 'answered' };
     }
-    await send(user, parts);
-    deps.onEvent?.('answered');
   }
 
   async function send(user: string, parts: string[]): Promise<void> {
