@@ -79,6 +79,14 @@ async function main(): Promise<void> {
     );
   }, 5000);
   follow.unref();
+  // Webhook event ids only need remembering past the replay window (events older than it are refused).
+  const prune = () =>
+    store.pruneEvents(48 * 3600_000).then(
+      (n) => n > 0 && logger.info({ removed: n }, 'forgot old webhook event ids'),
+      (err: unknown) => logger.error({ err: describeError(err) }, 'pruning webhook event ids failed'),
+    );
+  void prune();
+  setInterval(() => void prune(), 3600_000).unref();
   logger.info(`ready: snapshot ${retriever.snapshot.manifest.id}${admin ? '' : ' (admin API off: set ADMIN_TOKEN to turn it on)'}`);
 }
 
