@@ -117,6 +117,15 @@ describe('POST /api/chat on the bundled corpus', () => {
     expect(gaps.some((g) => g.normalized === 'gia vang hom nay bao nhieu')).toBe(true);
   });
 
+  it('declines a permit question about something no document mentions, instead of answering with a building permit', async () => {
+    for (const message of ['thủ tục cấp phép bay drone trên sao Hỏa', 'cấp phép bay flycam', 'xin giấy phép karaoke']) {
+      const { body } = await chat(message);
+      expect(body.outcome, message).toBe('declined');
+    }
+    // Typed without diacritics, a known subject is still answered.
+    expect((await chat('cap giay phep xay dung nha o rieng le')).body.outcome).toBe('grounded');
+  });
+
   it('greets, helps and hands over without searching', async () => {
     expect((await chat('xin chào')).body).toMatchObject({ outcome: 'smalltalk', grounded: false });
     expect((await chat('Xin chào')).body.followUps.length).toBe(3);
