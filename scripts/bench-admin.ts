@@ -1,5 +1,5 @@
 /**
- * npm run bench:admin [-- --corpus ../shared/datasets/tthc/procedures.jsonl] [--connections 50] [--steady 15] [--pages 50]
+ * npm run bench:admin [-- --corpus ../shared/datasets/tthc/procedures.jsonl] [--connections 50] [--steady 15] [--pages 50] [--upload-only]
  * The administration benchmarks on a live server (child process, as `npm start`, admin API on):
  *  1. steady state: /api/chat under `connections` connections for `steady` seconds → p99;
  *  2. the same load during three consecutive full re-indexes and a rollback → failed requests,
@@ -65,8 +65,9 @@ async function main(): Promise<void> {
       };
       const p99 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.99);
 
-      console.log(`\n1. steady state: ${connections} connections for ${steadyS} s`);
-      const steady = await load({ seconds: steadyS });
+      const skipLoad = flags.has('upload-only');
+      console.log(`\n1. steady state: ${connections} connections for ${skipLoad ? 0 : steadyS} s`);
+      const steady = skipLoad ? { samples: [{ at: 0, ms: 0 }], errors: 0, requests: 0 } : await load({ seconds: steadyS });
       const steadyP99 = p99(steady.samples.map((s) => s.ms));
       console.log(`   p99 ${steadyP99} ms, ${steady.requests} requests, ${steady.errors} errors`);
 
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
       const swaps: number[] = [];
       const reindexes: number[] = [];
       const admin = (async () => {
+        if (skipLoad) return;
         const before = (await (await fetch(`${base}/admin/api/snapshots`, { headers: auth })).json()) as { serving: string };
         for (let i = 0; i < 3; i++) {
           const t = performance.now();
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
         console.log(`   rollback to ${before.serving}`);
         await new Promise((r) => setTimeout(r, 3000));
       })();
-      const during = await load({ until: admin });
+      const during = skipLoad ? { samples: [{ at: 0, ms: 0 }], errors: 0, requests: 0 } : await load({ until: admin });
       await admin;
       const duringP99 = p99(during.samples.map((s) => s.ms));
       const afterSwaps = during.samples.filter((s) => swaps.some((w) => s.at >= w && s.at <= w + 3000)).map((s) => s.ms);

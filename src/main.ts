@@ -71,6 +71,7 @@ async function main(): Promise<void> {
   }
   const retriever = await openIndex(config, (line) => logger.info(line));
   live.swap(retriever);
+  if (admin) jobs.warm();
   // `npm run reindex` / `npm run snapshots -- activate` from a shell move CURRENT: follow it.
   const follow = setInterval(() => {
     jobs.follow().then(

@@ -17,6 +17,7 @@ export interface JobInput {
 }
 
 export type WorkerMessage =
+  | { type: 'ready' }
   | { type: 'progress'; phase: string; done: number; total: number; file?: string }
   | { type: 'done'; report: ReindexReport }
   | { type: 'error'; message: string; code: string };
@@ -185,29 +186,64 @@ export class ReindexJobs {
     });
   }
 
+  /**
+   * Starts the worker thread ahead of the first job, so that a re-index does not wait for its
+   * modules to load. It does not keep the process alive.
+   */
+  warm(): void {
+    if (!this.o.inProcess) this.workerThread();
+  }
+
+  private worker: Worker | null = null;
+
+  private workerThread(): Worker {
+    if (this.worker) return this.worker;
+    const url = new URL(import.meta.url.endsWith('.ts') ? './reindex-worker.ts' : './reindex-worker.js', import.meta.url);
+    const worker = new Worker(url, { execArgv: url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [] });
+    worker.unref();
+    const forget = () => {
+      if (this.worker === worker) this.worker = null;
+    };
+    worker.on('error', forget);
+    worker.on('exit', forget);
+    this.worker = worker;
+    return worker;
+  }
+
   private runInWorker(job: Job, request: ReindexRequest): Promise<ReindexReport> {
     const input: JobInput = { dataDir: this.o.store.dataDir, keep: this.o.store.keep, setting: this.o.setting, request };
+    const worker = this.workerThread();
     return new Promise((resolve, reject) => {
-      const url = new URL(import.meta.url.endsWith('.ts') ? './reindex-worker.ts' : './reindex-worker.js', import.meta.url);
-      const worker = new Worker(url, { workerData: input, execArgv: url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [] });
-      let settled = false;
-      worker.on('message', (m: WorkerMessage) => {
+      const done = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        // A build leaves a large heap behind: end this worker and start a fresh one for the next job.
+        if (this.worker === worker) this.worker = null;
+        void worker.terminate().then(() => this.warm());
+      };
+      const onMessage = (m: WorkerMessage) => {
         if (m.type === 'progress') this.update(job, { phase: m.phase, done: m.done, total: m.total, ...(m.file ? { file: m.file } : {}) });
         else if (m.type === 'done') {
-          settled = true;
+          done();
           resolve(m.report);
-        } else {
-          settled = true;
+        } else if (m.type === 'error') {
+          done();
           reject(new AppError('internal', m.message));
         }
-      });
-      worker.on('error', (err) => {
-        if (!settled) reject(err);
-        settled = true;
-      });
-      worker.on('exit', (code) => {
-        if (!settled) reject(new Error(`the re-index worker stopped with code ${code}`));
-      });
+      };
+      const onError = (err: Error) => {
+        done();
+        reject(err);
+      };
+      const onExit = (code: number) => {
+        done();
+        reject(new Error(`the re-index worker stopped with code ${code}`));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage(input);
     });
   }
 }

@@ -120,7 +120,9 @@ export async function reindex(
   const { sources, documents } = mergeSources([...kept, ...fresh], request.patches);
   const input = { sources, documents: inPreviousOrder(documents, [...priorDocs.keys()]), parent: previous?.id ?? null, ...(request.patches ? { patchesHash: request.patches.hash } : {}) };
   // Only additions (or metadata edits): extend the snapshot in service instead of rebuilding it.
-  const extended = previous && !request.rebuild ? await IndexSnapshot.extend(store.dirOf(previous.id), previous, input, setting, progress.build) : null;
+  const priorChunks = [...priorDocs.values()].flatMap((d: IngestedDocument) => d.chunks);
+  const extended =
+    previous && !request.rebuild ? await IndexSnapshot.extend(store.dirOf(previous.id), previous, input, setting, progress.build, priorChunks) : null;
   const snapshot = extended ?? (await IndexSnapshot.build(input, setting, progress.build));
   report.extended = extended !== null;
   progress.build?.('publishing', 0, 1);

@@ -109,8 +109,8 @@ export class IndexSnapshot {
    * Builds on the snapshot in `baseDir` when the new passages are the base's passages, unchanged
    * and in the same order, followed by new ones (documents were only added, or only their
    * metadata changed). The embedder (its LSA basis included), the diacritic restorer and the
-   * vector graph are reused and only the new passages are embedded; the lexical index is rebuilt
-   * (or reused when no passage was added). Returns null when the shape does not allow it, so the
+   * vector graph are reused and only the new passages are embedded; their postings are appended
+   * to the lexical index. Returns null when the shape does not allow it, so the
    * caller builds from scratch. The vector side is then slightly behind a full build (the basis
    * has not seen the new documents' words) until the next full rebuild.
    */
@@ -120,12 +120,14 @@ export class IndexSnapshot {
     input: BuildInput,
     setting: EmbedderSetting,
     onProgress?: BuildProgress,
+    /** The base's passages in order, when the caller has already read them. */
+    knownBaseChunks?: readonly Chunk[],
   ): Promise<IndexSnapshot | null> {
     const started = Date.now();
     if (base.format !== SNAPSHOT_FORMAT) return null;
     if ((base.embedder === null) !== (setting.kind === 'none')) return null;
-    const strings = new StringPool();
-    const baseChunks = await readList<Chunk>(baseDir, 'chunks', strings);
+    const baseChunks = knownBaseChunks ?? (await readList<Chunk>(baseDir, 'chunks', new StringPool()));
+    if (baseChunks.length !== base.counts.chunks) return null;
     const documents = input.documents.map((d) => d.meta);
     const chunks = input.documents.flatMap((d) => d.chunks);
     if (chunks.length < baseChunks.length) return null;
@@ -133,15 +135,16 @@ export class IndexSnapshot {
       if (chunks[i]!.id !== baseChunks[i]!.id || chunks[i]!.contentHash !== baseChunks[i]!.contentHash) return null;
     }
     const added = chunks.slice(baseChunks.length);
-    let lexical: LexicalIndex;
-    if (added.length === 0) lexical = await LexicalIndex.load(baseDir);
-    else {
-      lexical = LexicalIndex.build(
-        chunks.map((c) => ({ heading: c.heading, body: c.text })),
-        undefined,
-        (done, total) => onProgress?.('lexical', done, total),
-      );
-    }
+    // Only the new passages are analysed; their postings are appended to the base's.
+    const baseLexical = await LexicalIndex.load(baseDir);
+    const lexical =
+      added.length === 0
+        ? baseLexical
+        : LexicalIndex.append(
+            baseLexical,
+            added.map((c) => ({ heading: c.heading, body: c.text })),
+            (done, total) => onProgress?.('lexical', done, total),
+          );
     onProgress?.('lexical', chunks.length, chunks.length);
     const restorer = DiacriticRestorer.fromJSON(await readJson<unknown>(path.join(baseDir, 'restorer.json')));
     onProgress?.('restorer', 1, 1);

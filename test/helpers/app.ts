@@ -40,7 +40,7 @@ export function memoryLog(): { lines: Record<string, unknown>[]; stream: Writabl
 /** A full app (real assistant, in-memory SQLite, captured logs) listening on loopback. */
 export async function startApp(
   retriever: () => Retriever | null,
-  options: Partial<AppDeps> & { assistant?: Partial<AssistantDeps> } = {},
+  options: Omit<Partial<AppDeps>, 'assistant'> & { assistant?: Partial<AssistantDeps> } = {},
 ): Promise<{ base: string; server: Server; store: SqliteStore; assistant: Assistant; logs: Record<string, unknown>[]; close: () => Promise<void> }> {
   const store = SqliteStore.open(':memory:');
   const log = memoryLog();
