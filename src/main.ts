@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     ...(config.answerThreshold !== undefined ? { threshold: config.answerThreshold } : {}),
     onAnswer: (a, q) => metrics.answers.inc({ channel: q.channel, outcome: a.outcome }),
   });
-  const zalo = config.zalo ? createZaloChannel({ config: config.zalo, assistant, store, logger, ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) }) : undefined;
+  const zalo = config.zalo ? createZaloChannel({ config: config.zalo, assistant, store, logger, onEvent: (kind) => metrics.zaloEvents.inc({ kind }), ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) }) : undefined;
   const snapshots = new SnapshotStore(config.dataDir, config.snapshotsKeep);
   const library = new DocumentLibrary(config.dataDir);
   const jobs = new ReindexJobs({ store: snapshots, library, live, setting: config.embedder, corpusDir: config.corpusDir });

@@ -49,6 +49,11 @@ export function createApp(deps: AppDeps): express.Express {
   const byIp = limiter();
   const byConversation = limiter();
 
+  // Zalo signs the raw bytes, so its router reads the body itself, before any JSON parsing. It
+  // comes before the other middleware: a burst of events must be acknowledged at once, a machine
+  // reads the answer, the channel logs what it refuses or fails to deliver, and counts what it
+  // does in zalo_events_total.
+  if (deps.zalo) app.use(deps.zalo.router);
   app.use(securityHeaders({ frameAncestors: deps.frameAncestors ?? [] }));
   app.use(requestLogger(deps.logger));
   app.use(metricsMiddleware(deps.metrics));
@@ -75,8 +80,6 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(widgetRouter({ allowedOrigins: deps.frameAncestors ?? [], handoffContact: deps.handoffContact ?? DEFAULT_HANDOFF }));
   app.use(sourceRouter(deps.retriever));
 
-  // Zalo signs the raw bytes, so its router reads the body itself, before any JSON parsing.
-  if (deps.zalo) app.use(deps.zalo.router);
   // The Bot Framework adapter reads the parsed body itself and authenticates each activity.
   app.use(express.json({ limit: '64kb' }));
   if (deps.admin) app.use(adminRouter(deps.admin));

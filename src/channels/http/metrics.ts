@@ -7,6 +7,7 @@ export interface Metrics {
   requestDuration: Histogram<'method' | 'route' | 'status'>;
   answers: Counter<'channel' | 'outcome'>;
   indexDocuments: Gauge;
+  zaloEvents: Counter<'kind'>;
 }
 
 /** Creates the registry with process metrics, request latency, answers by outcome and index size. */
@@ -29,6 +30,12 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     indexDocuments: new Gauge({ name: 'index_documents', help: 'Documents in the live index snapshot', registers: [registry] }),
+    zaloEvents: new Counter({
+      name: 'zalo_events_total',
+      help: 'Zalo webhook events after acknowledgement, by what was done: answered, follow, media, duplicate, rate_limited, ignored',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
   };
 }
 
