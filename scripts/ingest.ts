@@ -9,6 +9,7 @@ import { SnapshotStore } from '../src/index/snapshot-store.js';
 import type { Audience, IngestOptions, ValidityStatus } from '../src/ingest/types.js';
 import { parseArgs } from './lib/args.js';
 import { buildProgressBar } from './lib/progress.js';
+import { printReindexReport } from './lib/report.js';
 
 const STATUSES: ValidityStatus[] = ['con_hieu_luc', 'het_hieu_luc_mot_phan', 'het_hieu_luc_toan_bo', 'chua_co_hieu_luc'];
 
@@ -42,16 +43,7 @@ async function main(): Promise<number> {
     { files: bar.onFile, build: bar.onBuild },
   );
   bar.stop();
-  console.log(
-    `\nthêm mới ${report.added.length} · cập nhật ${report.updated.length} · không đổi ${report.unchanged.length} · lỗi ${report.failed.length}`,
-  );
-  for (const f of report.failed) console.log(`  ✗ ${f.path}: ${f.message}`);
-  console.log(
-    report.snapshotId
-      ? `snapshot ${report.snapshotId}: ${report.documents} documents, ${report.chunks} passages, ${(report.buildMs / 1000).toFixed(1)} s`
-      : `no change: the current snapshot (${report.documents} documents) stays active`,
-  );
-  return report.failed.length > 0 ? 1 : 0;
+  return printReindexReport(report);
 }
 
 main().then(

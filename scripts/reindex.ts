@@ -12,6 +12,7 @@ import { SnapshotStore } from '../src/index/snapshot-store.js';
 import type { BuildPhase } from '../src/index/manifest.js';
 import { parseArgs } from './lib/args.js';
 import { buildProgressBar } from './lib/progress.js';
+import { printReindexReport } from './lib/report.js';
 
 async function main(): Promise<number> {
   const { flags } = parseArgs(process.argv.slice(2));
@@ -34,15 +35,7 @@ async function main(): Promise<number> {
   const job = await jobs.wait(jobs.start({ full: flags.has('full'), actor: `cli:${process.env.USER ?? 'unknown'}` }).id);
   bar.stop();
   if (job.state === 'failed') throw new Error(job.error ?? 'the re-index failed');
-  const r = job.report!;
-  console.log(`\nthêm mới ${r.added.length} · cập nhật ${r.updated.length} · không đổi ${r.unchanged.length} · lỗi ${r.failed.length}`);
-  for (const f of r.failed) console.log(`  ✗ ${f.path}: ${f.message}`);
-  console.log(
-    r.snapshotId
-      ? `snapshot ${r.snapshotId}: ${r.documents} documents, ${r.chunks} passages, ${(r.buildMs / 1000).toFixed(1)} s`
-      : `no change: the current snapshot (${r.documents} documents) stays active`,
-  );
-  return r.failed.length > 0 ? 1 : 0;
+  return printReindexReport(job.report!);
 }
 
 main().then(

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { EmbedderSetting } from '../config.js';
 import { AppError, describeError } from '../errors.js';
 import type { BuildProgress, SourceEntry } from '../index/manifest.js';
-import { IndexSnapshot } from '../index/snapshot.js';
+import { exists, IndexSnapshot } from '../index/snapshot.js';
 import type { SnapshotStore } from '../index/snapshot-store.js';
 import { listSourceFiles, loadFile } from '../ingest/registry.js';
 import { applyPatches, recordedPath, type BuildPatches } from './library.js';
@@ -157,13 +157,4 @@ function mergeSources(parts: { entry: SourceEntry; docs: IngestedDocument[] }[],
   }));
   const documents = patches ? applyPatches([...byId.values()], patches) : [...byId.values()].map((v) => v.doc);
   return { sources, documents };
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

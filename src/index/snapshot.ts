@@ -85,23 +85,7 @@ export class IndexSnapshot {
         onProgress?.('embedding', done, total),
       );
     }
-    const manifest: SnapshotManifest = {
-      format: SNAPSHOT_FORMAT,
-      id: newSnapshotId(),
-      createdAt: new Date().toISOString(),
-      buildMs: Date.now() - started,
-      parent: input.parent,
-      ...(input.patchesHash ? { patchesHash: input.patchesHash } : {}),
-      embedder: embedder ? embedder.info : null,
-      counts: {
-        sources: input.sources.length,
-        documents: documents.length,
-        chunks: chunks.length,
-        terms: lexical.vocabularySize,
-      },
-      sources: input.sources,
-      documents: Object.fromEntries(documents.map((d) => [d.id, d.contentHash])),
-    };
+    const manifest = newManifest(input, started, documents, chunks.length, lexical, embedder);
     return new IndexSnapshot(manifest, documents, chunks, lexical, restorer, vector, embedder);
   }
 
@@ -158,23 +142,7 @@ export class IndexSnapshot {
       );
     }
     onProgress?.('embedding', added.length, added.length);
-    const manifest: SnapshotManifest = {
-      format: SNAPSHOT_FORMAT,
-      id: newSnapshotId(),
-      createdAt: new Date().toISOString(),
-      buildMs: Date.now() - started,
-      parent: input.parent,
-      ...(input.patchesHash ? { patchesHash: input.patchesHash } : {}),
-      embedder: embedder ? embedder.info : null,
-      counts: {
-        sources: input.sources.length,
-        documents: documents.length,
-        chunks: chunks.length,
-        terms: lexical.vocabularySize,
-      },
-      sources: input.sources,
-      documents: Object.fromEntries(documents.map((d) => [d.id, d.contentHash])),
-    };
+    const manifest = newManifest(input, started, documents, chunks.length, lexical, embedder);
     return new IndexSnapshot(manifest, documents, chunks, lexical, restorer, vector, embedder);
   }
 
@@ -268,7 +236,7 @@ function isNotFound(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'ENOENT';
 }
 
-async function exists(file: string): Promise<boolean> {
+export async function exists(file: string): Promise<boolean> {
   try {
     await access(file);
     return true;
@@ -289,6 +257,29 @@ async function readJson<T>(file: string): Promise<T> {
   } catch (err) {
     throw new AppError('snapshot_invalid', `${file}: not valid JSON (truncated write?)`, { cause: err });
   }
+}
+
+/** The manifest of a snapshot built from `input` since `started`. */
+function newManifest(
+  input: BuildInput,
+  started: number,
+  documents: DocumentMeta[],
+  chunks: number,
+  lexical: LexicalIndex,
+  embedder: ProjectEmbeddings | null,
+): SnapshotManifest {
+  return {
+    format: SNAPSHOT_FORMAT,
+    id: newSnapshotId(),
+    createdAt: new Date().toISOString(),
+    buildMs: Date.now() - started,
+    parent: input.parent,
+    ...(input.patchesHash ? { patchesHash: input.patchesHash } : {}),
+    embedder: embedder ? embedder.info : null,
+    counts: { sources: input.sources.length, documents: documents.length, chunks, terms: lexical.vocabularySize },
+    sources: input.sources,
+    documents: Object.fromEntries(documents.map((d) => [d.id, d.contentHash])),
+  };
 }
 
 /** Sortable, unique snapshot id: UTC time to the millisecond plus a random suffix. */
