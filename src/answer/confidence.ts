@@ -22,8 +22,9 @@ export interface ConfidenceFeatures {
 
 /**
  * Logistic model of P(first result is right). Fitted by logistic regression on these features for
- * the shared question sets (152 tthc questions as typed and folded, 524 alqac questions) plus 30
- * out-of-scope questions; refit when the retriever changes. See README "Answer quality".
+ * the shared question sets (152 tthc questions as typed and folded, 524 alqac questions) plus
+ * out-of-scope questions; `npm run calibrate` refits it and compares operating points whenever the
+ * retriever changes (scripts/calibration/out-of-scope.txt). See README "Answer quality".
  */
 export const CONFIDENCE_MODEL = {
   bias: -2.44,
