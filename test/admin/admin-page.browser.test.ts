@@ -5,7 +5,7 @@
  * titles, the gap report, feedback, a re-index conflict, snapshots and rollback, signing out.
  * The tests run in order on one page, as an administrator would work.
  */
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -118,8 +118,9 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     return result;
   }
 
+  let dataDir = '';
   beforeAll(async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'tlcv-admin-page-'));
+    dataDir = await mkdtemp(path.join(tmpdir(), 'tlcv-admin-page-'));
     const snapshots = new SnapshotStore(dataDir, 10);
     await reindex(snapshots, { kind: 'lsa' }, { paths: [CORPUS] });
     const live = new LiveIndex();
@@ -160,6 +161,7 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
   });
 
   afterAll(async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
     await browser?.close();
     await app?.close();
   });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,5 +59,6 @@ describe('crash safety of a re-index', () => {
     const last = await reindexChild(dataDir);
     expect(last.code).toBe(0);
     expect(await store.currentId()).not.toBe(published);
+    await rm(dataDir, { recursive: true, force: true });
   });
 });

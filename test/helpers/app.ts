@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -14,7 +14,7 @@ import { SnapshotStore } from '../../src/index/snapshot-store.js';
 import { Retriever } from '../../src/retrieve/retriever.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
-/** The bundled corpus indexed as `npm start` does it, in a temporary DATA_DIR. */
+/** The bundled corpus indexed as `npm start` does it, in a temporary DATA_DIR removed once the index is in memory. */
 export async function bundledRetriever(): Promise<Retriever> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tlcv-bundled-'));
   const store = new SnapshotStore(dataDir);
@@ -22,6 +22,7 @@ export async function bundledRetriever(): Promise<Retriever> {
   if (report.failed.length > 0) throw new Error(`bundled corpus failed: ${report.failed.map((f) => f.path).join(', ')}`);
   const snapshot = await store.loadCurrent({ kind: 'lsa' });
   if (!snapshot) throw new Error('no snapshot was published');
+  await rm(dataDir, { recursive: true, force: true });
   return new Retriever(snapshot);
 }
 

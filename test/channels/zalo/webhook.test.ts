@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -35,10 +35,18 @@ interface Running {
 }
 
 const running: Running[] = [];
+const dirs: string[] = [];
+/** A temporary folder for a database file, removed after the test. */
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-zalo-'));
+  dirs.push(dir);
+  return dir;
+}
 const fakes: FakeZalo[] = [];
 afterEach(async () => {
   for (const r of running.splice(0)) await r.close();
   for (const f of fakes.splice(0)) await f.close();
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
 async function fakeZalo(): Promise<FakeZalo> {
@@ -49,7 +57,7 @@ async function fakeZalo(): Promise<FakeZalo> {
 
 /** The server as `npm start` runs it with Zalo configured, on a database file that survives restarts. */
 async function startServer(fake: FakeZalo, options: { dbFile?: string; userPerMinute?: number; attempts?: number } = {}): Promise<Running> {
-  const dbFile = options.dbFile ?? path.join(await mkdtemp(path.join(tmpdir(), 'tlcv-zalo-')), 'assistant.db');
+  const dbFile = options.dbFile ?? path.join(await tempDir(), 'assistant.db');
   const store = SqliteStore.open(dbFile);
   const log = memoryLog();
   const logger = createLogger({ level: 'info', destination: log.stream });
@@ -196,7 +204,7 @@ describe('Zalo OA webhook', () => {
 
   it('a retried event (same msg_id) is answered once, also after a restart on the same database', async () => {
     const fake = await fakeZalo();
-    const dbFile = path.join(await mkdtemp(path.join(tmpdir(), 'tlcv-zalo-')), 'assistant.db');
+    const dbFile = path.join(await tempDir(), 'assistant.db');
     let s = await startServer(fake, { dbFile });
     const event = zaloEvent('user_send_text', APP_ID, 'u-dup', { text: 'cấp lại thẻ căn cước', msgId: 'msg-dup-1' });
     const acks = await Promise.all([send(s.base, event), send(s.base, event), send(s.base, event)]);
@@ -267,7 +275,7 @@ describe('Zalo OA webhook', () => {
   it('two processes refreshing the same token at once both end up sending with the one that won', async () => {
     const fake = await fakeZalo();
     fake.behaviour.refreshDelayMs = 150;
-    const dbFile = path.join(await mkdtemp(path.join(tmpdir(), 'tlcv-zalo-')), 'assistant.db');
+    const dbFile = path.join(await tempDir(), 'assistant.db');
     const first = await startServer(fake, { dbFile });
     const second = await startServer(fake, { dbFile });
     fake.expireAccessToken();
