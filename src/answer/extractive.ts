@@ -98,8 +98,12 @@ export function composeProcedure(snapshot: IndexSnapshot, doc: DocumentMeta, ask
   const citations: Citation[] = [];
   for (const f of fields) {
     let found = pick(f);
-    // Records often put who may file under "Đối tượng" rather than "Điều kiện".
-    if (found.length === 0 && f === 'dieu_kien') found = pick('doi_tuong');
+    // Records often put who may file under "Đối tượng" rather than "Điều kiện": say that no
+    // conditions are listed, then quote who may file.
+    if (found.length === 0 && f === 'dieu_kien') {
+      found = pick('doi_tuong');
+      if (found.length > 0) parts.push(`Hồ sơ thủ tục ${name} trên Cổng dịch vụ công không ghi yêu cầu, điều kiện riêng.`);
+    }
     if (found.length === 0 && f === 'phi') {
       parts.push(`Hồ sơ thủ tục ${name} trên Cổng dịch vụ công không ghi phí, lệ phí.`);
       found = pick('cach_thuc');
