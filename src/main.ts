@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import path from 'node:path';
 import type { AdminDeps } from './admin/api.js';
 import { openIndex } from './admin/first-start.js';
@@ -9,7 +10,7 @@ import { createLlmComposer } from './answer/llm/llm-composer.js';
 import { createApp } from './channels/app.js';
 import { createLogger } from './channels/http/logger.js';
 import { createMetrics } from './channels/http/metrics.js';
-import { createZaloChannel } from './channels/zalo/webhook.js';
+import { createZaloChannel, WEBHOOK_PATH } from './channels/zalo/webhook.js';
 import { gracefulShutdown } from './channels/http/shutdown.js';
 import { loadConfig } from './config.js';
 import { describeError } from './errors.js';
@@ -53,7 +54,11 @@ async function main(): Promise<void> {
     frameAncestors: config.widgetAllowedOrigins,
     handoffContact: config.handoffContact,
   });
-  const server = app.listen(config.port, config.host, () => {
+  // Zalo's events go straight to the webhook, ahead of Express: a burst must be acknowledged at once.
+  const server = createServer((req, res) => {
+    if (zalo && req.method === 'POST' && req.url === WEBHOOK_PATH) zalo.handle(req, res);
+    else app(req, res);
+  }).listen(config.port, config.host, () => {
     const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
     logger.info(`Trợ lý Công vụ listening on http://${host}:${config.port}`);
   });

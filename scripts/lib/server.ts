@@ -45,7 +45,7 @@ export async function rssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHWM'): Pr
  */
 export async function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean), '--import', 'tsx', path.join(root, 'src/main.ts')], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=8').split(' ').filter(Boolean), '--import', 'tsx', path.join(root, 'src/main.ts')], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -57,34 +57,34 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   async function reply(question: Question, onDelta?: (text: string) => void): Promise<Answer> {
     const conversationId = question.conversationId ?? randomUUID();
-    await deps.store.ensureConversation({ id: conversationId, channel: question.channel, ...(question.userRef ? { userRef: question.userRef } : {}) });
-    const state = parseState((await deps.store.getConversation(conversationId))?.state);
     const message = cleanMessage(question.message);
-    const userMessage = await deps.store.addMessage({ conversationId, role: 'user', text: message, channel: question.channel });
+    // Two transactions a turn: the question before answering (audited even if answering fails), the rest after.
+    const turn = await deps.store.beginTurn(
+      { id: conversationId, channel: question.channel, ...(question.userRef ? { userRef: question.userRef } : {}) },
+      { text: message, channel: question.channel },
+    );
+    const state = parseState(turn.state);
     const answer = await respond(message, state, { ...question, conversationId }, onDelta);
     remember(state, 'user', message);
     remember(state, 'assistant', answer.answer);
-    const stored = await deps.store.addMessage({
+    const unanswered =
+      answer.outcome === 'declined' && message.length <= MAX_QUESTION_CHARS && /\p{L}/u.test(message)
+        ? { messageId: turn.messageId, question: message, channel: question.channel, normalized: gapKey(message) }
+        : undefined;
+    const stored = await deps.store.finishTurn(
       conversationId,
-      role: 'assistant',
-      text: answer.answer,
-      channel: question.channel,
-      citations: answer.citations,
-      grounded: answer.grounded,
-      outcome: answer.outcome,
-      confidence: answer.confidence,
-    });
-    if (answer.outcome === 'declined' && message.length <= MAX_QUESTION_CHARS && /\p{L}/u.test(message)) {
-      await deps.store.addUnanswered({
-        conversationId,
-        messageId: userMessage.id,
-        question: message,
+      {
+        text: answer.answer,
         channel: question.channel,
-        normalized: gapKey(message),
-      });
-    }
-    await deps.store.saveState(conversationId, JSON.stringify(state));
-    answer.messageId = stored.id;
+        citations: answer.citations,
+        grounded: answer.grounded,
+        outcome: answer.outcome,
+        confidence: answer.confidence,
+      },
+      JSON.stringify(state),
+      unanswered,
+    );
+    answer.messageId = stored.messageId;
     deps.onAnswer?.(answer, question);
     if (onDelta && answer.mode === 'extractive') onDelta(answer.answer);
     return answer;

@@ -88,12 +88,34 @@ function openDatabase(file: string): Database {
 /** The embedded store: one SQLite file under DATA_DIR, WAL mode, migrations applied on open. */
 export class SqliteStore implements AssistantStore {
   private readonly sql: Statements;
+  /** The two transactions of a turn, built once. */
+  private readonly beginTurnTx: (c: NewConversation, userMessage: Omit<NewMessage, 'conversationId' | 'role'>) => { state: string | null; messageId: string };
+  private readonly finishTurnTx: (
+    conversationId: string,
+    answer: Omit<NewMessage, 'conversationId' | 'role'>,
+    stateJson: string,
+    unanswered?: Omit<NewUnanswered, 'conversationId'>,
+  ) => { messageId: string };
 
   private constructor(
     private readonly db: Database,
     private readonly clock: () => Date,
   ) {
     this.sql = prepareStatements(db);
+    this.beginTurnTx = db.transaction((c: NewConversation, userMessage: Omit<NewMessage, 'conversationId' | 'role'>) => {
+      this.ensureConversationNow(c);
+      const state = this.getConversationNow(c.id)?.state ?? null;
+      const { id } = this.addMessageNow({ ...userMessage, conversationId: c.id, role: 'user' });
+      return { state, messageId: id };
+    });
+    this.finishTurnTx = db.transaction(
+      (conversationId: string, answer: Omit<NewMessage, 'conversationId' | 'role'>, stateJson: string, unanswered?: Omit<NewUnanswered, 'conversationId'>) => {
+        const { id } = this.addMessageNow({ ...answer, conversationId, role: 'assistant' });
+        if (unanswered) this.addUnansweredNow({ ...unanswered, conversationId });
+        this.saveStateNow(conversationId, stateJson);
+        return { messageId: id };
+      },
+    );
   }
 
   /** Opens (creating the folder and schema as needed) a database file, or ':memory:'; `config_invalid` when it cannot. */
@@ -114,20 +136,53 @@ export class SqliteStore implements AssistantStore {
   }
 
   async ensureConversation(c: NewConversation): Promise<void> {
+    this.ensureConversationNow(c);
+  }
+
+  async getConversation(id: string): Promise<ConversationRow | null> {
+    return this.getConversationNow(id);
+  }
+
+  async saveState(id: string, stateJson: string): Promise<void> {
+    this.saveStateNow(id, stateJson);
+  }
+
+  async addMessage(m: NewMessage): Promise<{ id: string; createdAt: string }> {
+    return this.addMessageNow(m);
+  }
+
+  async beginTurn(c: NewConversation, userMessage: Omit<NewMessage, 'conversationId' | 'role'>): Promise<{ state: string | null; messageId: string }> {
+    return this.beginTurnTx(c, userMessage);
+  }
+
+
+
+  async finishTurn(
+    conversationId: string,
+    answer: Omit<NewMessage, 'conversationId' | 'role'>,
+    stateJson: string,
+    unanswered?: Omit<NewUnanswered, 'conversationId'>,
+  ): Promise<{ messageId: string }> {
+    return this.finishTurnTx(conversationId, answer, stateJson, unanswered);
+  }
+
+
+
+  private ensureConversationNow(c: NewConversation): void {
     const t = this.now();
     this.sql.ensureConversation.run(c.id, c.channel, c.userRef ?? null, t, t);
   }
 
-  async getConversation(id: string): Promise<ConversationRow | null> {
+  private getConversationNow(id: string): ConversationRow | null {
     const r = this.sql.getConversation.get(id);
     return r ? toConversation(r) : null;
   }
 
-  async saveState(id: string, stateJson: string): Promise<void> {
+  private saveStateNow(id: string, stateJson: string): void {
     if (this.sql.saveState.run(stateJson, this.now(), id).changes === 0) throw noConversation(id);
   }
 
-  async addMessage(m: NewMessage): Promise<{ id: string; createdAt: string }> {
+  private addMessageNow(m: NewMessage): { id: string; createdAt: string } {
     const id = randomUUID();
     const createdAt = this.now();
     try {
@@ -194,6 +249,10 @@ export class SqliteStore implements AssistantStore {
   }
 
   async addUnanswered(u: NewUnanswered): Promise<void> {
+    this.addUnansweredNow(u);
+  }
+
+  private addUnansweredNow(u: NewUnanswered): void {
     const question = cap(u.question, MESSAGE_CHARS);
     this.sql.addUnanswered.run(
       u.conversationId,

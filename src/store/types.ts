@@ -141,6 +141,18 @@ export interface AssistantStore {
   /** Newest first, optionally only one rating. */
   listFeedback(q?: Page & { rating?: Rating }): Promise<FeedbackRow[]>;
   addUnanswered(u: NewUnanswered): Promise<void>;
+  /**
+   * Opens a turn in one transaction: creates the conversation unless it exists, reads its state and
+   * records the user's message (so a question is in the audit trail even if answering fails).
+   */
+  beginTurn(c: NewConversation, userMessage: Omit<NewMessage, 'conversationId' | 'role'>): Promise<{ state: string | null; messageId: string }>;
+  /** Closes a turn in one transaction: the answer, the unanswered question when declined, and the new state. */
+  finishTurn(
+    conversationId: string,
+    answer: Omit<NewMessage, 'conversationId' | 'role'>,
+    stateJson: string,
+    unanswered?: Omit<NewUnanswered, 'conversationId'>,
+  ): Promise<{ messageId: string }>;
   /** Unanswered questions grouped by folded text, most frequent first; `since` is an ISO time, `limit` defaults to 50. */
   gapReport(q?: { limit?: number; since?: string }): Promise<GapRow[]>;
   /** True the first time an event id is seen from a source (webhook de-duplication), false after. Atomic. */

@@ -205,6 +205,39 @@ describe('conversations and messages', () => {
   });
 });
 
+describe('turns', () => {
+  it('records a turn in two transactions: the question with the state read, then the answer, gap and new state', async () => {
+    const store = SqliteStore.open(file);
+    const begun = await store.beginTurn({ id: 'c-turn', channel: 'web' }, { text: 'giá vàng hôm nay', channel: 'web' });
+    expect(begun.state).toBeNull();
+    const done = await store.finishTurn(
+      'c-turn',
+      { text: 'Xin lỗi…', channel: 'web', grounded: false, outcome: 'declined', confidence: 0.1 },
+      '{"focus":null}',
+      { messageId: begun.messageId, question: 'giá vàng hôm nay', channel: 'web', normalized: 'gia vang hom nay' },
+    );
+    const messages = await store.listMessages('c-turn');
+    expect(messages.map((m) => [m.role, m.id])).toEqual([
+      ['user', begun.messageId],
+      ['assistant', done.messageId],
+    ]);
+    expect((await store.getConversation('c-turn'))?.state).toBe('{"focus":null}');
+    expect((await store.gapReport())[0]).toMatchObject({ normalized: 'gia vang hom nay', count: 1 });
+    // The next turn reads the saved state.
+    expect((await store.beginTurn({ id: 'c-turn', channel: 'web' }, { text: 'còn gì nữa', channel: 'web' })).state).toBe('{"focus":null}');
+    await store.close();
+  });
+
+  it('leaves nothing of a turn whose closing fails', async () => {
+    const store = SqliteStore.open(file);
+    await store.beginTurn({ id: 'c-ok', channel: 'api' }, { text: 'hỏi', channel: 'api' });
+    await expect(store.finishTurn('c-missing', { text: 'đáp', channel: 'api' }, '{}')).rejects.toMatchObject({ code: 'not_found' });
+    expect(await store.listMessages('c-missing')).toEqual([]);
+    expect(await store.listMessages('c-ok')).toHaveLength(1);
+    await store.close();
+  });
+});
+
 describe('feedback', () => {
   async function conversationWithAnswer(s: SqliteStore, id: string, question: string, answer: string) {
     await s.ensureConversation({ id, channel: 'web' });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import express, { Router, type Request, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import * as say from '../../answer/replies.js';
@@ -29,6 +30,17 @@ export const ZALO_WELCOME = `${say.GREETING}\n\nVí dụ, bạn có thể hỏi:
 export const ZALO_TEXT_ONLY = 'Hiện tại Trợ lý Công vụ chỉ đọc được câu hỏi dạng chữ. Bạn vui lòng gõ câu hỏi, có dấu hoặc không dấu đều được.';
 export const ZALO_SLOW_DOWN = 'Bạn đang gửi tin nhắn quá nhanh. Vui lòng đợi khoảng một phút rồi gửi tiếp câu hỏi.';
 export const ZALO_FAILED = 'Xin lỗi, đã có lỗi xảy ra khi trả lời. Bạn vui lòng gửi lại câu hỏi sau ít phút.';
+
+/** Where Zalo posts events. */
+export const WEBHOOK_PATH = '/webhooks/zalo';
+/** Largest event body read. */
+const MAX_BODY = 64 * 1024;
+
+function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
+  res.end(json);
+}
 
 /** Answers wait until no event has arrived for this long… */
 const QUIET_MS = 15;
@@ -72,6 +84,8 @@ export interface ZaloChannelDeps {
 /** The webhook router plus hooks to wait for the work it does after acknowledging. */
 export interface ZaloChannel {
   router: Router;
+  /** The webhook on plain Node request/response, for a server that routes `POST /webhooks/zalo` before Express. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
   /** Resolves when every accepted event has been processed. */
   idle(): Promise<void>;
 }
@@ -123,35 +137,63 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   };
   const pending = new Set<Promise<void>>();
 
-  const reject = (res: Response, reason: string, message: string) => {
+  const reject = (res: ServerResponse, reason: string, message: string) => {
     logger.warn({ reason }, 'zalo webhook rejected');
-    res.status(401).json({ error: 'unauthorized', message });
+    writeJson(res, 401, { error: 'unauthorized', message });
   };
 
-  const router = Router();
-  router.post('/webhooks/zalo', express.raw({ type: () => true, limit: '64kb' }), (req: Request, res: Response) => {
+  /**
+   * The webhook itself on Node's request and response, so that the server can route Zalo's
+   * events here before Express (a burst must be acknowledged at once); Express mounts the same
+   * function. Reads at most 64 kB of body.
+   */
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     lastArrival = performance.now();
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const given = parseSignatureHeader(req.headers['x-zevent-signature']);
-    if (!given) return reject(res, 'missing signature', 'missing or malformed X-ZEvent-Signature');
-    let parsed: ZaloEvent;
-    try {
-      const result = eventSchema.safeParse(JSON.parse(raw.toString('utf8')));
-      if (!result.success) return reject(res, 'unreadable event', 'invalid signature');
-      parsed = result.data;
-    } catch {
-      return reject(res, 'body is not JSON', 'invalid signature');
-    }
-    if (parsed.app_id !== config.appId || !sameDigest(zaloSignature(parsed.app_id, raw, parsed.timestamp, config.oaSecretKey), given)) {
-      return reject(res, 'wrong signature', 'invalid signature');
-    }
-    const at = Number(parsed.timestamp);
-    if (!Number.isFinite(at) || Math.abs(now() - at) > config.replayWindowMs) {
-      return reject(res, 'stale timestamp', 'event timestamp outside the accepted window');
-    }
-    res.status(200).json({ received: true });
-    enqueue(parsed);
-  });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (c: Buffer) => {
+      if (refused) return;
+      size += c.length;
+      if (size > MAX_BODY) {
+        refused = true;
+        writeJson(res, 413, { error: 'payload_too_large', message: 'request body too large' });
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('error', () => {
+      if (!refused) writeJson(res, 400, { error: 'bad_request', message: 'malformed request body' });
+      refused = true;
+    });
+    req.on('end', () => {
+      if (refused) return;
+      const raw = Buffer.concat(chunks, size);
+      const given = parseSignatureHeader(req.headers['x-zevent-signature']);
+      if (!given) return reject(res, 'missing signature', 'missing or malformed X-ZEvent-Signature');
+      let parsed: ZaloEvent;
+      try {
+        const result = eventSchema.safeParse(JSON.parse(raw.toString('utf8')));
+        if (!result.success) return reject(res, 'unreadable event', 'invalid signature');
+        parsed = result.data;
+      } catch {
+        return reject(res, 'body is not JSON', 'invalid signature');
+      }
+      if (parsed.app_id !== config.appId || !sameDigest(zaloSignature(parsed.app_id, raw, parsed.timestamp, config.oaSecretKey), given)) {
+        return reject(res, 'wrong signature', 'invalid signature');
+      }
+      const at = Number(parsed.timestamp);
+      if (!Number.isFinite(at) || Math.abs(now() - at) > config.replayWindowMs) {
+        return reject(res, 'stale timestamp', 'event timestamp outside the accepted window');
+      }
+      writeJson(res, 200, { received: true });
+      enqueue(parsed);
+    });
+  }
+
+  const router = Router();
+  router.post(WEBHOOK_PATH, (req: Request, res: Response) => handle(req, res));
 
   /** Runs the event after the previous ones of the same user. */
   function enqueue(event: ZaloEvent): void {
@@ -232,6 +274,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
 
   return {
     router,
+    handle,
     idle: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },

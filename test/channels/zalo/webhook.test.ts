@@ -306,6 +306,32 @@ describe('Zalo OA webhook', () => {
     expect(s.logs.some((l) => l.msg === 'zalo message not delivered, giving up')).toBe(true);
   });
 
+  it('events routed to the webhook ahead of Express, as npm start does, are acknowledged and answered the same way', async () => {
+    const fake = await fakeZalo();
+    const s = await startServer(fake);
+    const { createServer } = await import('node:http');
+    const { WEBHOOK_PATH } = await import('../../../src/channels/zalo/webhook.js');
+    // Everything else would go to Express; this server only has the webhook.
+    const direct = createServer((req, res) => {
+      if (req.method === 'POST' && req.url === WEBHOOK_PATH) s.zalo.handle(req, res);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => direct.listen(0, '127.0.0.1', () => resolve()));
+    const base = `http://127.0.0.1:${(direct.address() as AddressInfo).port}`;
+    try {
+      const ok = await send(base, zaloEvent('user_send_text', APP_ID, 'u-direct', { text: 'lệ phí đăng ký khai sinh' }));
+      expect([ok.status, await ok.json()]).toEqual([200, { received: true }]);
+      const forged = signZaloEvent(zaloEvent('user_send_text', APP_ID, 'u-direct', { text: 'x' }), 'wrong-key');
+      expect((await post(base, forged.body, forged.headers)).status).toBe(401);
+      const big = await send(base, zaloEvent('user_send_text', APP_ID, 'u-direct', { text: 'a'.repeat(70_000) }));
+      expect(big.status).toBe(413);
+      await s.zalo.idle();
+      expect(fake.sent.filter((m) => m.userId === 'u-direct')).toHaveLength(1);
+    } finally {
+      await new Promise<void>((resolve) => direct.close(() => resolve()));
+    }
+  });
+
   it('a body over 64 kB is refused without being read as an event', async () => {
     const fake = await fakeZalo();
     const s = await startServer(fake);
