@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AppError } from '../../errors.js';
 import { ArrayReader, packArrays, type BinaryArray } from '../binary.js';
 import { analyze, type AnalyzedText } from './analyzer.js';
-import { PostingLog, type PackedPostings } from './postings.js';
+import { appendPostings, lastItem, PostingLog, type PackedPostings } from './postings.js';
 import { TermDictionary } from './term-dictionary.js';
 
 /** Text of one indexed passage, by field. */
@@ -98,73 +98,38 @@ export class LexicalIndex {
   ): LexicalIndex {
     const delta = LexicalIndex.build(inputs, base.params, onProgress);
     const n0 = base.size;
-    const A = base.dictionary;
-    const B = delta.dictionary;
+    const { dictionary, fromA, fromB } = TermDictionary.merge(base.dictionary, delta.dictionary);
     const pa = base.postings;
     const pb = delta.postings;
-    const termCount = mergedCount(A, B);
-    const starts = new Uint32Array(termCount + 1);
-    const termBytes = new Uint8Array(A.bytes.length + B.bytes.length);
-    const offsets = new Uint32Array(termCount + 1);
-    const df = new Uint32Array(termCount);
-    // New postings grow by at most a few bytes per term (the re-coded first gap).
-    const bytes = new Uint8Array(pa.bytes.length + pb.bytes.length + 5 * B.size);
-    let i = 0;
-    let j = 0;
-    let k = 0;
-    let tb = 0;
+    const terms = dictionary.size;
+    const offsets = new Uint32Array(terms + 1);
+    const df = new Uint32Array(terms);
+    // The new postings grow by at most a few bytes per term (the re-coded first gap).
+    const bytes = new Uint8Array(pa.bytes.length + pb.bytes.length + 5 * delta.dictionary.size);
     let at = 0;
-    while (i < A.size || j < B.size) {
-      const c = i >= A.size ? 1 : j >= B.size ? -1 : compareRanges(A.bytes, A.starts[i]!, A.starts[i + 1]!, B.bytes, B.starts[j]!, B.starts[j + 1]!);
-      const fromA = c <= 0;
-      const fromB = c >= 0;
-      const [src, from, to] = fromA ? [A.bytes, A.starts[i]!, A.starts[i + 1]!] : [B.bytes, B.starts[j]!, B.starts[j + 1]!];
-      starts[k] = tb;
-      termBytes.set(src.subarray(from, to), tb);
-      tb += to - from;
+    for (let k = 0; k < terms; k++) {
       offsets[k] = at;
+      const i = fromA[k]!;
+      const j = fromB[k]!;
       let last = -1;
-      if (fromA) {
-        const begin = pa.offsets[i]!;
-        const end = pa.offsets[i + 1]!;
-        bytes.set(pa.bytes.subarray(begin, end), at);
-        at += end - begin;
-        last = lastItem(pa.bytes, begin, pa.df[i]!);
+      if (i >= 0) {
+        bytes.set(pa.bytes.subarray(pa.offsets[i]!, pa.offsets[i + 1]!), at);
+        at += pa.offsets[i + 1]! - pa.offsets[i]!;
+        last = lastItem(pa.bytes, pa.offsets[i]!, pa.df[i]!);
         df[k] = pa.df[i]!;
       }
-      if (fromB) {
-        let p = pb.offsets[j]!;
-        const end = pb.offsets[j + 1]!;
-        // The first gap of the new postings counts from -1; re-code it from the last old passage.
-        let byte = pb.bytes[p++]!;
-        let gap = byte & 0x7f;
-        for (let shift = 7; byte & 0x80; shift += 7) {
-          byte = pb.bytes[p++]!;
-          gap |= (byte & 0x7f) << shift;
-        }
-        let v = n0 + gap - 1 - last;
-        while (v >= 0x80) {
-          bytes[at++] = (v & 0x7f) | 0x80;
-          v >>>= 7;
-        }
-        bytes[at++] = v;
-        bytes.set(pb.bytes.subarray(p, end), at);
-        at += end - p;
+      if (j >= 0) {
+        at = appendPostings(bytes, at, pb.bytes, pb.offsets[j]!, pb.offsets[j + 1]!, n0, last);
         df[k] = df[k]! + pb.df[j]!;
       }
-      if (fromA) i++;
-      if (fromB) j++;
-      k++;
     }
-    starts[termCount] = tb;
-    offsets[termCount] = at;
+    offsets[terms] = at;
     const lenH = new Float32Array(n0 + delta.size);
     lenH.set(base.lenH);
     lenH.set(delta.lenH, n0);
     const lenB = new Float32Array(n0 + delta.size);
     lenB.set(base.lenB);
     lenB.set(delta.lenB, n0);
-    const dictionary = new TermDictionary(termBytes.slice(0, tb), starts);
     return new LexicalIndex(n0 + delta.size, dictionary, { offsets, df, bytes: bytes.slice(0, at) }, lenH, lenB, mean(lenH), mean(lenB), base.params);
   }
 
@@ -308,47 +273,6 @@ function fieldFactors(lengths: Float32Array, average: number, b: number, w: numb
   const out = new Float64Array(lengths.length);
   lengths.forEach((len, i) => (out[i] = w / (1 - b + (b * len) / (average || 1))));
   return out;
-}
-
-/** Byte-order comparison of two byte ranges. */
-function compareRanges(a: Uint8Array, af: number, at: number, b: Uint8Array, bf: number, bt: number): number {
-  const n = Math.min(at - af, bt - bf);
-  for (let i = 0; i < n; i++) {
-    const d = a[af + i]! - b[bf + i]!;
-    if (d !== 0) return d;
-  }
-  return at - af - (bt - bf);
-}
-
-/** Number of distinct terms in the union of two dictionaries. */
-function mergedCount(a: TermDictionary, b: TermDictionary): number {
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.size || j < b.size) {
-    const c = i >= a.size ? 1 : j >= b.size ? -1 : compareRanges(a.bytes, a.starts[i]!, a.starts[i + 1]!, b.bytes, b.starts[j]!, b.starts[j + 1]!);
-    if (c <= 0) i++;
-    if (c >= 0) j++;
-    n++;
-  }
-  return n;
-}
-
-/** The last passage of a term's postings (format in postings.ts). */
-function lastItem(bytes: Uint8Array, at: number, df: number): number {
-  let item = -1;
-  for (let k = 0; k < df; k++) {
-    let byte = bytes[at++]!;
-    let gap = byte & 0x7f;
-    for (let shift = 7; byte & 0x80; shift += 7) {
-      byte = bytes[at++]!;
-      gap |= (byte & 0x7f) << shift;
-    }
-    item += gap;
-    const packed = bytes[at++]!;
-    if (packed === 0) at += 2;
-  }
-  return item;
 }
 
 function mean(a: Float32Array): number {

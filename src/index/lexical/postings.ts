@@ -35,6 +35,16 @@ function varintLength(v: number): number {
   return n;
 }
 
+/** Writes `v` as a variable-byte number at `at`; returns the position after it. */
+function writeVarint(bytes: Uint8Array, at: number, v: number): number {
+  while (v >= 0x80) {
+    bytes[at++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  bytes[at++] = v;
+  return at;
+}
+
 function small(tfHeading: number, tfBody: number): boolean {
   return tfHeading <= 15 && tfBody <= 15;
 }
@@ -95,13 +105,7 @@ export class PostingLog {
       const t = rankOf[this.terms[p]!]!;
       const item = this.items[p]!;
       const tf = this.tfs[p]!;
-      let at = cursor[t]!;
-      let gap = item - last[t]!;
-      while (gap >= 0x80) {
-        bytes[at++] = (gap & 0x7f) | 0x80;
-        gap >>>= 7;
-      }
-      bytes[at++] = gap;
+      let at = writeVarint(bytes, cursor[t]!, item - last[t]!);
       const h = tf >>> 8;
       const b = tf & 0xff;
       if (small(h, b)) bytes[at++] = (h << 4) | b;
@@ -115,6 +119,41 @@ export class PostingLog {
     }
     return { offsets, df, bytes };
   }
+}
+
+/** The last passage of the `df` postings that start at `at` (-1 when df is 0). */
+export function lastItem(bytes: Uint8Array, at: number, df: number): number {
+  let item = -1;
+  for (let k = 0; k < df; k++) {
+    let byte = bytes[at++]!;
+    let gap = byte & 0x7f;
+    for (let shift = 7; byte & 0x80; shift += 7) {
+      byte = bytes[at++]!;
+      gap |= (byte & 0x7f) << shift;
+    }
+    item += gap;
+    if (bytes[at++] === 0) at += 2;
+  }
+  return item;
+}
+
+/**
+ * Appends the postings src[begin, end) to `out` at `at` with every passage moved up by `offset`,
+ * after postings whose last passage is `previous` (-1 when none): only the first gap is re-coded,
+ * the rest is copied. Returns the position after them.
+ */
+export function appendPostings(out: Uint8Array, at: number, src: Uint8Array, begin: number, end: number, offset: number, previous: number): number {
+  let p = begin;
+  let byte = src[p++]!;
+  let gap = byte & 0x7f;
+  for (let shift = 7; byte & 0x80; shift += 7) {
+    byte = src[p++]!;
+    gap |= (byte & 0x7f) << shift;
+  }
+  // The first gap counts from -1: the first passage is gap - 1.
+  at = writeVarint(out, at, gap - 1 + offset - previous);
+  out.set(src.subarray(p, end), at);
+  return at + (end - p);
 }
 
 /** The postings of one term, decoded (for tests and tools; scoring decodes inline). */

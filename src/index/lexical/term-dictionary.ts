@@ -46,6 +46,40 @@ export class TermDictionary {
     return { dictionary: new TermDictionary(bytes, starts), rankOf };
   }
 
+  /**
+   * The union of two dictionaries in byte order, with the id each merged term has in `a` and in
+   * `b` (-1 where it is absent), so structures indexed by term can be merged alongside.
+   */
+  static merge(a: TermDictionary, b: TermDictionary): { dictionary: TermDictionary; fromA: Int32Array; fromB: Int32Array } {
+    const most = a.size + b.size;
+    const fromA = new Int32Array(most);
+    const fromB = new Int32Array(most);
+    const starts = new Uint32Array(most + 1);
+    const bytes = new Uint8Array(a.bytes.length + b.bytes.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    let end = 0;
+    while (i < a.size || j < b.size) {
+      const inA = i < a.size ? a.termBytes(i) : null;
+      const c = inA === null ? 1 : j >= b.size ? -1 : compareBytes(inA, b.bytes, b.starts[j]!, b.starts[j + 1]!);
+      const term = c <= 0 ? inA! : b.termBytes(j);
+      starts[k] = end;
+      bytes.set(term, end);
+      end += term.length;
+      fromA[k] = c <= 0 ? i++ : -1;
+      fromB[k] = c >= 0 ? j++ : -1;
+      k++;
+    }
+    starts[k] = end;
+    return { dictionary: new TermDictionary(bytes.slice(0, end), starts.slice(0, k + 1)), fromA: fromA.slice(0, k), fromB: fromB.slice(0, k) };
+  }
+
+  /** The UTF-8 bytes of the term with this id (a view, not a copy). */
+  private termBytes(id: number): Uint8Array {
+    return this.bytes.subarray(this.starts[id]!, this.starts[id + 1]!);
+  }
+
   /** Number of terms. */
   get size(): number {
     return this.starts.length - 1;
@@ -68,7 +102,7 @@ export class TermDictionary {
 
   /** The term with this id. */
   term(id: number): string {
-    return decoder.decode(this.bytes.subarray(this.starts[id]!, this.starts[id + 1]!));
+    return decoder.decode(this.termBytes(id));
   }
 
   /** True when the offsets are ascending and within the bytes (a check for loaded files). */
