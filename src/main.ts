@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       void stop().then(() => process.exit(0));
     });
   }
-  const retriever = await openIndex(config, (line) => logger.info(line));
+  const retriever = await openIndex(config, (line) => logger.info(line), snapshots);
   live.swap(retriever);
   if (admin) jobs.warm();
   // `npm run reindex` / `npm run snapshots -- activate` from a shell move CURRENT: follow it.

@@ -4,8 +4,11 @@ import { Retriever } from '../retrieve/retriever.js';
 import { reindex } from './reindex.js';
 
 /** Loads the active snapshot, building one from CORPUS_DIR first when there is none. */
-export async function openIndex(config: Config, log: (line: string) => void): Promise<Retriever> {
-  const store = new SnapshotStore(config.dataDir, config.snapshotsKeep);
+export async function openIndex(
+  config: Config,
+  log: (line: string) => void,
+  store = new SnapshotStore(config.dataDir, config.snapshotsKeep),
+): Promise<Retriever> {
   const leftovers = await store.removeLeftovers();
   if (leftovers > 0) log(`removed ${leftovers} unfinished snapshot folder(s) from an interrupted build`);
   if ((await store.currentId()) === null) {

@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, describeError } from '../errors.js';
 import type { DocumentMeta, IngestedDocument } from '../ingest/types.js';
 import { loadFile } from '../ingest/registry.js';
+import { writeFileDurably } from '../index/snapshot-store.js';
 
 /** Metadata an administrator sets on an uploaded file or a document. */
 export const metaPatchSchema = z
@@ -126,7 +127,7 @@ export class DocumentLibrary {
     if (docs.length === 0) return { name, status: 'failed', code: 'empty', reason: 'không tìm thấy văn bản hoặc thủ tục nào trong tệp' };
     await mkdir(this.uploadsDir, { recursive: true });
     const existed = name in state.uploads;
-    await writeDurably(path.join(this.uploadsDir, name), bytes);
+    await writeFileDurably(path.join(this.uploadsDir, name), bytes);
     await this.update((s) => {
       s.uploads[name] = { ...meta, sha256, uploadedAt: new Date().toISOString(), originalName: name };
     });
@@ -185,7 +186,7 @@ export class DocumentLibrary {
       const s = await this.state();
       change(s);
       await mkdir(path.dirname(this.stateFile), { recursive: true });
-      await writeDurably(this.stateFile, Buffer.from(JSON.stringify(s, null, 2)));
+      await writeFileDurably(this.stateFile, JSON.stringify(s, null, 2));
     });
     this.writing = next.catch(() => undefined);
     return next;
@@ -216,23 +217,4 @@ export function applyPatches(documents: { doc: IngestedDocument; source: string 
 export function recordedPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
   return rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(file) : rel;
-}
-
-/** Writes a file aside, fsyncs it, renames it into place and fsyncs the folder. */
-async function writeDurably(file: string, bytes: Buffer): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.tmp-${randomBytes(6).toString('hex')}`);
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
-  const dir = await open(path.dirname(file), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmbedderSetting } from '../config.js';
@@ -121,16 +122,7 @@ export class SnapshotStore {
 
   private async point(id: string): Promise<void> {
     await mkdir(this.dataDir, { recursive: true });
-    const tmp = path.join(this.dataDir, `${POINTER}.tmp`);
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(`${id}\n`);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path.join(this.dataDir, POINTER));
-    await fsyncPath(this.dataDir);
+    await writeFileDurably(path.join(this.dataDir, POINTER), `${id}\n`, path.join(this.dataDir, `${POINTER}.tmp`));
   }
 
   private async prune(): Promise<void> {
@@ -153,6 +145,26 @@ async function safeReaddir(dir: string): Promise<string[]> {
 
 function isNotFound(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'ENOENT';
+}
+
+/**
+ * Replaces `file` so that a crash at any moment leaves either the old or the new content: writes
+ * `tmp` (default a hidden name beside it), fsyncs it, renames it over `file` and fsyncs the folder.
+ */
+export async function writeFileDurably(
+  file: string,
+  data: string | Uint8Array,
+  tmp = path.join(path.dirname(file), `.tmp-${randomBytes(6).toString('hex')}`),
+): Promise<void> {
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
+  await fsyncPath(path.dirname(file));
 }
 
 /** fsync a file or a directory entry table. */
