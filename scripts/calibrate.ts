@@ -9,7 +9,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { unknownWords } from '../src/answer/assistant.js';
 import { CONFIDENCE_MODEL, confidenceFeatures, confidenceOf, type ConfidenceFeatures } from '../src/answer/confidence.js';
 import { loadConfig } from '../src/config.js';
 import { describeError } from '../src/errors.js';
@@ -26,7 +25,6 @@ import { root } from './lib/server.js';
 interface Sample {
   set: string;
   f: ConfidenceFeatures;
-  unknown: number;
   right: boolean;
 }
 
@@ -34,7 +32,7 @@ const NAMES = ['bias', 'coverage', 'titleCoverage', 'bigramCoverage', 'margin', 
 
 function vector(s: Sample): number[] {
   const { f } = s;
-  return [1, f.coverage, f.titleCoverage, f.bigramCoverage, f.margin, f.agree, f.words <= 2 ? 1 : 0, Math.min(2, s.unknown)];
+  return [1, f.coverage, f.titleCoverage, f.bigramCoverage, f.margin, f.agree, f.words <= 2 ? 1 : 0, Math.min(2, f.unknown)];
 }
 
 /** Logistic regression by gradient descent with a little L2 (not on the bias). */
@@ -78,10 +76,10 @@ async function samplesOf(dir: string, setting: ReturnType<typeof loadConfig>['em
   const out: Sample[] = [];
   const ask = async (set: string, text: string, right: (top: string | undefined) => boolean) => {
     const result = await retriever.retrieve(text, { k: 5, audience: 'internal' });
-    const f = confidenceFeatures(text, result);
+    const f = confidenceFeatures(text, result, snapshot.lexical);
     // Exact lookups and questions without a subject are decided by rule, not by the model.
     if (f.exact === 1 || f.words === 0) return;
-    out.push({ set, f, unknown: unknownWords(text, retriever).length, right: right(result.results[0]?.doc.id) });
+    out.push({ set, f, right: right(result.results[0]?.doc.id) });
   };
   for (const q of dataset.queries) {
     const gold = dataset.qrels.get(q.id)!;
@@ -103,7 +101,7 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   for (const dir of dirs) samples.push(...(await samplesOf(path.resolve(dir), config.embedder, outOfScope)));
   const w = fit(samples);
-  const current = (s: Sample) => confidenceOf(s.f, CONFIDENCE_MODEL) * 0.5 ** Math.min(2, s.unknown);
+  const current = (s: Sample) => confidenceOf(s.f, CONFIDENCE_MODEL);
   const refit = (s: Sample) => probability(w, s);
   console.log(`\n${samples.length} questions; first result right for ${samples.filter((s) => s.right).length}`);
   console.log('threshold  set                                   current model: declined / precision   refit: declined / precision');

@@ -8,20 +8,10 @@ import { confidenceFeatures, confidenceOf, DEFAULT_ANSWER_THRESHOLD } from './co
 import { parseState, pickedOption, remember, type ConversationState } from './conversation.js';
 import { composeLegal, composeProcedure, documentChunks, similarProcedures, suggestionOf, type Composed } from './extractive.js';
 import { generate, rewriteSafely, type AnswerWriter } from './generated.js';
-import { askedFields, classifyMessage, looksLikeFollowUp, MAX_QUESTION_CHARS, subjectWords, type MessageKind } from './intent.js';
-import { FOLDED } from '../index/lexical/analyzer.js';
+import { askedFields, classifyMessage, looksLikeFollowUp, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
 import * as say from './replies.js';
 import { ResultCache } from './result-cache.js';
 import type { Answer, Assistant, Citation, Question } from './types.js';
-
-/** Confidence is multiplied by this for each subject word (up to two) that no passage contains. */
-const UNKNOWN_WORD_FACTOR = 0.5;
-
-/** Subject words of a question (folded, three letters or more) that occur in no passage of the snapshot. */
-export function unknownWords(message: string, retriever: Retriever): string[] {
-  const lexical = retriever.snapshot.lexical;
-  return subjectWords(message).filter((w) => /^\p{L}{3,}$/u.test(w) && lexical.documentFrequency(FOLDED + w) === 0);
-}
 
 /** What the assistant needs; `retriever()` returns the live snapshot's retriever (swapped on re-index). */
 export interface AssistantDeps {
@@ -116,11 +106,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       deps.cacheSize === 0
         ? await retriever.retrieve(standalone, { k: RESULTS, audience: q.audience })
         : await cache.retrieve(retriever, standalone, RESULTS, q.audience);
-    const features = confidenceFeatures(standalone, result);
-    // A subject word that no passage contains ("drone", "karaoke") means the question is about
-    // something the documents do not cover, however well its other words match.
-    const unknown = unknownWords(standalone, retriever);
-    const confidence = confidenceOf(features) * UNKNOWN_WORD_FACTOR ** Math.min(2, unknown.length);
+    const features = confidenceFeatures(standalone, result, retriever.snapshot.lexical);
+    const confidence = confidenceOf(features);
     state.lastResults = result.results.map((r) => r.doc.id);
     // Suggestions only make sense when the results share some words with the question.
     if (confidence < threshold) return decline(features.coverage >= 0.3 ? result : { ...result, results: [] }, fields, state, { ...base, confidence });

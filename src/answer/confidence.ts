@@ -1,4 +1,5 @@
 import type { RetrievalResult } from '../retrieve/retriever.js';
+import { FOLDED } from '../index/lexical/analyzer.js';
 import { expandAbbreviations, fold, normalize } from '../text/index.js';
 import { subjectWords } from './intent.js';
 
@@ -18,6 +19,8 @@ export interface ConfidenceFeatures {
   words: number;
   /** 1 when the question named the document's code or number. */
   exact: number;
+  /** Subject words (folded, three letters or more) that no passage of the index contains. */
+  unknown: number;
 }
 
 /**
@@ -35,6 +38,13 @@ export const CONFIDENCE_MODEL = {
   agree: 0.37,
   fewWords: -0.62,
 };
+
+/**
+ * Confidence is multiplied by this for each unknown subject word, up to two: a word no passage
+ * contains ("drone", "karaoke") means the question is about something the documents do not
+ * cover, however well its other words match.
+ */
+export const UNKNOWN_WORD_FACTOR = 0.5;
 
 /** Below this confidence the assistant declines and offers suggestions and the hand-off contact. */
 export const DEFAULT_ANSWER_THRESHOLD = 0.35;
@@ -64,9 +74,14 @@ function pairsOf(words: string[], keep: (a: string, b: string) => boolean = () =
 }
 
 /** Reads the confidence features of a retrieval for the question that produced it. */
-export function confidenceFeatures(message: string, result: RetrievalResult): ConfidenceFeatures {
+export function confidenceFeatures(
+  message: string,
+  result: RetrievalResult,
+  /** The index's vocabulary, to count unknown subject words; none counted without it. */
+  vocabulary?: { documentFrequency(term: string): number },
+): ConfidenceFeatures {
   const top = result.results[0];
-  if (!top) return { coverage: 0, titleCoverage: 0, bigramCoverage: 0, margin: 0, agree: 0, words: 0, exact: 0 };
+  if (!top) return { coverage: 0, titleCoverage: 0, bigramCoverage: 0, margin: 0, agree: 0, words: 0, exact: 0, unknown: 0 };
   const question = expandAbbreviations(normalize(message));
   const subject = [...new Set(subjectWords(question))];
   const subjectSet = new Set(subject);
@@ -87,11 +102,17 @@ export function confidenceFeatures(message: string, result: RetrievalResult): Co
     agree: top.vectorRank !== null && top.vectorRank < 3 ? 1 : 0,
     words: subject.length,
     exact: top.exact ? 1 : 0,
+    unknown: vocabulary ? subjectWords(message).filter((w) => /^\p{L}{3,}$/u.test(w) && vocabulary.documentFrequency(FOLDED + w) === 0).length : 0,
   };
 }
 
-/** Calibrated probability that the first result answers the question. */
+/** Calibrated probability that the first result answers the question, lowered for unknown subject words. */
 export function confidenceOf(f: ConfidenceFeatures, model = CONFIDENCE_MODEL): number {
+  return modelProbability(f, model) * UNKNOWN_WORD_FACTOR ** Math.min(2, f.unknown);
+}
+
+/** The logistic model alone, before the unknown-word factor. */
+function modelProbability(f: ConfidenceFeatures, model: typeof CONFIDENCE_MODEL): number {
   if (f.exact === 1) return 1;
   if (f.words === 0) return 0;
   const z =
