@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
 import type { SnapshotStore } from '../index/snapshot-store.js';
 import { Retriever } from '../retrieve/retriever.js';
 import type { DocumentLibrary } from './library.js';
-import type { ReindexReport, ReindexRequest } from './reindex.js';
+import { reindex, type ReindexReport, type ReindexRequest } from './reindex.js';
 
 /** What the worker needs. */
 export interface JobInput {
@@ -179,7 +179,6 @@ export class ReindexJobs {
   }
 
   private async runHere(job: Job, request: ReindexRequest): Promise<ReindexReport> {
-    const { reindex } = await import('./reindex.js');
     return reindex(this.o.store, this.o.setting, request, {
       files: (done, total, file) => this.update(job, { phase: 'reading', done, total, file }),
       build: (phase, done, total) => this.update(job, { phase, done, total }),
