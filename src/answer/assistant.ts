@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../store/ids.js';
 import { AppError } from '../errors.js';
 import type { DocumentMeta, ProcedureField } from '../ingest/types.js';
 import type { RetrievalResult, RetrievedChunk, Retriever } from '../retrieve/retriever.js';
@@ -46,7 +46,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const cache = new ResultCache(deps.cacheSize ?? 2000);
 
   async function reply(question: Question, onDelta?: (text: string) => void): Promise<Answer> {
-    const conversationId = question.conversationId ?? randomUUID();
+    const conversationId = question.conversationId ?? timeOrderedId();
     const message = cleanMessage(question.message);
     // Two transactions a turn: the question before answering (audited even if answering fails), the rest after.
     const turn = await deps.store.beginTurn(

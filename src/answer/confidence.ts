@@ -2,6 +2,7 @@ import type { RetrievalResult } from '../retrieve/retriever.js';
 import { FOLDED } from '../index/lexical/analyzer.js';
 import { expandAbbreviations, fold, normalize } from '../text/index.js';
 import { subjectWords } from './intent.js';
+import { Lru } from './lru.js';
 
 /** What the confidence model looks at; all in [0, 1] except `words`. */
 export interface ConfidenceFeatures {
@@ -52,25 +53,58 @@ export const DEFAULT_ANSWER_THRESHOLD = 0.35;
 const syllables = (text: string): string[] => fold(normalize(text)).split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
 
 
-/**
- * Folded syllables of a snapshot object's text, computed once per object: the same documents and
- * passages come back question after question, and folding them was a tenth of the time of a chat request.
- */
-const syllableCache = new WeakMap<object, string[]>();
-function cachedSyllables(owner: object, text: () => string): string[] {
-  let s = syllableCache.get(owner);
-  if (!s) {
-    s = syllables(text());
-    syllableCache.set(owner, s);
-  }
-  return s;
+/** Folded syllables of a text, with where each occurs, for coverage and pair lookups. */
+interface Syllables {
+  words: string[];
+  at: Map<string, number[]>;
 }
 
-/** Folded syllable pairs of a text; a pair of two filler words says nothing and is left out. */
-function pairsOf(words: string[], keep: (a: string, b: string) => boolean = () => true): Set<string> {
-  const out = new Set<string>();
-  for (let i = 1; i < words.length; i++) if (keep(words[i - 1]!, words[i]!)) out.add(`${words[i - 1]} ${words[i]}`);
+function syllablesOf(text: string): Syllables {
+  const words = syllables(text);
+  const at = new Map<string, number[]>();
+  words.forEach((w, i) => {
+    const list = at.get(w);
+    if (list) list.push(i);
+    else at.set(w, [i]);
+  });
+  return { words, at };
+}
+
+/**
+ * Syllables of snapshot objects (a document's title, a passage), computed once per object while it
+ * is in use: the same documents and passages come back question after question, and folding them
+ * was a tenth of the time of a chat request. Bounded, so a long-running server does not end up
+ * holding the folded text of the whole corpus.
+ */
+const syllableCache = new Lru<object, Syllables>(4096);
+function cachedSyllables(owner: object, text: () => string): Syllables {
+  return syllableCache.getOrSet(owner, () => syllablesOf(text()));
+}
+
+/** Distinct adjacent syllable pairs that `keep` accepts (a pair of two filler words says nothing). */
+function pairsOf(words: string[], keep: (a: string, b: string) => boolean): [string, string][] {
+  const seen = new Set<string>();
+  const out: [string, string][] = [];
+  for (let i = 1; i < words.length; i++) {
+    const a = words[i - 1]!;
+    const b = words[i]!;
+    if (!keep(a, b) || seen.has(`${a} ${b}`)) continue;
+    seen.add(`${a} ${b}`);
+    out.push([a, b]);
+  }
   return out;
+}
+
+/** True when `b` follows `a` somewhere in the parts read one after another. */
+function followedBy(parts: Syllables[], a: string, b: string): boolean {
+  for (let k = 0; k < parts.length; k++) {
+    const { words, at } = parts[k]!;
+    for (const i of at.get(a) ?? []) {
+      const next = i + 1 < words.length ? words[i + 1] : parts[k + 1]?.words[0];
+      if (next === b) return true;
+    }
+  }
+  return false;
 }
 
 /** Reads the confidence features of a retrieval for the question that produced it. */
@@ -85,24 +119,24 @@ export function confidenceFeatures(
   const question = expandAbbreviations(normalize(message));
   const subject = [...new Set(subjectWords(question))];
   const subjectSet = new Set(subject);
-  const titleWords = cachedSyllables(top.doc, () => top.doc.title);
-  const title = new Set(titleWords);
-  // The same sequence as the syllables of "title . heading . text . …": separators are not syllables.
-  const bodyText = [...titleWords, ...top.chunks.flatMap((c) => cachedSyllables(c.chunk, () => `${c.chunk.heading} . ${c.chunk.text}`))];
-  const body = new Set(bodyText);
-  const share = (set: Set<string>) => (subject.length === 0 ? 0 : subject.filter((w) => set.has(w)).length / subject.length);
-  const asked = [...pairsOf(syllables(question), (a, b) => subjectSet.has(a) || subjectSet.has(b))];
-  const bodyPairs = pairsOf(bodyText);
+  const title = cachedSyllables(top.doc, () => top.doc.title);
+  // The title, then each passage's "heading . text": separators are not syllables.
+  const parts = [title, ...top.chunks.map((c) => cachedSyllables(c.chunk, () => `${c.chunk.heading} . ${c.chunk.text}`))].filter(
+    (p) => p.words.length > 0,
+  );
+  const inBody = (w: string) => parts.some((p) => p.at.has(w));
+  const share = (has: (w: string) => boolean) => (subject.length === 0 ? 0 : subject.filter(has).length / subject.length);
+  const asked = pairsOf(syllables(question), (a, b) => subjectSet.has(a) || subjectSet.has(b));
   const second = result.results[1]?.score ?? 0;
   return {
-    coverage: share(body),
-    titleCoverage: share(title),
-    bigramCoverage: asked.length === 0 ? 0 : asked.filter((p) => bodyPairs.has(p)).length / asked.length,
+    coverage: share(inBody),
+    titleCoverage: share((w) => title.at.has(w)),
+    bigramCoverage: asked.length === 0 ? 0 : asked.filter(([a, b]) => followedBy(parts, a, b)).length / asked.length,
     margin: top.score > 0 ? Math.max(0, Math.min(1, (top.score - second) / top.score)) : 0,
     agree: top.vectorRank !== null && top.vectorRank < 3 ? 1 : 0,
     words: subject.length,
     exact: top.exact ? 1 : 0,
-    unknown: vocabulary ? subjectWords(message).filter((w) => /^\p{L}{3,}$/u.test(w) && vocabulary.documentFrequency(FOLDED + w) === 0).length : 0,
+    unknown: vocabulary ? subject.filter((w) => /^\p{L}{3,}$/u.test(w) && vocabulary.documentFrequency(FOLDED + w) === 0).length : 0,
   };
 }
 

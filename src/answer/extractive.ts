@@ -162,11 +162,19 @@ export function validityNote(doc: DocumentMeta): string {
   }
 }
 
-const titleKey = (title: string) =>
-  fold(normalize(title))
-    .replace(/\b(co yeu to nuoc ngoai|cap (tinh|huyen|xa|trung uong))\b/gu, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+/** A procedure's name without its level or foreign element, folded; kept per document (names do not change). */
+const titleKeys = new WeakMap<DocumentMeta, string>();
+function titleKey(doc: DocumentMeta): string {
+  let key = titleKeys.get(doc);
+  if (key === undefined) {
+    key = fold(normalize(doc.title))
+      .replace(/\b(co yeu to nuoc ngoai|cap (tinh|huyen|xa|trung uong))\b/gu, '')
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+    titleKeys.set(doc, key);
+  }
+  return key;
+}
 
 /**
  * Procedures the user may also have meant: the same or nearly the same name (another level, with a
@@ -175,12 +183,12 @@ const titleKey = (title: string) =>
 export function similarProcedures(results: RetrievedDocument[], ratio = 0.8): Suggestion[] {
   const top = results[0];
   if (!top || top.doc.kind !== 'procedure') return [];
-  const key = titleKey(top.doc.title);
+  const key = titleKey(top.doc);
   return results
     .slice(1, 6)
     .filter((r) => r.doc.kind === 'procedure' && r.score >= ratio * top.score)
     .filter((r) => {
-      const k = titleKey(r.doc.title);
+      const k = titleKey(r.doc);
       return k === key || k.includes(key) || key.includes(k);
     })
     .map((r) => suggestionOf(r.doc));

@@ -103,18 +103,20 @@ export function askedFields(message: string): ProcedureField[] {
 export function subjectWords(message: string): string[] {
   const norm = normalize(message);
   const { matched, phraseAdditions } = expandQuery(norm);
-  const strip = (s: string, phrases: string[]) => {
+  const matchedNeedles = matched.map((phrase) => ` ${fold(phrase)} `);
+  const strip = (s: string, needles: string[]) => {
     let text = ` ${fold(s).replace(/[^\p{L}\p{N}/.-]+/gu, ' ')} `;
-    for (const phrase of phrases) {
-      const needle = ` ${fold(phrase)} `;
-      while (text.includes(needle)) text = text.replace(needle, ' ');
-    }
+    for (const needle of needles) while (text.includes(needle)) text = text.replace(needle, ' ');
     return text;
   };
-  const rules = RULES.map((r) => r.phrase);
-  const words = `${strip(norm, [...matched, ...rules])} ${strip(phraseAdditions.join(' . '), rules)}`.split(/[^\p{L}\p{N}/.-]+/u);
+  const words = `${strip(norm, [...matchedNeedles, ...RULE_NEEDLES])} ${strip(phraseAdditions.join(' . '), RULE_NEEDLES)}`.split(
+    /[^\p{L}\p{N}/.-]+/u,
+  );
   return words.filter((w) => w !== '' && !FILLER.has(w));
 }
+
+/** The question phrases of RULES as whole-word needles (they are folded already), longest first. */
+const RULE_NEEDLES = RULES.map((r) => ` ${r.phrase} `);
 
 /** Words of follow-ups and question framing that carry no subject. */
 const FILLER: ReadonlySet<string> = new Set(

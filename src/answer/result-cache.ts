@@ -1,6 +1,7 @@
 import type { Audience } from '../ingest/types.js';
 import type { RetrievalResult, Retriever } from '../retrieve/retriever.js';
 import { normalize } from '../text/index.js';
+import { Lru } from './lru.js';
 
 /**
  * Recent retrievals, keyed by snapshot, audience and normalised question. Citizens ask the same
@@ -8,11 +9,13 @@ import { normalize } from '../text/index.js';
  * stale one. Bounded, least-recently-used first out.
  */
 export class ResultCache {
-  private readonly entries = new Map<string, RetrievalResult>();
+  private readonly entries: Lru<string, RetrievalResult>;
   hits = 0;
   misses = 0;
 
-  constructor(private readonly capacity = 2000) {}
+  constructor(capacity = 2000) {
+    this.entries = new Lru(capacity);
+  }
 
   /** Retrieves through the cache (k results for the audience). */
   async retrieve(retriever: Retriever, question: string, k: number, audience: Audience): Promise<RetrievalResult> {
@@ -20,14 +23,11 @@ export class ResultCache {
     const cached = this.entries.get(key);
     if (cached) {
       this.hits++;
-      this.entries.delete(key);
-      this.entries.set(key, cached);
       return cached;
     }
     this.misses++;
     const result = await retriever.retrieve(question, { k, audience });
     this.entries.set(key, result);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return result;
   }
 }

@@ -236,6 +236,58 @@ describe('turns', () => {
     expect(await store.listMessages('c-ok')).toHaveLength(1);
     await store.close();
   });
+
+  it('keeps every concurrent turn when one turn among them fails (group commit isolates each write)', async () => {
+    const store = SqliteStore.open(file);
+    const ids = Array.from({ length: 20 }, (_, i) => `c-group-${i}`);
+    const begun = await Promise.all(ids.map((id) => store.beginTurn({ id, channel: 'api' }, { text: `câu hỏi ${id}`, channel: 'api' })));
+    const outcomes = await Promise.allSettled([
+      ...ids.map((id, i) => store.finishTurn(id, { text: `trả lời ${i}`, channel: 'api' }, `{"n":${i}}`)),
+      store.finishTurn('c-not-there', { text: 'đáp', channel: 'api' }, '{}'),
+    ]);
+    expect(outcomes.slice(0, 20).every((o) => o.status === 'fulfilled')).toBe(true);
+    expect(outcomes[20]).toMatchObject({ status: 'rejected', reason: { code: 'not_found' } });
+    await store.close();
+    // Read back from the file by a new process's connection: everything of the good turns is there.
+    const reopened = SqliteStore.open(file);
+    for (const [i, id] of ids.entries()) {
+      expect((await reopened.listMessages(id)).map((m) => m.id)).toEqual([begun[i]!.messageId, expect.any(String)]);
+      expect((await reopened.getConversation(id))?.state).toBe(`{"n":${i}}`);
+    }
+    expect(await reopened.listMessages('c-not-there')).toEqual([]);
+    await reopened.close();
+  });
+
+  it('a turn in the same group sees the state that an earlier write of the group saved', async () => {
+    const store = SqliteStore.open(file);
+    await store.beginTurn({ id: 'c-seq', channel: 'api' }, { text: 'một', channel: 'api' });
+    const [, second] = await Promise.all([
+      store.finishTurn('c-seq', { text: 'đáp một', channel: 'api' }, '{"focus":"1.001193"}'),
+      store.beginTurn({ id: 'c-seq', channel: 'api' }, { text: 'còn lệ phí?', channel: 'api' }),
+    ]);
+    expect(second.state).toBe('{"focus":"1.001193"}');
+    await store.close();
+  });
+
+  it('writes a queued turn before closing instead of dropping it', async () => {
+    const store = SqliteStore.open(file);
+    const pending = store.beginTurn({ id: 'c-close', channel: 'api' }, { text: 'hỏi rồi tắt', channel: 'api' });
+    await store.close();
+    await pending;
+    const reopened = SqliteStore.open(file);
+    expect(await reopened.listMessages('c-close')).toHaveLength(1);
+    await reopened.close();
+  });
+
+  it('gives messages time-ordered UUIDs (version 7), so new rows land at the end of the index', async () => {
+    const store = SqliteStore.open(file);
+    const first = await store.beginTurn({ id: 'c-v7', channel: 'api' }, { text: 'a', channel: 'api' });
+    await new Promise((r) => setTimeout(r, 3));
+    const second = await store.beginTurn({ id: 'c-v7', channel: 'api' }, { text: 'b', channel: 'api' });
+    for (const id of [first.messageId, second.messageId]) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(first.messageId < second.messageId).toBe(true);
+    await store.close();
+  });
 });
 
 describe('feedback', () => {
