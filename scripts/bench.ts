@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     if (report.failed.length) console.error(`warning: ${report.failed.length} file(s) failed: ${report.failed.map((f) => f.path).join(', ')}`);
     const buildS = report.buildMs / 1000;
     // All load comes from one loopback address; the per-IP limit would otherwise be what is measured.
-    const { child, base } = await startServerProcess({ DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000' });
+    const { child, base } = await startServerProcess({ DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '10000000' });
     try {
       // Separates the cost of loading the index from the growth under load.
       const readyRss = await rssMb(child.pid!, 'VmRSS');

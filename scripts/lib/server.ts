@@ -39,13 +39,20 @@ export async function rssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHWM'): Pr
   return Math.round(kb / 1024);
 }
 
+/** The Node flags of `npm start` (between "node" and "--import"), read from package.json so they cannot drift. */
+async function startFlags(): Promise<string> {
+  const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return /^node (.*?) ?--import /u.exec(pkg.scripts.start)?.[1] ?? '';
+}
+
 /**
  * Starts `src/main.ts` with the same Node flags as `npm start` on a free loopback port, with
  * `env` added, and waits until it is ready.
  */
 export async function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=8').split(' ').filter(Boolean), '--import', 'tsx', path.join(root, 'src/main.ts')], {
+  const flags = process.env.BENCH_NODE_FLAGS ?? (await startFlags());
+  const child = spawn(process.execPath, [...flags.split(' ').filter(Boolean), '--import', 'tsx', path.join(root, 'src/main.ts')], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

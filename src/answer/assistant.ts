@@ -48,22 +48,24 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   async function reply(question: Question, onDelta?: (text: string) => void): Promise<Answer> {
     const conversationId = question.conversationId ?? timeOrderedId();
     const message = cleanMessage(question.message);
-    // Two transactions a turn: the question before answering (audited even if answering fails), the rest after.
-    const turn = await deps.store.beginTurn(
-      { id: conversationId, channel: question.channel, ...(question.userRef ? { userRef: question.userRef } : {}) },
-      { text: message, channel: question.channel },
-    );
-    const state = parseState(turn.state);
-    const answer = await respond(message, state, { ...question, conversationId }, onDelta);
+    const conversation = { id: conversationId, channel: question.channel, ...(question.userRef ? { userRef: question.userRef } : {}) };
+    const asked = { text: message, channel: question.channel };
+    const state = parseState(await deps.store.turnState(conversationId));
+    let answer: Answer;
+    try {
+      answer = await respond(message, state, { ...question, conversationId }, onDelta);
+    } catch (err: unknown) {
+      // The question stays in the audit trail even when answering fails.
+      await deps.store.recordTurn({ conversation, question: asked }).catch(() => undefined);
+      throw err;
+    }
     remember(state, 'user', message);
     remember(state, 'assistant', answer.answer);
-    const unanswered =
-      answer.outcome === 'declined' && message.length <= MAX_QUESTION_CHARS && /\p{L}/u.test(message)
-        ? { messageId: turn.messageId, question: message, channel: question.channel, normalized: gapKey(message) }
-        : undefined;
-    const stored = await deps.store.finishTurn(
-      conversationId,
-      {
+    // One transaction a turn, after answering: question, answer, gap and new state together.
+    const stored = await deps.store.recordTurn({
+      conversation,
+      question: asked,
+      answer: {
         text: answer.answer,
         channel: question.channel,
         citations: answer.citations,
@@ -71,10 +73,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         outcome: answer.outcome,
         confidence: answer.confidence,
       },
-      JSON.stringify(state),
-      unanswered,
-    );
-    answer.messageId = stored.messageId;
+      stateJson: JSON.stringify(state),
+      ...(answer.outcome === 'declined' && message.length <= MAX_QUESTION_CHARS && /\p{L}/u.test(message)
+        ? { unanswered: { question: message, channel: question.channel, normalized: gapKey(message) } }
+        : {}),
+    });
+    answer.messageId = stored.answerId!;
     deps.onAnswer?.(answer, question);
     if (onDelta && answer.mode === 'extractive') onDelta(answer.answer);
     return answer;

@@ -25,6 +25,7 @@ import type {
   NewConversation,
   NewFeedback,
   NewMessage,
+  NewTurn,
   NewUnanswered,
   Page,
   Rating,
@@ -97,16 +98,10 @@ function openDatabase(file: string): Database {
 /** The embedded store: one SQLite file under DATA_DIR, WAL mode, migrations applied on open. */
 export class SqliteStore implements AssistantStore {
   private readonly sql: Statements;
-  /** The two transactions of a turn, built once. */
-  private readonly beginTurnTx: (c: NewConversation, userMessage: Omit<NewMessage, 'conversationId' | 'role'>) => { state: string | null; messageId: string };
-  private readonly finishTurnTx: (
-    conversationId: string,
-    answer: Omit<NewMessage, 'conversationId' | 'role'>,
-    stateJson: string,
-    unanswered?: Omit<NewUnanswered, 'conversationId'>,
-  ) => { messageId: string };
   /** Writes waiting for the next group commit, in the order they were asked for. */
   private pending: PendingWrite[] = [];
+  /** State of conversations whose turn is waiting for that commit, so their next turn reads it. */
+  private readonly pendingStates = new Map<string, string>();
   private readonly commitBatch: (ops: PendingWrite[]) => Settled[];
 
   private constructor(
@@ -114,26 +109,13 @@ export class SqliteStore implements AssistantStore {
     private readonly clock: () => Date,
   ) {
     this.sql = prepareStatements(db);
-    this.beginTurnTx = db.transaction((c: NewConversation, userMessage: Omit<NewMessage, 'conversationId' | 'role'>) => {
-      this.ensureConversationNow(c);
-      const state = this.getConversationNow(c.id)?.state ?? null;
-      const { id } = this.addMessageNow({ ...userMessage, conversationId: c.id, role: 'user' });
-      return { state, messageId: id };
-    });
-    this.finishTurnTx = db.transaction(
-      (conversationId: string, answer: Omit<NewMessage, 'conversationId' | 'role'>, stateJson: string, unanswered?: Omit<NewUnanswered, 'conversationId'>) => {
-        const { id } = this.addMessageNow({ ...answer, conversationId, role: 'assistant' });
-        if (unanswered) this.addUnansweredNow({ ...unanswered, conversationId });
-        this.saveStateNow(conversationId, stateJson);
-        return { messageId: id };
-      },
-    );
     // Each write runs in its own savepoint (a nested transaction), so one failing write is rolled
     // back alone and the others of the batch still commit.
+    const savepoint = db.transaction((run: () => unknown) => run());
     this.commitBatch = db.transaction((ops: PendingWrite[]) =>
       ops.map((op): Settled => {
         try {
-          return { ok: true, value: op.run() };
+          return { ok: true, value: savepoint(op.run) };
         } catch (err: unknown) {
           return { ok: false, error: err };
         }
@@ -142,9 +124,9 @@ export class SqliteStore implements AssistantStore {
   }
 
   /**
-   * Group commit: a turn's writes are queued and every write queued during the same pass of the
-   * event loop commits in one transaction (one WAL append instead of one per write). The promise
-   * settles after that commit, so callers see the same durability as with a transaction each.
+   * Group commit: writes are queued, and every write queued during the same pass of the event loop
+   * commits in one transaction (one WAL append instead of one per write). The promise settles
+   * after that commit, so callers see the same durability as with a transaction each.
    */
   private batched<T>(run: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -201,22 +183,27 @@ export class SqliteStore implements AssistantStore {
     return this.addMessageNow(m);
   }
 
-  async beginTurn(c: NewConversation, userMessage: Omit<NewMessage, 'conversationId' | 'role'>): Promise<{ state: string | null; messageId: string }> {
-    return this.beginTurnTx(c, userMessage);
+  async turnState(conversationId: string): Promise<string | null> {
+    return this.pendingStates.get(conversationId) ?? this.getConversationNow(conversationId)?.state ?? null;
   }
 
-
-
-  async finishTurn(
-    conversationId: string,
-    answer: Omit<NewMessage, 'conversationId' | 'role'>,
-    stateJson: string,
-    unanswered?: Omit<NewUnanswered, 'conversationId'>,
-  ): Promise<{ messageId: string }> {
-    return this.finishTurnTx(conversationId, answer, stateJson, unanswered);
+  recordTurn(turn: NewTurn): Promise<{ questionId: string; answerId: string | null }> {
+    const id = turn.conversation.id;
+    if (turn.stateJson !== undefined) this.pendingStates.set(id, turn.stateJson);
+    const settle = () => {
+      if (turn.stateJson !== undefined && this.pendingStates.get(id) === turn.stateJson) this.pendingStates.delete(id);
+    };
+    const written = this.batched(() => {
+      this.ensureConversationNow(turn.conversation);
+      const question = this.addMessageNow({ ...turn.question, conversationId: id, role: 'user' });
+      const answer = turn.answer ? this.addMessageNow({ ...turn.answer, conversationId: id, role: 'assistant' }) : null;
+      if (turn.unanswered) this.addUnansweredNow({ ...turn.unanswered, conversationId: id, messageId: question.id });
+      if (turn.stateJson !== undefined) this.saveStateNow(id, turn.stateJson);
+      return { questionId: question.id, answerId: answer?.id ?? null };
+    });
+    written.then(settle, settle);
+    return written;
   }
-
-
 
   private ensureConversationNow(c: NewConversation): void {
     const t = this.now();

@@ -84,6 +84,17 @@ export interface NewUnanswered {
   normalized: string;
 }
 
+/** One question and its answer, as recorded by `recordTurn`. Without `answer` only the question is kept (answering failed). */
+export interface NewTurn {
+  conversation: NewConversation;
+  question: { text: string; channel: ChannelId };
+  answer?: Omit<NewMessage, 'conversationId' | 'role'>;
+  /** The conversation's new state; unchanged when absent. */
+  stateJson?: string;
+  /** Recorded against the user's message when the question went unanswered. */
+  unanswered?: Omit<NewUnanswered, 'conversationId' | 'messageId'>;
+}
+
 /** One line of the gap report: a question the corpus could not answer, grouped by its folded text. */
 export interface GapRow {
   normalized: string;
@@ -141,18 +152,14 @@ export interface AssistantStore {
   /** Newest first, optionally only one rating. */
   listFeedback(q?: Page & { rating?: Rating }): Promise<FeedbackRow[]>;
   addUnanswered(u: NewUnanswered): Promise<void>;
+  /** The conversation's state as its next turn must see it, counting a turn still waiting to be committed. */
+  turnState(conversationId: string): Promise<string | null>;
   /**
-   * Opens a turn in one transaction: creates the conversation unless it exists, reads its state and
-   * records the user's message (so a question is in the audit trail even if answering fails).
+   * Records a whole turn in one transaction: the conversation unless it exists, the user's message,
+   * the answer, the unanswered question when declined, and the new state. Turns recorded at the
+   * same moment may share one commit; the promise settles once this turn is committed.
    */
-  beginTurn(c: NewConversation, userMessage: Omit<NewMessage, 'conversationId' | 'role'>): Promise<{ state: string | null; messageId: string }>;
-  /** Closes a turn in one transaction: the answer, the unanswered question when declined, and the new state. */
-  finishTurn(
-    conversationId: string,
-    answer: Omit<NewMessage, 'conversationId' | 'role'>,
-    stateJson: string,
-    unanswered?: Omit<NewUnanswered, 'conversationId'>,
-  ): Promise<{ messageId: string }>;
+  recordTurn(turn: NewTurn): Promise<{ questionId: string; answerId: string | null }>;
   /** Unanswered questions grouped by folded text, most frequent first; `since` is an ISO time, `limit` defaults to 50. */
   gapReport(q?: { limit?: number; since?: string }): Promise<GapRow[]>;
   /** True the first time an event id is seen from a source (webhook de-duplication), false after. Atomic. */

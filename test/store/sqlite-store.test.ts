@@ -206,72 +206,75 @@ describe('conversations and messages', () => {
 });
 
 describe('turns', () => {
-  it('records a turn in two transactions: the question with the state read, then the answer, gap and new state', async () => {
+  it('records a turn in one transaction: conversation, question, answer, gap and new state', async () => {
     const store = SqliteStore.open(file);
-    const begun = await store.beginTurn({ id: 'c-turn', channel: 'web' }, { text: 'giá vàng hôm nay', channel: 'web' });
-    expect(begun.state).toBeNull();
-    const done = await store.finishTurn(
-      'c-turn',
-      { text: 'Xin lỗi…', channel: 'web', grounded: false, outcome: 'declined', confidence: 0.1 },
-      '{"focus":null}',
-      { messageId: begun.messageId, question: 'giá vàng hôm nay', channel: 'web', normalized: 'gia vang hom nay' },
-    );
+    expect(await store.turnState('c-turn')).toBeNull();
+    const done = await store.recordTurn({
+      conversation: { id: 'c-turn', channel: 'web' },
+      question: { text: 'giá vàng hôm nay', channel: 'web' },
+      answer: { text: 'Xin lỗi…', channel: 'web', grounded: false, outcome: 'declined', confidence: 0.1 },
+      stateJson: '{"focus":null}',
+      unanswered: { question: 'giá vàng hôm nay', channel: 'web', normalized: 'gia vang hom nay' },
+    });
     const messages = await store.listMessages('c-turn');
     expect(messages.map((m) => [m.role, m.id])).toEqual([
-      ['user', begun.messageId],
-      ['assistant', done.messageId],
+      ['user', done.questionId],
+      ['assistant', done.answerId],
     ]);
     expect((await store.getConversation('c-turn'))?.state).toBe('{"focus":null}');
     expect((await store.gapReport())[0]).toMatchObject({ normalized: 'gia vang hom nay', count: 1 });
     // The next turn reads the saved state.
-    expect((await store.beginTurn({ id: 'c-turn', channel: 'web' }, { text: 'còn gì nữa', channel: 'web' })).state).toBe('{"focus":null}');
+    expect(await store.turnState('c-turn')).toBe('{"focus":null}');
     await store.close();
   });
 
-  it('leaves nothing of a turn whose closing fails', async () => {
+  it('keeps the question of a turn whose answering failed, and leaves the state as it was', async () => {
     const store = SqliteStore.open(file);
-    await store.beginTurn({ id: 'c-ok', channel: 'api' }, { text: 'hỏi', channel: 'api' });
-    await expect(store.finishTurn('c-missing', { text: 'đáp', channel: 'api' }, '{}')).rejects.toMatchObject({ code: 'not_found' });
-    expect(await store.listMessages('c-missing')).toEqual([]);
-    expect(await store.listMessages('c-ok')).toHaveLength(1);
+    await store.recordTurn({ conversation: { id: 'c-fail', channel: 'api' }, question: { text: 'một', channel: 'api' }, answer: { text: 'đáp', channel: 'api' }, stateJson: '{"n":1}' });
+    const only = await store.recordTurn({ conversation: { id: 'c-fail', channel: 'api' }, question: { text: 'hai', channel: 'api' } });
+    expect(only.answerId).toBeNull();
+    expect((await store.listMessages('c-fail')).map((m) => m.text)).toEqual(['một', 'đáp', 'hai']);
+    expect(await store.turnState('c-fail')).toBe('{"n":1}');
     await store.close();
   });
 
-  it('keeps every concurrent turn when one turn among them fails (group commit isolates each write)', async () => {
+  it('commits turns recorded together, and a turn that fails in the group loses only itself', async () => {
     const store = SqliteStore.open(file);
     const ids = Array.from({ length: 20 }, (_, i) => `c-group-${i}`);
-    const begun = await Promise.all(ids.map((id) => store.beginTurn({ id, channel: 'api' }, { text: `câu hỏi ${id}`, channel: 'api' })));
     const outcomes = await Promise.allSettled([
-      ...ids.map((id, i) => store.finishTurn(id, { text: `trả lời ${i}`, channel: 'api' }, `{"n":${i}}`)),
-      store.finishTurn('c-not-there', { text: 'đáp', channel: 'api' }, '{}'),
+      ...ids.map((id, i) =>
+        store.recordTurn({ conversation: { id, channel: 'api' }, question: { text: `hỏi ${i}`, channel: 'api' }, answer: { text: `đáp ${i}`, channel: 'api' }, stateJson: `{"n":${i}}` }),
+      ),
+      // An answer without text: this turn fails halfway, after its conversation and question were written.
+      store.recordTurn({ conversation: { id: 'c-bad', channel: 'api' }, question: { text: 'x', channel: 'api' }, answer: { text: null as never, channel: 'api' }, stateJson: '{}' }),
     ]);
-    expect(outcomes.slice(0, 20).every((o) => o.status === 'fulfilled')).toBe(true);
-    expect(outcomes[20]).toMatchObject({ status: 'rejected', reason: { code: 'not_found' } });
     await store.close();
-    // Read back from the file by a new process's connection: everything of the good turns is there.
+    expect(outcomes.slice(0, 20).every((o) => o.status === 'fulfilled')).toBe(true);
+    expect(outcomes[20]!.status).toBe('rejected');
+    // Read back through a new connection: every good turn is on disk, nothing of the bad one.
     const reopened = SqliteStore.open(file);
     for (const [i, id] of ids.entries()) {
-      expect((await reopened.listMessages(id)).map((m) => m.id)).toEqual([begun[i]!.messageId, expect.any(String)]);
-      expect((await reopened.getConversation(id))?.state).toBe(`{"n":${i}}`);
+      const o = outcomes[i] as PromiseFulfilledResult<{ questionId: string; answerId: string | null }>;
+      expect((await reopened.listMessages(id)).map((m) => m.id)).toEqual([o.value.questionId, o.value.answerId]);
+      expect(await reopened.turnState(id)).toBe(`{"n":${i}}`);
     }
-    expect(await reopened.listMessages('c-not-there')).toEqual([]);
+    expect(await reopened.listMessages('c-bad')).toEqual([]);
+    expect(await reopened.getConversation('c-bad')).toBeNull();
     await reopened.close();
   });
 
-  it('a turn in the same group sees the state that an earlier write of the group saved', async () => {
+  it('lets the next turn read the state of a turn that is still waiting for its commit', async () => {
     const store = SqliteStore.open(file);
-    await store.beginTurn({ id: 'c-seq', channel: 'api' }, { text: 'một', channel: 'api' });
-    const [, second] = await Promise.all([
-      store.finishTurn('c-seq', { text: 'đáp một', channel: 'api' }, '{"focus":"1.001193"}'),
-      store.beginTurn({ id: 'c-seq', channel: 'api' }, { text: 'còn lệ phí?', channel: 'api' }),
-    ]);
-    expect(second.state).toBe('{"focus":"1.001193"}');
+    const first = store.recordTurn({ conversation: { id: 'c-seq', channel: 'api' }, question: { text: 'một', channel: 'api' }, answer: { text: 'đáp', channel: 'api' }, stateJson: '{"focus":"1.001193"}' });
+    expect(await store.turnState('c-seq')).toBe('{"focus":"1.001193"}');
+    await first;
+    expect(await store.turnState('c-seq')).toBe('{"focus":"1.001193"}');
     await store.close();
   });
 
   it('writes a queued turn before closing instead of dropping it', async () => {
     const store = SqliteStore.open(file);
-    const pending = store.beginTurn({ id: 'c-close', channel: 'api' }, { text: 'hỏi rồi tắt', channel: 'api' });
+    const pending = store.recordTurn({ conversation: { id: 'c-close', channel: 'api' }, question: { text: 'hỏi rồi tắt', channel: 'api' } });
     await store.close();
     await pending;
     const reopened = SqliteStore.open(file);
@@ -281,11 +284,11 @@ describe('turns', () => {
 
   it('gives messages time-ordered UUIDs (version 7), so new rows land at the end of the index', async () => {
     const store = SqliteStore.open(file);
-    const first = await store.beginTurn({ id: 'c-v7', channel: 'api' }, { text: 'a', channel: 'api' });
+    const first = await store.recordTurn({ conversation: { id: 'c-v7', channel: 'api' }, question: { text: 'a', channel: 'api' } });
     await new Promise((r) => setTimeout(r, 3));
-    const second = await store.beginTurn({ id: 'c-v7', channel: 'api' }, { text: 'b', channel: 'api' });
-    for (const id of [first.messageId, second.messageId]) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(first.messageId < second.messageId).toBe(true);
+    const second = await store.recordTurn({ conversation: { id: 'c-v7', channel: 'api' }, question: { text: 'b', channel: 'api' } });
+    for (const id of [first.questionId, second.questionId]) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(first.questionId < second.questionId).toBe(true);
     await store.close();
   });
 });
