@@ -48,7 +48,7 @@ export const CONFIDENCE_MODEL = {
 export const UNKNOWN_WORD_FACTOR = 0.5;
 
 /** Below this confidence the assistant declines and offers suggestions and the hand-off contact. */
-export const DEFAULT_ANSWER_THRESHOLD = 0.35;
+export const DEFAULT_ANSWER_THRESHOLD = 0.34;
 
 const syllables = (text: string): string[] => fold(normalize(text)).split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
 

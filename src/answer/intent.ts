@@ -36,14 +36,16 @@ export function classifyMessage(message: string): MessageKind {
  * ("như thế nào", a yes/no question) that count only when nothing stronger is asked.
  */
 const FIELD_RULES: [ProcedureField, number, string[]][] = [
-  ['ho_so', 3, ['gom nhung gi', 'gom co nhung gi', 'bao gom nhung gi', 'giay to gi', 'giay to nao', 'nhung giay to', 'can nhung gi', 'can gi', 'chuan bi gi', 'chuan bi nhung gi', 'mang theo gi', 'mang gi', 'mang nhung gi', 'nop nhung gi', 'can nop gi', 'tai lieu nao', 'tai lieu gi', 'ho so gom', 'ho so gi', 'thanh phan ho so', 'bao nhieu bo', 'may bo']],
+  ['ho_so', 3, ['co can giay', 'can giay', 'phai co giay', 'phai nop giay', 'co can ban sao', 'can ban sao', 'giay to gi', 'giay to nao', 'nhung giay to', 'can nhung gi', 'can gi', 'chuan bi gi', 'chuan bi nhung gi', 'mang theo gi', 'mang gi', 'mang nhung gi', 'nop nhung gi', 'can nop gi', 'tai lieu nao', 'tai lieu gi', 'ho so gom', 'ho so gi', 'thanh phan ho so', 'bao nhieu bo', 'may bo']],
   ['ho_so', 2, ['ho so', 'giay to', 'to khai', 'mau don']],
+  // "… gồm những gì" lists whatever the question names ("điều kiện … gồm những gì"); alone it asks for the papers.
+  ['ho_so', 2, ['gom nhung gi', 'gom co nhung gi', 'bao gom nhung gi']],
   ['phi', 3, ['bao nhieu tien', 'mat bao nhieu', 'ton bao nhieu', 'het bao nhieu', 'dong bao nhieu', 'nop bao nhieu', 'phi bao nhieu', 'le phi bao nhieu', 'co mat tien', 'mat tien khong', 'mat phi', 'co mien phi', 'bao nhieu phi', 'muc thu']],
   ['phi', 2, ['le phi', 'phi', 'chi phi', 'mien phi']],
   ['phi', 1, ['tien']],
   ['thoi_han', 3, ['bao lau', 'may ngay', 'bao nhieu ngay', 'may hom', 'may tuan', 'bao nhieu thang', 'mat bao nhieu ngay', 'khi nao co', 'khi nao nhan', 'bao gio co', 'bao gio nhan', 'cham nhat', 'han chot', 'truoc may ngay']],
   ['thoi_han', 2, ['thoi han', 'thoi gian giai quyet', 'thoi gian']],
-  ['ket_qua', 3, ['hieu luc bao lau', 'gia tri bao lau', 'gia tri trong bao lau', 'gia tri su dung trong bao lau', 'gia tri su dung bao lau', 'co gia tri', 'duoc cap gi', 'nhan duoc gi', 'ket qua la gi', 'duoc cap bao nhieu']],
+  ['ket_qua', 3, ['thoi han hieu luc', 'thoi han su dung', 'thoi han cua giay', 'thoi han cua van ban', 'thoi han cua quyet dinh', 'thoi han cua the', 'thoi han cua chung chi', 'gia tri cua giay', 'gia tri cua van ban', 'hieu luc bao lau', 'gia tri bao lau', 'gia tri trong bao lau', 'gia tri su dung trong bao lau', 'gia tri su dung bao lau', 'co gia tri', 'duoc cap gi', 'nhan duoc gi', 'ket qua la gi', 'duoc cap bao nhieu']],
   ['ket_qua', 2, ['ket qua', 'hieu luc', 'gia tri su dung']],
   ['co_quan', 3, ['o dau', 'noi nao', 'cho nao', 'co quan nao', 'don vi nao', 'ai giai quyet', 'ai cap', 'ai co tham quyen', 'phong nao', 'nop dau', 'lam dau', 'den dau', 'cap nao']],
   ['co_quan', 2, ['tham quyen', 'co quan', 'noi nop']],
@@ -51,9 +53,11 @@ const FIELD_RULES: [ProcedureField, number, string[]][] = [
   ['cach_thuc', 2, ['cach thuc', 'hinh thuc']],
   ['trinh_tu', 3, ['cac buoc', 'trinh tu', 'quy trinh', 'phai lam gi', 'lam gi', 'lam the nao', 'lam sao', 'thu tuc gi', 'thu tuc nhu the nao']],
   ['trinh_tu', 1, ['nhu the nao', 'the nao', 'ra sao', 'huong dan']],
-  ['dieu_kien', 3, ['dieu kien gi', 'dieu kien nao', 'can dap ung', 'dap ung dieu kien', 'truong hop nao', 'nhung truong hop', 'doi tuong nao', 'ai duoc', 'nhung ai']],
+  // Handing in or receiving the file is a step of the procedure, not its list of papers.
+  ['trinh_tu', 2, ['nop ho so', 'tiep nhan ho so', 'nhan ho so']],
+  ['dieu_kien', 3, ['bao nhieu tuoi', 'may tuoi', 'du tuoi', 'dieu kien gi', 'dieu kien nao', 'can dap ung', 'dap ung dieu kien', 'truong hop nao', 'nhung truong hop', 'doi tuong nao', 'ai duoc', 'nhung ai']],
   ['dieu_kien', 2, ['dieu kien', 'yeu cau', 'doi tuong', 'duoc phep']],
-  ['dieu_kien', 1, ['co duoc', 'duoc khong', 'co phai', 'phai khong', 'co can', 'can khong', 'co bi', 'bi khong', 'hay khong', 'co the', 'khong']],
+  ['dieu_kien', 1, ['co duoc', 'duoc khong', 'co phai', 'phai khong', 'co can', 'can khong', 'co bi', 'bi khong', 'hay khong', 'co the']],
   ['can_cu', 3, ['can cu phap ly', 'van ban nao', 'luat nao', 'nghi dinh nao', 'thong tu nao', 'dieu nao', 'dieu may', 'khoan nao', 'quy dinh o dau', 'quy dinh tai dau', 'co so phap ly']],
   ['can_cu', 2, ['can cu']],
 ];
@@ -76,6 +80,8 @@ export function askedFields(message: string): ProcedureField[] {
   const text = ` ${fold(normalize(message)).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
   const taken = new Uint8Array(text.length);
   const hits: { field: ProcedureField; strength: number; at: number }[] = [];
+  // A closing "… không?" makes a yes/no question; inside a name ("cảng hàng không") it does not.
+  if (text.endsWith(' khong ')) hits.push({ field: 'dieu_kien', strength: 1, at: text.length - 7 });
   for (const r of RULES) {
     const needle = ` ${r.phrase} `;
     for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {

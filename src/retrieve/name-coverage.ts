@@ -6,8 +6,8 @@
  * điện tử cho công dân Việt Nam (cấp xã)"). The share is IDF-weighted and computed on folded
  * terms, so a question typed without diacritics covers a name as well as an accented one.
  */
-import { FOLDED, terms } from '../index/lexical/analyzer.js';
-import { fold } from '../text/index.js';
+import { contentSegments, FOLDED, terms } from '../index/lexical/analyzer.js';
+import { bigrams, fold } from '../text/index.js';
 import type { FusedDocument } from './fusion.js';
 
 /** A folded term of a name and its IDF in the lexical index. */
@@ -22,9 +22,50 @@ export interface NameCoverageParams {
   weight: number;
   /** Fused candidates re-ranked; the rest keep their order below them. */
   depth: number;
+  /** Taken off when the name's operation ("Xóa …", "Cấp lại …") is one the question does not mention. */
+  operationPenalty: number;
 }
 
-export const DEFAULT_NAME_COVERAGE: NameCoverageParams = { weight: 0.3, depth: 20 };
+export const DEFAULT_NAME_COVERAGE: NameCoverageParams = { weight: 0.4, depth: 20, operationPenalty: 0.1 };
+
+/**
+ * Operations that turn a service into a different one: "Xóa đăng ký phương tiện" or "Thu hồi giấy
+ * chứng nhận" is not what someone asking how to register or who grants the certificate wants.
+ * Each is a folded term of the name and the folded question terms that mention it ("làm lại"
+ * mentions "cấp lại"). Only the first syllables of a name say its operation.
+ */
+export const OPERATIONS: readonly { term: string; mentionedBy: readonly string[] }[] = [
+  { term: 'xoa', mentionedBy: ['xoa', 'huy'] },
+  { term: 'huy', mentionedBy: ['huy', 'xoa'] },
+  // Handing papers back ("nộp lại cà vẹt") is their revocation seen from the citizen's side.
+  { term: 'thu_hoi', mentionedBy: ['thu_hoi', 'nop_lai', 'tra_lai'] },
+  // Something expiring is renewed, exchanged or issued again.
+  { term: 'lai', mentionedBy: ['lai', 'het_han'] },
+  { term: 'doi', mentionedBy: ['doi', 'het_han'] },
+  { term: 'gia_han', mentionedBy: ['gia_han', 'keo_dai', 'het_han'] },
+  { term: 'dieu_chinh', mentionedBy: ['dieu_chinh', 'sua', 'thay_doi'] },
+  { term: 'cham_dut', mentionedBy: ['cham_dut', 'dung', 'ket_thuc'] },
+  { term: 'tam_ngung', mentionedBy: ['tam_ngung', 'ngung', 'tam_dung'] },
+  { term: 'dinh_chi', mentionedBy: ['dinh_chi'] },
+];
+
+/** Syllables at the start of a name that may hold its operation ("Cấp lại", "Đăng ký lại"). */
+const OPERATION_SYLLABLES = 3;
+
+/** The operations a procedure name starts with (folded terms of OPERATIONS). */
+export function nameOperations(name: string): string[] {
+  const first = contentSegments(name.replace(/\([^)]*\)/gu, ' '))
+    .flat()
+    .slice(0, OPERATION_SYLLABLES)
+    .map((t) => fold(t));
+  const present = new Set([...first, ...bigrams(first)]);
+  return OPERATIONS.filter((o) => present.has(o.term)).map((o) => o.term);
+}
+
+/** True when the name starts with operations ("Gia hạn, điều chỉnh …") and the question mentions none of them. */
+export function missesOperation(operations: readonly string[], question: ReadonlySet<string>): boolean {
+  return operations.length > 0 && !operations.some((term) => OPERATIONS.find((o) => o.term === term)!.mentionedBy.some((m) => question.has(m)));
+}
 
 /** Folded unigrams and bigrams of a name with their IDF (`df` counts passages per folded term). */
 export function weightedNameTerms(name: string, passages: number, df: (foldedTerm: string) => number): WeightedTerm[] {
@@ -53,18 +94,21 @@ export function coverage(name: readonly WeightedTerm[], question: ReadonlySet<st
 }
 
 /**
- * Adds `weight × share` to the fused score of the first `depth` candidates that have a name
- * (`share` returns null for documents that are not procedures) and sorts them again.
+ * Adds `weight × share` to the fused score of the first `depth` candidates that have a name, takes
+ * `operationPenalty` off those whose operation the question does not mention (`name` returns null
+ * for documents that are not procedures), and sorts them again.
  */
 export function rerankByNameCoverage(
   fused: readonly FusedDocument[],
-  share: (doc: number) => number | null,
+  name: (doc: number) => { share: number; missesOperation: boolean } | null,
   p: NameCoverageParams,
 ): FusedDocument[] {
-  if (p.weight <= 0 || fused.length === 0) return [...fused];
+  if ((p.weight <= 0 && p.operationPenalty <= 0) || fused.length === 0) return [...fused];
   const head = fused.slice(0, p.depth).map((f) => {
-    const s = share(f.doc);
-    return s === null || s === 0 ? f : { ...f, score: f.score + p.weight * s };
+    const n = name(f.doc);
+    if (n === null) return f;
+    const delta = p.weight * n.share - (n.missesOperation ? p.operationPenalty : 0);
+    return delta === 0 ? f : { ...f, score: f.score + delta };
   });
   head.sort((a, b) => b.score - a.score || a.doc - b.doc);
   return [...head, ...fused.slice(p.depth)];

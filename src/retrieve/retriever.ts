@@ -2,7 +2,16 @@ import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Audience, Chunk, DocumentMeta, ValidityStatus } from '../ingest/types.js';
 import { baseProcedureCode, documentNumberKey } from '../text/index.js';
 import { fuse, type FusionParams, DEFAULT_FUSION } from './fusion.js';
-import { coverage, DEFAULT_NAME_COVERAGE, rerankByNameCoverage, weightedNameTerms, type NameCoverageParams, type WeightedTerm } from './name-coverage.js';
+import {
+  coverage,
+  DEFAULT_NAME_COVERAGE,
+  missesOperation,
+  nameOperations,
+  rerankByNameCoverage,
+  weightedNameTerms,
+  type NameCoverageParams,
+  type WeightedTerm,
+} from './name-coverage.js';
 import { analyzeQuery, DEFAULT_QUERY_WEIGHTS, type AnalyzedQuery, type QueryWeights } from './query.js';
 
 /** Filters and sizes of one retrieval. */
@@ -69,7 +78,7 @@ export const DEFAULT_RETRIEVER: RetrieverParams = {
 /** Hybrid retrieval over one snapshot: exact lookups, BM25F over both key spaces, HNSW, fused per document. */
 export class Retriever {
   /** Weighted folded terms of procedure names, computed when a procedure first reaches a head. */
-  private readonly nameTerms = new Map<number, WeightedTerm[]>();
+  private readonly names = new Map<number, { terms: WeightedTerm[]; operations: string[] }>();
 
   constructor(
     readonly snapshot: IndexSnapshot,
@@ -88,7 +97,7 @@ export class Retriever {
     const docs = this.snapshot.documents;
     let fused = fuse(lexical, vector, exact, this.params.fusion);
     const subject = new Set(q.subjectTerms ?? []);
-    fused = rerankByNameCoverage(fused, (doc) => this.nameShare(doc, subject), this.params.nameCoverage);
+    fused = rerankByNameCoverage(fused, (doc) => this.nameMatch(doc, subject), this.params.nameCoverage);
     if (q.fields.some((f) => PROCEDURE_FIELDS.has(f)) && this.params.otherKindsWhenFieldAsked < 1) {
       // "Giấy tờ gì?", "bao lâu?", "lệ phí?" are answered by procedure records, not by the law behind them.
       const factor = this.params.otherKindsWhenFieldAsked;
@@ -107,17 +116,20 @@ export class Retriever {
     return { query: q, results };
   }
 
-  /** Covered share of a procedure's name; null for other kinds of document, whose titles are not names of a service. */
-  private nameShare(doc: number, subject: ReadonlySet<string>): number | null {
+  /**
+   * How a procedure's name matches the question: the covered share and whether its operation goes
+   * unmentioned; null for other kinds of document, whose titles are not names of a service.
+   */
+  private nameMatch(doc: number, subject: ReadonlySet<string>): { share: number; missesOperation: boolean } | null {
     const meta = this.snapshot.documents[doc]!;
     if (meta.kind !== 'procedure') return null;
-    let name = this.nameTerms.get(doc);
+    let name = this.names.get(doc);
     if (!name) {
       const { lexical } = this.snapshot;
-      name = weightedNameTerms(meta.title, lexical.size, (t) => lexical.documentFrequency(t));
-      this.nameTerms.set(doc, name);
+      name = { terms: weightedNameTerms(meta.title, lexical.size, (t) => lexical.documentFrequency(t)), operations: nameOperations(meta.title) };
+      this.names.set(doc, name);
     }
-    return coverage(name, subject);
+    return { share: coverage(name.terms, subject), missesOperation: missesOperation(name.operations, subject) };
   }
 
   private allowFilter(options: RetrieveOptions): (doc: number) => boolean {
