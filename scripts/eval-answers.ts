@@ -1,5 +1,5 @@
 /**
- * npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold 0.35] [--show declined|wrong|all]
+ * npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold 0.34] [--show declined|wrong|all]
  * Builds a fresh index from the dataset's corpus, asks every question through the production
  * answer layer (extractive mode, in-memory database) and prints answer-quality figures and one
  * final JSON line: declined rate, first-citation precision, field accuracy, latency.
