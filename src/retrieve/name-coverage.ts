@@ -34,7 +34,12 @@ export const DEFAULT_NAME_COVERAGE: NameCoverageParams = { weight: 0.4, depth: 2
  * Each is a folded term of the name and the folded question terms that mention it ("làm lại"
  * mentions "cấp lại"). Only the first syllables of a name say its operation.
  */
-export const OPERATIONS: readonly { term: string; mentionedBy: readonly string[] }[] = [
+export interface Operation {
+  term: string;
+  mentionedBy: readonly string[];
+}
+
+export const OPERATIONS: readonly Operation[] = [
   { term: 'xoa', mentionedBy: ['xoa', 'huy'] },
   { term: 'huy', mentionedBy: ['huy', 'xoa'] },
   // Handing papers back ("nộp lại cà vẹt") is their revocation seen from the citizen's side.
@@ -52,19 +57,19 @@ export const OPERATIONS: readonly { term: string; mentionedBy: readonly string[]
 /** Syllables at the start of a name that may hold its operation ("Cấp lại", "Đăng ký lại"). */
 const OPERATION_SYLLABLES = 3;
 
-/** The operations a procedure name starts with (folded terms of OPERATIONS). */
-export function nameOperations(name: string): string[] {
+/** The operations a procedure name starts with. */
+export function nameOperations(name: string): Operation[] {
   const first = contentSegments(name.replace(/\([^)]*\)/gu, ' '))
     .flat()
     .slice(0, OPERATION_SYLLABLES)
     .map((t) => fold(t));
   const present = new Set([...first, ...bigrams(first)]);
-  return OPERATIONS.filter((o) => present.has(o.term)).map((o) => o.term);
+  return OPERATIONS.filter((o) => present.has(o.term));
 }
 
 /** True when the name starts with operations ("Gia hạn, điều chỉnh …") and the question mentions none of them. */
-export function missesOperation(operations: readonly string[], question: ReadonlySet<string>): boolean {
-  return operations.length > 0 && !operations.some((term) => OPERATIONS.find((o) => o.term === term)!.mentionedBy.some((m) => question.has(m)));
+export function missesOperation(operations: readonly Operation[], question: ReadonlySet<string>): boolean {
+  return operations.length > 0 && !operations.some((o) => o.mentionedBy.some((m) => question.has(m)));
 }
 
 /** Folded unigrams and bigrams of a name with their IDF (`df` counts passages per folded term). */

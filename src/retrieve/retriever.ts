@@ -10,6 +10,7 @@ import {
   rerankByNameCoverage,
   weightedNameTerms,
   type NameCoverageParams,
+  type Operation,
   type WeightedTerm,
 } from './name-coverage.js';
 import { analyzeQuery, DEFAULT_QUERY_WEIGHTS, type AnalyzedQuery, type QueryWeights } from './query.js';
@@ -78,7 +79,7 @@ export const DEFAULT_RETRIEVER: RetrieverParams = {
 /** Hybrid retrieval over one snapshot: exact lookups, BM25F over both key spaces, HNSW, fused per document. */
 export class Retriever {
   /** Weighted folded terms of procedure names, computed when a procedure first reaches a head. */
-  private readonly names = new Map<number, { terms: WeightedTerm[]; operations: string[] }>();
+  private readonly names = new Map<number, { terms: WeightedTerm[]; operations: Operation[] }>();
 
   constructor(
     readonly snapshot: IndexSnapshot,

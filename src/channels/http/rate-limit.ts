@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { Lru } from '../../answer/lru.js';
 import { AppError } from '../../errors.js';
 
 /** Token buckets by key (IP, conversation, user), with bounded memory. */
@@ -11,17 +12,14 @@ export interface RateLimiter {
 export function createRateLimiter(options: { capacity: number; refillPerSecond: number; maxKeys?: number; now?: () => number }): RateLimiter {
   const now = options.now ?? Date.now;
   const maxKeys = options.maxKeys ?? 10_000;
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const buckets = new Lru<string, { tokens: number; at: number }>(maxKeys);
   return {
     take(key) {
       const t = now();
       const b = buckets.get(key) ?? { tokens: options.capacity, at: t };
       b.tokens = Math.min(options.capacity, b.tokens + ((t - b.at) / 1000) * options.refillPerSecond);
       b.at = t;
-      // Re-insert so Map order is least-recently-used first, then evict from the front.
-      buckets.delete(key);
       buckets.set(key, b);
-      if (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value!);
       if (b.tokens >= 1) {
         b.tokens -= 1;
         return { allowed: true, retryAfterS: 0 };
