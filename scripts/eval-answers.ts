@@ -1,11 +1,19 @@
 /**
- * npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold 0.34] [--show declined|wrong|all]
- * Builds a fresh index from the dataset's corpus, asks every question through the production
- * answer layer (extractive mode, in-memory database) and prints answer-quality figures and one
- * final JSON line: declined rate, first-citation precision, field accuracy, latency.
+ * npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold 0.34] [--show declined|wrong|all] [--split train|check|all]
+ * Builds the index of the dataset's corpus (cached under data/eval-cache), asks every question
+ * through the production answer layer (extractive mode, in-memory database) and prints
+ * answer-quality figures and one final JSON line.
+ * - A folder of labelled answer sets (questions-*.jsonl, dialogues-*.jsonl, corpus in ../tthc):
+ *   per file and source, cited / facts quoted / declined / gold among the offered options, near
+ *   misses declined, and the follow-up, topic-switch and decline turns of conversations, judged
+ *   by the rules of the shared scorers.
+ * - A retrieval dataset (queries.jsonl + qrels.jsonl): declined rate, first-citation precision,
+ *   field accuracy, latency.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { figures, playDialogues, playQuestions, readDialogues, readQuestions, type JudgedMessage } from '../src/answer/answer-sets.js';
 import { createAssistant } from '../src/answer/assistant.js';
 import { runAnswers, summarizeAnswers, type AnswerOutcome } from '../src/answer/evaluation.js';
 import { loadConfig } from '../src/config.js';
@@ -17,15 +25,17 @@ import { Retriever } from '../src/retrieve/retriever.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { fold } from '../src/text/index.js';
 import { parseArgs } from './lib/args.js';
+import { datasetSnapshot } from './lib/dataset-index.js';
 import { buildProgressBar } from './lib/progress.js';
 
-const USAGE = 'usage: npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold <0..1>] [--show declined|wrong|all]';
+const USAGE = 'usage: npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold <0..1>] [--show declined|wrong|all] [--split train|check|all] [--corpus <procedures.jsonl>] [--rebuild]';
 
 async function main(): Promise<void> {
   const { positional, flags } = parseArgs(process.argv.slice(2));
   const dir = positional[0];
   if (!dir) throw new Error(USAGE);
   const config = loadConfig();
+  if ((await readdir(dir)).some((f) => /^(questions|dialogues)-.*\.jsonl$/u.test(f))) return evalAnswerSets(dir, flags, config);
   const dataset = await loadDataset(dir);
   const bar = buildProgressBar();
   const t0 = performance.now();
@@ -86,6 +96,52 @@ function show(which: string, outcomes: AnswerOutcome[], qrels: Map<string, Set<s
     console.log(
       `${verdict}\tconf=${o.answer.confidence.toFixed(2)}\t${o.query.text}\tgold=${[...qrels.get(o.query.id)!].join(',')}\tcited=${first?.sourceId ?? '-'}:${first?.field ?? '-'}`,
     );
+  }
+}
+
+/** Plays every answer-set file of a folder (both splits unless --split) and prints the scorer's figures per file and group. */
+async function evalAnswerSets(dir: string, flags: Map<string, string | true>, config: ReturnType<typeof loadConfig>): Promise<void> {
+  const corpus = typeof flags.get('corpus') === 'string' ? String(flags.get('corpus')) : path.join(dir, '..', 'tthc', 'procedures.jsonl');
+  const split = String(flags.get('split') ?? 'all');
+  const t0 = performance.now();
+  const { snapshot, built } = await datasetSnapshot(corpus, config.embedder, flags.has('rebuild'));
+  console.log(`${path.basename(corpus)}: ${snapshot.documents.length} documents, ${built ? 'built' : 'read from cache'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const retriever = new Retriever(snapshot);
+  const files = (await readdir(dir)).filter((f) => /^(questions|dialogues)-.*\.jsonl$/u.test(f) && (split === 'all' || f.includes(`-${split}`))).sort();
+  const summary: Record<string, unknown> = {};
+  const threshold = typeof flags.get('threshold') === 'string' ? Number(flags.get('threshold')) : config.answerThreshold;
+  const foldQueries = flags.has('fold-queries');
+  for (const file of files) {
+    const store = SqliteStore.open(':memory:');
+    const assistant = createAssistant({ retriever: () => retriever, store, handoffContact: config.handoffContact, cacheSize: 0, ...(threshold !== undefined ? { threshold } : {}) });
+    const full = path.join(dir, file);
+    const judged = file.startsWith('questions')
+      ? await playQuestions(assistant, await readQuestions(full), foldQueries ? fold : undefined)
+      : await playDialogues(assistant, await readDialogues(full));
+    await store.close();
+    const name = file.replace(/\.jsonl$/u, '');
+    console.log(`\n${name}`);
+    for (const [group, f] of figures(judged)) {
+      const offered = judged.filter((j) => j.group === group && j.answerable && j.declined);
+      const among = offered.filter((j) => j.answer.alternatives.some((a) => j.gold.includes(a.sourceId))).length;
+      console.log(
+        `  ${group.padEnd(14)} n=${String(f.n).padStart(3)}  ` +
+          (f.cited === null ? `declined ${pct(f.declined)}` : `cited ${pct(f.cited)}  facts ${pct(f.facts!)}  declined ${pct(f.declined)}  gold among options ${among}/${offered.length}`),
+      );
+      summary[`${name}.${group}`] = f;
+    }
+    showJudged(String(flags.get('show') ?? ''), judged);
+  }
+  console.log(JSON.stringify({ dataset: path.basename(path.resolve(dir)), fold_queries: foldQueries, ...summary }));
+}
+
+function showJudged(which: string, judged: readonly JudgedMessage[]): void {
+  if (which === '') return;
+  for (const j of judged) {
+    const ok = j.answerable ? j.cited && j.facts : j.declined;
+    if (which !== 'all' && ok) continue;
+    const first = j.answer.citations[0];
+    console.log(`${ok ? 'ok  ' : 'MISS'} ${j.id} ${j.group} cited=${j.cited} facts=${j.facts} declined=${j.declined} conf=${j.answer.confidence.toFixed(2)} first=${first?.sourceId ?? '-'}:${first?.field ?? '-'} gold=${j.gold.slice(0, 2).join(',')} :: ${j.text}`);
   }
 }
 

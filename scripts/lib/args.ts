@@ -38,4 +38,5 @@ const VALUE_FLAGS = new Set([
   'steady',
   'pages',
   'runs',
+  'split',
 ]);
