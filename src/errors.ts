@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'llm_timeout'
   | 'llm_invalid_citation'
   | 'prompt_invalid'
+  | 'model_invalid'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -49,6 +50,7 @@ const STATUS: Record<ErrorCode, number> = {
   snapshot_invalid: 500,
   snapshot_missing: 503,
   config_invalid: 500,
+  model_invalid: 500,
   llm_failed: 502,
   llm_timeout: 504,
   llm_invalid_citation: 502,

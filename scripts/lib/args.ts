@@ -39,4 +39,6 @@ const VALUE_FLAGS = new Set([
   'pages',
   'runs',
   'split',
+  'shared',
+  'folds',
 ]);

@@ -4,11 +4,13 @@ import type { DocumentMeta, ProcedureField } from '../ingest/types.js';
 import type { RetrievalResult, RetrievedChunk, Retriever } from '../retrieve/retriever.js';
 import type { AssistantStore } from '../store/types.js';
 import { fold, normalize } from '../text/index.js';
-import { confidenceFeatures, confidenceOf, DEFAULT_ANSWER_THRESHOLD } from './confidence.js';
+import { confidenceFeatures, type ConfidenceFeatures } from './confidence.js';
 import { parseState, pickedOption, remember, type ConversationState } from './conversation.js';
 import { composeLegal, composeProcedure, documentChunks, similarProcedures, suggestionOf, type Composed } from './extractive.js';
 import { generate, rewriteSafely, type AnswerWriter } from './generated.js';
-import { askedFields, classifyMessage, looksLikeFollowUp, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
+import { classifyMessage, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
+import { conversationFeatures, decideFeatures } from './learn/decision-features.js';
+import { bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
 import * as say from './replies.js';
 import { ResultCache } from './result-cache.js';
 import type { Answer, Assistant, Citation, Question } from './types.js';
@@ -21,8 +23,10 @@ export interface AssistantDeps {
   handoffContact: string;
   /** Present when an OpenAI-compatible LLM is configured. */
   writer?: AnswerWriter;
-  /** Confidence below which the assistant declines (default DEFAULT_ANSWER_THRESHOLD). */
+  /** Confidence below which the assistant declines (default: the threshold fitted with the decide model). */
   threshold?: number;
+  /** The learned decisions (default: the bundled model files, src/answer/models/). */
+  models?: AnswerModels;
   /** Recent retrievals to reuse (default: a cache of 2,000; 0 turns it off). */
   cacheSize?: number;
   /** Called once per answer (metrics). */
@@ -42,7 +46,8 @@ export function cleanMessage(raw: string): string {
 
 /** Creates the answer layer used by every channel. */
 export function createAssistant(deps: AssistantDeps): Assistant {
-  const threshold = deps.threshold ?? DEFAULT_ANSWER_THRESHOLD;
+  const models = deps.models ?? bundledModels();
+  const threshold = deps.threshold ?? models.decide.threshold;
   const cache = new ResultCache(deps.cacheSize ?? 2000);
 
   async function reply(question: Question, onDelta?: (text: string) => void): Promise<Answer> {
@@ -101,27 +106,61 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const picked = pickedOption(message, state);
     if (picked?.docId) return answerDocument(retriever, picked.docId, state.pendingFields ?? [], state, base);
     const text = picked?.text ?? message;
-    const fields = askedFields(text);
-    if (state.focus && looksLikeFollowUp(text) && retriever.snapshot.docIndex.has(state.focus.docId)) {
-      return answerDocument(retriever, state.focus.docId, fields, state, base);
+    const fields = models.fields.asked(text);
+    const turn = models.turns.scores(text);
+    const focus = state.focus && retriever.snapshot.docIndex.has(state.focus.docId) ? state.focus : undefined;
+    const search = (query: string) =>
+      deps.cacheSize === 0 ? retriever.retrieve(query, { k: RESULTS, audience: q.audience }) : cache.retrieve(retriever, query, RESULTS, q.audience);
+    let result = await search(text);
+    let features = confidenceFeatures(text, result, retriever.snapshot.lexical);
+    const confidenceOf = (f: ConfidenceFeatures, kind: Record<TurnKind, number>) => (f.exact === 1 ? 1 : f.words === 0 ? 0 : models.decide.probability(decideFeatures(f, kind)));
+    let confidence = confidenceOf(features, turn);
+    if (focus) {
+      // With a procedure in focus the conversation model decides: follow up on it, switch to what
+      // the message names, or decline. A code or number named in the message always switches.
+      const top = result.results[0]?.doc.id;
+      const move = features.exact === 1 && top !== focus.docId ? 'switch' : conversationMove(retriever, text, focus.docId, turn, features, confidence, top, threshold);
+      if (move === 'followup') return answerDocument(retriever, focus.docId, fields, state, base);
+      // Declining a side question keeps the procedure in focus for the next follow-up.
+      if (move === 'decline') return decline({ ...result, results: [] }, fields, state, { ...base, confidence: Math.min(confidence, threshold / 2) }, focus);
     }
     const standalone = deps.writer && state.history.length > 0 ? await rewriteSafely(deps.writer, state.history, text) : text;
-    const result =
-      deps.cacheSize === 0
-        ? await retriever.retrieve(standalone, { k: RESULTS, audience: q.audience })
-        : await cache.retrieve(retriever, standalone, RESULTS, q.audience);
-    const features = confidenceFeatures(standalone, result, retriever.snapshot.lexical);
-    const confidence = confidenceOf(features);
+    if (standalone !== text) {
+      result = await search(standalone);
+      features = confidenceFeatures(standalone, result, retriever.snapshot.lexical);
+      confidence = confidenceOf(features, models.turns.scores(standalone));
+    }
     state.lastResults = result.results.map((r) => r.doc.id);
     // Suggestions only make sense when the results share some words with the question.
     if (confidence < threshold) return decline(features.coverage >= 0.3 ? result : { ...result, results: [] }, fields, state, { ...base, confidence });
-    const composed = composeTop(retriever, result, fields);
+    const composed = composeTop(retriever, result, fields, models);
     const top = result.results[0]!;
     setFocus(state, top.doc, composed);
     const answer = finish(composed, top.doc, state, fields, { ...base, confidence });
     if (!deps.writer) return answer;
     const sourceOf = (c: Citation) => documentChunks(retriever.snapshot, c.sourceId).find((x) => x.id === c.chunkId);
     return generate(deps.writer, standalone, result, answer, sourceOf, onDelta);
+  }
+
+  /** The conversation model's move for a message while `focusId` is in focus. */
+  function conversationMove(
+    retriever: Retriever,
+    text: string,
+    focusId: string,
+    turn: Record<TurnKind, number>,
+    own: ConfidenceFeatures,
+    standalone: number,
+    top: string | undefined,
+    threshold: number,
+  ): 'followup' | 'switch' | 'decline' {
+    const doc = retriever.snapshot.documents[retriever.snapshot.docIndex.get(focusId)!]!;
+    const chunks = documentChunks(retriever.snapshot, focusId).map((chunk) => ({ chunk, score: 1 }));
+    const focusResult = { query: null as never, results: [{ doc, score: 1, lexicalRank: 0, vectorRank: 0, exact: false, chunks }] };
+    const focus = confidenceFeatures(text, focusResult, retriever.snapshot.lexical);
+    const { move, p } = models.conversation.best(conversationFeatures({ turn, standalone, sameTop: top === focusId ? 1 : 0, own, focus }));
+    // A switch needs a subject the assistant can answer; otherwise the message most likely goes on about the focus.
+    if (move === 'switch' && standalone < threshold) return p.followup! >= p.decline! ? 'followup' : 'decline';
+    return move;
   }
 
   function smallTalk(kind: Exclude<MessageKind, 'question'>, base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>, state: ConversationState): Answer {
@@ -144,17 +183,30 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const doc = retriever.snapshot.documents[docIndex]!;
     const composed =
       doc.kind === 'procedure'
-        ? composeProcedure(retriever.snapshot, doc, fields)
+        ? composeProcedure(retriever.snapshot, doc, fields, models.fields.companions)
         : composeLegal({ doc, score: 1, lexicalRank: null, vectorRank: null, exact: false, chunks: focusChunks(retriever, doc, state) });
     setFocus(state, doc, composed);
     return finish(composed, doc, state, fields, { ...base, confidence: 1 });
   }
 
-  function decline(result: RetrievalResult, fields: ProcedureField[], state: ConversationState, base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>): Answer {
+  /**
+   * Declines with up to three close matches. The focus becomes `keep` (a side question in a
+   * conversation), else the first match, so that "nộp ở đâu?" next is read about the likeliest
+   * procedure, named in the answer; with no match there is no focus.
+   */
+  function decline(
+    result: RetrievalResult,
+    fields: ProcedureField[],
+    state: ConversationState,
+    base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>,
+    keep?: ConversationState['focus'],
+  ): Answer {
     const suggestions = result.results.slice(0, 3).map((r) => suggestionOf(r.doc));
     state.options = suggestions.map((s) => ({ text: s.title, docId: s.sourceId }));
     state.pendingFields = fields;
-    delete state.focus;
+    if (keep) state.focus = keep;
+    else if (suggestions[0]) state.focus = { docId: suggestions[0].sourceId };
+    else delete state.focus;
     return {
       ...base,
       answer: say.declineReply(suggestions, deps.handoffContact),
@@ -174,10 +226,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 }
 
 /** Composes from the first result; similar procedures become choices. */
-function composeTop(retriever: Retriever, result: RetrievalResult, fields: ProcedureField[]): Composed {
+function composeTop(retriever: Retriever, result: RetrievalResult, fields: ProcedureField[], models: AnswerModels): Composed {
   const top = result.results[0]!;
   if (top.doc.kind !== 'procedure') return composeLegal(top);
-  const composed = composeProcedure(retriever.snapshot, top.doc, fields);
+  const composed = composeProcedure(retriever.snapshot, top.doc, fields, models.fields.companions);
   composed.alternatives = similarProcedures(result.results);
   return composed;
 }

@@ -22,6 +22,8 @@ export interface ConfidenceFeatures {
   exact: number;
   /** Subject words (folded, three letters or more) that no passage of the index contains. */
   unknown: number;
+  /** IDF-weighted share of the top procedure's name the question covers (0 for other documents). */
+  nameShare: number;
 }
 
 /**
@@ -115,7 +117,7 @@ export function confidenceFeatures(
   vocabulary?: { documentFrequency(term: string): number },
 ): ConfidenceFeatures {
   const top = result.results[0];
-  if (!top) return { coverage: 0, titleCoverage: 0, bigramCoverage: 0, margin: 0, agree: 0, words: 0, exact: 0, unknown: 0 };
+  if (!top) return { coverage: 0, titleCoverage: 0, bigramCoverage: 0, margin: 0, agree: 0, words: 0, exact: 0, unknown: 0, nameShare: 0 };
   const question = expandAbbreviations(normalize(message));
   const subject = [...new Set(subjectWords(question))];
   const subjectSet = new Set(subject);
@@ -137,6 +139,7 @@ export function confidenceFeatures(
     words: subject.length,
     exact: top.exact ? 1 : 0,
     unknown: vocabulary ? subject.filter((w) => /^\p{L}{3,}$/u.test(w) && vocabulary.documentFrequency(FOLDED + w) === 0).length : 0,
+    nameShare: top.nameShare ?? 0,
   };
 }
 

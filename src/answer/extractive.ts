@@ -88,8 +88,13 @@ function feeNotes(doc: DocumentMeta): string[] {
   return [...notes].slice(0, 3);
 }
 
-/** Answers a procedure question from the asked field of the record (general information when none). */
-export function composeProcedure(snapshot: IndexSnapshot, doc: DocumentMeta, asked: ProcedureField[]): Composed {
+/**
+ * Answers a procedure question from the asked fields of the record (general information when
+ * none). `companions` names, per field, another field quoted after it when the record has it:
+ * records often state the processing time or the office in the steps rather than in the field
+ * itself (fitted by `npm run train`).
+ */
+export function composeProcedure(snapshot: IndexSnapshot, doc: DocumentMeta, asked: ProcedureField[], companions: Partial<Record<ProcedureField, ProcedureField>> = {}): Composed {
   const chunks = documentChunks(snapshot, doc.id);
   const name = `“${doc.title}” (mã ${doc.id})`;
   const pick = (f: ProcedureField) => chunks.filter((c) => c.field === f);
@@ -120,6 +125,16 @@ export function composeProcedure(snapshot: IndexSnapshot, doc: DocumentMeta, ask
     const notes = f === 'phi' ? feeNotes(doc).map((l) => `Ghi chú: ${l}`) : [];
     const body = [quote(found[0]!), ...notes].join('\n');
     parts.push(`${lead}${FIELD_LABELS[shown]} của thủ tục ${name}:\n${body} [${n}]`);
+  }
+  const quoted = new Set<ProcedureField>(fields);
+  for (const f of fields) {
+    const extra = companions[f];
+    const found = extra && !quoted.has(extra) ? pick(extra) : [];
+    if (found.length === 0) continue;
+    quoted.add(extra!);
+    const n = citations.length + 1;
+    citations.push(citationOf(n, found[0]!, doc));
+    parts.push(`${FIELD_LABELS[found[0]!.field ?? extra!]}:\n${quote(found[0]!)} [${n}]`);
   }
   if (citations.length === 0) {
     const general = pick('general')[0];

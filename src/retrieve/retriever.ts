@@ -42,6 +42,8 @@ export interface RetrievedDocument {
   vectorRank: number | null;
   /** True when the query named this document's procedure code or number. */
   exact: boolean;
+  /** IDF-weighted share of a procedure's name that the query covers (absent for other documents). */
+  nameShare?: number;
   chunks: RetrievedChunk[];
 }
 
@@ -106,14 +108,18 @@ export class Retriever {
         .map((f) => (docs[f.doc]!.kind === 'procedure' || exact.has(f.doc) ? f : { ...f, score: f.score * factor }))
         .sort((a, b) => b.score - a.score || a.doc - b.doc);
     }
-    const results = fused.slice(0, k).map((f) => ({
-      doc: docs[f.doc]!,
-      score: f.score,
-      lexicalRank: f.lexicalRank,
-      vectorRank: f.vectorRank,
-      exact: exact.has(f.doc),
-      chunks: this.bestChunks(f.doc, chunkScores, q, chunksPerDoc),
-    }));
+    const results = fused.slice(0, k).map((f) => {
+      const name = this.nameMatch(f.doc, subject);
+      return {
+        doc: docs[f.doc]!,
+        score: f.score,
+        lexicalRank: f.lexicalRank,
+        vectorRank: f.vectorRank,
+        exact: exact.has(f.doc),
+        ...(name ? { nameShare: name.share } : {}),
+        chunks: this.bestChunks(f.doc, chunkScores, q, chunksPerDoc),
+      };
+    });
     return { query: q, results };
   }
 

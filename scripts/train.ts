@@ -1,0 +1,231 @@
+/**
+ * npm run train [-- --shared ../shared/datasets] [--folds 5] [--dry-run]
+ * Refits every learned decision of the answer layer from data and writes the model files the
+ * server loads (src/answer/models/*.json), printing cross-validated figures first:
+ * - fields: which fields a message asks (training/fields.jsonl + the shared train questions);
+ * - turns: follow-up, new subject or off-topic from the wording (training/turns.jsonl + shared train);
+ * - decide: answer with the first result or decline, from retrieval features over the shared
+ *   procedures (shared train questions and conversations, the tthc questions, project off-topic);
+ * - conversation: with a procedure in focus, follow up, switch subject or decline (shared train
+ *   conversations, plus the project's turns set against a focus).
+ * Only `train` files are read. The numeric samples of the last two are written to
+ * training/decision-samples.jsonl so that a test can refit them without an index.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { confidenceFeatures } from '../src/answer/confidence.js';
+import { documentChunks, quote } from '../src/answer/extractive.js';
+import { factsQuoted, turnKinds } from '../src/answer/answer-sets.js';
+import { conversationFeatures, decideFeatures } from '../src/answer/learn/decision-features.js';
+import { textFeatures } from '../src/answer/learn/features.js';
+import { LinearModel, type LinearModelFile } from '../src/answer/learn/linear.js';
+import { ASKABLE_FIELDS, MODELS_DIR, type TurnKind } from '../src/answer/learn/models.js';
+import {
+  fitConversation,
+  fitDecide,
+  fitFields,
+  fitTurns,
+  outOfFold,
+  readTrainingData,
+  type NumericExample,
+  type TextExample,
+} from '../src/answer/learn/training.js';
+import { loadConfig } from '../src/config.js';
+import { describeError } from '../src/errors.js';
+import type { ProcedureField } from '../src/ingest/types.js';
+import type { RetrievalResult } from '../src/retrieve/retriever.js';
+import { Retriever } from '../src/retrieve/retriever.js';
+import { loadDataset } from '../src/retrieve/evaluation.js';
+import { fold } from '../src/text/index.js';
+import { parseArgs } from './lib/args.js';
+import { datasetSnapshot } from './lib/dataset-index.js';
+import { root } from './lib/server.js';
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+async function main(): Promise<void> {
+  const { flags } = parseArgs(process.argv.slice(2));
+  const shared = path.resolve(String(flags.get('shared') ?? path.join(root, '..', 'shared', 'datasets')));
+  const k = Number(flags.get('folds') ?? 5);
+  const data = await readTrainingData(path.join(root, 'training'), shared);
+  console.log(`examples: ${data.fields.length} field, ${data.turns.length} turn; ${data.questions.length} shared train questions, ${data.dialogues.length} conversations`);
+
+  // Fields: cross-validated accuracy of the most likely field, per origin.
+  const fieldOof = outOfFold(data.fields, k, fitFields, (m, e) => m.probabilities(textFeatures(e.text)));
+  reportTop('fields', data.fields, fieldOof, ASKABLE_FIELDS);
+  // Turns.
+  const turnOof = outOfFold(data.turns, k, fitTurns, (m, e) => m.probabilities(textFeatures(e.text)));
+  reportTop('turns', data.turns, turnOof, ['followup', 'new', 'offtopic']);
+  const turnsFile = fitTurns(data.turns);
+  const turnsModel = new LinearModel(turnsFile);
+  // Out-of-fold kind scores for texts the turn model was fitted on; the full model for the others.
+  const oofTurn = new Map<string, Record<TurnKind, number>>();
+  data.turns.forEach((e, i) => oofTurn.set(e.text, { followup: turnOof[i]![0]!, new: turnOof[i]![1]!, offtopic: turnOof[i]![2]! }));
+  const turnOf = (text: string) => oofTurn.get(text) ?? (turnsModel.scores(textFeatures(text)) as Record<TurnKind, number>);
+
+  const config = loadConfig();
+  const tthc = await loadDataset(path.join(shared, 'tthc'));
+  const { snapshot } = await datasetSnapshot(tthc.corpusFile, config.embedder);
+  const retriever = new Retriever(snapshot);
+  const retrieve = (text: string) => retriever.retrieve(text, { k: 5, audience: 'public' });
+  const features = (text: string, r: RetrievalResult) => confidenceFeatures(text, r, snapshot.lexical);
+
+  // Companions: for each field, the field whose passage most often holds the facts the first one misses.
+  const companions = fitCompanions(data, snapshot);
+  console.log(`companions: ${JSON.stringify(companions)}`);
+  const fieldsFile = fitFields(data.fields, { companions });
+
+  // Decide: one sample per message whose first result is judged (codes and subject-less messages are decided by rule).
+  const decide: NumericExample[] = [];
+  const addDecide = async (origin: string, text: string, right: (top: string | undefined) => boolean) => {
+    const r = await retrieve(text);
+    const f = features(text, r);
+    if (f.exact === 1 || f.words === 0) return;
+    decide.push({ x: Object.fromEntries(decideFeatures(f, turnOf(text))), labels: right(r.results[0]?.doc.id) ? ['right'] : [], origin });
+  };
+  for (const q of data.questions) {
+    for (const text of [q.text, fold(q.text)]) await addDecide(q.gold.length > 0 ? `questions-train ${q.source}` : 'questions-train near miss', text, (top) => top !== undefined && q.gold.includes(top));
+  }
+  for (const d of data.dialogues) {
+    const t = d.turns[0]!;
+    if (t.expect === 'answer') await addDecide('dialogues-train first', t.text, (top) => top !== undefined && t.gold.includes(top));
+  }
+  for (const q of tthc.queries) {
+    const gold = tthc.qrels.get(q.id)!;
+    for (const text of [q.text, fold(q.text)]) await addDecide('tthc queries', text, (top) => top !== undefined && gold.has(top));
+  }
+  for (const text of data.offTopic) await addDecide('project off-topic', text, () => false);
+  const decideOof = outOfFold(decide, k, (train) => fitDecide(train, 0.5), (m, e) => m.probabilities(new Map(Object.entries(e.x))));
+  const threshold = bestThreshold(decide, decideOof.map((p) => p[0]!));
+  reportDecide(decide, decideOof.map((p) => p[0]!), threshold);
+  const decideFile = fitDecide(decide, threshold);
+  const decideModel = new LinearModel(decideFile);
+
+  // Conversation: later turns against the procedure of the previous answerable turn.
+  const conversation: NumericExample[] = [];
+  const focusResult = (docId: string): RetrievalResult | null => {
+    const at = snapshot.docIndex.get(docId);
+    if (at === undefined) return null;
+    const doc = snapshot.documents[at]!;
+    const chunks = documentChunks(snapshot, docId).map((chunk) => ({ chunk, score: 1 }));
+    return { query: null as never, results: [{ doc, score: 1, lexicalRank: 0, vectorRank: 0, exact: false, chunks }] };
+  };
+  const addMove = async (origin: string, text: string, focus: string, move: string) => {
+    const fr = focusResult(focus);
+    if (!fr) return;
+    const r = await retrieve(text);
+    const own = features(text, r);
+    const turn = turnOf(text);
+    const standalone = own.exact === 1 ? 1 : decideModel.probabilities(decideFeatures(own, turn))[0]!;
+    const x = conversationFeatures({ turn, standalone, sameTop: r.results[0]?.doc.id === focus ? 1 : 0, own, focus: features(text, fr) });
+    conversation.push({ x: Object.fromEntries(x), labels: [move], origin });
+  };
+  for (const d of data.dialogues) {
+    let focus: string | null = null;
+    const kinds = turnKinds(d.turns);
+    for (const [i, t] of d.turns.entries()) {
+      if (i > 0 && focus) await addMove('dialogues-train', t.text, focus, kinds[i] === 'decline' ? 'decline' : kinds[i] === 'switch' ? 'switch' : 'followup');
+      if (t.expect === 'answer') focus = t.gold[0] ?? focus;
+    }
+  }
+  // The project's turns against the focus of a shared train question (deterministic pairing).
+  const foci = data.questions.filter((q) => q.gold.length > 0).map((q) => q.gold[0]!);
+  const project = data.turns.filter((t) => t.origin === 'project');
+  for (const [i, t] of project.entries()) {
+    const move = t.labels[0] === 'followup' ? 'followup' : t.labels[0] === 'new' ? 'switch' : 'decline';
+    await addMove('project turns', t.text, foci[(i * 7) % foci.length]!, move);
+  }
+  const convOof = outOfFold(conversation, k, fitConversation, (m, e) => m.probabilities(new Map(Object.entries(e.x))));
+  reportTop('conversation', conversation.map((e) => ({ text: '', labels: e.labels, origin: e.origin })), convOof, ['followup', 'switch', 'decline']);
+  const conversationFile = fitConversation(conversation);
+
+  if (flags.has('dry-run')) return;
+  const about = (extra: Record<string, unknown>) => ({ fitted: 'npm run train', ...extra });
+  await writeModel({ ...fieldsFile, about: about({ examples: countBy(data.fields) }) });
+  await writeModel({ ...turnsFile, about: about({ examples: countBy(data.turns) }) });
+  await writeModel({ ...decideFile, about: about({ examples: countBy(decide) }) });
+  await writeModel({ ...conversationFile, about: about({ examples: countBy(conversation) }) });
+  const samples = [...decide.map((e) => ({ model: 'decide', ...e })), ...conversation.map((e) => ({ model: 'conversation', ...e }))];
+  await writeFile(path.join(root, 'training', 'decision-samples.jsonl'), samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  console.log(`wrote ${MODELS_DIR}{fields,turns,decide,conversation}.json and training/decision-samples.jsonl`);
+}
+
+function countBy(examples: readonly { origin: string }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of examples) out[e.origin] = (out[e.origin] ?? 0) + 1;
+  return out;
+}
+
+async function writeModel(file: LinearModelFile): Promise<void> {
+  await writeFile(path.join(MODELS_DIR, `${file.name}.json`), JSON.stringify(file) + '\n');
+}
+
+/** Cross-validated share of examples whose most likely class is one of their labels, per origin. */
+function reportTop(name: string, examples: readonly TextExample[], oof: number[][], classes: readonly string[]): void {
+  const origins = [...new Set(examples.map((e) => e.origin))];
+  const parts = origins.map((o) => {
+    const of = examples.map((e, i) => [e, oof[i]!] as const).filter(([e]) => e.origin === o);
+    const right = of.filter(([e, p]) => e.labels.includes(classes[p.indexOf(Math.max(...p))]!)).length;
+    return `${o} ${pct(right / Math.max(1, of.length))} of ${of.length}`;
+  });
+  console.log(`${name} (cross-validated, most likely class right): ${parts.join('; ')}`);
+}
+
+/** The threshold that makes the most right decisions (answer when the first result is right, else decline). */
+function bestThreshold(examples: readonly NumericExample[], p: number[]): number {
+  let best = 0.5;
+  let bestRight = -1;
+  for (let t = 0.2; t <= 0.8001; t += 0.01) {
+    const right = examples.filter((e, i) => (p[i]! >= t) === (e.labels.length > 0)).length;
+    if (right > bestRight) [best, bestRight] = [Math.round(t * 100) / 100, right];
+  }
+  return best;
+}
+
+function reportDecide(examples: readonly NumericExample[], p: number[], t: number): void {
+  console.log(`decide (cross-validated, threshold ${t}): origin — declined / precision of the answered`);
+  for (const o of [...new Set(examples.map((e) => e.origin))]) {
+    const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
+    const answered = of.filter(([, q]) => q >= t);
+    console.log(`  ${o.padEnd(32)} n=${String(of.length).padStart(4)}  declined ${pct(1 - answered.length / of.length)}  precision ${pct(answered.filter(([e]) => e.labels.length > 0).length / Math.max(1, answered.length))}`);
+  }
+}
+
+/**
+ * For each field, the other field whose passage most often completes an answer: over the shared
+ * train questions and turns labelled with the field, the one that adds the most questions whose
+ * facts are all quoted (kept when it adds at least three).
+ */
+function fitCompanions(data: Awaited<ReturnType<typeof readTrainingData>>, snapshot: Parameters<typeof documentChunks>[0]): Partial<Record<ProcedureField, ProcedureField>> {
+  const items = [
+    ...data.questions.filter((q) => q.gold.length > 0).map((q) => ({ field: q.field, gold: q.gold[0]!, facts: q.facts })),
+    ...data.dialogues.flatMap((d) => d.turns.filter((t) => t.expect === 'answer' && t.gold.length > 0).map((t) => ({ field: t.field, gold: t.gold[0]!, facts: t.facts }))),
+  ];
+  const out: Partial<Record<ProcedureField, ProcedureField>> = {};
+  for (const field of ASKABLE_FIELDS) {
+    if (field === 'general') continue;
+    const of = items.filter((it) => it.field === field && it.facts.length > 0);
+    const quoted = (it: (typeof of)[number], fields: string[]) =>
+      factsQuoted(
+        documentChunks(snapshot, it.gold)
+          .filter((c) => fields.includes(c.field ?? ''))
+          .map((c) => quote(c))
+          .join('\n'),
+        it.facts,
+      );
+    const alone = of.filter((it) => quoted(it, [field])).length;
+    let best: { g: ProcedureField; n: number } | null = null;
+    for (const g of [...ASKABLE_FIELDS, 'doi_tuong'] as ProcedureField[]) {
+      if (g === field) continue;
+      const n = of.filter((it) => quoted(it, [field, g])).length;
+      if (n - alone >= 3 && (!best || n > best.n)) best = { g, n };
+    }
+    if (best) out[field as ProcedureField] = best.g;
+  }
+  return out;
+}
+
+main().catch((err: unknown) => {
+  console.error(`train failed: ${describeError(err)}`);
+  process.exit(1);
+});

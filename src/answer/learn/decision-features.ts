@@ -1,0 +1,56 @@
+/**
+ * Named numeric features of the answer-or-decline and conversation decisions, shared by training
+ * and serving. Version DECISION_FEATURES in models.ts names this extraction.
+ */
+import type { ConfidenceFeatures } from '../confidence.js';
+import type { Features } from './linear.js';
+import type { TurnKind } from './models.js';
+
+/** Features of "is the first result the answer?" for a retrieval and the message's kind scores. */
+export function decideFeatures(f: ConfidenceFeatures, turn: Record<TurnKind, number>): Features {
+  return new Map([
+    ['coverage', f.coverage],
+    ['titleCoverage', f.titleCoverage],
+    ['bigramCoverage', f.bigramCoverage],
+    ['margin', f.margin],
+    ['agree', f.agree],
+    ['fewWords', f.words <= 2 ? 1 : 0],
+    ['manyWords', Math.min(1, f.words / 20)],
+    ['unknown1', f.unknown >= 1 ? 1 : 0],
+    ['unknown2', f.unknown >= 2 ? 1 : 0],
+    ['nameShare', f.nameShare],
+    ['offtopic', turn.offtopic],
+    ['followup', turn.followup],
+    ['new', turn.new],
+  ]);
+}
+
+/** What is known of a message when a document is in focus. */
+export interface ConversationSignals {
+  turn: Record<TurnKind, number>;
+  /** Probability (decide model) that the message's own first result answers it. */
+  standalone: number;
+  /** 1 when the message's own first result is the document in focus. */
+  sameTop: number;
+  /** The message's own retrieval features (its first result). */
+  own: ConfidenceFeatures;
+  /** The message's subject words against the focus document. */
+  focus: ConfidenceFeatures;
+}
+
+/** Features of "follow up, switch subject or decline?" */
+export function conversationFeatures(s: ConversationSignals): Features {
+  return new Map([
+    ['followup', s.turn.followup],
+    ['new', s.turn.new],
+    ['offtopic', s.turn.offtopic],
+    ['standalone', s.standalone],
+    ['sameTop', s.sameTop],
+    ['ownNameShare', s.own.nameShare],
+    ['ownTitleCoverage', s.own.titleCoverage],
+    ['focusCoverage', s.focus.coverage],
+    ['focusTitleCoverage', s.focus.titleCoverage],
+    ['fewWords', s.own.words <= 2 ? 1 : 0],
+    ['manyWords', Math.min(1, s.own.words / 20)],
+  ]);
+}

@@ -1,0 +1,132 @@
+/**
+ * The learned decisions of the answer layer, each a model file under src/answer/models/ fitted by
+ * `npm run train`: which fields a message asks (fields.json), what kind of message it is
+ * (turns.json: follow-up, new subject, off-topic), whether to answer with the first result or
+ * decline (decide.json), and in a conversation whether a message follows up, switches subject or
+ * must be declined (conversation.json).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AppError } from '../../errors.js';
+import type { ProcedureField } from '../../ingest/types.js';
+import { TEXT_FEATURES, textFeatures } from './features.js';
+import { LinearModel, type Features } from './linear.js';
+
+/** Fields a question can ask, as the field model names them ('general' = none in particular). */
+export const ASKABLE_FIELDS = ['ho_so', 'phi', 'thoi_han', 'co_quan', 'cach_thuc', 'trinh_tu', 'dieu_kien', 'ket_qua', 'can_cu', 'general'] as const;
+
+/** Kinds of message the turn model tells apart. */
+export const TURN_KINDS = ['followup', 'new', 'offtopic'] as const;
+export type TurnKind = (typeof TURN_KINDS)[number];
+
+/** Outcomes of a message in a conversation with a document in focus. */
+export const CONVERSATION_MOVES = ['followup', 'switch', 'decline'] as const;
+export type ConversationMove = (typeof CONVERSATION_MOVES)[number];
+
+/** Version of the numeric features of the decide and conversation models (decision-features.ts). */
+export const DECISION_FEATURES = 'decision-v2';
+
+/** Which fields a message asks for. */
+export class FieldModel {
+  constructor(
+    readonly model: LinearModel,
+    /** Probability from which a field counts as asked. */
+    readonly threshold: number,
+    /** Field → the field quoted with it because records often answer there too (fitted on the facts of the training answers). */
+    readonly companions: Partial<Record<ProcedureField, ProcedureField>>,
+  ) {}
+
+  /** Probability per field. */
+  scores(message: string): Record<string, number> {
+    return this.model.scores(textFeatures(message));
+  }
+
+  /**
+   * The fields asked, most likely first, at most `max`: every field at or above the threshold, or
+   * else the most likely one when it is not 'general'. Empty means a general question.
+   */
+  asked(message: string, max = 2): ProcedureField[] {
+    const ranked = Object.entries(this.scores(message)).sort((a, b) => b[1] - a[1]);
+    const picked = ranked.filter(([, p], i) => i === 0 || p >= this.threshold).slice(0, max);
+    return picked.map(([f]) => f as ProcedureField).filter((f, i) => f !== 'general' && (i === 0 || picked[0]![0] !== 'general'));
+  }
+}
+
+/** Probability of each message kind from its wording alone. */
+export class TurnModel {
+  constructor(readonly model: LinearModel) {}
+
+  scores(message: string): Record<TurnKind, number> {
+    return this.model.scores(textFeatures(message)) as Record<TurnKind, number>;
+  }
+}
+
+/** A binary decision over named numeric features, with the threshold fitted with it. */
+export class DecisionModel {
+  constructor(
+    readonly model: LinearModel,
+    readonly threshold: number,
+  ) {}
+
+  probability(x: Features): number {
+    return this.model.probabilities(x)[0]!;
+  }
+}
+
+/** Picks one of several moves from named numeric features. */
+export class MoveModel {
+  constructor(readonly model: LinearModel) {}
+
+  best(x: Features): { move: ConversationMove; p: Record<string, number> } {
+    const p = this.model.scores(x);
+    const move = Object.entries(p).sort((a, b) => b[1] - a[1])[0]![0] as ConversationMove;
+    return { move, p };
+  }
+}
+
+export interface AnswerModels {
+  fields: FieldModel;
+  turns: TurnModel;
+  decide: DecisionModel;
+  conversation: MoveModel;
+}
+
+/** Folder of the bundled model files (copied beside the compiled modules by `npm run build`). */
+export const MODELS_DIR = fileURLToPath(new URL('../models/', import.meta.url));
+
+function readModel(name: string, features: string, dir: string): LinearModel {
+  const source = `${dir}${name}.json`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(source, 'utf8'));
+  } catch (err) {
+    throw new AppError('model_invalid', `${source}: cannot read the model file; refit it with \`npm run train\``, { cause: err });
+  }
+  return LinearModel.parse(raw, { name, features, source });
+}
+
+const num = (m: LinearModel, key: string, fallback: number): number => {
+  const v = m.file.settings?.[key];
+  return typeof v === 'number' ? v : fallback;
+};
+
+/** Reads and checks the model files of a folder; a missing, stale or malformed file is an error naming it. */
+export function loadAnswerModels(dir = MODELS_DIR): AnswerModels {
+  const fields = readModel('fields', TEXT_FEATURES, dir);
+  const decide = readModel('decide', DECISION_FEATURES, dir);
+  const companions = (fields.file.settings?.companions ?? {}) as Partial<Record<ProcedureField, ProcedureField>>;
+  return {
+    fields: new FieldModel(fields, num(fields, 'threshold', 0.5), companions),
+    turns: new TurnModel(readModel('turns', TEXT_FEATURES, dir)),
+    decide: new DecisionModel(decide, num(decide, 'threshold', 0.5)),
+    conversation: new MoveModel(readModel('conversation', DECISION_FEATURES, dir)),
+  };
+}
+
+let bundled: AnswerModels | null = null;
+
+/** The bundled models, read once per process. */
+export function bundledModels(): AnswerModels {
+  bundled ??= loadAnswerModels();
+  return bundled;
+}

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAssistant } from '../../src/answer/assistant.js';
+import type { Answer, Assistant } from '../../src/answer/types.js';
+import type { Retriever } from '../../src/retrieve/retriever.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { fold } from '../../src/text/index.js';
+import { bundledRetriever } from '../helpers/app.js';
+
+/**
+ * What a citizen gets in a conversation on the bundled corpus: codes and numbers inside sentences,
+ * elliptic follow-ups, topic switches and questions the corpus cannot answer. The cases are
+ * written for the project (not taken from any shared question set).
+ */
+let retriever: Retriever;
+let store: SqliteStore;
+let assistant: Assistant;
+
+beforeAll(async () => {
+  retriever = await bundledRetriever();
+  store = SqliteStore.open(':memory:');
+  assistant = createAssistant({ retriever: () => retriever, store, handoffContact: 'Tổng đài 1022', cacheSize: 0 });
+}, 120_000);
+
+afterAll(async () => {
+  await store.close();
+});
+
+const ask = (message: string, conversationId?: string): Promise<Answer> =>
+  assistant.reply({ message, channel: 'web', audience: 'public', ...(conversationId ? { conversationId } : {}) });
+
+const KHAI_SINH = '1.001193';
+
+describe('a procedure code or document number inside a sentence', () => {
+  const cases: [string, string, string | null][] = [
+    ['Đề nghị cho biết thành phần hồ sơ của thủ tục 1.001193 gồm những giấy tờ gì?', KHAI_SINH, 'ho_so'],
+    ['cho e hoi thu tuc 1.014064 nop o dau vay', '1.014064', 'co_quan'],
+    ['Thủ tục 1.000894 có thu lệ phí không, nếu có thì bao nhiêu?', '1.000894', 'phi'],
+    ['Xin hướng dẫn căn cứ pháp lý của thủ tục mã số 3.000347.', '3.000347', 'can_cu'],
+    ['thủ tục 1.004194 giải quyết trong bao nhiêu ngày ạ', '1.004194', 'thoi_han'],
+  ];
+  for (const [question, code, field] of cases) {
+    it(`answers "${question}" from procedure ${code}${field ? ` (${field})` : ''}`, async () => {
+      const a = await ask(question);
+      expect(a.grounded).toBe(true);
+      expect(a.citations[0]?.sourceId).toBe(code);
+      if (field) expect(a.citations[0]?.field).toBe(field);
+    });
+  }
+
+  it('answers a question naming a law by its number inside a sentence from that law', async () => {
+    const law = retriever.snapshot.documents.find((d) => d.number === '68/2020/QH14')!;
+    const a = await ask('Theo Luật số 68/2020/QH14 thì công dân có quyền tự do cư trú như thế nào?');
+    expect(a.grounded).toBe(true);
+    expect(a.citations[0]?.sourceId).toBe(law.id);
+  });
+});
+
+describe('elliptic follow-ups stay on the procedure in focus and answer the field asked', () => {
+  // Twenty short follow-ups, ten as typed in chat without diacritics.
+  const followUps: [string, string][] = [
+    ['nop o dau', 'co_quan'],
+    ['lau ko', 'thoi_han'],
+    ['co mat phi ko', 'phi'],
+    ['xong thi nhan dc giay j', 'ket_qua'],
+    ['can giay to j', 'ho_so'],
+    ['lam online dc ko', 'cach_thuc'],
+    ['may ngay thi co', 'thoi_han'],
+    ['le phi bn', 'phi'],
+    ['cac buoc lam ntn', 'trinh_tu'],
+    ['theo nghi dinh nao', 'can_cu'],
+    ['Được duyệt thì nhận giấy gì?', 'ket_qua'],
+    ['Cơ quan nào có thẩm quyền giải quyết?', 'co_quan'],
+    ['Căn cứ pháp lý gồm những văn bản nào?', 'can_cu'],
+    ['Phải điền tờ khai theo mẫu nào?', 'ho_so'],
+    ['Còn lệ phí thì sao?', 'phi'],
+    ['Bao lâu thì có kết quả?', 'thoi_han'],
+    ['Có nộp qua bưu điện được không?', 'cach_thuc'],
+    ['Trình tự thực hiện thế nào?', 'trinh_tu'],
+    ['Hồ sơ gồm những gì?', 'ho_so'],
+    ['Nộp hồ sơ ở đâu?', 'co_quan'],
+  ];
+  for (const [message, field] of followUps) {
+    it(`"${message}" after a question about birth registration quotes its ${field}`, async () => {
+      const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
+      expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
+      const next = await ask(message, first.conversationId);
+      expect(next.grounded).toBe(true);
+      expect(next.citations[0]?.sourceId).toBe(KHAI_SINH);
+      expect(next.citations[0]?.field).toBe(field);
+    });
+  }
+});
+
+describe('a later message that names another procedure switches to it', () => {
+  const switches: [string, string][] = [
+    ['À, còn làm lại thẻ căn cước bị mất thì nộp ở đâu?', '1.014064'],
+    ['tien hoi luon, dang ky tam tru can giay to gi', '1.004194'],
+    ['Ngoài ra, đổi giấy phép lái xe hết hạn mất bao lâu?', '3.000347'],
+    ['Còn thủ tục 1.000894 thì lệ phí bao nhiêu?', '1.000894'],
+    ['con viec lam phieu ly lich tu phap thi nop o dau', '3.000333'],
+  ];
+  for (const [message, code] of switches) {
+    it(`"${message}" after a birth-registration answer cites ${code}`, async () => {
+      const first = await ask('Đăng ký khai sinh cần giấy tờ gì?');
+      expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
+      const next = await ask(message, first.conversationId);
+      expect(next.grounded).toBe(true);
+      expect(next.citations[0]?.sourceId).toBe(code);
+    });
+  }
+});
+
+describe('questions the corpus cannot answer are declined with the hand-off contact', () => {
+  const nearMisses = [
+    'Thủ tục xin visa du lịch Hàn Quốc cần những giấy tờ gì?',
+    'chot so bhxh khi nghi viec thi lam o dau',
+    'Xin chuyển trường cho con đang học lớp 6 thì cần hồ sơ gì?',
+    'Quán ăn nhỏ có phải xin giấy chứng nhận an toàn thực phẩm không?',
+    'lanh tro cap that nghiep can nhung gi',
+    'Khám bệnh trái tuyến bằng thẻ BHYT được hưởng bao nhiêu phần trăm?',
+    'Lương hưu của tôi được tính như thế nào?',
+  ];
+  for (const message of nearMisses) {
+    it(`declines "${message}"`, async () => {
+      const a = await ask(message);
+      expect(a.grounded).toBe(false);
+      expect(a.handoff).toBe('Tổng đài 1022');
+    });
+  }
+
+  it('declines an opinion asked in the middle of a conversation, typed with or without diacritics', async () => {
+    for (const message of ['Theo bạn thì có nên đặt tên con theo họ mẹ không?', fold('Theo bạn thì có nên đặt tên con theo họ mẹ không?')]) {
+      const first = await ask('Đăng ký khai sinh cần giấy tờ gì?');
+      const next = await ask(message, first.conversationId);
+      expect(next.grounded).toBe(false);
+    }
+  });
+});
