@@ -42,13 +42,24 @@ export class FieldModel {
   }
 
   /**
-   * The fields asked, most likely first, at most `max`: every field at or above the threshold, or
-   * else the most likely one when it is not 'general'. Empty means a general question.
+   * The fields asked, at most `max`, in the order the message asks them: the most likely field of
+   * each clause ("nộp ở đâu, bao lâu thì có" asks two) that reaches the threshold, and the most
+   * likely field of the whole message. Empty means a general question.
    */
-  asked(message: string, max = 2): ProcedureField[] {
-    const ranked = Object.entries(this.scores(message)).sort((a, b) => b[1] - a[1]);
-    const picked = ranked.filter(([, p], i) => i === 0 || p >= this.threshold).slice(0, max);
-    return picked.map(([f]) => f as ProcedureField).filter((f, i) => f !== 'general' && (i === 0 || picked[0]![0] !== 'general'));
+  asked(message: string, max = 3): ProcedureField[] {
+    const best = (text: string): [string, number] => Object.entries(this.scores(text)).sort((a, b) => b[1] - a[1])[0]!;
+    const [whole] = best(message);
+    const clauses = message.split(/[,;?!.]+|\s(?:và|va|với|voi|rồi|roi|còn|con|hay)\s/iu).filter((c) => c.trim().split(/\s+/u).length >= 2);
+    const found: ProcedureField[] = [];
+    const add = (f: string) => {
+      if (f !== 'general' && !found.includes(f as ProcedureField)) found.push(f as ProcedureField);
+    };
+    for (const clause of clauses.length > 1 ? clauses : []) {
+      const [field, p] = best(clause);
+      if (p >= this.threshold) add(field);
+    }
+    if (whole !== 'general' && !found.includes(whole as ProcedureField)) found.unshift(whole as ProcedureField);
+    return found.slice(0, max);
   }
 }
 
