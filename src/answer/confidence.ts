@@ -24,6 +24,10 @@ export interface ConfidenceFeatures {
   unknown: number;
   /** IDF-weighted share of the top procedure's name the question covers (0 for other documents). */
   nameShare: number;
+  /** IDF-weighted share of the subject syllables found in the title and best passages (coverage weighted by rarity). */
+  idfCoverage: number;
+  /** Rarity (IDF over its maximum, 0…1) of the rarest subject syllable the top document lacks: a specific word left unanswered. */
+  missingRarity: number;
 }
 
 /**
@@ -113,11 +117,11 @@ function followedBy(parts: Syllables[], a: string, b: string): boolean {
 export function confidenceFeatures(
   message: string,
   result: RetrievalResult,
-  /** The index's vocabulary, to count unknown subject words; none counted without it. */
-  vocabulary?: { documentFrequency(term: string): number },
+  /** The index's vocabulary (passages per folded term, passage count), for unknown words and rarity; without it both are 0. */
+  vocabulary?: { documentFrequency(term: string): number; size: number },
 ): ConfidenceFeatures {
   const top = result.results[0];
-  if (!top) return { coverage: 0, titleCoverage: 0, bigramCoverage: 0, margin: 0, agree: 0, words: 0, exact: 0, unknown: 0, nameShare: 0 };
+  if (!top) return { coverage: 0, titleCoverage: 0, bigramCoverage: 0, margin: 0, agree: 0, words: 0, exact: 0, unknown: 0, nameShare: 0, idfCoverage: 0, missingRarity: 0 };
   const question = expandAbbreviations(normalize(message));
   const subject = [...new Set(subjectWords(question))];
   const subjectSet = new Set(subject);
@@ -130,6 +134,18 @@ export function confidenceFeatures(
   const share = (has: (w: string) => boolean) => (subject.length === 0 ? 0 : subject.filter(has).length / subject.length);
   const asked = pairsOf(syllables(question), (a, b) => subjectSet.has(a) || subjectSet.has(b));
   const second = result.results[1]?.score ?? 0;
+  // Rarity of a subject word: its IDF over the IDF of a word in one passage.
+  const maxIdf = vocabulary ? Math.log(1 + vocabulary.size) : 1;
+  const rarity = (w: string) => (vocabulary ? Math.log(1 + vocabulary.size / (1 + vocabulary.documentFrequency(FOLDED + w))) / maxIdf : 1);
+  let total = 0;
+  let found = 0;
+  let missingRarity = 0;
+  for (const w of subject) {
+    const r = rarity(w);
+    total += r;
+    if (inBody(w)) found += r;
+    else missingRarity = Math.max(missingRarity, r);
+  }
   return {
     coverage: share(inBody),
     titleCoverage: share((w) => title.at.has(w)),
@@ -140,6 +156,8 @@ export function confidenceFeatures(
     exact: top.exact ? 1 : 0,
     unknown: vocabulary ? subject.filter((w) => /^\p{L}{3,}$/u.test(w) && vocabulary.documentFrequency(FOLDED + w) === 0).length : 0,
     nameShare: top.nameShare ?? 0,
+    idfCoverage: total > 0 ? found / total : 0,
+    missingRarity,
   };
 }
 
