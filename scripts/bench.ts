@@ -1,10 +1,19 @@
 /**
  * npm run bench [-- --corpus <file or folder>] [--duration 20] [--connections 50] [--endpoint chat|search]
+ *                  [--repeat-share 0] [--cycled-duration 10] [--questions <a.jsonl,b.jsonl>]
  * Builds an index of the corpus in a temporary DATA_DIR (timed), starts the server on loopback as a
- * child process, drives `POST /api/chat` (or `GET /api/search`) with a realistic question mix from
- * autocannon in this process (each request a new conversation), and prints latency percentiles,
- * requests per second, errors, the server's peak RSS, then one JSON line.
+ * child process (the flags of `npm start`), and drives `POST /api/chat` (or `GET /api/search`)
+ * from autocannon in this process, each request a new conversation:
+ * 1. distinct questions: the shared question files plus questions generated from the corpus
+ *    (names × field phrases, with and without diacritics, typos), each asked once unless
+ *    `--repeat-share` sends that share of requests to 50 popular questions instead;
+ * 2. the 32 questions of scripts/bench-questions.txt cycled (a cache-friendly mix, labelled so).
+ * Also measures the loopback ceiling (a bare Node HTTP server answering a fixed 1 kB JSON to the
+ * same client), the retrieval cache hit rate of each run (from /metrics), and the server's RSS
+ * every 10 s. Prints a table, then one JSON line for the distinct run. Left out: conversations of
+ * several turns (each request starts one), Zalo and Bot Framework (bench:zalo, bench:widget).
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,78 +21,187 @@ import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.js';
 import { describeError } from '../src/errors.js';
 import { reindex } from '../src/admin/reindex.js';
+import { IndexSnapshot } from '../src/index/snapshot.js';
 import { SnapshotStore } from '../src/index/snapshot-store.js';
 import { parseArgs } from './lib/args.js';
+import { distinctQuestions, random, sharedQuestions } from './lib/bench-mix.js';
 import { buildProgressBar } from './lib/progress.js';
-import { percentile, root, rssMb, startServerProcess } from './lib/server.js';
+import { freePort, percentile, root, rssMb, startServerProcess } from './lib/server.js';
+
+/** One load run's figures. */
+interface Run {
+  label: string;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  rps: number;
+  requests: number;
+  errors: number;
+  cache_hit_rate: number | null;
+  distinct_share: number;
+}
+
+const DEFAULT_QUESTION_FILES = [
+  '../shared/datasets/tthc/queries.jsonl',
+  '../shared/datasets/tthc-answers/questions-train.jsonl',
+  '../shared/datasets/tthc-answers/questions-check.jsonl',
+  '../shared/datasets/tthc-answers/dialogues-train.jsonl',
+  '../shared/datasets/tthc-answers/dialogues-check.jsonl',
+  '../shared/datasets/alqac/queries.jsonl',
+];
 
 async function main(): Promise<void> {
   const { flags } = parseArgs(process.argv.slice(2));
   const config = loadConfig();
   const corpus = path.resolve(String(flags.get('corpus') ?? config.corpusDir));
   const duration = Number(flags.get('duration') ?? 20);
+  const cycledDuration = Number(flags.get('cycled-duration') ?? 10);
   const connections = Number(flags.get('connections') ?? 50);
+  const repeatShare = Number(flags.get('repeat-share') ?? 0);
   const endpoint = flags.get('endpoint') === 'search' ? 'search' : 'chat';
+  const questionFiles = typeof flags.get('questions') === 'string' ? String(flags.get('questions')).split(',') : DEFAULT_QUESTION_FILES.map((f) => path.resolve(root, f));
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tlcv-bench-'));
   try {
     const bar = buildProgressBar();
-    const report = await reindex(new SnapshotStore(dataDir), config.embedder, { paths: [corpus] }, {
-      files: bar.onFile,
-      build: bar.onBuild,
-    });
+    const store = new SnapshotStore(dataDir);
+    const report = await reindex(store, config.embedder, { paths: [corpus] }, { files: bar.onFile, build: bar.onBuild });
     bar.stop();
     if (report.failed.length) console.error(`warning: ${report.failed.length} file(s) failed: ${report.failed.map((f) => f.path).join(', ')}`);
     const buildS = report.buildMs / 1000;
+    const titles = [...(await IndexSnapshot.readDocuments(store.dirOf((await store.currentId())!))).values()].map((d) => d.meta.title);
+    const questions = distinctQuestions(titles, await sharedQuestions(questionFiles), 40_000);
+    const ceiling = await loopbackCeiling(connections, Math.min(10, duration));
     // All load comes from one loopback address; the per-IP limit would otherwise be what is measured.
     const { child, base } = await startServerProcess({ DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '10000000' });
     try {
-      // Separates the cost of loading the index from the growth under load.
       const readyRss = await rssMb(child.pid!, 'VmRSS');
       const readyPeak = await rssMb(child.pid!);
-      const questions = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8')).split('\n').filter(Boolean);
-      const requests =
-        endpoint === 'chat'
-          ? questions.map((q) => ({ method: 'POST' as const, path: '/api/chat', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: q }) }))
-          : questions.map((q) => ({ method: 'GET' as const, path: `/api/search?q=${encodeURIComponent(q)}` }));
-      const latencies: number[] = [];
-      // Without a callback autocannon returns its tracker (an EventEmitter) made thenable.
-      const instance = autocannon({ url: base, connections, duration, requests }) as unknown as autocannon.Instance &
-        PromiseLike<autocannon.Result>;
-      instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) =>
-        latencies.push(responseTime),
-      );
-      const result = await instance;
-      latencies.sort((a, b) => a - b);
-      const pct = (p: number) => percentile(latencies, p);
-      const rss = await rssMb(child.pid!);
-      const errors = result.errors + result.timeouts + result.non2xx;
-      const summary = {
-        corpus: path.relative(root, corpus) || corpus,
-        documents: report.documents,
-        passages: report.chunks,
-        build_s: Math.round(buildS * 10) / 10,
-        endpoint: endpoint === 'chat' ? '/api/chat' : '/api/search',
-        connections,
-        duration_s: duration,
-        p50_ms: pct(0.5),
-        p95_ms: pct(0.95),
-        p99_ms: pct(0.99),
-        rps: Math.round(result.requests.average),
-        requests: result.requests.total,
-        errors,
-        peak_rss_mb: rss,
-        ready_rss_mb: readyRss,
-        ready_peak_rss_mb: readyPeak,
+      const series: number[] = [];
+      const sampler = setInterval(() => void rssMb(child.pid!, 'VmRSS').then((mb) => series.push(mb)), 10_000);
+      const rnd = random(7);
+      const popular = questions.slice(0, 50);
+      let next = 50;
+      const asked = new Set<string>();
+      const pick = () => {
+        const q = rnd() < repeatShare ? popular[Math.floor(rnd() * popular.length)]! : questions[next++ % questions.length]!;
+        asked.add(q);
+        return q;
       };
-      console.log(`\ncorpus ${summary.corpus}: ${summary.documents} documents, ${summary.passages} passages, built in ${summary.build_s} s`);
-      console.log(`${summary.endpoint}, ${connections} connections, ${duration} s: p50 ${summary.p50_ms} ms · p95 ${summary.p95_ms} ms · p99 ${summary.p99_ms} ms · ${summary.rps} req/s · ${errors} errors · server peak RSS ${rss} MB (when ready: ${readyRss} MB, peak while loading ${readyPeak} MB)`);
-      console.log(JSON.stringify(summary));
+      const distinct = await drive(base, endpoint, connections, duration, pick, `distinct questions${repeatShare > 0 ? ` + ${Math.round(repeatShare * 100)} % repeats` : ''}`);
+      distinct.distinct_share = Math.min(1, Math.round((asked.size / Math.max(1, distinct.requests)) * 1000) / 1000);
+      const peakAfterDistinct = await rssMb(child.pid!);
+      const cycledList = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8')).split('\n').filter(Boolean);
+      let c = 0;
+      const cycled = cycledDuration > 0 ? await drive(base, endpoint, connections, cycledDuration, () => cycledList[c++ % cycledList.length]!, `the ${cycledList.length} bench questions cycled (cached)`) : null;
+      clearInterval(sampler);
+      const peak = await rssMb(child.pid!);
+      const rows = [distinct, ...(cycled ? [cycled] : [])];
+      console.log(`\ncorpus ${path.relative(root, corpus) || corpus}: ${report.documents} documents, ${report.chunks} passages, built in ${buildS.toFixed(1)} s; ${questions.length} distinct questions available`);
+      console.log(`loopback ceiling (bare Node server, fixed 1 kB JSON, ${connections} connections): ${ceiling.rps} req/s, p99 ${ceiling.p99} ms`);
+      console.log('| load | req/s | share of ceiling | p50 | p95 | p99 | errors | cache hits |');
+      console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+      for (const r of rows) {
+        console.log(`| ${r.label} | ${r.rps} | ${((r.rps / ceiling.rps) * 100).toFixed(1)} % | ${r.p50_ms} ms | ${r.p95_ms} ms | ${r.p99_ms} ms | ${r.errors} | ${r.cache_hit_rate === null ? '—' : `${(r.cache_hit_rate * 100).toFixed(1)} %`} |`);
+      }
+      console.log(`server RSS: ${readyRss} MB when ready (peak while loading ${readyPeak} MB), peak ${peakAfterDistinct} MB after the distinct run, ${peak} MB at the end; every 10 s: ${series.join(', ')} MB`);
+      console.log(
+        JSON.stringify({
+          corpus: path.relative(root, corpus) || corpus,
+          documents: report.documents,
+          passages: report.chunks,
+          build_s: Math.round(buildS * 10) / 10,
+          endpoint: endpoint === 'chat' ? '/api/chat' : '/api/search',
+          connections,
+          duration_s: duration,
+          repeat_share: repeatShare,
+          distinct_share: distinct.distinct_share,
+          p50_ms: distinct.p50_ms,
+          p95_ms: distinct.p95_ms,
+          p99_ms: distinct.p99_ms,
+          rps: distinct.rps,
+          requests: distinct.requests,
+          errors: distinct.errors,
+          cache_hit_rate: distinct.cache_hit_rate,
+          ceiling_rps: ceiling.rps,
+          share_of_ceiling: Math.round((distinct.rps / ceiling.rps) * 1000) / 1000,
+          peak_rss_mb: peakAfterDistinct,
+          ready_rss_mb: readyRss,
+          rss_series_mb: series,
+          cycled: cycled ? { rps: cycled.rps, p95_ms: cycled.p95_ms, cache_hit_rate: cycled.cache_hit_rate } : null,
+        }),
+      );
     } finally {
       child.kill('SIGTERM');
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Reads the retrieval cache counters from /metrics. */
+async function cacheCounters(base: string): Promise<{ hits: number; misses: number } | null> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'mu').exec(text)?.[1] ?? NaN);
+  const hits = read('retrieval_cache_hits');
+  const misses = read('retrieval_cache_misses');
+  return Number.isNaN(hits) || Number.isNaN(misses) ? null : { hits, misses };
+}
+
+/** One autocannon run whose every request asks `pick()`. */
+async function drive(base: string, endpoint: 'chat' | 'search', connections: number, duration: number, pick: () => string, label: string): Promise<Run> {
+  const before = await cacheCounters(base);
+  const latencies: number[] = [];
+  const request =
+    endpoint === 'chat'
+      ? { method: 'POST' as const, path: '/api/chat', headers: { 'content-type': 'application/json' }, setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ message: pick() }) }) }
+      : { method: 'GET' as const, path: '/api/search', setupRequest: (req: autocannon.Request) => ({ ...req, path: `/api/search?q=${encodeURIComponent(pick())}` }) };
+  // Without a callback autocannon returns its tracker (an EventEmitter) made thenable.
+  const instance = autocannon({ url: base, connections, duration, requests: [request] }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  const result = await instance;
+  const after = await cacheCounters(base);
+  latencies.sort((a, b) => a - b);
+  const lookups = before && after ? after.hits + after.misses - before.hits - before.misses : 0;
+  return {
+    label,
+    p50_ms: percentile(latencies, 0.5),
+    p95_ms: percentile(latencies, 0.95),
+    p99_ms: percentile(latencies, 0.99),
+    rps: Math.round(result.requests.average),
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + result.non2xx,
+    cache_hit_rate: before && after && lookups > 0 ? Math.round(((after.hits - before.hits) / lookups) * 1000) / 1000 : null,
+    distinct_share: 0,
+  };
+}
+
+/** Requests per second a bare Node HTTP server answering a fixed 1 kB JSON serves to this client on loopback. */
+async function loopbackCeiling(connections: number, duration: number): Promise<{ rps: number; p99: number }> {
+  const port = await freePort();
+  const code = `const b=JSON.stringify({answer:'x'.repeat(1000)});require('node:http').createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'content-type':'application/json','content-length':Buffer.byteLength(b)});s.end(b)})}).listen(${port},'127.0.0.1')`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitReadyPlain(base, child);
+    const result = await autocannon({ url: base, connections, duration, method: 'POST', body: JSON.stringify({ message: 'x' }), headers: { 'content-type': 'application/json' } });
+    return { rps: Math.round(result.requests.average), p99: result.latency.p99 };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+/** Waits until a plain server answers anything. */
+async function waitReadyPlain(base: string, child: { exitCode: number | null }): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error('the ceiling server exited');
+    try {
+      await fetch(base);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error('the ceiling server did not start');
 }
 
 main().catch((err: unknown) => {

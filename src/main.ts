@@ -9,7 +9,7 @@ import { createAssistant } from './answer/assistant.js';
 import { createLlmComposer } from './answer/llm/llm-composer.js';
 import { createApp } from './channels/app.js';
 import { createLogger } from './channels/http/logger.js';
-import { createMetrics } from './channels/http/metrics.js';
+import { createMetrics, registerCacheMetrics } from './channels/http/metrics.js';
 import { createZaloChannel, WEBHOOK_PATH } from './channels/zalo/webhook.js';
 import { gracefulShutdown } from './channels/http/shutdown.js';
 import { loadConfig } from './config.js';
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     ...(config.answerThreshold !== undefined ? { threshold: config.answerThreshold } : {}),
     onAnswer: (a, q) => metrics.answers.inc({ channel: q.channel, outcome: a.outcome }),
   });
+  if (assistant.cacheStats) registerCacheMetrics(metrics, 'retrieval_cache', assistant.cacheStats);
   const zalo = config.zalo ? createZaloChannel({ config: config.zalo, assistant, store, logger, onEvent: (kind) => metrics.zaloEvents.inc({ kind }), ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) }) : undefined;
   const snapshots = new SnapshotStore(config.dataDir, config.snapshotsKeep);
   const library = new DocumentLibrary(config.dataDir);

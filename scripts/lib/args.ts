@@ -41,4 +41,7 @@ const VALUE_FLAGS = new Set([
   'split',
   'shared',
   'folds',
+  'repeat-share',
+  'cycled-duration',
+  'questions',
 ]);

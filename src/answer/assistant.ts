@@ -120,7 +120,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       // the message names, or decline. A code or number named in the message always switches.
       const top = result.results[0]?.doc.id;
       const move = features.exact === 1 && top !== focus.docId ? 'switch' : conversationMove(retriever, text, focus.docId, turn, features, confidence, top, threshold);
-      if (move === 'followup') return answerDocument(retriever, focus.docId, fields, state, base);
+      // A model that writes answers rewrites a follow-up that says more than its field into a standalone question.
+      if (move === 'followup' && !(deps.writer && features.words >= 3)) return answerDocument(retriever, focus.docId, fields, state, base);
       // Declining a side question keeps the procedure in focus for the next follow-up.
       if (move === 'decline') return decline({ ...result, results: [] }, fields, state, { ...base, confidence: Math.min(confidence, threshold / 2) }, focus);
     }
@@ -222,6 +223,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   return {
     reply: (question) => reply(question),
     replyStream: (question, onDelta) => reply(question, onDelta),
+    cacheStats: () => cache.stats(),
   };
 }
 

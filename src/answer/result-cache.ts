@@ -17,6 +17,11 @@ export class ResultCache {
     this.entries = new Lru(capacity);
   }
 
+  /** Hits, misses and size since creation. */
+  stats(): { hits: number; misses: number; entries: number; capacity: number } {
+    return { hits: this.hits, misses: this.misses, entries: this.entries.size, capacity: this.entries.capacity };
+  }
+
   /** Retrieves through the cache (k results for the audience). */
   async retrieve(retriever: Retriever, question: string, k: number, audience: Audience): Promise<RetrievalResult> {
     const key = `${retriever.snapshot.manifest.id}\u0000${audience}\u0000${k}\u0000${normalize(question)}`;

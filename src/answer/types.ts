@@ -76,4 +76,14 @@ export interface Assistant {
   reply(question: Question): Promise<Answer>;
   /** Streams the answer text as it is produced (generated mode), then resolves with the full Answer. */
   replyStream(question: Question, onDelta: (text: string) => void): Promise<Answer>;
+  /** Counters of the retrieval cache since start (for /metrics). */
+  cacheStats?(): CacheStats;
+}
+
+/** Use and size of a bounded cache. */
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  entries: number;
+  capacity: number;
 }

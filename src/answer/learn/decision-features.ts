@@ -53,6 +53,8 @@ export function conversationFeatures(s: ConversationSignals): Features {
     ['focusCoverage', s.focus.coverage],
     ['focusIdfCoverage', s.focus.idfCoverage],
     ['ownMissingRarity', s.own.missingRarity],
+    ['focusMissingRarity', s.focus.missingRarity],
+    ['unknown', s.own.unknown >= 1 ? 1 : 0],
     ['focusTitleCoverage', s.focus.titleCoverage],
     ['fewWords', s.own.words <= 2 ? 1 : 0],
     ['manyWords', Math.min(1, s.own.words / 20)],

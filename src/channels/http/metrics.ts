@@ -39,6 +39,23 @@ export function createMetrics(): Metrics {
   };
 }
 
+/** Exposes a cache's hits, misses and entries, read when /metrics is scraped. */
+export function registerCacheMetrics(metrics: Metrics, name: string, stats: () => { hits: number; misses: number; entries: number; capacity: number }): void {
+  const gauge = (suffix: string, help: string, read: (s: ReturnType<typeof stats>) => number) =>
+    new Gauge({
+      name: `${name}_${suffix}`,
+      help,
+      registers: [metrics.registry],
+      collect() {
+        this.set(read(stats()));
+      },
+    });
+  gauge('hits', `Lookups answered by the ${name.replace(/_/gu, ' ')} since start`, (s) => s.hits);
+  gauge('misses', `Lookups the ${name.replace(/_/gu, ' ')} could not answer since start`, (s) => s.misses);
+  gauge('entries', `Entries held by the ${name.replace(/_/gu, ' ')}`, (s) => s.entries);
+  gauge('capacity', `Most entries the ${name.replace(/_/gu, ' ')} holds`, (s) => s.capacity);
+}
+
 /** Records request durations labelled by the matched route pattern, never the raw URL. */
 export function metricsMiddleware(metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction): void => {
