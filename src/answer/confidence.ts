@@ -30,32 +30,6 @@ export interface ConfidenceFeatures {
   missingRarity: number;
 }
 
-/**
- * Logistic model of P(first result is right). Fitted by logistic regression on these features for
- * the shared question sets (152 tthc questions as typed and folded, 524 alqac questions) plus
- * out-of-scope questions; `npm run calibrate` refits it and compares operating points whenever the
- * retriever changes (scripts/calibration/out-of-scope.txt). See README "Answer quality".
- */
-export const CONFIDENCE_MODEL = {
-  bias: -2.44,
-  coverage: 0.09,
-  titleCoverage: 0.79,
-  bigramCoverage: 3.70,
-  margin: 4.85,
-  agree: 0.37,
-  fewWords: -0.62,
-};
-
-/**
- * Confidence is multiplied by this for each unknown subject word, up to two: a word no passage
- * contains ("drone", "karaoke") means the question is about something the documents do not
- * cover, however well its other words match.
- */
-export const UNKNOWN_WORD_FACTOR = 0.5;
-
-/** Below this confidence the assistant declines and offers suggestions and the hand-off contact. */
-export const DEFAULT_ANSWER_THRESHOLD = 0.34;
-
 const syllables = (text: string): string[] => fold(normalize(text)).split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
 
 
@@ -159,24 +133,4 @@ export function confidenceFeatures(
     idfCoverage: total > 0 ? found / total : 0,
     missingRarity,
   };
-}
-
-/** Calibrated probability that the first result answers the question, lowered for unknown subject words. */
-export function confidenceOf(f: ConfidenceFeatures, model = CONFIDENCE_MODEL): number {
-  return modelProbability(f, model) * UNKNOWN_WORD_FACTOR ** Math.min(2, f.unknown);
-}
-
-/** The logistic model alone, before the unknown-word factor. */
-function modelProbability(f: ConfidenceFeatures, model: typeof CONFIDENCE_MODEL): number {
-  if (f.exact === 1) return 1;
-  if (f.words === 0) return 0;
-  const z =
-    model.bias +
-    model.coverage * f.coverage +
-    model.titleCoverage * f.titleCoverage +
-    model.bigramCoverage * f.bigramCoverage +
-    model.margin * f.margin +
-    model.agree * f.agree +
-    model.fewWords * (f.words <= 2 ? 1 : 0);
-  return 1 / (1 + Math.exp(-z));
 }

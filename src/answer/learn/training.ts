@@ -71,6 +71,12 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     }
     return { text: r.text, labels: [r.kind], origin: 'project' };
   });
+  // One question per line, '#' comments: questions nothing in the corpus answers.
+  const outOfScope = (await readFile(path.join(projectDir, 'out-of-scope.txt'), 'utf8'))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  turns.push(...outOfScope.map((text) => ({ text, labels: ['offtopic'], origin: 'project' })));
   const offTopic = turns.filter((t) => t.labels[0] === 'offtopic').map((t) => t.text);
   const dir = path.join(sharedDir, 'tthc-answers');
   const questionsFile = path.join(dir, 'questions-train.jsonl');
