@@ -171,13 +171,20 @@ function reportTop(name: string, examples: readonly TextExample[], oof: number[]
   console.log(`${name} (cross-validated, most likely class right): ${parts.join('; ')}`);
 }
 
-/** The threshold that makes the most right decisions (answer when the first result is right, else decline). */
+/**
+ * The threshold that makes the most right decisions (answer when the first result is right, else
+ * decline), averaged over origins so that the large off-topic set does not outweigh the citizens.
+ */
 function bestThreshold(examples: readonly NumericExample[], p: number[]): number {
+  const origins = [...new Set(examples.map((e) => e.origin))];
   let best = 0.5;
-  let bestRight = -1;
+  let bestScore = -1;
   for (let t = 0.2; t <= 0.8001; t += 0.01) {
-    const right = examples.filter((e, i) => (p[i]! >= t) === (e.labels.length > 0)).length;
-    if (right > bestRight) [best, bestRight] = [Math.round(t * 100) / 100, right];
+    const score = origins.reduce((sum, o) => {
+      const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
+      return sum + of.filter(([e, q]) => (q >= t) === (e.labels.length > 0)).length / of.length;
+    }, 0);
+    if (score > bestScore) [best, bestScore] = [Math.round(t * 100) / 100, score];
   }
   return best;
 }

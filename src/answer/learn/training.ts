@@ -1,8 +1,8 @@
 /**
  * Examples and fits of the learned decisions (`npm run train`; the test that a refit reproduces
  * the bundled files uses the same functions). Examples come from the project's own training files
- * (training/*.jsonl, reviewed like code) and from the `train` files of the shared answer sets;
- * `check` files are never read here.
+ * (training/*.jsonl, reviewed like code), from the `train` files of the shared answer sets and
+ * from the field-tagged tthc questions; `check` files are never read here.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -89,6 +89,15 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   for (const q of questions) {
     if (q.gold.length > 0 && FIELD_SET.has(q.field)) fields.push({ text: q.text, labels: [q.field], origin: 'questions-train' });
     turns.push({ text: q.text, labels: [q.gold.length > 0 ? 'new' : 'offtopic'], origin: 'questions-train' });
+  }
+  // The older shared question set (tthc/queries.jsonl) is tagged with fields too.
+  const tthcQueries = path.join(sharedDir, 'tthc', 'queries.jsonl');
+  if (existsSync(tthcQueries)) {
+    for (const r of await jsonLines(tthcQueries)) {
+      if (typeof r.text !== 'string' || typeof r.field !== 'string' || !FIELD_SET.has(r.field)) continue;
+      fields.push({ text: r.text, labels: [r.field], origin: 'tthc queries' });
+      turns.push({ text: r.text, labels: ['new'], origin: 'tthc queries' });
+    }
   }
   for (const d of dialogues) {
     const kinds = turnKinds(d.turns);
