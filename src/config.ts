@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { AppError } from './errors.js';
 
@@ -124,8 +126,28 @@ function embedderFrom(env: z.infer<typeof schema>): EmbedderSetting {
   return { kind: env.EMBEDDINGS, ...(env.EMBEDDINGS_DIM ? { dimension: env.EMBEDDINGS_DIM } : {}) };
 }
 
-/** Parses the environment (default: process.env) into a Config; throws AppError('config_invalid') naming each bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/**
+ * The process environment over the `.env` file of the working directory when there is one (a
+ * variable set in the environment wins). A malformed `.env` is an AppError naming it.
+ */
+export function environment(file = path.resolve('.env')): Record<string, string | undefined> {
+  if (!existsSync(file)) return process.env;
+  let fromFile: Record<string, string | undefined>;
+  try {
+    fromFile = parseEnv(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new AppError('config_invalid', `${file}: cannot read the environment file`, { cause: err });
+  }
+  return { ...fromFile, ...process.env };
+}
+
+/**
+ * Parses the environment (default: the process environment over `.env`) into a Config; an empty
+ * value means unset. Throws AppError('config_invalid') naming each bad variable.
+ */
+export function loadConfig(raw: Record<string, string | undefined> = environment()): Config {
+  // "ANSWER_THRESHOLD=" in a copied .env.example must not become 0, nor "EMBEDDINGS_DIM=" fail.
+  const env = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

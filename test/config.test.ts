@@ -1,0 +1,50 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { environment, loadConfig } from '../src/config.js';
+import { nodeVersionProblem } from '../src/node-version.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+describe('configuration on a first start', () => {
+  it('.env.example copied to .env starts the assistant exactly as no configuration does', async () => {
+    const example = parseEnv(await readFile(path.join(root, '.env.example'), 'utf8'));
+    expect(loadConfig(example)).toEqual(loadConfig({}));
+  });
+
+  it('reads empty values as unset: the threshold stays the fitted one, an empty dimension is not an error', () => {
+    const config = loadConfig({ ANSWER_THRESHOLD: '', EMBEDDINGS_DIM: '', MicrosoftAppType: '  ' });
+    expect(config.answerThreshold).toBeUndefined();
+    expect(config).toEqual(loadConfig({}));
+  });
+
+  it('reads .env from the working directory, with the environment winning', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-env-'));
+    try {
+      const file = path.join(dir, '.env');
+      await writeFile(file, 'HANDOFF_CONTACT="Tổng đài 1022"\nRATE_LIMIT_PER_MINUTE=90\n');
+      const env = environment(file);
+      expect(env.HANDOFF_CONTACT).toBe('Tổng đài 1022');
+      expect(loadConfig(env).rateLimitPerMinute).toBe(90);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: 'many' })).toThrow(/RATE_LIMIT_PER_MINUTE/u);
+  });
+});
+
+describe('the Node.js version gate of npm start', () => {
+  it('explains in one sentence that Node 20 is too old, naming the version needed', () => {
+    expect(nodeVersionProblem('v20.20.2')).toMatch(/^Trợ lý Công vụ needs Node\.js 22 or newer and this is Node\.js v20\.20\.2; install Node 24/u);
+  });
+
+  it('lets Node 22 and 24 start', () => {
+    expect(nodeVersionProblem('v22.0.0')).toBeNull();
+    expect(nodeVersionProblem('v24.21.0')).toBeNull();
+  });
+});
