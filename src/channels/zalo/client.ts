@@ -65,8 +65,12 @@ export class ZaloClient {
   async sendText(userId: string, text: string): Promise<void> {
     let tokens = await this.tokens();
     for (let refreshed = false; ; refreshed = true) {
-      const result = await this.withRetries('send', () =>
-        this.postJson(`${this.o.apiBaseUrl}/v3.0/oa/message/cs`, { recipient: { user_id: userId }, message: { text } }, tokens.accessToken),
+      // A time-out or a connection dropped after sending may have delivered the message: sending
+      // it again could give the citizen the same answer twice, so only failures before delivery are retried.
+      const result = await this.withRetries(
+        'send',
+        () => this.postJson(`${this.o.apiBaseUrl}/v3.0/oa/message/cs`, { recipient: { user_id: userId }, message: { text } }, tokens.accessToken),
+        notDelivered,
       );
       const code = typeof result.error === 'number' ? result.error : Number(result.error ?? 0);
       if (code === 0) return;
@@ -158,13 +162,16 @@ export class ZaloClient {
     return json as Record<string, unknown>;
   }
 
-  private async withRetries<T>(what: string, call: () => Promise<T>): Promise<T> {
+  /** Calls again with backoff while `retryable` says the failure is worth another try, up to the attempts bound. */
+  private async withRetries<T>(what: string, call: () => Promise<T>, retryable: (err: unknown) => boolean = transient): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
       } catch (err) {
-        const retryable = err instanceof RetryableError || (err instanceof TypeError) || (err as Error).name === 'TimeoutError';
-        if (!retryable || attempt >= this.attempts) throw err;
+        if (!retryable(err) || attempt >= this.attempts) {
+          if (!retryable(err) && transient(err)) this.o.logger.warn({ what, err: (err as Error).message }, 'zalo call may have been delivered; not sent again');
+          throw err;
+        }
         const delay = this.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
         this.o.logger.warn({ what, attempt, delayMs: Math.round(delay), err: (err as Error).message }, 'zalo call failed, retrying');
         await new Promise((r) => setTimeout(r, delay));
@@ -173,5 +180,20 @@ export class ZaloClient {
   }
 }
 
-/** A network error or 5xx worth another try. */
+/** A 5xx answer: Zalo says the call failed. */
 class RetryableError extends Error {}
+
+/** A 5xx, a network error or a time-out: worth another try for a call that is safe to repeat. */
+function transient(err: unknown): boolean {
+  return err instanceof RetryableError || err instanceof TypeError || (err as Error | null)?.name === 'TimeoutError';
+}
+
+/** Connection failures that happen before a request is sent (refused, no route, name not found). */
+const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** True when the message cannot have reached Zalo's users: Zalo answered 5xx, or the connection was never made. */
+function notDelivered(err: unknown): boolean {
+  if (err instanceof RetryableError) return true;
+  const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return err instanceof TypeError && typeof code === 'string' && BEFORE_SENDING.has(code);
+}

@@ -56,7 +56,7 @@ async function fakeZalo(): Promise<FakeZalo> {
 }
 
 /** The server as `npm start` runs it with Zalo configured, on a database file that survives restarts. */
-async function startServer(fake: FakeZalo, options: { dbFile?: string; userPerMinute?: number; attempts?: number } = {}): Promise<Running> {
+async function startServer(fake: FakeZalo, options: { dbFile?: string; userPerMinute?: number; attempts?: number; timeoutMs?: number } = {}): Promise<Running> {
   const dbFile = options.dbFile ?? path.join(await tempDir(), 'assistant.db');
   const store = SqliteStore.open(dbFile);
   const log = memoryLog();
@@ -83,6 +83,7 @@ async function startServer(fake: FakeZalo, options: { dbFile?: string; userPerMi
     logger,
     backoffMs: 5,
     attempts: options.attempts ?? 4,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
   const zalo = createZaloChannel({ config, assistant, store, logger, client, publicBaseUrl: PUBLIC_BASE });
   const app = createApp({ retriever: () => retriever, assistant, store, logger, metrics: createMetrics(), zalo });
@@ -304,6 +305,19 @@ describe('Zalo OA webhook', () => {
     expect(fake.sendAttempts - before).toBe(3);
     expect(fake.sent.filter((m) => m.userId === 'u-down')).toHaveLength(0);
     expect(s.logs.some((l) => l.msg === 'zalo message not delivered, giving up')).toBe(true);
+  });
+
+  it('a message whose send timed out is not sent again, so the citizen never gets the same answer twice', async () => {
+    const fake = await fakeZalo();
+    const s = await startServer(fake, { attempts: 3, timeoutMs: 200 });
+    fake.behaviour.sendDelayMs = 400;
+    const before = fake.sendAttempts;
+    await send(s.base, zaloEvent('user_send_text', APP_ID, 'u-slow', { text: 'lệ phí khai sinh' }));
+    await s.zalo.idle();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.sendAttempts - before).toBe(1);
+    expect(fake.sent.filter((m) => m.userId === 'u-slow')).toHaveLength(1);
+    expect(s.logs.some((l) => l.msg === 'zalo call may have been delivered; not sent again')).toBe(true);
   });
 
   it('events routed to the webhook ahead of Express, as npm start does, are acknowledged and answered the same way', async () => {
