@@ -189,8 +189,20 @@ function bestThreshold(examples: readonly NumericExample[], p: number[]): number
   return best;
 }
 
+/** Area under the ROC curve: the chance that a right example scores above a wrong one. */
+function auc(examples: readonly NumericExample[], p: number[]): number {
+  const pos = p.filter((_, i) => examples[i]!.labels.length > 0);
+  const neg = p.filter((_, i) => examples[i]!.labels.length === 0);
+  let wins = 0;
+  for (const a of pos) for (const b of neg) wins += a > b ? 1 : a === b ? 0.5 : 0;
+  return wins / Math.max(1, pos.length * neg.length);
+}
+
 function reportDecide(examples: readonly NumericExample[], p: number[], t: number): void {
-  console.log(`decide (cross-validated, threshold ${t}): origin — declined / precision of the answered`);
+  const citizens = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin.includes('citizen') || e.origin.includes('near miss'));
+  console.log(
+    `decide (cross-validated, threshold ${t}; AUC ${auc(examples, p).toFixed(3)} over all, ${auc(citizens.map(([e]) => e), citizens.map(([, q]) => q)).toFixed(3)} over train citizens and near misses): origin — declined / precision of the answered`,
+  );
   for (const o of [...new Set(examples.map((e) => e.origin))]) {
     const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
     const answered = of.filter(([, q]) => q >= t);

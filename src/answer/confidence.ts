@@ -28,6 +28,10 @@ export interface ConfidenceFeatures {
   idfCoverage: number;
   /** Rarity (IDF over its maximum, 0…1) of the rarest subject syllable the top document lacks: a specific word left unanswered. */
   missingRarity: number;
+  /** 1 when the lexical side alone also ranks the top document first. */
+  lexicalFirst: number;
+  /** How much more of its name the top procedure covers than the second (−1…1). */
+  nameGap: number;
 }
 
 const syllables = (text: string): string[] => fold(normalize(text)).split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
@@ -95,7 +99,7 @@ export function confidenceFeatures(
   vocabulary?: { documentFrequency(term: string): number; size: number },
 ): ConfidenceFeatures {
   const top = result.results[0];
-  if (!top) return { coverage: 0, titleCoverage: 0, bigramCoverage: 0, margin: 0, agree: 0, words: 0, exact: 0, unknown: 0, nameShare: 0, idfCoverage: 0, missingRarity: 0 };
+  if (!top) return { coverage: 0, titleCoverage: 0, bigramCoverage: 0, margin: 0, agree: 0, words: 0, exact: 0, unknown: 0, nameShare: 0, idfCoverage: 0, missingRarity: 0, lexicalFirst: 0, nameGap: 0 };
   const question = expandAbbreviations(normalize(message));
   const subject = [...new Set(subjectWords(question))];
   const subjectSet = new Set(subject);
@@ -132,5 +136,7 @@ export function confidenceFeatures(
     nameShare: top.nameShare ?? 0,
     idfCoverage: total > 0 ? found / total : 0,
     missingRarity,
+    lexicalFirst: top.lexicalRank === 1 ? 1 : 0,
+    nameGap: (top.nameShare ?? 0) - (result.results[1]?.nameShare ?? 0),
   };
 }

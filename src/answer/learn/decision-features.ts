@@ -21,6 +21,8 @@ export function decideFeatures(f: ConfidenceFeatures, turn: Record<TurnKind, num
     ['nameShare', f.nameShare],
     ['idfCoverage', f.idfCoverage],
     ['missingRarity', f.missingRarity],
+    ['lexicalFirst', f.lexicalFirst],
+    ['nameGap', f.nameGap],
     ['offtopic', turn.offtopic],
     ['followup', turn.followup],
     ['new', turn.new],
