@@ -4,10 +4,10 @@
  * as the shared scorers: cited = not declined and the first citation is gold; facts = every fact
  * group has one alternative in the answer text; declined = not grounded.
  */
-import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { readJsonObjects } from '../retrieve/evaluation.js';
 import type { Answer, Assistant } from './types.js';
 
 const questionSchema = z.object({
@@ -37,18 +37,10 @@ export type Dialogue = z.infer<typeof dialogueSchema>;
 export type TurnKind = 'first' | 'followup' | 'switch' | 'decline';
 
 async function readLines<T>(file: string, schema: z.ZodType<T>): Promise<T[]> {
-  const text = await readFile(file, 'utf8');
-  return text.split('\n').flatMap((line, i) => {
-    if (line.trim() === '') return [];
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (err) {
-      throw new AppError('json_malformed', `${file}: line ${i + 1} is not valid JSON`, { cause: err });
-    }
+  return (await readJsonObjects(file)).map((raw, i) => {
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) throw new AppError('bad_request', `${file}: line ${i + 1}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    return [parsed.data];
+    if (!parsed.success) throw new AppError('bad_request', `${file}: record ${i + 1}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return parsed.data;
   });
 }
 

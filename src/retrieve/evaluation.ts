@@ -45,7 +45,8 @@ export interface QueryOutcome {
 
 const GROUP_KEYS = ['source', 'field', 'question_type', 'origin'] as const;
 
-async function readJsonLines(file: string): Promise<Record<string, unknown>[]> {
+/** Objects of a JSON Lines file; a line that is not JSON is an AppError naming the file and line. */
+export async function readJsonObjects(file: string): Promise<Record<string, unknown>[]> {
   const text = await readFile(file, 'utf8');
   return text.split('\n').flatMap((line, i) => {
     if (line.trim() === '') return [];
@@ -61,13 +62,13 @@ async function readJsonLines(file: string): Promise<Record<string, unknown>[]> {
 export async function loadDataset(dir: string): Promise<EvalDataset> {
   const corpusFile = ['procedures.jsonl', 'corpus.jsonl'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
   if (!corpusFile) throw new AppError('not_found', `${dir}: no corpus.jsonl or procedures.jsonl`);
-  const queries = (await readJsonLines(path.join(dir, 'queries.jsonl'))).map((q) => {
+  const queries = (await readJsonObjects(path.join(dir, 'queries.jsonl'))).map((q) => {
     const groups: Record<string, string> = {};
     for (const key of GROUP_KEYS) if (typeof q[key] === 'string') groups[key] = q[key] as string;
     return { id: String(q._id), text: String(q.text), groups };
   });
   const qrels = new Map<string, Set<string>>();
-  for (const r of await readJsonLines(path.join(dir, 'qrels.jsonl'))) {
+  for (const r of await readJsonObjects(path.join(dir, 'qrels.jsonl'))) {
     if (Number(r.score ?? 1) <= 0) continue;
     const id = String(r['query-id']);
     let set = qrels.get(id);

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.js';
+import { readJsonObjects } from '../../retrieve/evaluation.js';
 import { readDialogues, readQuestions, turnKinds, type Dialogue, type LabelledQuestion } from '../answer-sets.js';
 import { TEXT_FEATURES, textFeatures } from './features.js';
 import { fitLinear, LinearModel, type Features, type FitOptions, type LinearModelFile } from './linear.js';
@@ -39,35 +40,23 @@ export interface TrainingData {
   offTopic: string[];
 }
 
-async function jsonLines(file: string): Promise<Record<string, unknown>[]> {
-  const text = await readFile(file, 'utf8');
-  return text.split('\n').flatMap((line, i) => {
-    if (line.trim() === '') return [];
-    try {
-      return [JSON.parse(line) as Record<string, unknown>];
-    } catch (err) {
-      throw new AppError('json_malformed', `${file}: line ${i + 1} is not valid JSON`, { cause: err });
-    }
-  });
-}
-
 const FIELD_SET = new Set<string>(ASKABLE_FIELDS);
 const KIND_SET = new Set<string>(TURN_KINDS);
 
 /** Reads the project's training files and the shared train files (`sharedDir` holds tthc-answers/). */
 export async function readTrainingData(projectDir: string, sharedDir: string): Promise<TrainingData> {
   const fieldsFile = path.join(projectDir, 'fields.jsonl');
-  const fields: TextExample[] = (await jsonLines(fieldsFile)).map((r, i) => {
+  const fields: TextExample[] = (await readJsonObjects(fieldsFile)).map((r, i) => {
     const labels = Array.isArray(r.fields) ? r.fields.map(String) : [];
     if (typeof r.text !== 'string' || labels.length === 0 || labels.some((f) => !FIELD_SET.has(f))) {
-      throw new AppError('bad_request', `${fieldsFile}: line ${i + 1}: needs "text" and "fields" among ${ASKABLE_FIELDS.join(', ')}`);
+      throw new AppError('bad_request', `${fieldsFile}: record ${i + 1}: needs "text" and "fields" among ${ASKABLE_FIELDS.join(', ')}`);
     }
     return { text: r.text, labels, origin: 'project' };
   });
   const turnsFile = path.join(projectDir, 'turns.jsonl');
-  const turns: TextExample[] = (await jsonLines(turnsFile)).map((r, i) => {
+  const turns: TextExample[] = (await readJsonObjects(turnsFile)).map((r, i) => {
     if (typeof r.text !== 'string' || typeof r.kind !== 'string' || !KIND_SET.has(r.kind)) {
-      throw new AppError('bad_request', `${turnsFile}: line ${i + 1}: needs "text" and "kind" among ${TURN_KINDS.join(', ')}`);
+      throw new AppError('bad_request', `${turnsFile}: record ${i + 1}: needs "text" and "kind" among ${TURN_KINDS.join(', ')}`);
     }
     return { text: r.text, labels: [r.kind], origin: 'project' };
   });
@@ -93,7 +82,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   // The older shared question set (tthc/queries.jsonl) is tagged with fields too.
   const tthcQueries = path.join(sharedDir, 'tthc', 'queries.jsonl');
   if (existsSync(tthcQueries)) {
-    for (const r of await jsonLines(tthcQueries)) {
+    for (const r of await readJsonObjects(tthcQueries)) {
       if (typeof r.text !== 'string' || typeof r.field !== 'string' || !FIELD_SET.has(r.field)) continue;
       fields.push({ text: r.text, labels: [r.field], origin: 'tthc queries' });
       turns.push({ text: r.text, labels: ['new'], origin: 'tthc queries' });
