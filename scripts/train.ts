@@ -16,7 +16,7 @@ import path from 'node:path';
 import { confidenceFeatures } from '../src/answer/confidence.js';
 import { documentChunks, quote } from '../src/answer/extractive.js';
 import { factsQuoted, turnKinds } from '../src/answer/answer-sets.js';
-import { conversationFeatures, decideFeatures } from '../src/answer/learn/decision-features.js';
+import { conversationFeatures, decideFeatures, fitToDocument } from '../src/answer/learn/decision-features.js';
 import { textFeatures } from '../src/answer/learn/features.js';
 import { LinearModel, type LinearModelFile } from '../src/answer/learn/linear.js';
 import { ASKABLE_FIELDS, MODELS_DIR, type TurnKind } from '../src/answer/learn/models.js';
@@ -103,21 +103,13 @@ async function main(): Promise<void> {
 
   // Conversation: later turns against the procedure of the previous answerable turn.
   const conversation: NumericExample[] = [];
-  const focusResult = (docId: string): RetrievalResult | null => {
-    const at = snapshot.docIndex.get(docId);
-    if (at === undefined) return null;
-    const doc = snapshot.documents[at]!;
-    const chunks = documentChunks(snapshot, docId).map((chunk) => ({ chunk, score: 1 }));
-    return { query: null as never, results: [{ doc, score: 1, lexicalRank: 0, vectorRank: 0, exact: false, chunks }] };
-  };
   const addMove = async (origin: string, text: string, focus: string, move: string) => {
-    const fr = focusResult(focus);
-    if (!fr) return;
+    if (!snapshot.docIndex.has(focus)) return;
     const r = await retrieve(text);
     const own = features(text, r);
     const turn = turnOf(text);
     const standalone = own.exact === 1 ? 1 : decideModel.probabilities(decideFeatures(own, turn))[0]!;
-    const x = conversationFeatures({ turn, standalone, sameTop: r.results[0]?.doc.id === focus ? 1 : 0, own, focus: features(text, fr) });
+    const x = conversationFeatures({ turn, standalone, sameTop: r.results[0]?.doc.id === focus ? 1 : 0, own, focus: fitToDocument(snapshot, focus, text) });
     conversation.push({ x: Object.fromEntries(x), labels: [move], origin });
   };
   for (const d of data.dialogues) {

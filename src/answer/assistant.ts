@@ -9,7 +9,7 @@ import { parseState, pickedOption, remember, type ConversationState } from './co
 import { composeLegal, composeProcedure, documentChunks, similarProcedures, suggestionOf, type Composed } from './extractive.js';
 import { generate, rewriteSafely, type AnswerWriter } from './generated.js';
 import { classifyMessage, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
-import { conversationFeatures, decideFeatures } from './learn/decision-features.js';
+import { conversationFeatures, decideFeatures, fitToDocument } from './learn/decision-features.js';
 import { bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
 import * as say from './replies.js';
 import { ResultCache } from './result-cache.js';
@@ -119,11 +119,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       // With a procedure in focus the conversation model decides: follow up on it, switch to what
       // the message names, or decline. A code or number named in the message always switches.
       const top = result.results[0]?.doc.id;
-      const move = features.exact === 1 && top !== focus.docId ? 'switch' : conversationMove(retriever, text, focus.docId, turn, features, confidence, top, threshold);
+      const move = features.exact === 1 && top !== focus.docId ? 'switch' : conversationMove(retriever, text, focus.docId, turn, features, confidence, top);
       // A model that writes answers rewrites a follow-up that says more than its field into a standalone question.
       if (move === 'followup' && !(deps.writer && features.words >= 3)) return answerDocument(retriever, focus.docId, fields, state, base);
       // Declining a side question keeps the procedure in focus for the next follow-up.
-      if (move === 'decline') return decline({ ...result, results: [] }, fields, state, { ...base, confidence: Math.min(confidence, threshold / 2) }, focus);
+      if (move === 'decline') return decline({ ...result, results: [] }, fields, state, { ...base, confidence }, focus);
     }
     const standalone = deps.writer && state.history.length > 0 ? await rewriteSafely(deps.writer, state.history, text) : text;
     if (standalone !== text) {
@@ -152,12 +152,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     own: ConfidenceFeatures,
     standalone: number,
     top: string | undefined,
-    threshold: number,
   ): 'followup' | 'switch' | 'decline' {
-    const doc = retriever.snapshot.documents[retriever.snapshot.docIndex.get(focusId)!]!;
-    const chunks = documentChunks(retriever.snapshot, focusId).map((chunk) => ({ chunk, score: 1 }));
-    const focusResult = { query: null as never, results: [{ doc, score: 1, lexicalRank: 0, vectorRank: 0, exact: false, chunks }] };
-    const focus = confidenceFeatures(text, focusResult, retriever.snapshot.lexical);
+    const focus = fitToDocument(retriever.snapshot, focusId, text);
     const { move, p } = models.conversation.best(conversationFeatures({ turn, standalone, sameTop: top === focusId ? 1 : 0, own, focus }));
     // A switch needs a subject the assistant can answer; otherwise the message most likely goes on about the focus.
     if (move === 'switch' && standalone < threshold) return p.followup! >= p.decline! ? 'followup' : 'decline';

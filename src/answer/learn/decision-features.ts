@@ -2,7 +2,9 @@
  * Named numeric features of the answer-or-decline and conversation decisions, shared by training
  * and serving. Version DECISION_FEATURES in models.ts names this extraction.
  */
-import type { ConfidenceFeatures } from '../confidence.js';
+import type { IndexSnapshot } from '../../index/snapshot.js';
+import { confidenceFeatures, type ConfidenceFeatures } from '../confidence.js';
+import { documentChunks } from '../extractive.js';
 import type { Features } from './linear.js';
 import type { TurnKind } from './models.js';
 
@@ -27,6 +29,13 @@ export function decideFeatures(f: ConfidenceFeatures, turn: Record<TurnKind, num
     ['followup', turn.followup],
     ['new', turn.new],
   ]);
+}
+
+/** How a message's subject words fit a document (the one in focus), over its title and all its passages. */
+export function fitToDocument(snapshot: IndexSnapshot, docId: string, message: string): ConfidenceFeatures {
+  const doc = snapshot.documents[snapshot.docIndex.get(docId)!]!;
+  const chunks = documentChunks(snapshot, docId).map((chunk) => ({ chunk, score: 1 }));
+  return confidenceFeatures(message, { query: null as never, results: [{ doc, score: 1, lexicalRank: 0, vectorRank: 0, exact: false, chunks }] }, snapshot.lexical);
 }
 
 /** What is known of a message when a document is in focus. */

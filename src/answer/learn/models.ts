@@ -6,6 +6,7 @@
  * must be declined (conversation.json).
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../errors.js';
 import type { ProcedureField } from '../../ingest/types.js';
@@ -106,7 +107,7 @@ export interface AnswerModels {
 export const MODELS_DIR = fileURLToPath(new URL('../models/', import.meta.url));
 
 function readModel(name: string, features: string, dir: string): LinearModel {
-  const source = `${dir}${name}.json`;
+  const source = path.join(dir, `${name}.json`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(source, 'utf8'));
