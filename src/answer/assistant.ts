@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import type { DocumentMeta, ProcedureField } from '../ingest/types.js';
 import type { RetrievalResult, RetrievedChunk, Retriever } from '../retrieve/retriever.js';
 import type { AssistantStore } from '../store/types.js';
-import { fold, normalize } from '../text/index.js';
+import { fold, maskPii, normalize } from '../text/index.js';
 import { confidenceFeatures, type ConfidenceFeatures } from './confidence.js';
 import { parseState, pickedOption, remember, type ConversationState } from './conversation.js';
 import { composeLegal, composeProcedure, documentChunks, similarProcedures, suggestionOf, type Composed } from './extractive.js';
@@ -54,7 +54,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const conversationId = question.conversationId ?? timeOrderedId();
     const message = cleanMessage(question.message);
     const conversation = { id: conversationId, channel: question.channel, ...(question.userRef ? { userRef: question.userRef } : {}) };
-    const asked = { text: message, channel: question.channel };
+    // Personal data (CCCD/CMND, phone numbers, e-mail) is masked before anything is stored (Nghị định 13/2023/NĐ-CP).
+    const storedQuestion = maskPii(message);
+    const asked = { text: storedQuestion, channel: question.channel };
     const state = parseState(await deps.store.turnState(conversationId));
     let answer: Answer;
     try {
@@ -64,14 +66,14 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       await deps.store.recordTurn({ conversation, question: asked }).catch(() => undefined);
       throw err;
     }
-    remember(state, 'user', message);
-    remember(state, 'assistant', answer.answer);
+    remember(state, 'user', storedQuestion);
+    remember(state, 'assistant', maskPii(answer.answer));
     // One transaction a turn, after answering: question, answer, gap and new state together.
     const stored = await deps.store.recordTurn({
       conversation,
       question: asked,
       answer: {
-        text: answer.answer,
+        text: maskPii(answer.answer),
         channel: question.channel,
         citations: answer.citations,
         grounded: answer.grounded,
@@ -80,7 +82,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       },
       stateJson: JSON.stringify(state),
       ...(answer.outcome === 'declined' && message.length <= MAX_QUESTION_CHARS && /\p{L}/u.test(message)
-        ? { unanswered: { question: message, channel: question.channel, normalized: gapKey(message) } }
+        ? { unanswered: { question: storedQuestion, channel: question.channel, normalized: gapKey(storedQuestion) } }
         : {}),
     });
     answer.messageId = stored.answerId!;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Answer, Assistant, ChannelId } from '../answer/types.js';
 import { AppError } from '../errors.js';
 import type { AssistantStore } from '../store/types.js';
+import { maskPii } from '../text/index.js';
 
 /** Longest message accepted over HTTP, in characters (the answer layer asks to shorten past 1,000). */
 const MAX_MESSAGE_CHARS = 10_000;
@@ -98,7 +99,7 @@ export function chatRouter(deps: { assistant: Assistant; store: AssistantStore; 
       conversationId: body.conversationId,
       rating: body.rating,
       ...(body.messageId ? { messageId: body.messageId } : {}),
-      ...(body.comment?.trim() ? { comment: body.comment.trim() } : {}),
+      ...(body.comment?.trim() ? { comment: maskPii(body.comment.trim()) } : {}),
     });
     res.status(201).json({ status: 'ok', message: 'Cảm ơn bạn đã góp ý.' });
   });

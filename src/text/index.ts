@@ -26,3 +26,4 @@ export {
   type ExpandedQuery,
 } from './lexicon.js';
 export { DiacriticRestorer, type RestorerData } from './restorer.js';
+export { maskPii } from './pii.js';

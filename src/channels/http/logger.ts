@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { maskDeep, maskPii } from './pii.js';
+import { maskPii } from '../../text/index.js';
+import { maskDeep } from './pii.js';
 
 /** A structured JSON logger whose messages and fields have personal data masked. */
 export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { maskPii } from '../../../src/channels/http/pii.js';
+import { maskPii } from '../../../src/text/index.js';
 import { createRateLimiter, rateLimitByIp } from '../../../src/channels/http/rate-limit.js';
 import { gracefulShutdown } from '../../../src/channels/http/shutdown.js';
 import { createMetrics, metricsMiddleware } from '../../../src/channels/http/metrics.js';
@@ -16,7 +16,7 @@ describe('personal data in logs', () => {
     ['mail an.nguyen@example.vn', 'mail [email]'],
   ])('masks %s', (input, output) => expect(maskPii(input)).toBe(output));
 
-  it.each(['Thủ tục 1.001193', 'mã 1.001612.000.00.00.H01', 'Nghị định 123/2015/NĐ-CP', 'ngày 01/01/2020', 'lệ phí 100.000 đồng', 'Quyết định 1234/QĐ-UBND'])(
+  it.each(['snapshot 20261203T142450087Z-evc3co', 'Thủ tục 1.001193', 'mã 1.001612.000.00.00.H01', 'Nghị định 123/2015/NĐ-CP', 'ngày 01/01/2020', 'lệ phí 100.000 đồng', 'Quyết định 1234/QĐ-UBND'])(
     'leaves %s readable',
     (text) => expect(maskPii(text)).toBe(text),
   );
