@@ -42,7 +42,9 @@ async function main(): Promise<void> {
   const admin: AdminDeps | undefined = config.adminToken
     ? { token: config.adminToken, library, jobs, live, snapshots, store, logger, maxUploadBytes: config.uploadMaxMb * 1024 * 1024 }
     : undefined;
+  let draining = false;
   const app = createApp({
+    draining: () => draining,
     ...(zalo ? { zalo } : {}),
     ...(admin ? { admin } : {}),
     retriever: live.current,
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      draining = true;
       logger.info(`${signal}: finishing in-flight requests`);
       void stop().then(() => process.exit(0));
     });

@@ -14,7 +14,7 @@ import { searchRouter } from './search-api.js';
 import { sourceRouter } from './source-page.js';
 import { widgetCors, widgetRouter } from './widget/router.js';
 import type { ZaloChannel } from './zalo/webhook.js';
-import { adminRouter, type AdminDeps } from '../admin/api.js';
+import { adminRouter, tokenMatches, type AdminDeps } from '../admin/api.js';
 import { adminPageRouter } from '../admin/page/router.js';
 
 /** What the HTTP app needs; `retriever()` returns null until an index is loaded. */
@@ -35,6 +35,8 @@ export interface AppDeps {
   admin?: AdminDeps;
   /** The Zalo OA webhook, when configured. */
   zalo?: ZaloChannel;
+  /** True once the process is shutting down: /readyz answers 503 so load balancers stop sending. */
+  draining?: () => boolean;
 }
 
 const DEFAULT_HANDOFF = 'Bộ phận Một cửa (Trung tâm Phục vụ hành chính công) nơi bạn nộp hồ sơ';
@@ -62,6 +64,10 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
+    if (deps.draining?.()) {
+      res.status(503).json({ status: 'draining', message: 'Máy chủ đang dừng để khởi động lại, vui lòng thử lại sau ít phút.' });
+      return;
+    }
     const r = deps.retriever();
     if (!r) {
       res.status(503).json({ status: 'loading', message: 'Đang nạp chỉ mục, vui lòng thử lại sau ít phút.' });
@@ -70,7 +76,15 @@ export function createApp(deps: AppDeps): express.Express {
     const m = r.snapshot.manifest;
     res.json({ status: 'ready', snapshot: m.id, documents: m.counts.documents, chunks: m.counts.chunks });
   });
-  app.get('/metrics', async (_req, res) => {
+  // Metrics are for the operator: a scraper on this machine (loopback, not through a proxy) or one
+  // that presents the admin token.
+  app.get('/metrics', async (req, res) => {
+    const local = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '') && req.headers['x-forwarded-for'] === undefined;
+    if (!local && !(deps.admin && tokenMatches(req.headers.authorization, deps.admin.token))) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      res.status(401).json({ error: 'unauthorized', message: 'Số liệu vận hành chỉ dành cho quản trị viên (Authorization: Bearer <ADMIN_TOKEN>) hoặc máy chủ nội bộ.' });
+      return;
+    }
     deps.metrics.indexDocuments.set(deps.retriever()?.snapshot.documents.length ?? 0);
     res.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });

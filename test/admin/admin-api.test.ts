@@ -98,6 +98,16 @@ describe('admin API access', () => {
     expect(answers[0]![0]).toBe(401);
   });
 
+  it('serves /metrics to a scraper on this machine or one with the admin token, not to a client through a proxy', async () => {
+    expect((await fetch(`${app.base}/metrics`)).status).toBe(200);
+    const proxied = await fetch(`${app.base}/metrics`, { headers: { 'X-Forwarded-For': '203.0.113.7' } });
+    expect(proxied.status).toBe(401);
+    expect(((await proxied.json()) as { message: string }).message).toMatch(/quản trị viên/u);
+    const scraped = await fetch(`${app.base}/metrics`, { headers: { 'X-Forwarded-For': '203.0.113.7', ...auth } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toMatch(/^retrieval_cache_hits |assistant_answers_total/mu);
+  });
+
   it('is off (404) when no admin token is configured', async () => {
     const other = await startApp(live.current);
     try {

@@ -7,12 +7,13 @@ import { sampleDocs } from '../helpers/docs.js';
 /** The search API over a real HTTP server on loopback. */
 let base: string;
 let ready = false;
+let draining = false;
 let close: () => Promise<void>;
 
 beforeAll(async () => {
   const snapshot = await IndexSnapshot.build({ sources: [], documents: sampleDocs(), parent: null }, { kind: 'hashed' });
   const retriever = new Retriever(snapshot);
-  ({ base, close } = await startApp(() => (ready ? retriever : null)));
+  ({ base, close } = await startApp(() => (ready ? retriever : null), { draining: () => draining }));
 });
 
 afterAll(async () => {
@@ -27,6 +28,16 @@ describe('search API', () => {
     const search = await fetch(`${base}/api/search?q=khai%20sinh`);
     expect(search.status).toBe(503);
     ready = true;
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it('goes unready (503, in Vietnamese) while the process drains for a restart', async () => {
+    ready = true;
+    draining = true;
+    const res = await fetch(`${base}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'draining' });
+    draining = false;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 
