@@ -32,6 +32,8 @@ export interface ConfidenceFeatures {
   lexicalFirst: number;
   /** How much more of its name the top procedure covers than the second (−1…1). */
   nameGap: number;
+  /** Cosine similarity of the question to the top document on the vector side (0 without one). */
+  similarity: number;
 }
 
 const syllables = (text: string): string[] => fold(normalize(text)).split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
@@ -99,7 +101,7 @@ export function confidenceFeatures(
   vocabulary?: { documentFrequency(term: string): number; size: number },
 ): ConfidenceFeatures {
   const top = result.results[0];
-  if (!top) return { coverage: 0, titleCoverage: 0, bigramCoverage: 0, margin: 0, agree: 0, words: 0, exact: 0, unknown: 0, nameShare: 0, idfCoverage: 0, missingRarity: 0, lexicalFirst: 0, nameGap: 0 };
+  if (!top) return { coverage: 0, titleCoverage: 0, bigramCoverage: 0, margin: 0, agree: 0, words: 0, exact: 0, unknown: 0, nameShare: 0, idfCoverage: 0, missingRarity: 0, lexicalFirst: 0, nameGap: 0, similarity: 0 };
   const question = expandAbbreviations(normalize(message));
   const subject = [...new Set(subjectWords(question))];
   const subjectSet = new Set(subject);
@@ -138,5 +140,6 @@ export function confidenceFeatures(
     missingRarity,
     lexicalFirst: top.lexicalRank === 1 ? 1 : 0,
     nameGap: (top.nameShare ?? 0) - (result.results[1]?.nameShare ?? 0),
+    similarity: top.similarity ?? 0,
   };
 }

@@ -44,6 +44,8 @@ export interface RetrievedDocument {
   exact: boolean;
   /** IDF-weighted share of a procedure's name that the query covers (absent for other documents). */
   nameShare?: number;
+  /** Cosine similarity of the query to the document's best passage on the vector side (absent without one). */
+  similarity?: number;
   chunks: RetrievedChunk[];
 }
 
@@ -117,6 +119,7 @@ export class Retriever {
         vectorRank: f.vectorRank,
         exact: exact.has(f.doc),
         ...(name ? { nameShare: name.share } : {}),
+        ...(vector.has(f.doc) ? { similarity: vector.get(f.doc)! } : {}),
         chunks: this.bestChunks(f.doc, chunkScores, q, chunksPerDoc),
       };
     });

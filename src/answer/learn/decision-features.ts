@@ -25,6 +25,7 @@ export function decideFeatures(f: ConfidenceFeatures, turn: Record<TurnKind, num
     ['missingRarity', f.missingRarity],
     ['lexicalFirst', f.lexicalFirst],
     ['nameGap', f.nameGap],
+    ['similarity', f.similarity],
     ['offtopic', turn.offtopic],
     ['followup', turn.followup],
     ['new', turn.new],
