@@ -37,8 +37,6 @@ export interface FitOptions {
   rate?: number;
   /** L2 penalty on the weights, not the bias (default 1e-3). */
   l2?: number;
-  /** Weight of each class's positive examples relative to its negatives ('balanced' evens them out; default 1). */
-  positiveWeight?: number | 'balanced';
   /** Weights smaller than this are dropped from the file (default 1e-3). */
   prune?: number;
 }
@@ -124,8 +122,6 @@ export function fitLinear(
   const y = labels.map((ls) => classes.map((c) => (ls.includes(c) ? 1 : 0)));
   const n = rows.length;
   const d = columns.size;
-  const positives = classes.map((_, c) => y.filter((r) => r[c] === 1).length);
-  const pw = classes.map((_, c) => (o.positiveWeight === 'balanced' ? Math.max(1, (n - positives[c]!) / Math.max(1, positives[c]!)) : (o.positiveWeight ?? 1)));
   const w = new Float64Array(d * k);
   const b = new Float64Array(k);
   // Adam state.
@@ -141,7 +137,6 @@ export function fitLinear(
   for (let t = 1; t <= iterations; t++) {
     grad.fill(0);
     gb.fill(0);
-    let totalWeight = 0;
     for (let i = 0; i < n; i++) {
       const { ids, values } = rows[i]!;
       for (let c = 0; c < k; c++) z[c] = b[c]!;
@@ -150,23 +145,20 @@ export function fitLinear(
         for (let c = 0; c < k; c++) z[c]! += w[base + c]! * values[j]!;
       }
       for (let c = 0; c < k; c++) {
-        const target = y[i]![c]!;
-        const weight = target === 1 ? pw[c]! : 1;
-        const err = (sigmoid(z[c]!) - target) * weight;
+        const err = sigmoid(z[c]!) - y[i]![c]!;
         gb[c]! += err;
         for (let j = 0; j < ids.length; j++) grad[ids[j]! * k + c]! += err * values[j]!;
       }
-      totalWeight += 1;
     }
     const lr = (rate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
     for (let p = 0; p < d * k; p++) {
-      const g = grad[p]! / totalWeight + l2 * w[p]!;
+      const g = grad[p]! / n + l2 * w[p]!;
       m[p] = beta1 * m[p]! + (1 - beta1) * g;
       v[p] = beta2 * v[p]! + (1 - beta2) * g * g;
       w[p]! -= (lr * m[p]!) / (Math.sqrt(v[p]!) + 1e-8);
     }
     for (let c = 0; c < k; c++) {
-      const g = gb[c]! / totalWeight;
+      const g = gb[c]! / n;
       mb[c] = beta1 * mb[c]! + (1 - beta1) * g;
       vb[c] = beta2 * vb[c]! + (1 - beta2) * g * g;
       b[c]! -= (lr * mb[c]!) / (Math.sqrt(vb[c]!) + 1e-8);
