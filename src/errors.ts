@@ -80,3 +80,48 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/** What a citizen or an officer reads for each code (Vietnamese); the English message stays for logs and `detail`. */
+const USER_MESSAGES: Record<ErrorCode, string> = {
+  bad_request: 'Yêu cầu không hợp lệ.',
+  not_found: 'Không tìm thấy.',
+  conflict: 'Thao tác bị trùng với một việc đang chạy, vui lòng chờ xong rồi thử lại.',
+  unauthorized: 'Cần đăng nhập quản trị.',
+  payload_too_large: 'Nội dung gửi lên quá lớn.',
+  rate_limited: 'Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau ít phút.',
+  unsupported_format: 'Định dạng tệp chưa được hỗ trợ.',
+  empty_file: 'Tệp không có nội dung.',
+  pdf_corrupt: 'Tệp PDF bị hỏng, không đọc được.',
+  pdf_encrypted: 'Tệp PDF có mật khẩu, không đọc được.',
+  pdf_empty: 'Tệp PDF không có nội dung.',
+  pdf_image_only: 'Tệp PDF là bản quét (chỉ có ảnh), cần nhận dạng chữ (OCR) trước khi đưa vào.',
+  docx_unreadable: 'Tệp Word không đọc được.',
+  legacy_encoding: 'Văn bản dùng bảng mã cũ (TCVN3/VNI), cần chuyển sang Unicode.',
+  json_malformed: 'Tệp JSON không đúng định dạng.',
+  record_invalid: 'Bản ghi thủ tục không hợp lệ.',
+  embedder_mismatch: 'Đã có lỗi ở máy chủ, vui lòng thử lại sau.',
+  embedder_unavailable: 'Dịch vụ tìm kiếm tạm thời không sẵn sàng, vui lòng thử lại sau.',
+  snapshot_invalid: 'Đã có lỗi ở máy chủ, vui lòng thử lại sau.',
+  snapshot_missing: 'Đang nạp chỉ mục, vui lòng thử lại sau ít phút.',
+  config_invalid: 'Đã có lỗi ở máy chủ, vui lòng thử lại sau.',
+  model_invalid: 'Đã có lỗi ở máy chủ, vui lòng thử lại sau.',
+  llm_failed: 'Dịch vụ soạn câu trả lời tạm thời không sẵn sàng, vui lòng thử lại sau.',
+  llm_timeout: 'Dịch vụ soạn câu trả lời phản hồi quá chậm, vui lòng thử lại sau.',
+  llm_invalid_citation: 'Dịch vụ soạn câu trả lời trả về nội dung không hợp lệ, vui lòng thử lại sau.',
+  prompt_invalid: 'Đã có lỗi ở máy chủ, vui lòng thử lại sau.',
+  internal: 'Đã có lỗi ở máy chủ, vui lòng thử lại sau.',
+};
+
+/**
+ * The Vietnamese message of an error for the person who made the request. A bad request names the
+ * field it is about when the English message starts with one ("message: …" → trường “message”).
+ */
+export function userMessage(err: AppError): string {
+  const field = err.code === 'bad_request' ? /^([\w.]+): /u.exec(err.message)?.[1] : undefined;
+  return field ? `Yêu cầu không hợp lệ ở trường “${field}”.` : USER_MESSAGES[err.code];
+}
+
+/** JSON body of an error response: the code, the Vietnamese message, and for a 4xx the English detail (file, field, line). */
+export function errorBody(err: AppError): { error: ErrorCode; message: string; detail?: string } {
+  return { error: err.code, message: userMessage(err), ...(err.status < 500 ? { detail: err.message } : {}) };
+}

@@ -4,7 +4,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { parseBody } from '../channels/chat-api.js';
-import { AppError, describeError } from '../errors.js';
+import { AppError, describeError, errorBody } from '../errors.js';
 import type { SnapshotStore } from '../index/snapshot-store.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { AssistantStore } from '../store/types.js';
@@ -183,7 +183,7 @@ export function adminRouter(deps: AdminDeps): Router {
       res.status(202).json({ job });
     } catch (err) {
       if (err instanceof AppError && err.code === 'conflict') {
-        res.status(409).json({ error: 'conflict', message: err.message, jobId: err.source });
+        res.status(409).json({ ...errorBody(err), message: 'Đang có một lần lập chỉ mục khác chạy; vui lòng chờ xong rồi thử lại.', jobId: err.source });
         return;
       }
       throw err;
@@ -233,7 +233,7 @@ export function adminRouter(deps: AdminDeps): Router {
     } catch (err) {
       await audit(req, 'activate_snapshot', id, 'error', describeError(err));
       if (err instanceof AppError && err.code === 'conflict') {
-        res.status(409).json({ error: 'conflict', message: err.message, jobId: err.source });
+        res.status(409).json({ ...errorBody(err), message: 'Đang có một lần lập chỉ mục khác chạy; vui lòng chờ xong rồi thử lại.', jobId: err.source });
         return;
       }
       throw err;

@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Assistant } from '../answer/types.js';
-import { AppError } from '../errors.js';
+import { AppError, errorBody } from '../errors.js';
 import type { Retriever } from '../retrieve/retriever.js';
 import type { AssistantStore } from '../store/types.js';
 import { botRouter, type BotCredentials } from './bot.js';
@@ -121,14 +121,18 @@ function errorHandler(logger: Logger) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     if (err instanceof AppError) {
       if (err.status >= 500) logger.error({ code: err.code, err }, 'request error');
-      res.status(err.status).json({ error: err.code, message: err.message });
+      res.status(err.status).json(errorBody(err));
       return;
     }
     const status = (err as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const type = (err as { type?: string }).type;
       const code = type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
-      res.status(status).json({ error: code, message: code === 'payload_too_large' ? 'request body too large' : 'malformed request body' });
+      res.status(status).json({
+        error: code,
+        message: code === 'payload_too_large' ? 'Nội dung gửi lên quá lớn.' : 'Nội dung yêu cầu không phải JSON hợp lệ.',
+        detail: code === 'payload_too_large' ? 'request body too large' : 'malformed request body',
+      });
       return;
     }
     logger.error({ err }, 'unexpected error');

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Answer, Assistant, ChannelId } from '../answer/types.js';
-import { AppError } from '../errors.js';
+import { AppError, errorBody } from '../errors.js';
 import type { AssistantStore } from '../store/types.js';
 import { maskPii } from '../text/index.js';
 
@@ -86,8 +86,8 @@ export function chatRouter(deps: { assistant: Assistant; store: AssistantStore; 
       const answer = await deps.assistant.replyStream(q, (text) => send('delta', { text }));
       send('answer', answerJson(answer));
     } catch (err: unknown) {
-      const e = err instanceof AppError ? err : new AppError('internal', 'Đã có lỗi xảy ra, vui lòng thử lại.');
-      send('error', { error: e.code, message: e.message });
+      const e = err instanceof AppError ? err : new AppError('internal', 'unexpected error while streaming', { cause: err });
+      send('error', errorBody(e));
     }
     res.end();
   });

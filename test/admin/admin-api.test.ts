@@ -257,13 +257,15 @@ describe('bad uploads', () => {
     expect(up.body.results[0]).toMatchObject({ status: 'stored' });
   });
 
-  it('metadata with an unknown status is refused naming the field', async () => {
+  it('metadata with an unknown status is refused naming the field, in Vietnamese with the detail beside it', async () => {
     const form = new FormData();
     form.append('status', 'con_hieu_luc_mai_mai');
     form.append('file', new Blob(['Điều 1. Nội dung.']), 'a.txt');
     const res = await fetch(`${app.base}/admin/api/documents`, { method: 'POST', headers: auth, body: form });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { message: string }).message).toMatch(/^status: /u);
+    const body = (await res.json()) as { message: string; detail: string };
+    expect(body.message).toBe('Yêu cầu không hợp lệ ở trường “status”.');
+    expect(body.detail).toMatch(/^status: /u);
   });
 });
 

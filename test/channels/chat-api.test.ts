@@ -184,12 +184,14 @@ describe('bad input on /api/chat', () => {
   ])('answers 400 with a clear message for %s', async (_label, message) => {
     const { status, body } = await chat(message);
     expect(status).toBe(400);
-    expect((body as unknown as { message: string }).message).toMatch(/message/u);
+    expect((body as unknown as { message: string }).message).toBe('Yêu cầu không hợp lệ ở trường “message”.');
   });
 
   it('answers 400 for malformed JSON and for a missing message, and 413 for a huge body', async () => {
     const post = (body: string) => fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    expect((await post('{"message": ')).status).toBe(400);
+    const malformed = await post('{"message": ');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: 'bad_request', message: 'Nội dung yêu cầu không phải JSON hợp lệ.' });
     expect((await post('{}')).status).toBe(400);
     expect((await post(JSON.stringify({ message: 'a'.repeat(200_000) }))).status).toBe(413);
   });

@@ -61,7 +61,7 @@ describe('search API', () => {
     ready = true;
     const missing = await fetch(`${base}/api/search`);
     expect(missing.status).toBe(400);
-    expect(await missing.json()).toMatchObject({ error: 'bad_request', message: expect.stringMatching(/"q"/u) });
+    expect(await missing.json()).toMatchObject({ error: 'bad_request', message: 'Yêu cầu không hợp lệ.', detail: expect.stringMatching(/"q"/u) });
     const long = await fetch(`${base}/api/search?q=${'a'.repeat(1001)}`);
     expect(long.status).toBe(400);
     const unknown = await fetch(`${base}/khong-co`);
