@@ -15,11 +15,10 @@ import { describeError } from '../src/errors.js';
 import { Retriever } from '../src/retrieve/retriever.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { parseArgs } from './lib/args.js';
-import { distinctQuestions, sharedQuestions } from './lib/bench-mix.js';
+import { distinctQuestions, SHARED_QUESTION_FILES, sharedQuestions } from './lib/bench-mix.js';
 import { datasetSnapshot } from './lib/dataset-index.js';
 import { percentile, root } from './lib/server.js';
 
-const SHARED = ['tthc/queries.jsonl', 'tthc-answers/questions-train.jsonl', 'tthc-answers/questions-check.jsonl', 'tthc-answers/dialogues-train.jsonl', 'tthc-answers/dialogues-check.jsonl', 'alqac/queries.jsonl'];
 
 async function main(): Promise<void> {
   const { flags } = parseArgs(process.argv.slice(2));
@@ -27,7 +26,7 @@ async function main(): Promise<void> {
   const limit = Number(flags.get('limit') ?? 3000);
   const { snapshot } = await datasetSnapshot(corpus, loadConfig().embedder);
   const retriever = new Retriever(snapshot);
-  const shared = await sharedQuestions(SHARED.map((f) => path.join(root, '..', 'shared', 'datasets', f)));
+  const shared = await sharedQuestions(SHARED_QUESTION_FILES.map((f) => path.join(root, '..', 'shared', 'datasets', f)));
   const questions = distinctQuestions(snapshot.documents.map((d) => d.title), shared, limit);
   const store = SqliteStore.open(':memory:');
   const assistant = createAssistant({ retriever: () => retriever, store, handoffContact: '-', cacheSize: 0 });

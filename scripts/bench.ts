@@ -24,7 +24,7 @@ import { reindex } from '../src/admin/reindex.js';
 import { IndexSnapshot } from '../src/index/snapshot.js';
 import { SnapshotStore } from '../src/index/snapshot-store.js';
 import { parseArgs } from './lib/args.js';
-import { distinctQuestions, random, sharedQuestions } from './lib/bench-mix.js';
+import { distinctQuestions, random, SHARED_QUESTION_FILES, sharedQuestions } from './lib/bench-mix.js';
 import { buildProgressBar } from './lib/progress.js';
 import { freePort, percentile, root, rssMb, startServerProcess } from './lib/server.js';
 
@@ -41,14 +41,6 @@ interface Run {
   distinct_share: number;
 }
 
-const DEFAULT_QUESTION_FILES = [
-  '../shared/datasets/tthc/queries.jsonl',
-  '../shared/datasets/tthc-answers/questions-train.jsonl',
-  '../shared/datasets/tthc-answers/questions-check.jsonl',
-  '../shared/datasets/tthc-answers/dialogues-train.jsonl',
-  '../shared/datasets/tthc-answers/dialogues-check.jsonl',
-  '../shared/datasets/alqac/queries.jsonl',
-];
 
 async function main(): Promise<void> {
   const { flags } = parseArgs(process.argv.slice(2));
@@ -59,7 +51,7 @@ async function main(): Promise<void> {
   const connections = Number(flags.get('connections') ?? 50);
   const repeatShare = Number(flags.get('repeat-share') ?? 0);
   const endpoint = flags.get('endpoint') === 'search' ? 'search' : 'chat';
-  const questionFiles = typeof flags.get('questions') === 'string' ? String(flags.get('questions')).split(',') : DEFAULT_QUESTION_FILES.map((f) => path.resolve(root, f));
+  const questionFiles = typeof flags.get('questions') === 'string' ? String(flags.get('questions')).split(',') : SHARED_QUESTION_FILES.map((f) => path.join(root, '..', 'shared', 'datasets', f));
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tlcv-bench-'));
   try {
     const bar = buildProgressBar();
@@ -103,7 +95,7 @@ async function main(): Promise<void> {
       for (const r of rows) {
         console.log(`| ${r.label} | ${r.rps} | ${((r.rps / ceiling.rps) * 100).toFixed(1)} % | ${r.p50_ms} ms | ${r.p95_ms} ms | ${r.p99_ms} ms | ${r.errors} | ${r.cache_hit_rate === null ? '—' : `${(r.cache_hit_rate * 100).toFixed(1)} %`} |`);
       }
-      console.log(`server RSS: ${readyRss} MB when ready (peak while loading ${readyPeak} MB), peak ${peakAfterDistinct} MB after the distinct run, ${peak} MB at the end; every 10 s: ${series.join(', ')} MB`);
+      console.log(`server RSS: ${readyRss} MB when ready (peak while loading ${readyPeak} MB), peak ${peakAfterDistinct} MB after the distinct run, ${peak} MB at the end; every 10 s: ${series.length > 0 ? `${series.join(', ')} MB` : '— (run shorter than 10 s)'}`);
       console.log(
         JSON.stringify({
           corpus: path.relative(root, corpus) || corpus,

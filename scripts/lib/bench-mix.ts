@@ -7,6 +7,16 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fold } from '../../src/text/index.js';
 
+/** The shared question files (under ../shared/datasets) whose questions join the generated ones. */
+export const SHARED_QUESTION_FILES = [
+  'tthc/queries.jsonl',
+  'tthc-answers/questions-train.jsonl',
+  'tthc-answers/questions-check.jsonl',
+  'tthc-answers/dialogues-train.jsonl',
+  'tthc-answers/dialogues-check.jsonl',
+  'alqac/queries.jsonl',
+];
+
 /** Ways citizens and officials ask about a named procedure; {n} is its name. */
 const TEMPLATES = [
   '{n} cần giấy tờ gì?',
