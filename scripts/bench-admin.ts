@@ -34,7 +34,7 @@ interface Job {
 }
 
 async function main(): Promise<void> {
-  const { flags } = parseArgs(process.argv.slice(2));
+  const { flags } = parseArgs(process.argv.slice(2), ['connections', 'corpus', 'pages', 'steady', 'upload-only']);
   const config = loadConfig();
   const corpus = path.resolve(String(flags.get('corpus') ?? config.corpusDir));
   const connections = Number(flags.get('connections') ?? 50);

@@ -21,7 +21,7 @@ import { percentile, root } from './lib/server.js';
 
 
 async function main(): Promise<void> {
-  const { flags } = parseArgs(process.argv.slice(2));
+  const { flags } = parseArgs(process.argv.slice(2), ['corpus', 'limit']);
   const corpus = path.resolve(String(flags.get('corpus') ?? path.join(root, '..', 'shared', 'datasets', 'tthc', 'procedures.jsonl')));
   const limit = Number(flags.get('limit') ?? 3000);
   const { snapshot } = await datasetSnapshot(corpus, loadConfig().embedder);

@@ -125,7 +125,7 @@ async function oneRun(page: Page, base: string, question: string): Promise<Run> 
 }
 
 async function main(): Promise<void> {
-  const { flags, positional } = parseArgs(process.argv.slice(2));
+  const { flags, positional } = parseArgs(process.argv.slice(2), ['corpus', 'runs']);
   const config = loadConfig();
   const corpus = path.resolve(String(flags.get('corpus') ?? config.corpusDir));
   const runsFlag = flags.get('runs');

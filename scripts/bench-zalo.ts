@@ -36,7 +36,7 @@ function postEvent(url: string, body: string, headers: Record<string, string>): 
 }
 
 async function main(): Promise<void> {
-  const { flags } = parseArgs(process.argv.slice(2));
+  const { flags } = parseArgs(process.argv.slice(2), ['bursts', 'corpus', 'duplicates', 'events']);
   const config = loadConfig();
   const corpus = path.resolve(String(flags.get('corpus') ?? config.corpusDir));
   const events = Number(flags.get('events') ?? 100);

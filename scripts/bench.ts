@@ -43,7 +43,7 @@ interface Run {
 
 
 async function main(): Promise<void> {
-  const { flags } = parseArgs(process.argv.slice(2));
+  const { flags } = parseArgs(process.argv.slice(2), ['connections', 'corpus', 'cycled-duration', 'duration', 'endpoint', 'questions', 'repeat-share']);
   const config = loadConfig();
   const corpus = path.resolve(String(flags.get('corpus') ?? config.corpusDir));
   const duration = Number(flags.get('duration') ?? 20);

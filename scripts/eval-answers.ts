@@ -31,7 +31,7 @@ import { buildProgressBar } from './lib/progress.js';
 const USAGE = 'usage: npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold <0..1>] [--show declined|wrong|all] [--split train|check|all] [--corpus <procedures.jsonl>] [--rebuild]';
 
 async function main(): Promise<void> {
-  const { positional, flags } = parseArgs(process.argv.slice(2));
+  const { positional, flags } = parseArgs(process.argv.slice(2), ['corpus', 'show', 'split', 'threshold', 'fold-queries', 'rebuild']);
   const dir = positional[0];
   if (!dir) throw new Error(USAGE);
   const config = loadConfig();

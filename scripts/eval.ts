@@ -17,7 +17,7 @@ import { buildProgressBar } from './lib/progress.js';
 const USAGE = 'usage: npm run eval -- <dataset-dir> [--fold-queries] [--mode hybrid|lexical|vector] [--embedder lsa|hashed|none]';
 
 async function main(): Promise<void> {
-  const { positional, flags } = parseArgs(process.argv.slice(2));
+  const { positional, flags } = parseArgs(process.argv.slice(2), ['embedder', 'mode', 'fold-queries', 'misses']);
   const dir = positional[0];
   if (!dir) throw new Error(USAGE);
   const mode = String(flags.get('mode') ?? 'hybrid');

@@ -14,7 +14,7 @@ import { printReindexReport } from './lib/report.js';
 const STATUSES: ValidityStatus[] = ['con_hieu_luc', 'het_hieu_luc_mot_phan', 'het_hieu_luc_toan_bo', 'chua_co_hieu_luc'];
 
 async function main(): Promise<number> {
-  const { positional, flags } = parseArgs(process.argv.slice(2));
+  const { positional, flags } = parseArgs(process.argv.slice(2), ['audience', 'status', 'rebuild', 'replace']);
   const config = loadConfig();
   const paths = positional.length > 0 ? positional : flags.has('rebuild') ? [] : [config.corpusDir];
   const options: IngestOptions = {};

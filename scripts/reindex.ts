@@ -15,7 +15,7 @@ import { buildProgressBar } from './lib/progress.js';
 import { printReindexReport } from './lib/report.js';
 
 async function main(): Promise<number> {
-  const { flags } = parseArgs(process.argv.slice(2));
+  const { flags } = parseArgs(process.argv.slice(2), ['full']);
   const config = loadConfig();
   const store = new SnapshotStore(config.dataDir, config.snapshotsKeep);
   await store.removeLeftovers();

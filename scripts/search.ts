@@ -6,7 +6,7 @@ import { Retriever } from '../src/retrieve/retriever.js';
 import { parseArgs } from './lib/args.js';
 
 async function main(): Promise<void> {
-  const { positional, flags } = parseArgs(process.argv.slice(2));
+  const { positional, flags } = parseArgs(process.argv.slice(2), ['audience', 'k']);
   const query = positional.join(' ').trim();
   if (!query) throw new Error('usage: npm run search -- "<query>" [--k 5] [--audience public|internal]');
   const config = loadConfig();

@@ -10,7 +10,7 @@ import { SnapshotStore } from '../src/index/snapshot-store.js';
 import { parseArgs } from './lib/args.js';
 
 async function main(): Promise<number> {
-  const { positional } = parseArgs(process.argv.slice(2));
+  const { positional } = parseArgs(process.argv.slice(2), []);
   const [command, id] = positional;
   const config = loadConfig();
   const store = new SnapshotStore(config.dataDir, config.snapshotsKeep);

@@ -44,7 +44,7 @@ import { root } from './lib/server.js';
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 async function main(): Promise<void> {
-  const { flags } = parseArgs(process.argv.slice(2));
+  const { flags } = parseArgs(process.argv.slice(2), ['folds', 'shared', 'dry-run']);
   const shared = path.resolve(String(flags.get('shared') ?? path.join(root, '..', 'shared', 'datasets')));
   const k = Number(flags.get('folds') ?? 5);
   const data = await readTrainingData(path.join(root, 'training'), shared);
