@@ -13,7 +13,7 @@ import { createMetrics, registerCacheMetrics } from './channels/http/metrics.js'
 import { createZaloChannel, WEBHOOK_PATH } from './channels/zalo/webhook.js';
 import { gracefulShutdown } from './channels/http/shutdown.js';
 import { loadConfig } from './config.js';
-import { describeError } from './errors.js';
+import { AppError, describeError } from './errors.js';
 import { openStore } from './store/index.js';
 
 /** Composition root: config, logger, store, index, answer layer, HTTP app. */
@@ -33,6 +33,11 @@ async function main(): Promise<void> {
     handoffContact: config.handoffContact,
     ...(config.answerThreshold !== undefined ? { threshold: config.answerThreshold } : {}),
     onAnswer: (a, q) => metrics.answers.inc({ channel: q.channel, outcome: a.outcome }),
+    onLlmFallback: (step, err) => {
+      const code = err instanceof AppError ? err.code : 'internal';
+      metrics.llmFallbacks.inc({ step, code });
+      logger.warn({ step, code, err: describeError(err) }, 'LLM step failed; answered from the passages instead');
+    },
   });
   if (assistant.cacheStats) registerCacheMetrics(metrics, 'retrieval_cache', assistant.cacheStats);
   const zalo = config.zalo ? createZaloChannel({ config: config.zalo, assistant, store, logger, onEvent: (kind) => metrics.zaloEvents.inc({ kind }), ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) }) : undefined;

@@ -7,7 +7,7 @@ import { fold, maskPii, normalize } from '../text/index.js';
 import { confidenceFeatures, type ConfidenceFeatures } from './confidence.js';
 import { parseState, pickedOption, remember, type ConversationState } from './conversation.js';
 import { composeLegal, composeProcedure, documentChunks, similarProcedures, suggestionOf, type Composed } from './extractive.js';
-import { generate, rewriteSafely, type AnswerWriter } from './generated.js';
+import { generate, rewriteSafely, type AnswerWriter, type LlmFallback } from './generated.js';
 import { classifyMessage, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
 import { conversationFeatures, decideFeatures, fitToDocument } from './learn/decision-features.js';
 import { bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
@@ -31,6 +31,8 @@ export interface AssistantDeps {
   cacheSize?: number;
   /** Called once per answer (metrics). */
   onAnswer?: (answer: Answer, question: Question) => void;
+  /** Called when an LLM step fails and the extractive path answers instead (logs, metrics). */
+  onLlmFallback?: LlmFallback;
 }
 
 /** Results looked at per question. */
@@ -127,7 +129,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       // Declining a side question keeps the procedure in focus for the next follow-up.
       if (move === 'decline') return decline({ ...result, results: [] }, fields, state, { ...base, confidence }, focus);
     }
-    const standalone = deps.writer && state.history.length > 0 ? await rewriteSafely(deps.writer, state.history, text) : text;
+    const standalone = deps.writer && state.history.length > 0 ? await rewriteSafely(deps.writer, state.history, text, deps.onLlmFallback) : text;
     if (standalone !== text) {
       result = await search(standalone);
       features = confidenceFeatures(standalone, result, retriever.snapshot.lexical);
@@ -142,7 +144,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const answer = finish(composed, top.doc, state, fields, { ...base, confidence });
     if (!deps.writer) return answer;
     const sourceOf = (c: Citation) => documentChunks(retriever.snapshot, c.sourceId).find((x) => x.id === c.chunkId);
-    return generate(deps.writer, standalone, result, answer, sourceOf, onDelta);
+    return generate(deps.writer, standalone, result, answer, sourceOf, onDelta, deps.onLlmFallback);
   }
 
   /** The conversation model's move for a message while `focusId` is in focus. */

@@ -22,22 +22,28 @@ export interface AnswerWriter {
 /** Passages given to the model: the extractive answer's sources first, then other results' best passages. */
 const MAX_PASSAGES = 5;
 
-/** Rewrites a follow-up into a standalone question; any failure keeps the question as typed. */
+/** Which LLM step failed and was replaced by the extractive path (for logs and metrics). */
+export type LlmFallback = (step: 'rewrite' | 'compose', err: unknown) => void;
+
+/** Rewrites a follow-up into a standalone question; any failure keeps the question as typed and is reported to `onFallback`. */
 export async function rewriteSafely(
   writer: AnswerWriter,
   history: { role: 'user' | 'assistant'; text: string }[],
   question: string,
+  onFallback?: LlmFallback,
 ): Promise<string> {
   try {
     return (await writer.rewrite(history, question)) || question;
-  } catch {
+  } catch (err: unknown) {
+    onFallback?.('rewrite', err);
     return question;
   }
 }
 
 /**
  * Lets the LLM write the answer from the passages. Anything wrong — a timeout, an error, a marker
- * that points at no passage — leaves the extractive answer in place, so the reply is always grounded.
+ * that points at no passage — leaves the extractive answer in place, so the reply is always
+ * grounded, and is reported to `onFallback`.
  */
 export async function generate(
   writer: AnswerWriter,
@@ -46,6 +52,7 @@ export async function generate(
   extractive: Answer,
   sourceOf: (citation: Citation) => Chunk | undefined,
   onDelta?: (text: string) => void,
+  onFallback?: LlmFallback,
 ): Promise<Answer> {
   const { passages, citations } = passagesFor(result, extractive, sourceOf);
   if (passages.length === 0) return extractive;
@@ -58,7 +65,8 @@ export async function generate(
       citations: citations.filter((c) => cited.has(c.n)),
       mode: 'generated',
     };
-  } catch {
+  } catch (err: unknown) {
+    onFallback?.('compose', err);
     return extractive;
   }
 }

@@ -87,6 +87,7 @@ export function chatRouter(deps: { assistant: Assistant; store: AssistantStore; 
       send('answer', answerJson(answer));
     } catch (err: unknown) {
       const e = err instanceof AppError ? err : new AppError('internal', 'unexpected error while streaming', { cause: err });
+      res.locals.streamError = e.code;
       send('error', errorBody(e));
     }
     res.end();

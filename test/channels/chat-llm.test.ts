@@ -8,6 +8,8 @@ import { bundledRetriever, startApp } from '../helpers/app.js';
 let retriever: Retriever;
 let llm: FakeOpenAiServer;
 let app: Awaited<ReturnType<typeof startApp>>;
+/** LLM steps the assistant reported as failed and answered without. */
+const fallbacks: { step: string; code: string }[] = [];
 
 /** The model's answer: cites passage 1, or what the test sets. */
 let reply: () => { content?: string; delayMs?: number; status?: number } = () => ({ content: 'Đăng ký khai sinh đúng hạn được miễn lệ phí [1].' });
@@ -21,7 +23,9 @@ beforeAll(async () => {
     return reply();
   });
   const writer = await createLlmComposer({ baseUrl: llm.baseUrl, model: 'fake-model', timeoutMs: 1500, promptsDir: path.resolve('prompts') });
-  app = await startApp(() => retriever, { assistant: { writer } });
+  app = await startApp(() => retriever, {
+    assistant: { writer, onLlmFallback: (step, err) => fallbacks.push({ step, code: (err as { code?: string }).code ?? 'unknown' }) },
+  });
 });
 afterAll(async () => {
   await app.close();
@@ -56,11 +60,16 @@ describe('/api/chat with an OpenAI-compatible model configured', () => {
     expect(body.answer).toMatch(/Phí, lệ phí/u);
   });
 
-  it('falls back to the extractive answer when the model is too slow or fails', async () => {
+  it('falls back to the extractive answer when the model is too slow or fails, and reports each fallback', async () => {
+    fallbacks.length = 0;
     reply = () => ({ content: 'Quá muộn [1].', delayMs: 3000 });
     expect((await chat('lệ phí đăng ký khai sinh bao nhiêu')).mode).toBe('extractive');
     reply = () => ({ status: 500 });
     expect((await chat('lệ phí đăng ký khai sinh bao nhiêu')).mode).toBe('extractive');
+    expect(fallbacks).toEqual([
+      { step: 'compose', code: 'llm_timeout' },
+      { step: 'compose', code: 'llm_failed' },
+    ]);
   });
 
   it('a later question in a conversation is rewritten with its history before retrieval', async () => {

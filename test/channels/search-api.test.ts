@@ -8,12 +8,13 @@ import { sampleDocs } from '../helpers/docs.js';
 let base: string;
 let ready = false;
 let draining = false;
+let logs: Record<string, unknown>[];
 let close: () => Promise<void>;
 
 beforeAll(async () => {
   const snapshot = await IndexSnapshot.build({ sources: [], documents: sampleDocs(), parent: null }, { kind: 'hashed' });
   const retriever = new Retriever(snapshot);
-  ({ base, close } = await startApp(() => (ready ? retriever : null), { draining: () => draining }));
+  ({ base, close, logs } = await startApp(() => (ready ? retriever : null), { draining: () => draining }));
 });
 
 afterAll(async () => {
@@ -29,6 +30,16 @@ describe('search API', () => {
     expect(search.status).toBe(503);
     ready = true;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it('a chat stream that fails after its 200 sends an error event in Vietnamese and is logged as failed', async () => {
+    ready = false;
+    const res = await fetch(`${base}/api/chat/stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'lệ phí khai sinh' }) });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/^event: error\ndata: \{"error":"snapshot_missing","message":"Đang nạp chỉ mục/mu);
+    ready = true;
+    expect(logs.some((l) => l.msg === 'request failed' && l.path === '/api/chat/stream' && l.streamError === 'snapshot_missing')).toBe(true);
   });
 
   it('goes unready (503, in Vietnamese) while the process drains for a restart', async () => {

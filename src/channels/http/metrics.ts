@@ -8,6 +8,7 @@ export interface Metrics {
   answers: Counter<'channel' | 'outcome'>;
   indexDocuments: Gauge;
   zaloEvents: Counter<'kind'>;
+  llmFallbacks: Counter<'step' | 'code'>;
 }
 
 /** Creates the registry with process metrics, request latency, answers by outcome and index size. */
@@ -30,6 +31,12 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     indexDocuments: new Gauge({ name: 'index_documents', help: 'Documents in the live index snapshot', registers: [registry] }),
+    llmFallbacks: new Counter({
+      name: 'llm_fallbacks_total',
+      help: 'LLM steps that failed and were answered by the extractive path instead, by step (rewrite, compose) and error code',
+      labelNames: ['step', 'code'],
+      registers: [registry],
+    }),
     zaloEvents: new Counter({
       name: 'zalo_events_total',
       help: 'Zalo webhook events after acknowledgement, by what was done: answered, follow, media, duplicate, rate_limited, ignored',
