@@ -29,12 +29,12 @@ import {
   readTrainingData,
   type NumericExample,
   type TextExample,
+  type TrainingData,
 } from '../src/answer/learn/training.js';
 import { loadConfig } from '../src/config.js';
 import { describeError } from '../src/errors.js';
 import type { ProcedureField } from '../src/ingest/types.js';
-import type { RetrievalResult } from '../src/retrieve/retriever.js';
-import { Retriever } from '../src/retrieve/retriever.js';
+import { Retriever, type RetrievalResult } from '../src/retrieve/retriever.js';
 import { loadDataset } from '../src/retrieve/evaluation.js';
 import { fold } from '../src/text/index.js';
 import { parseArgs } from './lib/args.js';
@@ -207,7 +207,7 @@ function reportDecide(examples: readonly NumericExample[], p: number[], t: numbe
  * train questions and turns labelled with the field, the one that adds the most questions whose
  * facts are all quoted (kept when it adds at least three).
  */
-function fitCompanions(data: Awaited<ReturnType<typeof readTrainingData>>, snapshot: Parameters<typeof documentChunks>[0]): Partial<Record<ProcedureField, ProcedureField>> {
+function fitCompanions(data: TrainingData, snapshot: Parameters<typeof documentChunks>[0]): Partial<Record<ProcedureField, ProcedureField>> {
   const items = [
     ...data.questions.filter((q) => q.gold.length > 0).map((q) => ({ field: q.field, gold: q.gold[0]!, facts: q.facts })),
     ...data.dialogues.flatMap((d) => d.turns.filter((t) => t.expect === 'answer' && t.gold.length > 0).map((t) => ({ field: t.field, gold: t.gold[0]!, facts: t.facts }))),

@@ -76,7 +76,7 @@ export interface Config {
   /** Largest file the admin API accepts, MB. */
   uploadMaxMb: number;
   llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };
-  /** Confidence below which the assistant declines; the calibrated default when unset. */
+  /** Confidence below which the assistant declines; the threshold fitted with the decide model (npm run train) when unset. */
   answerThreshold?: number;
   /** Messages per minute allowed per client IP and per conversation on public channels. */
   rateLimitPerMinute: number;

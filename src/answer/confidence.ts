@@ -4,7 +4,7 @@ import { expandAbbreviations, fold, normalize } from '../text/index.js';
 import { subjectWords } from './intent.js';
 import { Lru } from './lru.js';
 
-/** What the confidence model looks at; all in [0, 1] except `words`. */
+/** Retrieval features of a question's first result, read by the answer-or-decline and conversation models (learn/decision-features.ts); in [0, 1] except `words`, `unknown` and `nameGap` (−1…1). */
 export interface ConfidenceFeatures {
   /** Share of the question's subject syllables found in the top document's title and best passages. */
   coverage: number;
