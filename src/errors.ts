@@ -12,6 +12,9 @@ export type ErrorCode =
   | 'pdf_encrypted'
   | 'pdf_empty'
   | 'pdf_image_only'
+  | 'ocr_failed'
+  | 'not_a_document'
+  | 'duplicate_document'
   | 'docx_unreadable'
   | 'legacy_encoding'
   | 'json_malformed'
@@ -41,6 +44,9 @@ const STATUS: Record<ErrorCode, number> = {
   pdf_encrypted: 422,
   pdf_empty: 422,
   pdf_image_only: 422,
+  ocr_failed: 422,
+  not_a_document: 422,
+  duplicate_document: 409,
   docx_unreadable: 422,
   legacy_encoding: 422,
   json_malformed: 422,
@@ -64,13 +70,16 @@ export class AppError extends Error {
   readonly status: number;
   /** Which file, field or line the error is about, when there is one. */
   readonly source?: string;
+  /** The specific reason in Vietnamese, for the person who reads it (a file's ingest summary); else `userMessage` per code. */
+  readonly reason?: string;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; source?: string } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; source?: string; reason?: string } = {}) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = STATUS[code];
     if (options.source !== undefined) this.source = options.source;
+    if (options.reason !== undefined) this.reason = options.reason;
   }
 }
 
@@ -95,6 +104,9 @@ const USER_MESSAGES: Record<ErrorCode, string> = {
   pdf_encrypted: 'Tệp PDF có mật khẩu, không đọc được.',
   pdf_empty: 'Tệp PDF không có nội dung.',
   pdf_image_only: 'Tệp PDF là bản quét (chỉ có ảnh), cần nhận dạng chữ (OCR) trước khi đưa vào.',
+  ocr_failed: 'Không nhận dạng được chữ trong bản quét.',
+  not_a_document: 'Tệp không phải là một văn bản (trang báo lỗi, gần như trống hoặc không có nội dung văn bản).',
+  duplicate_document: 'Văn bản này đã có trong kho từ một tệp khác.',
   docx_unreadable: 'Tệp Word không đọc được.',
   legacy_encoding: 'Văn bản dùng bảng mã cũ (TCVN3/VNI), cần chuyển sang Unicode.',
   json_malformed: 'Tệp JSON không đúng định dạng.',
@@ -117,6 +129,7 @@ const USER_MESSAGES: Record<ErrorCode, string> = {
  * field it is about when the English message starts with one ("message: …" → trường “message”).
  */
 export function userMessage(err: AppError): string {
+  if (err.reason !== undefined) return err.reason;
   const field = err.code === 'bad_request' ? /^([\w.]+): /u.exec(err.message)?.[1] : undefined;
   return field ? `Yêu cầu không hợp lệ ở trường “${field}”.` : USER_MESSAGES[err.code];
 }

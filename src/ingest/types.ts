@@ -1,3 +1,5 @@
+import type { OcrProgress, OcrSettings } from './ocr/tesseract.js';
+
 /** Who may see a document: citizens' channels only ever see 'public'. */
 export type Audience = 'public' | 'internal';
 
@@ -101,6 +103,16 @@ export interface DocumentMeta {
   contentHash: string;
   /** Page count for PDFs. */
   pages?: number;
+  /** Pages (1-based) whose text comes from OCR; absent for documents with a text layer throughout. */
+  scannedPages?: number[];
+  /** OCR pages whose mean word confidence (0–100) is under the floor: their text may be wrong. */
+  lowConfidencePages?: { page: number; confidence: number }[];
+  /** What the document is attached to when it is an annex (Phụ lục) published as its own file. */
+  annexOf?: string;
+  /** Place of signing ("Hà Nội"), when the header gives it. */
+  place?: string;
+  /** True for a draft or a copy whose number is left blank ("Số:    /QĐ-UBND"). */
+  unnumbered?: boolean;
   procedure?: ProcedureInfo;
 }
 
@@ -129,6 +141,8 @@ export interface Chunk {
   clause?: string;
   point?: string;
   field?: ProcedureField;
+  /** True when the passage's page was read by OCR from a scan (cited as "bản quét, trang N"). */
+  scanned?: boolean;
 }
 
 /** What a loader returns: one document and its chunks. */
@@ -155,11 +169,19 @@ export interface IngestOptions {
   replaces?: string[];
 }
 
-export type LoaderId = 'pdf' | 'docx' | 'text' | 'html' | 'procedures-jsonl' | 'beir-jsonl';
+export type LoaderId = 'pdf' | 'docx' | 'doc' | 'image' | 'text' | 'html' | 'procedures-jsonl' | 'beir-jsonl';
+
+/** How a load runs, as opposed to what the document is (`IngestOptions`): OCR settings and progress. */
+export interface LoadContext {
+  /** OCR of scanned pages and images; `DEFAULT_OCR_SETTINGS` when absent. */
+  ocr?: OcrSettings;
+  /** Pages recognised so far of the pages this file needs recognised. */
+  onOcrProgress?: OcrProgress;
+}
 
 /** One input format. `sniff` looks at the bytes (magic numbers, first JSON line), not only the extension. */
 export interface Loader {
   id: LoaderId;
   sniff(file: SourceFile): boolean;
-  load(file: SourceFile, options: IngestOptions): Promise<IngestedDocument[]>;
+  load(file: SourceFile, options: IngestOptions, context?: LoadContext): Promise<IngestedDocument[]>;
 }

@@ -18,6 +18,8 @@ export interface LegalChunkContext {
   /** First breadcrumb element: the number, else the title. */
   crumb: string;
   pageOf(offset: number): number | undefined;
+  /** Whether a page's text was read by OCR from a scan. */
+  isScanned?(page: number): boolean;
 }
 
 interface Place {
@@ -131,6 +133,7 @@ export function chunkLegalTree(tree: LegalTree, ctx: LegalChunkContext): Chunk[]
         article === undefined ? ctx.docLabel : legalCitation(ctx.docLabel, article, pl.clause, pl.point),
       contentHash: chunkHash(heading, pl.text),
       ...(page !== undefined ? { page } : {}),
+      ...(page !== undefined && ctx.isScanned?.(page) ? { scanned: true } : {}),
       ...extra,
       ...(pl.clause ? { clause: pl.clause } : {}),
       ...(pl.point ? { point: pl.point } : {}),

@@ -16,6 +16,8 @@ export interface LegalSource {
   paged: boolean;
   /** Title to use when the header has none (e.g. an HTML <title>). */
   fallbackTitle?: string;
+  /** Pages (1-based) whose text was read by OCR. */
+  scannedPages?: ReadonlySet<number>;
 }
 
 const NAMED_TYPES = new Set(['Luật', 'Bộ luật', 'Hiến pháp', 'Pháp lệnh']);
@@ -85,6 +87,7 @@ export function buildLegalDocument(src: LegalSource, options: IngestOptions = {}
     docTitle: names.title,
     crumb: header.number ?? names.title,
     pageOf: (offset) => (src.paged ? joined.pageOf(offset) : undefined),
+    isScanned: (page) => src.scannedPages?.has(page) ?? false,
   };
   const chunks: Chunk[] =
     tree.articles.length > 0
@@ -99,6 +102,7 @@ export function buildLegalDocument(src: LegalSource, options: IngestOptions = {}
           citation: names.label,
           contentHash: chunkHash(names.title, p.text),
           ...(src.paged ? { page: joined.pageOf(p.start) } : {}),
+          ...(src.paged && src.scannedPages?.has(joined.pageOf(p.start)) ? { scanned: true } : {}),
         }));
   const effectiveDate = options.effectiveDate ?? header.effectiveDate;
   return {

@@ -1,7 +1,9 @@
 import { InvalidPDFException, PasswordException, PDFParse } from 'pdf-parse';
 import { AppError } from '../../errors.js';
 import { buildLegalDocument } from '../legal/legal-document.js';
-import type { IngestedDocument, IngestOptions, Loader, SourceFile } from '../types.js';
+import { cleanOcrText, stripPageFurniture } from '../legal/layout.js';
+import { DEFAULT_OCR_SETTINGS, type OcrPage, ocrPdfPages, ocrUnavailable } from '../ocr/tesseract.js';
+import type { IngestedDocument, IngestOptions, LoadContext, Loader, SourceFile } from '../types.js';
 
 /** True when `%PDF-` appears in the first kilobyte (some producers put junk before it). */
 export function isPdf(bytes: Uint8Array): boolean {
@@ -50,20 +52,61 @@ export async function extractPdfPages(path: string, bytes: Uint8Array): Promise<
   }
 }
 
-/** Loads a PDF as a legal text with page numbers; empty, scanned and legacy-encoded PDFs are rejected by name. */
-export async function loadPdfFile(file: SourceFile, options: IngestOptions): Promise<IngestedDocument[]> {
+/** Letters below which a page counts as having no text layer (a scan, perhaps with a stamp's few words). */
+const MIN_TEXT_LETTERS = 40;
+
+function letters(text: string): number {
+  return text.replace(/[^\p{L}]/gu, '').length;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * Loads a PDF as a legal text with page numbers. Pages without a text layer are rendered and read
+ * by OCR (only those pages, so a mixed PDF keeps its text layer elsewhere); without OCR a scanned
+ * PDF is refused with the reason. Running headers, page numbers and the signature stamp are removed.
+ */
+export async function loadPdfFile(file: SourceFile, options: IngestOptions, context: LoadContext = {}): Promise<IngestedDocument[]> {
   const pages = await extractPdfPages(file.path, file.bytes);
   if (pages.length === 0) {
-    throw new AppError('pdf_empty', `${file.path}: the PDF has no pages`, { source: file.path });
+    throw new AppError('pdf_empty', `${file.path}: the PDF has no pages`, { source: file.path, reason: `${file.path}: tệp PDF không có trang nào.` });
   }
-  if (pages.every((p) => p.replace(/\s+/g, '') === '')) {
-    throw new AppError(
-      'pdf_image_only',
-      `${file.path}: the PDF has ${pages.length} page${pages.length === 1 ? '' : 's'} but no text layer; it looks scanned — run OCR first`,
-      { source: file.path },
+  const needOcr = pages.flatMap((p, i) => (letters(p) < MIN_TEXT_LETTERS ? [i + 1] : []));
+  const settings = context.ocr ?? DEFAULT_OCR_SETTINGS;
+  const warnings: string[] = [];
+  let recognised: OcrPage[] = [];
+  if (needOcr.length > 0) {
+    const unavailable = await ocrUnavailable(settings);
+    if (unavailable !== null) {
+      if (needOcr.length === pages.length || pages.every((p) => p.trim() === '' || letters(p) < MIN_TEXT_LETTERS)) {
+        throw new AppError(
+          'pdf_image_only',
+          `${file.path}: the PDF has ${plural(pages.length, 'page')} but no text layer; it looks scanned — run OCR first (${unavailable})`,
+          { source: file.path, reason: `${file.path}: tệp PDF là bản quét (${pages.length} trang, không có lớp chữ) và không nhận dạng chữ được vì ${unavailable}.` },
+        );
+      }
+      warnings.push(`${file.path}: ${needOcr.length} trang không có lớp chữ (trang ${needOcr.join(', ')}) chưa được nhận dạng vì ${unavailable}.`);
+    } else {
+      recognised = await ocrPdfPages(file.path, file.bytes, needOcr, settings, context.onOcrProgress);
+      for (const r of recognised) pages[r.page - 1] = cleanOcrText(r.text);
+    }
+  }
+  const low = recognised.filter((r) => r.confidence < settings.minConfidence).map((r) => ({ page: r.page, confidence: Math.round(r.confidence) }));
+  if (low.length > 0) {
+    warnings.push(
+      `${file.path}: ${low.length} trang bản quét có độ tin cậy nhận dạng thấp (dưới ${settings.minConfidence}%): ${low.map((l) => `trang ${l.page} (${l.confidence}%)`).join(', ')}; nên kiểm tra lại nội dung.`,
     );
   }
-  return [buildLegalDocument({ path: file.path, pages, paged: true }, options)];
+  const scanned = new Set(recognised.map((r) => r.page));
+  const doc = buildLegalDocument({ path: file.path, pages: stripPageFurniture(pages), paged: true, scannedPages: scanned }, options);
+  if (scanned.size > 0) {
+    doc.meta.scannedPages = [...scanned].sort((a, b) => a - b);
+    if (low.length > 0) doc.meta.lowConfidencePages = low;
+  }
+  if (warnings.length > 0) doc.warnings = [...(doc.warnings ?? []), ...warnings];
+  return [doc];
 }
 
 /** Loader for PDF files (sniffed by `%PDF-`). */
