@@ -39,8 +39,9 @@ async function main(): Promise<number> {
       rebuild: flags.has('rebuild'),
       replaceAll: flags.has('replace'),
       ...(Object.keys(options).length > 0 ? { options } : {}),
+      ocr: config.ocr,
     },
-    { files: bar.onFile, build: bar.onBuild },
+    { files: bar.onFile, build: bar.onBuild, ocr: bar.onOcr },
   );
   bar.stop();
   return printReindexReport(report);

@@ -25,6 +25,7 @@ async function main(): Promise<number> {
     live: new LiveIndex(),
     setting: config.embedder,
     corpusDir: config.corpusDir,
+    ocr: config.ocr,
     inProcess: true,
   });
   const bar = buildProgressBar();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { AppError } from './errors.js';
+import { DEFAULT_OCR_SETTINGS, type OcrSettings } from './ingest/ocr/tesseract.js';
 
 const optionalString = z
   .string()
@@ -29,6 +30,13 @@ const schema = z.object({
   EMBEDDINGS_API_KEY: optionalString,
   EMBEDDINGS_ONNX_DIR: optionalString,
   SNAPSHOTS_KEEP: z.coerce.number().int().min(1).max(100).default(5),
+  OCR_ENABLED: z.enum(['true', 'false']).default('true'),
+  OCR_LANG: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/u, 'tesseract language codes such as vie or vie+eng').default('vie'),
+  OCR_DPI: z.coerce.number().int().min(150).max(600).default(300),
+  OCR_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
+  OCR_MIN_CONFIDENCE: z.coerce.number().min(0).max(100).default(70),
+  TESSERACT_PATH: z.string().default('tesseract'),
+  PDFTOPPM_PATH: z.string().default('pdftoppm'),
   HANDOFF_CONTACT: z
     .string()
     .default('Bộ phận Một cửa (tiếp nhận và trả kết quả) của Ủy ban nhân dân cấp xã nơi bạn cư trú'),
@@ -83,6 +91,8 @@ export interface Config {
   bot: { appId?: string; appPassword?: string; appType?: string; tenantId?: string };
   embedder: EmbedderSetting;
   snapshotsKeep: number;
+  /** OCR of scanned PDFs and page images at ingest. */
+  ocr: OcrSettings;
   handoffContact: string;
   widgetAllowedOrigins: string[];
   /** Public address of this server (e.g. https://trolycongvu.langson.gov.vn), for links in Zalo messages. */
@@ -177,6 +187,16 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
       : {}),
     embedder: embedderFrom(e),
     snapshotsKeep: e.SNAPSHOTS_KEEP,
+    ocr: {
+      ...DEFAULT_OCR_SETTINGS,
+      enabled: e.OCR_ENABLED === 'true',
+      lang: e.OCR_LANG,
+      dpi: e.OCR_DPI,
+      ...(e.OCR_WORKERS !== undefined ? { workers: e.OCR_WORKERS } : {}),
+      minConfidence: e.OCR_MIN_CONFIDENCE,
+      tesseract: e.TESSERACT_PATH,
+      pdftoppm: e.PDFTOPPM_PATH,
+    },
     handoffContact: e.HANDOFF_CONTACT,
     ...(e.ANSWER_THRESHOLD !== undefined ? { answerThreshold: e.ANSWER_THRESHOLD } : {}),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

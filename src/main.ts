@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const zalo = config.zalo ? createZaloChannel({ config: config.zalo, assistant, store, logger, onEvent: (kind) => metrics.zaloEvents.inc({ kind }), ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) }) : undefined;
   const snapshots = new SnapshotStore(config.dataDir, config.snapshotsKeep);
   const library = new DocumentLibrary(config.dataDir);
-  const jobs = new ReindexJobs({ store: snapshots, library, live, setting: config.embedder, corpusDir: config.corpusDir });
+  const jobs = new ReindexJobs({ store: snapshots, library, live, setting: config.embedder, corpusDir: config.corpusDir, ocr: config.ocr });
   const admin: AdminDeps | undefined = config.adminToken
     ? { token: config.adminToken, library, jobs, live, snapshots, store, logger, maxUploadBytes: config.uploadMaxMb * 1024 * 1024 }
     : undefined;

@@ -10,7 +10,12 @@ const LABEL: Record<BuildPhase, string> = {
 };
 
 /** A terminal progress bar per build phase (plain lines when stderr is not a terminal). */
-export function buildProgressBar(): { onBuild: BuildProgress; onFile: (d: number, t: number, f: string) => void; stop: () => void } {
+export function buildProgressBar(): {
+  onBuild: BuildProgress;
+  onFile: (d: number, t: number, f: string) => void;
+  onOcr: (d: number, t: number, f: string) => void;
+  stop: () => void;
+} {
   const tty = Boolean(process.stderr.isTTY);
   let bar: cliProgress.SingleBar | null = null;
   let phase: string | null = null;
@@ -40,6 +45,7 @@ export function buildProgressBar(): { onBuild: BuildProgress; onFile: (d: number
   return {
     onBuild: (p, done, total) => show(LABEL[p], done, total),
     onFile: (done, total, file) => show(LABEL.reading, done, total, file.length > 40 ? `…${file.slice(-39)}` : file),
+    onOcr: (done, total, file) => show('Nhận dạng OCR', done, total, `trang · ${file.length > 34 ? `…${file.slice(-33)}` : file}`),
     stop: () => {
       bar?.stop();
       bar = null;

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { EmbedderSetting } from '../config.js';
 import { AppError } from '../errors.js';
 import type { SnapshotStore } from '../index/snapshot-store.js';
+import type { OcrSettings } from '../ingest/ocr/tesseract.js';
 import { Retriever } from '../retrieve/retriever.js';
 import type { DocumentLibrary } from './library.js';
 import { reindex, type ReindexReport, type ReindexRequest } from './reindex.js';
@@ -30,7 +31,7 @@ export interface Job {
   startedAt: string;
   finishedAt?: string;
   actor: string;
-  /** Current phase: reading (files), lexical, restorer, embedding, publishing, loading. */
+  /** Current phase: reading (files), ocr (pages of a scanned file), lexical, restorer, embedding, publishing, loading. */
   phase: string;
   done: number;
   total: number;
@@ -69,6 +70,8 @@ export class ReindexJobs {
       live: LiveIndex;
       setting: EmbedderSetting;
       corpusDir: string;
+      /** OCR of scanned uploads (defaults when absent). */
+      ocr?: OcrSettings;
       /** Run in this thread instead of a worker (CLI, or where workers cannot load TypeScript). */
       inProcess?: boolean;
     },
@@ -160,6 +163,7 @@ export class ReindexJobs {
         dropMissing: true,
         rebuild: full,
         patches: await this.o.library.patches(),
+        ...(this.o.ocr ? { ocr: this.o.ocr } : {}),
       };
       const report = this.o.inProcess ? await this.runHere(job, request) : await this.runInWorker(job, request);
       if (report.snapshotId) {
@@ -182,6 +186,7 @@ export class ReindexJobs {
     return reindex(this.o.store, this.o.setting, request, {
       files: (done, total, file) => this.update(job, { phase: 'reading', done, total, file }),
       build: (phase, done, total) => this.update(job, { phase, done, total }),
+      ocr: (done, total, file) => this.update(job, { phase: 'ocr', done, total, file }),
     });
   }
 

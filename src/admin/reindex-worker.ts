@@ -15,6 +15,7 @@ parentPort!.on('message', (input: JobInput) => {
   reindex(store, input.setting, input.request, {
     files: (done, total, file) => post({ type: 'progress', phase: 'reading', done, total, file }),
     build: (phase, done, total) => post({ type: 'progress', phase, done, total }),
+    ocr: (done, total, file) => post({ type: 'progress', phase: 'ocr', done, total, file }),
   })
     .then((report) => post({ type: 'done', report }))
     .catch((err: unknown) => post({ type: 'error', message: describeError(err), code: (err as { code?: string }).code ?? 'internal' }));

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { EmbedderSetting } from '../config.js';
-import { AppError, describeError } from '../errors.js';
+import { AppError, describeError, userMessage } from '../errors.js';
 import type { BuildProgress, SourceEntry } from '../index/manifest.js';
 import { exists, IndexSnapshot } from '../index/snapshot.js';
 import type { SnapshotStore } from '../index/snapshot-store.js';
-import { listSourceFiles, loadFile } from '../ingest/registry.js';
+import { loadFile, scanSourceFiles, type SkippedFile } from '../ingest/registry.js';
+import type { OcrSettings } from '../ingest/ocr/tesseract.js';
 import { applyPatches, recordedPath, type BuildPatches } from './library.js';
 import type { IngestOptions, IngestedDocument } from '../ingest/types.js';
 
@@ -22,12 +23,21 @@ export interface ReindexRequest {
   options?: IngestOptions;
   /** The administrator's metadata edits and deletions (see DocumentLibrary). */
   patches?: BuildPatches;
+  /** OCR of scanned pages and images (defaults when absent). */
+  ocr?: OcrSettings;
 }
 
-/** A file that could not be ingested, with the reason. */
+/** A file that could not be ingested: the code, the English message for logs, the reason in Vietnamese. */
 export interface FailedFile {
   path: string;
   code: string;
+  message: string;
+  reason: string;
+}
+
+/** Something the administrator should check about a file that went in (in Vietnamese). */
+export interface FileWarning {
+  path: string;
   message: string;
 }
 
@@ -39,6 +49,9 @@ export interface ReindexReport {
   updated: string[];
   unchanged: string[];
   failed: FailedFile[];
+  /** Files of the given folders that were not read, each with the reason. */
+  skipped: SkippedFile[];
+  warnings: FileWarning[];
   documents: number;
   chunks: number;
   buildMs: number;
@@ -49,6 +62,15 @@ export interface ReindexReport {
 /** Progress of reading files: files done, total, current path. */
 export type FileProgress = (done: number, total: number, file: string) => void;
 
+/** Whether a document id is already held by another file; the first holder keeps it, the later file is reported. */
+function findClash(docs: IngestedDocument[], path: string, owners: Map<string, string>): { id: string; owner: string; title: string } | null {
+  for (const d of docs) {
+    const owner = owners.get(d.meta.id);
+    if (owner !== undefined && owner !== path) return { id: d.meta.id, owner, title: d.meta.title };
+  }
+  return null;
+}
+
 /**
  * Ingests the given files into a new snapshot on top of the current one. Unchanged files (same
  * sha256 as in the current manifest) are not parsed again; when nothing changed no snapshot is
@@ -58,7 +80,7 @@ export async function reindex(
   store: SnapshotStore,
   setting: EmbedderSetting,
   request: ReindexRequest,
-  progress: { files?: FileProgress; build?: BuildProgress } = {},
+  progress: { files?: FileProgress; build?: BuildProgress; ocr?: FileProgress } = {},
 ): Promise<ReindexReport> {
   const started = Date.now();
   const previous = await store.currentManifest();
@@ -70,13 +92,16 @@ export async function reindex(
     updated: [],
     unchanged: [],
     failed: [],
+    skipped: [],
+    warnings: [],
     documents: 0,
     chunks: 0,
     buildMs: 0,
     extended: false,
   };
-  const files = await listSourceFiles(request.paths);
-  const fresh: { entry: SourceEntry; docs: IngestedDocument[] }[] = [];
+  const { files, skipped } = await scanSourceFiles(request.paths);
+  report.skipped = skipped.map((f) => ({ ...f, path: recordedPath(f.path) }));
+  const fresh: { entry: SourceEntry; docs: IngestedDocument[]; changed: boolean }[] = [];
   for (const [i, file] of files.entries()) {
     progress.files?.(i, files.length, file);
     const rel = recordedPath(file);
@@ -86,18 +111,44 @@ export async function reindex(
       const prior = priorSources.get(rel);
       if (prior && prior.fileHash === fileHash && !request.options) {
         report.unchanged.push(rel);
-        fresh.push({ entry: prior, docs: prior.documentIds.flatMap((id) => priorDocs.get(id) ?? []) });
+        fresh.push({ entry: prior, docs: prior.documentIds.flatMap((id) => priorDocs.get(id) ?? []), changed: false });
         continue;
       }
-      const docs = await loadFile({ path: rel, bytes }, request.options ?? {});
-      (prior ? report.updated : report.added).push(rel);
-      fresh.push({ entry: { path: rel, fileHash, documentIds: docs.map((d) => d.meta.id) }, docs });
+      const docs = await loadFile({ path: rel, bytes }, request.options ?? {}, {
+        ...(request.ocr ? { ocr: request.ocr } : {}),
+        onOcrProgress: (done, total) => progress.ocr?.(done, total, rel),
+      });
+      fresh.push({ entry: { path: rel, fileHash, documentIds: docs.map((d) => d.meta.id) }, docs, changed: true });
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'internal';
-      report.failed.push({ path: rel, code, message: describeError(err) });
+      const reason = err instanceof AppError ? userMessage(err) : `${rel}: lỗi không mong đợi khi đọc tệp.`;
+      report.failed.push({ path: rel, code, message: describeError(err), reason: reason.startsWith(rel) ? reason : `${rel}: ${reason}` });
     }
   }
   progress.files?.(files.length, files.length, '');
+  // Two files never share a document id: the holder (a file already indexed, else the first in order) keeps it.
+  const owners = new Map<string, string>();
+  const inRequest = new Set(fresh.map((f) => f.entry.path));
+  if (!request.replaceAll) for (const s of priorSources.values()) if (!inRequest.has(s.path)) for (const id of s.documentIds) owners.set(id, s.path);
+  for (const f of fresh) if (!f.changed) for (const id of f.entry.documentIds) owners.set(id, f.entry.path);
+  for (const f of [...fresh]) {
+    if (!f.changed) continue;
+    const rel = f.entry.path;
+    const clash = findClash(f.docs, rel, owners);
+    if (clash !== null) {
+      fresh.splice(fresh.indexOf(f), 1);
+      report.failed.push({
+        path: rel,
+        code: 'duplicate_document',
+        message: `duplicate_document: ${rel}: document ${clash.id} is already indexed from ${clash.owner}`,
+        reason: `${rel}: trùng với văn bản «${clash.title}» đã có trong kho từ tệp ${clash.owner}; tệp này không được thêm. Nếu là hai văn bản khác nhau, hãy kiểm tra số hiệu và cơ quan ban hành; nếu là cùng văn bản, hãy giữ một tệp.`,
+      });
+      continue;
+    }
+    for (const id of f.entry.documentIds) owners.set(id, rel);
+    (priorSources.has(rel) ? report.updated : report.added).push(rel);
+    for (const d of f.docs) for (const w of d.warnings ?? []) report.warnings.push({ path: rel, message: w });
+  }
   const changed = report.added.length + report.updated.length > 0;
   const gone = new Set<string>();
   if (request.dropMissing && previous) {

@@ -38,7 +38,14 @@ export function citationOf(n: number, chunk: Chunk, doc: DocumentMeta): Citation
     ...(doc.url ? { url: doc.url } : {}),
     ...(chunk.field ? { field: chunk.field } : {}),
     ...(chunk.page !== undefined ? { page: chunk.page } : {}),
+    ...(chunk.scanned ? { scanned: true } : {}),
   };
+}
+
+/** Where in the file a citation's passage is: "trang 3", or "bản quét, trang 3" for text read by OCR; "" without a page. */
+export function pageNote(c: Pick<Citation, 'page' | 'scanned'>): string {
+  if (c.page === undefined) return '';
+  return c.scanned ? `bản quét, trang ${c.page}` : `trang ${c.page}`;
 }
 
 /** A passage's text without its "Label:" first line, cut to QUOTE_CHARS at a line boundary. */

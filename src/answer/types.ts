@@ -23,6 +23,8 @@ export interface Citation {
   url?: string;
   field?: ProcedureField;
   page?: number;
+  /** True when the page was read by OCR from a scan ("bản quét, trang 3"). */
+  scanned?: boolean;
 }
 
 /** A close match offered when the assistant declines or several procedures fit. */

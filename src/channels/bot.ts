@@ -9,6 +9,7 @@ import {
 } from 'botbuilder';
 import { Router } from 'express';
 import type { Answer, Assistant } from '../answer/types.js';
+import { pageNote } from '../answer/extractive.js';
 import { GREETING } from '../answer/replies.js';
 
 /** Bot Framework credentials; all empty means no authentication (local use, the Emulator). */
@@ -30,7 +31,7 @@ export function renderTeams(answer: Answer): string {
   if (answer.citations.length === 0) return body;
   const sources = answer.citations.map((c) => {
     const label = escapeMarkdown(c.label).replace(/[[\]]/gu, '');
-    return `${c.n}. ${c.url ? `[${label}](${c.url})` : label}${c.page !== undefined ? ` (trang ${c.page})` : ''}`;
+    return `${c.n}. ${c.url ? `[${label}](${c.url})` : label}${pageNote(c) !== '' ? ` (${pageNote(c)})` : ''}`;
   });
   return `${body}\n\n**Nguồn:**\n\n${sources.join('\n')}`;
 }

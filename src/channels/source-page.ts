@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { documentChunks } from '../answer/extractive.js';
+import { documentChunks, pageNote } from '../answer/extractive.js';
 import type { DocumentMeta, ValidityStatus } from '../ingest/types.js';
 import type { Retriever } from '../retrieve/retriever.js';
 
@@ -39,7 +39,7 @@ export function sourceRouter(retriever: () => Retriever | null): Router {
     }
     const passages = documentChunks(r.snapshot, doc.id)
       .map((c) => {
-        const page = c.page !== undefined ? ` <span class="page">(trang ${c.page})</span>` : '';
+        const page = c.page !== undefined ? ` <span class="page">(${pageNote(c)})</span>` : '';
         return `<section id="${escapeHtml(c.id)}"><h2>${escapeHtml(c.citation)}${page}</h2><p>${escapeHtml(c.text).replace(/\n/gu, '<br>')}</p></section>`;
       })
       .join('\n');

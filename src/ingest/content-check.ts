@@ -4,7 +4,7 @@ import type { IngestedDocument, LoaderId } from './types.js';
 /** What web servers answer instead of a file: "404 - File or directory not found.", "403 Forbidden", … */
 const ERROR_PAGE =
   /\b(?:40[0-9]|41[0-9]|50[0-9])\b[^\n]{0,40}\b(?:not found|forbidden|error|unauthori[sz]ed|bad gateway|unavailable)\b|\b(?:file or directory not found|page not found|access denied|trang không tồn tại|không tìm thấy trang)\b/iu;
-/** Letters below which a text is not a document. */
+/** Letters below which a text with no number and no Điều is not a document. */
 const MIN_LETTERS = 150;
 
 /** Each format as an administrator names it. */
@@ -35,14 +35,14 @@ export function checkContent(path: string, loader: LoaderId, doc: IngestedDocume
       reason: `${path}: tệp là trang báo lỗi của máy chủ web («${doc.meta.title.slice(0, 80)}»${loader === 'html' ? ', dạng HTML' : ''}), không phải văn bản; hãy tải lại tệp gốc.`,
     });
   }
-  if (letters < MIN_LETTERS) {
+  const hasArticles = doc.chunks.some((c) => c.article !== undefined);
+  if (letters < MIN_LETTERS && doc.meta.number === undefined && !hasArticles) {
     throw new AppError('not_a_document', `${path}: the file holds almost no text (${letters} letters)`, {
       source: path,
       reason: `${path}: tệp gần như không có chữ (${letters} chữ cái), không đủ để là một văn bản.`,
     });
   }
   const warnings = [...(doc.warnings ?? [])];
-  const hasArticles = doc.chunks.some((c) => c.article !== undefined);
   if (doc.meta.number === undefined && doc.meta.docType === undefined && !hasArticles && doc.meta.annexOf === undefined) {
     warnings.push(
       `${path}: không nhận ra số hiệu, loại văn bản hay Điều nào (${FORMAT_NAMES[loader]}); văn bản vẫn được đưa vào và tìm được, nhưng nên kiểm tra lại.`,

@@ -77,6 +77,9 @@ export function chooseLoader(file: SourceFile, loaders: Loader[] = createLoaderR
     if (l !== undefined && l.sniff(file)) return l;
   }
   const ext = extname(file.path).toLowerCase();
+  const tie = EXTENSION_LOADER[ext];
+  // A ".pdf" or ".docx" that is not one is reported by that format's loader ("not a valid PDF").
+  if (tie !== undefined && tie !== 'text' && tie !== 'image') return byId.get(tie) ?? textLoader;
   const binary = unreadableBinary(file.bytes);
   if (binary !== null)
     throw new AppError('unsupported_format', `${file.path}: the file is ${binary.en}`, { source: file.path, reason: `${file.path}: tệp là ${binary.vi}.` });
@@ -85,11 +88,14 @@ export function chooseLoader(file: SourceFile, loaders: Loader[] = createLoaderR
     throw new AppError(
       'unsupported_format',
       `${file.path}: the JSON Lines records are neither procedure records (ma_thu_tuc, ten_thu_tuc) nor corpus entries (_id, text)`,
-      { source: file.path },
+      { source: file.path, reason: `${file.path}: các dòng JSON không phải bản ghi thủ tục (ma_thu_tuc, ten_thu_tuc) cũng không phải kho văn bản (_id, text).` },
     );
   }
-  const tie = EXTENSION_LOADER[ext];
-  if (tie !== undefined && tie !== 'text') return byId.get(tie) ?? textLoader;
+  if (tie === 'image')
+    throw new AppError('unsupported_format', `${file.path}: the file is named as an image but is not a PNG, JPEG or TIFF`, {
+      source: file.path,
+      reason: `${file.path}: tên tệp là ảnh nhưng nội dung không phải PNG, JPEG hay TIFF.`,
+    });
   return byId.get('text') ?? textLoader;
 }
 
@@ -167,7 +173,7 @@ export async function scanSourceFiles(paths: string[]): Promise<{ files: string[
   const out: string[] = [];
   const skipped: SkippedFile[] = [];
   for (const p of paths) await walk(p, out, skipped, true);
-  return { files: [...new Set(out)].sort(), skipped: skipped.sort((a, b) => a.path.localeCompare(b.path)) };
+  return { files: [...new Set(out)].sort(), skipped: skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 
 /** Files under the given paths (files kept as given; folders walked recursively, skipping dotfiles, README.md and unknown formats), sorted. */

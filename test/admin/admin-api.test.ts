@@ -17,6 +17,9 @@ import { startApp } from '../helpers/app.js';
 const TOKEN = 'test-admin-token-0123456789abcdef';
 const CORPUS = path.resolve(import.meta.dirname, '../../corpus');
 
+/** A provincial decision's id: its number and its issuer (numbers repeat across provinces). */
+const DECISION_ID = '01/2099/QĐ-UBND@uy-ban-nhan-dan-tinh-thu-nghiem';
+
 /** A decision written for these tests only (the number is from the future on purpose). */
 const DECISION = `ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM
 Số: 01/2099/QĐ-UBND
@@ -131,7 +134,7 @@ describe('administering documents on a live server', () => {
     expect(await citesDecision()).toBe(true);
     firstWithDecision = job.report!.snapshotId!;
     const list = (await (await fetch(`${app.base}/admin/api/documents?kind=legal`, { headers: auth })).json()) as { documents: { id: string; uploaded: boolean; chunks: number; snapshot: string }[] };
-    const doc = list.documents.find((d) => d.id === '01/2099/QĐ-UBND');
+    const doc = list.documents.find((d) => d.number === '01/2099/QĐ-UBND');
     expect(doc).toMatchObject({ uploaded: true, snapshot: firstWithDecision });
     expect(doc!.chunks).toBeGreaterThan(0);
     const audit = (await (await fetch(`${app.base}/admin/api/audit`, { headers: auth })).json()) as { audit: { action: string; target: string; result: string }[] };
@@ -147,7 +150,7 @@ describe('administering documents on a live server', () => {
   });
 
   it('marking the decision "hết hiệu lực" takes it out of answers', async () => {
-    const res = await fetch(`${app.base}/admin/api/documents/${encodeURIComponent('01/2099/QĐ-UBND')}`, {
+    const res = await fetch(`${app.base}/admin/api/documents/${encodeURIComponent(DECISION_ID)}`, {
       method: 'PATCH',
       headers: { ...auth, 'Content-Type': 'application/json' },
       body: JSON.stringify({ status: 'het_hieu_luc_toan_bo', expiryDate: '2099-06-30' }),
@@ -168,12 +171,12 @@ describe('administering documents on a live server', () => {
 
   it('deleting the decision removes it from answers and deletes the uploaded file', async () => {
     // Undo the expiry first so that only the deletion explains the change.
-    await fetch(`${app.base}/admin/api/documents/${encodeURIComponent('01/2099/QĐ-UBND')}`, {
+    await fetch(`${app.base}/admin/api/documents/${encodeURIComponent(DECISION_ID)}`, {
       method: 'PATCH',
       headers: { ...auth, 'Content-Type': 'application/json' },
       body: JSON.stringify({ status: 'con_hieu_luc' }),
     });
-    const res = await fetch(`${app.base}/admin/api/documents/${encodeURIComponent('01/2099/QĐ-UBND')}`, { method: 'DELETE', headers: auth });
+    const res = await fetch(`${app.base}/admin/api/documents/${encodeURIComponent(DECISION_ID)}`, { method: 'DELETE', headers: auth });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { result: string }).result).toBe('file_deleted');
     await reindexNow();
@@ -237,7 +240,8 @@ describe('bad uploads', () => {
     expect(up.body.results.every((r) => r.status === 'failed' && (r.reason ?? '').length > 5)).toBe(true);
     expect(byName['hong.pdf']!.code).toBe('pdf_corrupt');
     expect(byName['khoa.pdf']!.code).toBe('pdf_encrypted');
-    expect(byName['scan.pdf']!.code).toBe('pdf_image_only');
+    // Two blank pages: OCR runs and finds nothing to read.
+    expect(byName['scan.pdf']!.code).toBe('not_a_document');
     expect(byName['rong.txt']!.code).toBe('empty');
     expect(byName['qua-lon.txt']!.code).toBe('too_large');
     expect(byName['gia.docx']!.code).toBe('docx_unreadable');

@@ -266,7 +266,7 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     await settled('#doc-table');
     expect(await docRow(DECISION_NUMBER).textContent()).toContain('Chờ lập chỉ mục');
     // Recorded through the API, not applied yet.
-    const doc = (await documents()).documents.find((d) => d.id === DECISION_NUMBER)!;
+    const doc = (await documents()).documents.find((d) => d.number === DECISION_NUMBER)!;
     expect(doc.status).toBe('con_hieu_luc');
     expect(doc.pendingEdit).toMatchObject({ status: 'het_hieu_luc_toan_bo', expiryDate: '2099-06-30' });
 
@@ -291,7 +291,7 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     await openDocuments();
     const row = docRow(HOSTILE_NUMBER);
     await row.waitFor();
-    const title = (await documents()).documents.find((d) => d.id === HOSTILE_NUMBER)!.title;
+    const title = (await documents()).documents.find((d) => d.number === HOSTILE_NUMBER)!.title;
     expect(title).toContain(MARKUP);
     expect(await row.locator('.doc-title').textContent()).toBe(title);
     expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { ingestPaths, listSourceFiles, loadFile } from '../../src/ingest/registry.js';
+import { ingestPaths, listSourceFiles, loadFile, scanSourceFiles } from '../../src/ingest/registry.js';
+import { DEFAULT_OCR_SETTINGS } from '../../src/ingest/ocr/tesseract.js';
 import { writeVietnamesePdf } from '../../scripts/lib/pdf-writer.js';
 import { writeMinimalDocx, writeZip } from '../fixtures/zip-writer.js';
 
@@ -67,11 +68,12 @@ describe('PDF ingest', () => {
     );
     const empty = await failure('corpus/empty.pdf', await writeVietnamesePdf([]));
     expect([empty.code, empty.message]).toEqual(['pdf_empty', 'corpus/empty.pdf: the PDF has no pages']);
-    const scanned = await failure('corpus/scan.pdf', await writeVietnamesePdf([], { blankPages: 2 }));
-    expect(scanned.code).toBe('pdf_image_only');
-    expect(scanned.message).toBe(
-      'corpus/scan.pdf: the PDF has 2 pages but no text layer; it looks scanned — run OCR first',
-    );
+    const noOcr = { ocr: { ...DEFAULT_OCR_SETTINGS, enabled: false } };
+    const scanned = await loadFile({ path: 'corpus/scan.pdf', bytes: await writeVietnamesePdf([], { blankPages: 2 }) }, {}, noOcr).catch((e: AppError) => e);
+    expect(scanned).toBeInstanceOf(AppError);
+    expect((scanned as AppError).code).toBe('pdf_image_only');
+    expect((scanned as AppError).message).toMatch(/^corpus\/scan\.pdf: the PDF has 2 pages but no text layer; it looks scanned — run OCR first \(/u);
+    expect((scanned as AppError).reason).toMatch(/bản quét .*OCR_ENABLED=false/u);
   });
 });
 
@@ -89,7 +91,8 @@ describe('other formats and file-level errors', () => {
     ]);
     const [doc] = await loadFile({ path: 'corpus/qd-119.docx', bytes: docx });
     expect(doc?.meta).toMatchObject({
-      id: '119/QĐ-UBND',
+      id: '119/QĐ-UBND@uy-ban-nhan-dan-tinh-lang-son',
+      number: '119/QĐ-UBND',
       docType: 'Quyết định',
       issuer: 'ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN',
     });
@@ -143,15 +146,21 @@ describe('other formats and file-level errors', () => {
 });
 
 describe('walking folders', () => {
-  it('lists loadable files sorted, skipping dotfiles, README.md and images; ingests each with its hash', async () => {
+  it('lists loadable files sorted and names every file it skips with the reason; ingests each with its hash', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ingest-'));
     await mkdir(join(dir, 'sub'));
     await writeFile(join(dir, 'b.txt'), 'Điều 1. Phạm vi\nNội dung.');
     await writeFile(join(dir, 'README.md'), '# Thư mục');
     await writeFile(join(dir, '.hidden.txt'), 'ẩn');
-    await writeFile(join(dir, 'anh.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    await writeFile(join(dir, 'bang-tinh.xlsx'), Buffer.from('PK\x05\x06'));
     await writeFile(join(dir, 'sub', 'a.md'), '## Điều 1. Tiêu đề\nNội dung.');
     await writeFile(join(dir, 'sub', 'zero.txt'), '');
+    const scan = await scanSourceFiles([dir]);
+    expect(scan.skipped.map((f) => [f.path, f.reason])).toEqual([
+      [join(dir, '.hidden.txt'), expect.stringMatching(/^tệp ẩn/u)],
+      [join(dir, 'README.md'), expect.stringMatching(/README\.md/u)],
+      [join(dir, 'bang-tinh.xlsx'), expect.stringMatching(/^định dạng “\.xlsx” không được hỗ trợ/u)],
+    ]);
     expect(await listSourceFiles([dir])).toEqual([
       join(dir, 'b.txt'),
       join(dir, 'sub', 'a.md'),

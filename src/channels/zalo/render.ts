@@ -1,3 +1,4 @@
+import { pageNote } from '../../answer/extractive.js';
 import type { Answer } from '../../answer/types.js';
 import { sourcePath } from '../source-page.js';
 
@@ -19,7 +20,7 @@ export function renderZalo(answer: Answer, options: { publicBaseUrl?: string; li
   const blocks = [answer.answer.trim()];
   if (answer.citations.length > 0) {
     const lines = answer.citations.map((c) => {
-      const page = c.page !== undefined ? ` (trang ${c.page})` : '';
+      const page = pageNote(c) !== '' ? ` (${pageNote(c)})` : '';
       // The portal page when the record has one, else this server's page of the passage.
       const url = c.url ?? (options.publicBaseUrl ? `${options.publicBaseUrl}${sourcePath(c.sourceId, c.chunkId)}` : undefined);
       return `[${c.n}] ${c.label}${page}${url ? `\n${url}` : ''}`;

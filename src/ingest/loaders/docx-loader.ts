@@ -1,6 +1,7 @@
 import mammoth from 'mammoth';
 import { AppError } from '../../errors.js';
 import { buildLegalDocument } from '../legal/legal-document.js';
+import { htmlToText } from './html-loader.js';
 import type { IngestedDocument, IngestOptions, Loader, SourceFile } from '../types.js';
 
 /** True when the bytes start with a ZIP local-file header ("PK\x03\x04"). */
@@ -33,8 +34,9 @@ export async function loadDocxFile(file: SourceFile, options: IngestOptions): Pr
   }
   let text: string;
   try {
-    const result = await mammoth.extractRawText({ buffer: Buffer.from(file.bytes) });
-    text = result.value;
+    // HTML rather than raw text: line breaks inside a paragraph ("NGHỊ ĐỊNH<br>Về …") and table rows survive.
+    const result = await mammoth.convertToHtml({ buffer: Buffer.from(file.bytes) });
+    text = htmlToText(result.value).text;
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new AppError(

@@ -49,12 +49,16 @@ export interface OcrPage {
 /** Progress of OCR: pages done of pages to recognise. */
 export type OcrProgress = (done: number, total: number) => void;
 
+/** The child's environment: the server's own (PATH, locale), with tesseract kept to one thread per page. */
+// eslint-disable-next-line no-restricted-properties -- passed through to the child, not read as configuration
+const CHILD_ENV = { ...process.env, OMP_THREAD_LIMIT: '1' };
+
 function run(cmd: string, args: string[], timeoutMs: number, maxBuffer = 64 * 1024 * 1024): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       cmd,
       args,
-      { timeout: timeoutMs, maxBuffer, env: { ...process.env, OMP_THREAD_LIMIT: '1' }, encoding: 'utf8' },
+      { timeout: timeoutMs, maxBuffer, env: CHILD_ENV, encoding: 'utf8' },
       (err, stdout, stderr) => {
         if (err) reject(Object.assign(err, { stderr }));
         else resolve(stdout);
