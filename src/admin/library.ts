@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AppError, describeError } from '../errors.js';
 import type { DocumentMeta, IngestedDocument } from '../ingest/types.js';
 import { loadFile } from '../ingest/registry.js';
-import { writeFileDurably } from '../index/snapshot-store.js';
+import { isNotFound, writeFileDurably } from '../lib/files.js';
 
 /** Metadata an administrator sets on an uploaded file or a document. */
 export const metaPatchSchema = z
@@ -87,7 +87,7 @@ export class DocumentLibrary {
       const parsed = JSON.parse(await readFile(this.stateFile, 'utf8')) as Partial<LibraryState>;
       return { uploads: parsed.uploads ?? {}, documents: parsed.documents ?? {} };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { uploads: {}, documents: {} };
+      if (isNotFound(err)) return { uploads: {}, documents: {} };
       throw new AppError('internal', `cannot read ${this.stateFile}: ${describeError(err)}`);
     }
   }
@@ -176,7 +176,7 @@ export class DocumentLibrary {
     try {
       return (await readdir(this.uploadsDir)).filter((n) => !n.startsWith('.')).map((n) => path.join(this.uploadsDir, n));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if (isNotFound(err)) return [];
       throw err;
     }
   }
