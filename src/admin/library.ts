@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, describeError } from '../errors.js';
-import type { DocumentMeta, IngestedDocument } from '../ingest/types.js';
+import { VALIDITY_STATUSES, type DocumentMeta, type IngestedDocument } from '../ingest/types.js';
 import { loadFile } from '../ingest/registry.js';
 import { isNotFound, writeFileDurably } from '../lib/files.js';
 
@@ -11,7 +11,7 @@ import { isNotFound, writeFileDurably } from '../lib/files.js';
 export const metaPatchSchema = z
   .object({
     audience: z.enum(['public', 'internal']),
-    status: z.enum(['con_hieu_luc', 'het_hieu_luc_mot_phan', 'het_hieu_luc_toan_bo', 'chua_co_hieu_luc']),
+    status: z.enum(VALIDITY_STATUSES),
     effectiveDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/u, 'must be a date YYYY-MM-DD'),
     expiryDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/u, 'must be a date YYYY-MM-DD'),
     replaces: z.array(z.string().min(1).max(200)).max(50),
