@@ -1,7 +1,7 @@
 /**
  * The procedure fields and validity statuses have one source each (src/text/fields.ts,
- * src/ingest/types.ts). The copies that cannot import it — the admin page, plain browser script
- * and HTML served as they are — and the ordered lists derived by hand must agree with it.
+ * src/ingest/types.ts). The copies that cannot import it (the admin page: plain browser script
+ * and HTML, served as they are) and the field model's own ordered labels must agree with it.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,6 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { ASKABLE_FIELDS } from '../src/answer/learn/models.js';
 import { VALIDITY_LABELS } from '../src/channels/source-page.js';
-import { FIELD_LABELS, FIELD_ORDER } from '../src/ingest/procedure/field-text.js';
 import { VALIDITY_STATUSES } from '../src/ingest/types.js';
 import { PROCEDURE_FIELDS } from '../src/text/index.js';
 
@@ -48,11 +47,6 @@ describe('validity statuses', () => {
 });
 
 describe('procedure fields', () => {
-  it('a procedure is chunked field by field in the order of the source list, each with a label', () => {
-    expect(FIELD_ORDER).toEqual([...PROCEDURE_FIELDS]);
-    expect(Object.keys(FIELD_LABELS).sort()).toEqual([...PROCEDURE_FIELDS].sort());
-  });
-
   it('the field model knows every field but doi_tuong, once each', () => {
     expect([...ASKABLE_FIELDS].sort()).toEqual(PROCEDURE_FIELDS.filter((f) => f !== 'doi_tuong').sort());
   });
