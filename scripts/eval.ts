@@ -4,8 +4,9 @@
  * every query through the production retriever, prints a table and one final JSON line.
  */
 import { performance } from 'node:perf_hooks';
-import { loadConfig, type EmbedderSetting } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
 import { describeError } from '../src/errors.js';
+import type { EmbedderSetting } from '../src/index/embeddings/index.js';
 import { IndexSnapshot } from '../src/index/snapshot.js';
 import { loadFile } from '../src/ingest/registry.js';
 import { readFile } from 'node:fs/promises';

@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import type { ZaloConfig } from './channels/zalo/webhook.js';
 import { AppError } from './errors.js';
 import { DEFAULT_OCR_SETTINGS, type OcrSettings } from './ingest/ocr/tesseract.js';
+import type { EmbedderSetting } from './index/embeddings/index.js';
 
 const optionalString = z
   .string()
@@ -65,14 +67,6 @@ const schema = z.object({
   MicrosoftAppTenantId: optionalString,
 });
 
-/** How chunks are embedded for the vector side of hybrid retrieval. */
-export type EmbedderSetting =
-  | { kind: 'lsa'; dimension?: number }
-  | { kind: 'hashed'; dimension?: number }
-  | { kind: 'openai'; baseUrl: string; model: string; apiKey?: string }
-  | { kind: 'onnx'; dir: string }
-  | { kind: 'none' };
-
 /** Typed configuration, parsed once from the environment. */
 export interface Config {
   port: number;
@@ -99,24 +93,6 @@ export interface Config {
   publicBaseUrl?: string;
   /** Zalo Official Account; the webhook is off unless app id and OA secret key are set. */
   zalo?: ZaloConfig;
-}
-
-/** Zalo Official Account settings (DESIGN §6). */
-export interface ZaloConfig {
-  appId: string;
-  /** App secret: the `secret_key` header of token refreshes. */
-  appSecret?: string;
-  /** OA secret key: signs webhook events (not the app secret). */
-  oaSecretKey: string;
-  /** Initial tokens; after the first refresh the database holds the current ones. */
-  accessToken?: string;
-  refreshToken?: string;
-  apiBaseUrl: string;
-  oauthBaseUrl: string;
-  /** Events older (or newer) than this are rejected as replays. */
-  replayWindowMs: number;
-  /** Messages per minute one Zalo user may send before being asked to slow down. */
-  userPerMinute: number;
 }
 
 function embedderFrom(env: z.infer<typeof schema>): EmbedderSetting {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { EmbedderSetting } from '../../src/config.js';
+import type { EmbedderSetting } from '../../src/index/embeddings/index.js';
 import { IndexSnapshot } from '../../src/index/snapshot.js';
 import { loadFile } from '../../src/ingest/registry.js';
 import { buildProgressBar } from './progress.js';

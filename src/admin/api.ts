@@ -3,11 +3,11 @@ import busboy from 'busboy';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { parseBody } from '../channels/chat-api.js';
+import type { AssistantStore } from '../answer/store.js';
 import { AppError, describeError, errorBody } from '../errors.js';
 import type { SnapshotStore } from '../index/snapshot-store.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
-import type { AssistantStore } from '../store/types.js';
+import { parseBody } from '../lib/parse-body.js';
 import type { Job, LiveIndex, ReindexJobs } from './jobs.js';
 import { sizeLabel, metaPatchSchema, type DocumentLibrary, type MetaPatch, type UploadResult } from './library.js';
 

@@ -1,11 +1,19 @@
-import type { Config } from '../config.js';
+import type { EmbedderSetting } from '../index/embeddings/index.js';
 import { SnapshotStore } from '../index/snapshot-store.js';
 import { Retriever } from '../retrieve/retriever.js';
 import { reindex } from './reindex.js';
 
+/** The settings `openIndex` reads (a part of the app's Config). */
+export interface IndexSettings {
+  dataDir: string;
+  corpusDir: string;
+  snapshotsKeep: number;
+  embedder: EmbedderSetting;
+}
+
 /** Loads the active snapshot, building one from CORPUS_DIR first when there is none. */
 export async function openIndex(
-  config: Config,
+  config: IndexSettings,
   log: (line: string) => void,
   store = new SnapshotStore(config.dataDir, config.snapshotsKeep),
 ): Promise<Retriever> {

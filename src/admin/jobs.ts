@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { EmbedderSetting } from '../config.js';
 import { AppError } from '../errors.js';
+import type { EmbedderSetting } from '../index/embeddings/index.js';
 import type { SnapshotStore } from '../index/snapshot-store.js';
 import type { OcrSettings } from '../ingest/ocr/tesseract.js';
 import { Retriever } from '../retrieve/retriever.js';

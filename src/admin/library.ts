@@ -3,15 +3,15 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, describeError } from '../errors.js';
-import type { DocumentMeta, IngestedDocument } from '../ingest/types.js';
+import { VALIDITY_STATUSES, type DocumentMeta, type IngestedDocument } from '../ingest/types.js';
 import { loadFile } from '../ingest/registry.js';
-import { writeFileDurably } from '../index/snapshot-store.js';
+import { isNotFound, writeFileDurably } from '../lib/files.js';
 
 /** Metadata an administrator sets on an uploaded file or a document. */
 export const metaPatchSchema = z
   .object({
     audience: z.enum(['public', 'internal']),
-    status: z.enum(['con_hieu_luc', 'het_hieu_luc_mot_phan', 'het_hieu_luc_toan_bo', 'chua_co_hieu_luc']),
+    status: z.enum(VALIDITY_STATUSES),
     effectiveDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/u, 'must be a date YYYY-MM-DD'),
     expiryDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/u, 'must be a date YYYY-MM-DD'),
     replaces: z.array(z.string().min(1).max(200)).max(50),
@@ -87,7 +87,7 @@ export class DocumentLibrary {
       const parsed = JSON.parse(await readFile(this.stateFile, 'utf8')) as Partial<LibraryState>;
       return { uploads: parsed.uploads ?? {}, documents: parsed.documents ?? {} };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { uploads: {}, documents: {} };
+      if (isNotFound(err)) return { uploads: {}, documents: {} };
       throw new AppError('internal', `cannot read ${this.stateFile}: ${describeError(err)}`);
     }
   }
@@ -176,7 +176,7 @@ export class DocumentLibrary {
     try {
       return (await readdir(this.uploadsDir)).filter((n) => !n.startsWith('.')).map((n) => path.join(this.uploadsDir, n));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if (isNotFound(err)) return [];
       throw err;
     }
   }

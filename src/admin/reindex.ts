@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { EmbedderSetting } from '../config.js';
 import { AppError, describeError, userMessage } from '../errors.js';
+import type { EmbedderSetting } from '../index/embeddings/index.js';
 import type { BuildProgress, SourceEntry } from '../index/manifest.js';
 import { exists, IndexSnapshot } from '../index/snapshot.js';
 import type { SnapshotStore } from '../index/snapshot-store.js';

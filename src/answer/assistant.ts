@@ -1,8 +1,7 @@
-import { timeOrderedId } from '../store/ids.js';
 import { AppError } from '../errors.js';
 import type { DocumentMeta, ProcedureField } from '../ingest/types.js';
+import { timeOrderedId } from '../lib/ids.js';
 import type { RetrievalResult, RetrievedChunk, Retriever } from '../retrieve/retriever.js';
-import type { AssistantStore } from '../store/types.js';
 import { fold, maskPii, normalize } from '../text/index.js';
 import { confidenceFeatures, type ConfidenceFeatures } from './confidence.js';
 import { parseState, pickedOption, remember, type ConversationState } from './conversation.js';
@@ -13,6 +12,7 @@ import { conversationFeatures, decideFeatures, fitToDocument } from './learn/dec
 import { bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
 import * as say from './replies.js';
 import { ResultCache } from './result-cache.js';
+import type { AssistantStore } from './store.js';
 import type { Answer, Assistant, Citation, Question } from './types.js';
 
 /** What the assistant needs; `retriever()` returns the live snapshot's retriever (swapped on re-index). */

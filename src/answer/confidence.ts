@@ -1,8 +1,8 @@
 import type { RetrievalResult } from '../retrieve/retriever.js';
 import { FOLDED } from '../index/lexical/analyzer.js';
+import { Lru } from '../lib/lru.js';
 import { expandAbbreviations, fold, normalize } from '../text/index.js';
 import { subjectWords } from './intent.js';
-import { Lru } from './lru.js';
 
 /** Retrieval features of a question's first result, read by the answer-or-decline and conversation models (learn/decision-features.ts); in [0, 1] except `words`, `unknown` and `nameGap` (−1…1). */
 export interface ConfidenceFeatures {

@@ -1,7 +1,7 @@
 import type { Audience } from '../ingest/types.js';
+import { Lru } from '../lib/lru.js';
 import type { RetrievalResult, Retriever } from '../retrieve/retriever.js';
 import { normalize } from '../text/index.js';
-import { Lru } from './lru.js';
 
 /**
  * Recent retrievals, keyed by snapshot, audience and normalised question. Citizens ask the same

@@ -1,9 +1,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import type { AssistantStore } from '../answer/store.js';
 import type { Assistant } from '../answer/types.js';
 import { AppError, errorBody } from '../errors.js';
 import type { Retriever } from '../retrieve/retriever.js';
-import type { AssistantStore } from '../store/types.js';
 import { botRouter, type BotCredentials } from './bot.js';
 import { chatRouter } from './chat-api.js';
 import { requestLogger } from './http/logger.js';

@@ -1,8 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import type { AssistantStore } from '../answer/store.js';
 import type { Answer, Assistant, ChannelId } from '../answer/types.js';
 import { AppError, errorBody } from '../errors.js';
-import type { AssistantStore } from '../store/types.js';
+import { parseBody } from '../lib/parse-body.js';
 import { maskPii } from '../text/index.js';
 
 /** Longest message accepted over HTTP, in characters (the answer layer asks to shorten past 1,000). */
@@ -24,17 +25,6 @@ const feedbackBody = z.object({
   rating: z.enum(['up', 'down']),
   comment: z.string().max(2000, 'comment is longer than 2000 characters').optional(),
 });
-
-/** Parses a body with a schema; a failure is a 400 naming the field. */
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-    throw new AppError('bad_request', `${where}${first?.message ?? 'invalid body'}`);
-  }
-  return parsed.data;
-}
 
 /** The JSON shape of an answer over HTTP (DESIGN §3). */
 export function answerJson(a: Answer) {

@@ -8,7 +8,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const STATUS: Record<ValidityStatus, string> = {
+/** How a document's validity is shown to people (the admin page, src/admin/page/admin.js, shows the same words). */
+export const VALIDITY_LABELS: Record<ValidityStatus, string> = {
   con_hieu_luc: 'Còn hiệu lực',
   het_hieu_luc_mot_phan: 'Hết hiệu lực một phần',
   het_hieu_luc_toan_bo: 'Hết hiệu lực toàn bộ',
@@ -55,7 +56,7 @@ function facts(doc: DocumentMeta): string {
     ['Cơ quan ban hành', doc.issuer],
     ['Ngày ban hành', doc.signedDate],
     ['Ngày có hiệu lực', doc.effectiveDate],
-    ['Tình trạng hiệu lực', STATUS[doc.status]],
+    ['Tình trạng hiệu lực', VALIDITY_LABELS[doc.status]],
   ];
   const items = rows.filter(([, v]) => v).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v!)}</dd>`);
   const link = doc.url && /^https?:\/\//u.test(doc.url) ? `<p><a href="${escapeHtml(doc.url)}" rel="noopener noreferrer">Xem trên Cổng Dịch vụ công</a></p>` : '';

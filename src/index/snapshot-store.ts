@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { EmbedderSetting } from '../config.js';
 import { AppError } from '../errors.js';
+import { fsyncPath, fsyncTree, isNotFound, writeFileDurably } from '../lib/files.js';
+import type { EmbedderSetting } from './embeddings/index.js';
 import type { SnapshotManifest } from './manifest.js';
 import { IndexSnapshot, readManifest } from './snapshot.js';
 
@@ -141,48 +141,4 @@ async function safeReaddir(dir: string): Promise<string[]> {
     if (isNotFound(err)) return [];
     throw err;
   }
-}
-
-function isNotFound(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'ENOENT';
-}
-
-/**
- * Replaces `file` so that a crash at any moment leaves either the old or the new content: writes
- * `tmp` (default a hidden name beside it), fsyncs it, renames it over `file` and fsyncs the folder.
- */
-export async function writeFileDurably(
-  file: string,
-  data: string | Uint8Array,
-  tmp = path.join(path.dirname(file), `.tmp-${randomBytes(6).toString('hex')}`),
-): Promise<void> {
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
-  await fsyncPath(path.dirname(file));
-}
-
-/** fsync a file or a directory entry table. */
-async function fsyncPath(p: string): Promise<void> {
-  const fh = await open(p, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-/** fsync every file and folder under `dir`, children first. */
-async function fsyncTree(dir: string): Promise<void> {
-  for (const name of await readdir(dir)) {
-    const p = path.join(dir, name);
-    if ((await stat(p)).isDirectory()) await fsyncTree(p);
-    else await fsyncPath(p);
-  }
-  await fsyncPath(dir);
 }

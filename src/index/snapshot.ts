@@ -1,10 +1,10 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EmbedderSetting } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Chunk, DocumentMeta, IngestedDocument } from '../ingest/types.js';
+import { isNotFound } from '../lib/files.js';
 import { DiacriticRestorer } from '../text/index.js';
-import { createEmbedder, loadEmbedder, type ProjectEmbeddings } from './embeddings/index.js';
+import { createEmbedder, loadEmbedder, type EmbedderSetting, type ProjectEmbeddings } from './embeddings/index.js';
 import { StringPool } from './intern.js';
 import { readJsonLines, writeJsonLines } from './json-lines.js';
 import { LexicalIndex } from './lexical/bm25.js';
@@ -230,10 +230,6 @@ async function readList<T>(dir: string, name: string, strings: StringPool): Prom
     }
     throw new AppError('snapshot_invalid', `${lines}: not valid JSON Lines (truncated write?)`, { cause: err });
   }
-}
-
-function isNotFound(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'ENOENT';
 }
 
 export async function exists(file: string): Promise<boolean> {

@@ -1,34 +1,18 @@
 import type { OcrProgress, OcrSettings } from './ocr/tesseract.js';
+import type { ProcedureField } from '../text/index.js';
 
 /** Who may see a document: citizens' channels only ever see 'public'. */
 export type Audience = 'public' | 'internal';
 
 /** Validity of a legal document (DESIGN §5). */
-export type ValidityStatus =
-  | 'con_hieu_luc'
-  | 'het_hieu_luc_mot_phan'
-  | 'het_hieu_luc_toan_bo'
-  | 'chua_co_hieu_luc';
+export const VALIDITY_STATUSES = ['con_hieu_luc', 'het_hieu_luc_mot_phan', 'het_hieu_luc_toan_bo', 'chua_co_hieu_luc'] as const;
+export type ValidityStatus = (typeof VALIDITY_STATUSES)[number];
 
 /** legal: a normative or individual legal text; procedure: a national TTHC record; article: a BEIR corpus entry. */
 export type DocumentKind = 'legal' | 'procedure' | 'article';
 
-/**
- * The part of a procedure record a chunk holds. The names match the `field` tags of the shared
- * question sets, plus `can_cu` (legal basis) and `doi_tuong` (who may file).
- */
-export type ProcedureField =
-  | 'general'
-  | 'ho_so'
-  | 'phi'
-  | 'thoi_han'
-  | 'co_quan'
-  | 'trinh_tu'
-  | 'cach_thuc'
-  | 'dieu_kien'
-  | 'can_cu'
-  | 'ket_qua'
-  | 'doi_tuong';
+/** The part of a procedure record a chunk holds: one of PROCEDURE_FIELDS (src/text/fields.ts). */
+export type { ProcedureField };
 
 /** One row of the repaired "Cách thức thực hiện" table. */
 export interface ChannelRow {

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { SqliteStore } from './sqlite-store.js';
-import type { AssistantStore } from './types.js';
+import type { AssistantStore } from '../answer/store.js';
 
 export { SqliteStore, MESSAGE_CHARS, COMMENT_CHARS, type SqliteStoreOptions } from './sqlite-store.js';
 export { migrate, MIGRATIONS, type Migration } from './migrations.js';
-export type * from './types.js';
 
 /** File name of the embedded database inside DATA_DIR. */
 export const DATABASE_FILE = 'assistant.db';

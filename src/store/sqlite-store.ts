@@ -2,18 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { AppError, describeError } from '../errors.js';
-import { timeOrderedId } from './ids.js';
-import { migrate } from './migrations.js';
-import {
-  prepareStatements,
-  toAudit,
-  toConversation,
-  toFeedback,
-  toGap,
-  toMessage,
-  type Statements,
-} from './statements.js';
 import type {
   AssistantStore,
   AuditRow,
@@ -29,7 +17,19 @@ import type {
   NewUnanswered,
   Page,
   Rating,
-} from './types.js';
+} from '../answer/store.js';
+import { AppError, describeError } from '../errors.js';
+import { timeOrderedId } from '../lib/ids.js';
+import { migrate } from './migrations.js';
+import {
+  prepareStatements,
+  toAudit,
+  toConversation,
+  toFeedback,
+  toGap,
+  toMessage,
+  type Statements,
+} from './statements.js';
 
 /** Characters kept of a message (and an unanswered question) and of a comment or audit detail; longer text is truncated, not refused. */
 export const MESSAGE_CHARS = 10_000;

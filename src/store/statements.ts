@@ -8,7 +8,7 @@ import type {
   MessageRole,
   MessageRow,
   Rating,
-} from './types.js';
+} from '../answer/store.js';
 
 /** Rows as SQLite returns them (snake_case, 0/1 booleans, JSON text). */
 export interface RawConversation {

@@ -21,9 +21,9 @@ export {
   expandQuery,
   compileLexicon,
   LEXICON,
-  type FieldHint,
   type Lexicon,
   type ExpandedQuery,
 } from './lexicon.js';
+export { PROCEDURE_FIELDS, type FieldHint, type ProcedureField } from './fields.js';
 export { DiacriticRestorer, type RestorerData } from './restorer.js';
 export { maskPii } from './pii.js';

@@ -3,33 +3,10 @@
  * citizens' phrases mapped to the records' terms, and question words mapped to record fields.
  */
 import data from './lexicon.json' with { type: 'json' };
+import { PROCEDURE_FIELDS, type FieldHint } from './fields.js';
 import { fold, hasDiacritics, normalize } from './normalize.js';
 
-/** The field of a procedure record a question asks about. */
-export type FieldHint =
-  | 'ho_so'
-  | 'phi'
-  | 'thoi_han'
-  | 'co_quan'
-  | 'trinh_tu'
-  | 'cach_thuc'
-  | 'dieu_kien'
-  | 'can_cu'
-  | 'ket_qua'
-  | 'doi_tuong';
-
-const FIELD_HINTS: ReadonlySet<string> = new Set<FieldHint>([
-  'ho_so',
-  'phi',
-  'thoi_han',
-  'co_quan',
-  'trinh_tu',
-  'cach_thuc',
-  'dieu_kien',
-  'can_cu',
-  'ket_qua',
-  'doi_tuong',
-]);
+const FIELD_HINTS: ReadonlySet<string> = new Set(PROCEDURE_FIELDS.filter((f): f is FieldHint => f !== 'general'));
 
 interface LexiconFile {
   abbreviations: Record<string, string>;

@@ -133,7 +133,7 @@ describe('administering documents on a live server', () => {
     expect(job.report?.added.some((p) => p.endsWith('qd-01-2099-gio-tiep-nhan.md'))).toBe(true);
     expect(await citesDecision()).toBe(true);
     firstWithDecision = job.report!.snapshotId!;
-    const list = (await (await fetch(`${app.base}/admin/api/documents?kind=legal`, { headers: auth })).json()) as { documents: { id: string; uploaded: boolean; chunks: number; snapshot: string }[] };
+    const list = (await (await fetch(`${app.base}/admin/api/documents?kind=legal`, { headers: auth })).json()) as { documents: { id: string; number?: string; uploaded: boolean; chunks: number; snapshot: string }[] };
     const doc = list.documents.find((d) => d.number === '01/2099/QĐ-UBND');
     expect(doc).toMatchObject({ uploaded: true, snapshot: firstWithDecision });
     expect(doc!.chunks).toBeGreaterThan(0);

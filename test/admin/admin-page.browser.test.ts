@@ -71,6 +71,7 @@ const PHASE_LABELS = ['Chuẩn bị', 'Đọc tệp', 'Chỉ mục từ', 'Mô h
 
 interface DocJson {
   id: string;
+  number?: string;
   title: string;
   status: string;
   pendingEdit: Record<string, unknown> | null;

@@ -13,8 +13,11 @@ import type { ProcedureField } from '../../ingest/types.js';
 import { TEXT_FEATURES, textFeatures } from './features.js';
 import { LinearModel, type Features } from './linear.js';
 
-/** Fields a question can ask, as the field model names them ('general' = none in particular). */
-export const ASKABLE_FIELDS = ['ho_so', 'phi', 'thoi_han', 'co_quan', 'cach_thuc', 'trinh_tu', 'dieu_kien', 'ket_qua', 'can_cu', 'general'] as const;
+/**
+ * Fields a question can ask, as the field model names them ('general' = none in particular): every
+ * procedure field but `doi_tuong`, in the order of the fitted model's labels.
+ */
+export const ASKABLE_FIELDS = ['ho_so', 'phi', 'thoi_han', 'co_quan', 'cach_thuc', 'trinh_tu', 'dieu_kien', 'ket_qua', 'can_cu', 'general'] as const satisfies readonly ProcedureField[];
 
 /** Kinds of message the turn model tells apart. */
 export const TURN_KINDS = ['followup', 'new', 'offtopic'] as const;

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { Lru } from '../../answer/lru.js';
 import { AppError } from '../../errors.js';
+import { Lru } from '../../lib/lru.js';
 
 /** Token buckets by key (IP, conversation, user), with bounded memory. */
 export interface RateLimiter {

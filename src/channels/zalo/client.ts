@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AssistantStore } from '../../store/types.js';
+import type { AssistantStore } from '../../answer/store.js';
 
 /** Where tokens live in the settings table; the refresh token rotates on every refresh. */
 export const TOKEN_SETTING = 'zalo.tokens';

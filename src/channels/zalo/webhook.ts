@@ -5,9 +5,9 @@ import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import * as say from '../../answer/replies.js';
+import type { AssistantStore } from '../../answer/store.js';
 import type { Assistant } from '../../answer/types.js';
-import type { ZaloConfig } from '../../config.js';
-import type { AssistantStore } from '../../store/types.js';
+import { Lru } from '../../lib/lru.js';
 import { createRateLimiter } from '../http/rate-limit.js';
 import { ZaloClient } from './client.js';
 import { renderZalo, splitMessage } from './render.js';
@@ -66,6 +66,24 @@ const eventSchema = z
 
 export type ZaloEvent = z.infer<typeof eventSchema>;
 
+/** Zalo Official Account settings (DESIGN §6). */
+export interface ZaloConfig {
+  appId: string;
+  /** App secret: the `secret_key` header of token refreshes. */
+  appSecret?: string;
+  /** OA secret key: signs webhook events (not the app secret). */
+  oaSecretKey: string;
+  /** Initial tokens; after the first refresh the database holds the current ones. */
+  accessToken?: string;
+  refreshToken?: string;
+  apiBaseUrl: string;
+  oauthBaseUrl: string;
+  /** Events older (or newer) than this are rejected as replays. */
+  replayWindowMs: number;
+  /** Messages per minute one Zalo user may send before being asked to slow down. */
+  userPerMinute: number;
+}
+
 /** What the Zalo channel needs. */
 export interface ZaloChannelDeps {
   config: ZaloConfig;
@@ -116,7 +134,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       logger,
     });
   const perUser = createRateLimiter({ capacity: Math.max(3, Math.ceil(config.userPerMinute / 2)), refillPerSecond: config.userPerMinute / 60, now });
-  const warnedAt = new Map<string, number>();
+  const warnedAt = new Lru<string, number>(10_000);
   const queues = new Map<string, Promise<void>>();
   // Deciding (de-duplication in the database, the answer itself) is work that would hold up the
   // acknowledgements of events arriving meanwhile (Zalo wants its 200 at once). So decisions run
@@ -239,7 +257,6 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       const last = warnedAt.get(user) ?? 0;
       if (now() - last > 60_000) {
         warnedAt.set(user, now());
-        if (warnedAt.size > 10_000) warnedAt.delete(warnedAt.keys().next().value!);
         return { user, parts: [ZALO_SLOW_DOWN], kind: 'rate_limited' };
       }
       deps.onEvent?.('rate_limited');

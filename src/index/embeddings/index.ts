@@ -1,6 +1,5 @@
 /** Embedders behind LangChain's `Embeddings` interface, and their creation from configuration. */
 import path from 'node:path';
-import type { EmbedderSetting } from '../../config.js';
 import { AppError } from '../../errors.js';
 import type { EmbedderInfo, ProjectEmbeddings } from './base.js';
 import { DEFAULT_HASHED_DIMENSION, HashedNgramEmbeddings } from './hashed.js';
@@ -13,6 +12,14 @@ export { HashedNgramEmbeddings, DEFAULT_HASHED_DIMENSION } from './hashed.js';
 export { LsaEmbeddings, DEFAULT_LSA_DIMENSION } from './lsa.js';
 export { OpenAICompatibleEmbeddings } from './openai.js';
 export { OnnxEmbeddings } from './onnx.js';
+
+/** How chunks are embedded for the vector side of hybrid retrieval (the EMBEDDINGS settings of src/config.ts). */
+export type EmbedderSetting =
+  | { kind: 'lsa'; dimension?: number }
+  | { kind: 'hashed'; dimension?: number }
+  | { kind: 'openai'; baseUrl: string; model: string; apiKey?: string }
+  | { kind: 'onnx'; dir: string }
+  | { kind: 'none' };
 
 /** Creates the configured embedder; `texts` are the passages an embedder trained on the corpus (LSA) fits on. */
 export async function createEmbedder(setting: EmbedderSetting, texts: () => readonly string[]): Promise<ProjectEmbeddings> {

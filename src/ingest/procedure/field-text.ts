@@ -1,3 +1,4 @@
+import { PROCEDURE_FIELDS } from '../../text/index.js';
 import type { ChannelRow, ProcedureField, ProcedureInfo } from '../types.js';
 
 /** Vietnamese label of each procedure field, as used in citations. */
@@ -16,19 +17,7 @@ export const FIELD_LABELS: Record<ProcedureField, string> = {
 };
 
 /** Field order of a procedure's chunks. */
-export const FIELD_ORDER: ProcedureField[] = [
-  'general',
-  'trinh_tu',
-  'cach_thuc',
-  'phi',
-  'thoi_han',
-  'ho_so',
-  'dieu_kien',
-  'can_cu',
-  'ket_qua',
-  'co_quan',
-  'doi_tuong',
-];
+export const FIELD_ORDER: readonly ProcedureField[] = PROCEDURE_FIELDS;
 
 /** The fee as it may be shown: a truncated amount ("20 VNĐ") yields to the wording in brackets. */
 export function displayFee(row: ChannelRow): string {

@@ -10,7 +10,7 @@ import { createLogger } from '../../../src/channels/http/logger.js';
 import { createMetrics } from '../../../src/channels/http/metrics.js';
 import { TOKEN_SETTING, ZaloClient } from '../../../src/channels/zalo/client.js';
 import { createZaloChannel, zaloConversationId, ZALO_SLOW_DOWN, ZALO_TEXT_ONLY, type ZaloChannel } from '../../../src/channels/zalo/webhook.js';
-import type { ZaloConfig } from '../../../src/config.js';
+import type { ZaloConfig } from '../../../src/channels/zalo/webhook.js';
 import type { Retriever } from '../../../src/retrieve/retriever.js';
 import { SqliteStore } from '../../../src/store/sqlite-store.js';
 import { FAKE_OA_ID, signZaloEvent, startFakeZalo, zaloEvent, type FakeZalo } from '../../../scripts/lib/fake-zalo.js';

@@ -1,4 +1,4 @@
-import type { ChannelId, Citation, Outcome } from '../answer/types.js';
+import type { ChannelId, Citation, Outcome } from './types.js';
 
 /** A conversation as stored; `state` is the answer layer's opaque JSON memory of it. */
 export interface ConversationRow {
