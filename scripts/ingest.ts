@@ -6,12 +6,12 @@ import { loadConfig } from '../src/config.js';
 import { describeError } from '../src/errors.js';
 import { reindex } from '../src/admin/reindex.js';
 import { SnapshotStore } from '../src/index/snapshot-store.js';
-import type { Audience, IngestOptions, ValidityStatus } from '../src/ingest/types.js';
+import { VALIDITY_STATUSES, type Audience, type IngestOptions, type ValidityStatus } from '../src/ingest/types.js';
 import { parseArgs } from './lib/args.js';
 import { buildProgressBar } from './lib/progress.js';
 import { printReindexReport } from './lib/report.js';
 
-const STATUSES: ValidityStatus[] = ['con_hieu_luc', 'het_hieu_luc_mot_phan', 'het_hieu_luc_toan_bo', 'chua_co_hieu_luc'];
+const STATUSES: readonly ValidityStatus[] = VALIDITY_STATUSES;
 
 async function main(): Promise<number> {
   const { positional, flags } = parseArgs(process.argv.slice(2), ['audience', 'status', 'rebuild', 'replace']);

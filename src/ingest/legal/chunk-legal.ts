@@ -2,7 +2,7 @@ import { chunkHash } from '../hash.js';
 import type { Chunk } from '../types.js';
 import { type ClauseNode, joinLines, type PointNode } from './clauses.js';
 import { chunkLongText } from './long-text.js';
-import type { Line } from './patterns.js';
+import { ANNEX_RE, type Line } from './patterns.js';
 import type { ArticleNode, LegalTree } from './structure.js';
 
 /** Characters above which a Điều is split by Khoản, and a Khoản by Điểm. */
@@ -107,6 +107,17 @@ function articlePlaces(a: ArticleNode, base: string): Place[] {
   return [...out, ...a.clauses.flatMap((c) => clausePlaces(base, c))];
 }
 
+/** The closing lines split at annex headings: the signature block (label null), then each annex with its label. */
+function annexParts(lines: Line[]): { label: string | null; index: number; lines: Line[] }[] {
+  const parts: { label: string | null; index: number; lines: Line[] }[] = [{ label: null, index: 0, lines: [] }];
+  for (const line of lines) {
+    const m = ANNEX_RE.exec(line.text.trim());
+    if (m !== null && line.text.trim().length < 120) parts.push({ label: m[1] ?? '', index: parts.length, lines: [] });
+    parts[parts.length - 1]!.lines.push(line);
+  }
+  return parts;
+}
+
 /** Chunks a parsed legal text (DESIGN §5): preamble, then one chunk per Điều, split by Khoản and Điểm when long. */
 export function chunkLegalTree(tree: LegalTree, ctx: LegalChunkContext): Chunk[] {
   const chunks: Chunk[] = [];
@@ -160,10 +171,33 @@ export function chunkLegalTree(tree: LegalTree, ctx: LegalChunkContext): Chunk[]
     for (const pl of splitOversize(articlePlaces(a, base)))
       push(pl, `${ctx.docTitle} · ${a.heading.text}`, crumbs, extra, a.number);
   }
-  const closing = joinLines(tree.closing);
-  if (closing !== '') {
-    for (const pl of splitOversize([{ path: 'closing', start: tree.closing[0]?.start ?? 0, text: closing }]))
-      push(pl, ctx.docTitle, [ctx.crumb], {});
+  // The signature block, then each annex printed after it ("PHỤ LỤC I … (Kèm theo Nghị định số …)"):
+  // an annex stays part of its document and is cited as "Phụ lục I Nghị định …".
+  for (const part of annexParts(tree.closing)) {
+    const text = joinLines(part.lines);
+    if (text === '') continue;
+    const start = part.lines[0]?.start ?? 0;
+    if (part.label === null) {
+      for (const pl of splitOversize([{ path: 'closing', start, text }])) push(pl, ctx.docTitle, [ctx.crumb], {});
+      continue;
+    }
+    const name = `Phụ lục${part.label !== '' ? ` ${part.label}` : ''}`;
+    const cite = `${name} ${ctx.docLabel}`;
+    for (const pl of splitOversize([{ path: `pl${part.index}`, start, text }])) {
+      const page = ctx.pageOf(pl.start);
+      chunks.push({
+        id: `${ctx.docId}#${pl.path}`,
+        docId: ctx.docId,
+        ordinal: chunks.length,
+        text: pl.text,
+        heading: `${ctx.docTitle} · ${name}`,
+        breadcrumb: [ctx.crumb, name],
+        citation: cite,
+        contentHash: chunkHash(`${ctx.docTitle} · ${name}`, pl.text),
+        ...(page !== undefined ? { page } : {}),
+        ...(page !== undefined && ctx.isScanned?.(page) ? { scanned: true } : {}),
+      });
+    }
   }
   return chunks;
 }

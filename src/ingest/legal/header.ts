@@ -1,4 +1,5 @@
 import { canonicalDocumentNumber, findDates } from '../../text/index.js';
+import { ANNEX_RE } from './patterns.js';
 
 /** Metadata read from a legal document's header ("CHÍNH PHỦ … Số: … NGHỊ ĐỊNH …"). */
 export interface LegalHeader {
@@ -51,7 +52,6 @@ const NUMBER_LINE = /(?:^|\s)(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh|Nghị
 /** "Hà Nội, ngày 25 tháng 6 năm 2025" (day and month may be left blank in a draft). */
 const PLACE_DATE = /(?:^|\s)([\p{Lu}][\p{L} .]{1,30}?),\s*ngày\s*([\d.…]*)\s*tháng\s*([\d.…]*)\s*năm\s*((?:19|20)\d{2})/u;
 const SUBJECT_LINE = /^V\/v\.?\s*(.+)$/iu;
-const ANNEX_LINE = /^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?([IVXLC]+|\d+[a-z]?))?\b/u;
 const ATTACHED_TO = /Kèm theo\s+(Quyết định|Nghị định|Thông tư liên tịch|Thông tư|Nghị quyết|Công văn|Kế hoạch|Chỉ thị)\s+(?:số\s*:?\s*)?([^\s(]*)\s*(?:ngày\s*([\d.…]*)\s*(?:tháng|\/)\s*([\d.…]*)\s*(?:năm|\/)\s*((?:19|20)\d{2}))?\s*(?:của\s+([^)]+))?\)?/iu;
 /** Symbols OCR and table exports leave at a line's ends ("'LUẬT:", "- CHƯƠNG I -"). */
 const EDGE_JUNK = /^[\s\-–—_'‘’"“”.,:;|~*¬ˆ`•·]+|[\s\-–—_'‘’"“”.,:;|~*¬ˆ`•·]+$/gu;
@@ -134,9 +134,9 @@ export function parseLegalHeader(preamble: string, fullText: string): LegalHeade
     .slice(0, 60)
     .map((l) => l.replace(/\t+/g, '  '));
   const early = lines.slice(0, 30);
-  const annexAt = early.findIndex((l) => ANNEX_LINE.test(l.replace(EDGE_JUNK, '')));
+  const annexAt = early.findIndex((l) => ANNEX_RE.test(l.replace(EDGE_JUNK, '')));
   if (annexAt >= 0 && annexAt <= 3) {
-    const label = ANNEX_LINE.exec(lines[annexAt]!.replace(EDGE_JUNK, ''))?.[1];
+    const label = ANNEX_RE.exec(lines[annexAt]!.replace(EDGE_JUNK, ''))?.[1];
     const attached = ATTACHED_TO.exec(early.slice(annexAt, annexAt + 15).join(' ').replace(/\s+/g, ' '));
     header.docType = 'Phụ lục';
     if (label !== undefined) header.annexLabel = label;

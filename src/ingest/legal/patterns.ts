@@ -38,6 +38,8 @@ export const SUBSECTION_RE = /^(TIỂU MỤC|Tiểu mục)\s+(\d+)\b\.?\s*(.*)$/
 /** "Điều 12. Title" (also "Điều 12: Title"); a bare "Điều 12 Title" is accepted only after a sentence end. */
 export const ARTICLE_RE = /^Điều\s+(\d+[a-zđ]?)\s*[.:]\s*(.*)$/u;
 export const ARTICLE_LOOSE_RE = /^Điều\s+(\d+[a-zđ]?)\s+(\p{Lu}.*)$/u;
+/** "PHỤ LỤC I", "Phụ lục số 02", "PHỤ LỤC": an annex heading; group 1 is its label. */
+export const ANNEX_RE = /^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?([IVXLC]+|\d+[a-z]?))?\b/u;
 /** "1. Text": a number, a dot and a space, so "01.01.2020" and "1.000 đồng" never match. */
 export const CLAUSE_RE = /^(\d{1,3})\.\s+(\S.*)$/u;
 export const POINT_RE = /^([a-zđ])\)\s*(\S.*)$/u;
