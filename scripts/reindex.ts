@@ -21,7 +21,7 @@ async function main(): Promise<number> {
   await store.removeLeftovers();
   const jobs = new ReindexJobs({
     store,
-    library: new DocumentLibrary(config.dataDir),
+    library: new DocumentLibrary(config.dataDir, config.ocr),
     live: new LiveIndex(),
     setting: config.embedder,
     corpusDir: config.corpusDir,

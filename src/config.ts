@@ -172,6 +172,7 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
       minConfidence: e.OCR_MIN_CONFIDENCE,
       tesseract: e.TESSERACT_PATH,
       pdftoppm: e.PDFTOPPM_PATH,
+      cacheDir: path.join(path.resolve(e.DATA_DIR), 'ocr-cache'),
     },
     handoffContact: e.HANDOFF_CONTACT,
     ...(e.ANSWER_THRESHOLD !== undefined ? { answerThreshold: e.ANSWER_THRESHOLD } : {}),

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   if (assistant.cacheStats) registerCacheMetrics(metrics, 'retrieval_cache', assistant.cacheStats);
   const zalo = config.zalo ? createZaloChannel({ config: config.zalo, assistant, store, logger, onEvent: (kind) => metrics.zaloEvents.inc({ kind }), ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) }) : undefined;
   const snapshots = new SnapshotStore(config.dataDir, config.snapshotsKeep);
-  const library = new DocumentLibrary(config.dataDir);
+  const library = new DocumentLibrary(config.dataDir, config.ocr);
   const jobs = new ReindexJobs({ store: snapshots, library, live, setting: config.embedder, corpusDir: config.corpusDir, ocr: config.ocr });
   const admin: AdminDeps | undefined = config.adminToken
     ? { token: config.adminToken, library, jobs, live, snapshots, store, logger, maxUploadBytes: config.uploadMaxMb * 1024 * 1024 }

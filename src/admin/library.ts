@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AppError, describeError } from '../errors.js';
+import { AppError, describeError, userMessage } from '../errors.js';
+import type { OcrSettings } from '../ingest/ocr/tesseract.js';
 import { VALIDITY_STATUSES, type DocumentMeta, type IngestedDocument } from '../ingest/types.js';
 import { loadFile } from '../ingest/registry.js';
 import { isNotFound, writeFileDurably } from '../lib/files.js';
@@ -77,7 +78,11 @@ export class DocumentLibrary {
   /** Serialises writes of the state file. */
   private writing: Promise<unknown> = Promise.resolve();
 
-  constructor(dataDir: string) {
+  /** OCR used to check a scanned upload (its recognised pages are cached for the re-index that follows). */
+  private readonly ocr: OcrSettings | undefined;
+
+  constructor(dataDir: string, ocr?: OcrSettings) {
+    this.ocr = ocr;
     this.uploadsDir = path.join(dataDir, 'uploads');
     this.stateFile = path.join(dataDir, 'library.json');
   }
@@ -120,9 +125,9 @@ export class DocumentLibrary {
     if (same) return { name, status: 'duplicate', code: 'duplicate', reason: `tệp giống hệt tệp đã tải lên "${same[0]}"` };
     let docs: IngestedDocument[];
     try {
-      docs = await loadFile({ path: name, bytes }, {});
+      docs = await loadFile({ path: name, bytes }, {}, this.ocr ? { ocr: this.ocr } : {});
     } catch (err) {
-      return { name, status: 'failed', code: err instanceof AppError ? err.code : 'unreadable', reason: err instanceof AppError ? err.message : describeError(err) };
+      return { name, status: 'failed', code: err instanceof AppError ? err.code : 'unreadable', reason: err instanceof AppError ? userMessage(err) : describeError(err) };
     }
     if (docs.length === 0) return { name, status: 'failed', code: 'empty', reason: 'không tìm thấy văn bản hoặc thủ tục nào trong tệp' };
     await mkdir(this.uploadsDir, { recursive: true });

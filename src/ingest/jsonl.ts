@@ -32,6 +32,7 @@ export function parseJsonLines(path: string, text: string): JsonLine[] {
         {
           cause,
           source: `${path}:${line}`,
+          reason: `${path}: dòng ${line} không phải JSON hợp lệ; chưa có nội dung nào của tệp được đưa vào.`,
         },
       );
     }
@@ -41,6 +42,7 @@ export function parseJsonLines(path: string, text: string): JsonLine[] {
         `${path}: line ${line} is not a JSON object; nothing from this file was indexed`,
         {
           source: `${path}:${line}`,
+          reason: `${path}: dòng ${line} không phải một đối tượng JSON; chưa có nội dung nào của tệp được đưa vào.`,
         },
       );
     }

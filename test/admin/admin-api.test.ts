@@ -11,6 +11,7 @@ import { SnapshotStore } from '../../src/index/snapshot-store.js';
 import { Retriever } from '../../src/retrieve/retriever.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { writeVietnamesePdf } from '../../scripts/lib/pdf-writer.js';
+import { scannedCopy } from '../../scripts/lib/scan.js';
 import { writeMinimalDocx, writeZip } from '../fixtures/zip-writer.js';
 import { startApp } from '../helpers/app.js';
 
@@ -50,7 +51,7 @@ beforeAll(async () => {
   const library = new DocumentLibrary(dataDir);
   jobs = new ReindexJobs({ store: snapshots, library, live, setting: { kind: 'lsa' }, corpusDir: CORPUS });
   const store = SqliteStore.open(':memory:');
-  const admin: AdminDeps = { token: TOKEN, library, jobs, live, snapshots, store, logger: createLogger({ level: 'silent' }), maxUploadBytes: 300_000 };
+  const admin: AdminDeps = { token: TOKEN, library, jobs, live, snapshots, store, logger: createLogger({ level: 'silent' }), maxUploadBytes: 1_500_000 };
   app = await startApp(live.current, { admin, ratePerMinute: 1_000_000 });
   // The admin deps use their own store for the audit log; the app's store records conversations.
   admin.store = app.store;
@@ -231,7 +232,7 @@ describe('bad uploads', () => {
       { name: 'scan.pdf', bytes: scanned },
       { name: 'rong.txt', bytes: '' },
       { name: '../../etc/passwd.txt', bytes: 'Điều 1. Nội dung.' },
-      { name: 'qua-lon.txt', bytes: 'Điều 1. '.repeat(40_000) },
+      { name: 'qua-lon.txt', bytes: 'Điều 1. '.repeat(200_000) },
       { name: 'gia.docx', bytes: writeZip({ 'readme.txt': 'không phải Word' }) },
       { name: 'thu-tuc.jsonl', bytes: '{"ma_thu_tuc": "9.999999", "ten_thu_tuc": "Thử"\n{khong phai json}\n' },
     ]);
@@ -246,7 +247,7 @@ describe('bad uploads', () => {
     expect(byName['qua-lon.txt']!.code).toBe('too_large');
     expect(byName['gia.docx']!.code).toBe('docx_unreadable');
     expect(byName['thu-tuc.jsonl']!.code).toBe('json_malformed');
-    expect(byName['thu-tuc.jsonl']!.reason).toMatch(/line 1/u);
+    expect(byName['thu-tuc.jsonl']!.reason).toMatch(/dòng 1/u);
     const badNames = up.body.results.filter((r) => r.code === 'bad_name');
     expect(badNames).toHaveLength(1);
     // A control character in a file name breaks the multipart header itself: the whole upload is refused.
@@ -281,4 +282,37 @@ describe('file names of uploads', () => {
     }
     expect(badFileName('Nghị định 123-2015 hộ tịch.pdf')).toBeNull();
   });
+});
+
+/** A provincial decision written for this test, printed, signed and scanned: no text layer. */
+const SCANNED_DECISION = [
+  `ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM
+Số: 05/2099/QĐ-UBND
+Thử Nghiệm, ngày 09 tháng 02 năm 2099
+QUYẾT ĐỊNH
+Về hỗ trợ cước chuyển phát hồ sơ thủ tục hành chính
+Điều 1. Phạm vi điều chỉnh
+Quyết định này quy định việc hỗ trợ cước chuyển phát hồ sơ và kết quả giải quyết thủ tục hành chính qua bưu chính công ích.`,
+  `Điều 2. Đối tượng được miễn cước
+Người cao tuổi từ đủ 80 tuổi và người khuyết tật nặng được miễn cước chuyển phát hồ sơ thủ tục hành chính qua bưu chính công ích.
+Điều 3. Hiệu lực thi hành
+Quyết định này có hiệu lực kể từ ngày ký.`,
+];
+
+describe('a scanned decision uploaded by an administrator', () => {
+  it('is read by OCR, becomes searchable and is cited by its Điều with the page, marked as a scan', async () => {
+    const pdf = await scannedCopy(await writeVietnamesePdf(SCANNED_DECISION), 300);
+    const up = await upload([{ name: 'qd-05-2099-ban-quet.pdf', bytes: pdf, type: 'application/pdf' }]);
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    expect(up.body.results[0]).toMatchObject({ status: 'stored' });
+    const job = await reindexNow();
+    expect(job.report?.added.some((p) => p.endsWith('qd-05-2099-ban-quet.pdf'))).toBe(true);
+    const answer = (await ask('người khuyết tật nặng có được miễn cước chuyển phát hồ sơ không')) as unknown as {
+      citations: { label: string; page?: number; scanned?: boolean }[];
+    };
+    const cited = answer.citations.find((c) => c.label.includes('05/2099/QĐ-UBND'));
+    expect(cited, JSON.stringify(answer.citations)).toMatchObject({ label: 'Điều 2 Quyết định 05/2099/QĐ-UBND', page: 2, scanned: true });
+    const list = (await (await fetch(`${app.base}/admin/api/documents?kind=legal`, { headers: auth })).json()) as { documents: { number?: string; scannedPages?: number[] }[] };
+    expect(list.documents.find((d) => d.number === '05/2099/QĐ-UBND')).toMatchObject({ scannedPages: [1, 2] });
+  }, 120_000);
 });

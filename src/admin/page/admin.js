@@ -28,6 +28,7 @@
   var PHASE = {
     starting: 'Chuẩn bị',
     reading: 'Đọc tệp',
+    ocr: 'Nhận dạng chữ bản quét (OCR), trang',
     lexical: 'Chỉ mục từ',
     restorer: 'Mô hình dấu',
     embedding: 'Nhúng vector',
@@ -434,6 +435,17 @@
     var pending = pendingOf(d);
     var titleCell = el('td', { className: 'title' }, [el('span', { className: 'doc-title', text: d.title })]);
     if (d.uploaded) titleCell.append(' ', badge('Tải lên', 'info'));
+    if (d.scannedPages && d.scannedPages.length) titleCell.append(' ', badge('Bản quét (OCR)', 'info'));
+    if (d.unnumbered) titleCell.append(' ', badge('Chưa có số', 'warn'));
+    if (d.annexOf) titleCell.append(el('span', { className: 'sub', text: 'Phụ lục của ' + d.annexOf }));
+    if (d.lowConfidencePages && d.lowConfidencePages.length) {
+      var doubtful = d.lowConfidencePages
+        .map(function (p) {
+          return 'trang ' + p.page + ' (' + p.confidence + '%)';
+        })
+        .join(', ');
+      titleCell.append(' ', badge('Cần kiểm tra OCR', 'warn'), el('span', { className: 'sub', text: 'Nhận dạng chữ kém tin cậy: ' + doubtful }));
+    }
     if (pending.length) {
       var tag = badge(d.pendingEdit && d.pendingEdit.deleted ? 'Chờ xóa' : 'Chờ lập chỉ mục', 'warn');
       tag.setAttribute('title', 'Sau khi lập chỉ mục lại: ' + pending.join('; '));
@@ -757,6 +769,7 @@
           el('li', { text: 'Cập nhật: ' + rep.updated.length }),
           el('li', { text: 'Không đổi: ' + rep.unchanged.length }),
           el('li', { text: 'Lỗi: ' + rep.failed.length }),
+          el('li', { text: 'Bỏ qua: ' + (rep.skipped || []).length }),
         ]),
       );
       report.append(
@@ -773,7 +786,31 @@
             'ul',
             { className: 'failed-files' },
             rep.failed.map(function (f) {
-              return el('li', null, [el('code', { text: f.path }), ': ' + f.message + (f.code ? ' (' + f.code + ')' : '')]);
+              return el('li', null, [el('code', { text: f.path }), ': ' + (f.reason || f.message) + (f.code ? ' (' + f.code + ')' : '')]);
+            }),
+          ),
+        );
+      }
+      if (rep.skipped && rep.skipped.length) {
+        report.append(
+          el('p', { text: 'Các tệp bỏ qua:' }),
+          el(
+            'ul',
+            { className: 'skipped-files' },
+            rep.skipped.map(function (f) {
+              return el('li', null, [el('code', { text: f.path }), ': ' + f.reason]);
+            }),
+          ),
+        );
+      }
+      if (rep.warnings && rep.warnings.length) {
+        report.append(
+          el('p', { text: 'Cần kiểm tra:' }),
+          el(
+            'ul',
+            { className: 'warning-files' },
+            rep.warnings.map(function (w) {
+              return el('li', { text: w.message });
             }),
           ),
         );

@@ -100,6 +100,7 @@ export function loadBeir(path: string, text: string, options: IngestOptions = {}
         `${path}: line ${line} has no ${id === '' ? '_id' : 'text'}; nothing from this file was indexed`,
         {
           source: `${path}:${line}`,
+          reason: `${path}: dòng ${line} thiếu trường ${id === '' ? '_id' : 'text'}; chưa có nội dung nào của tệp được đưa vào.`,
         },
       );
     }

@@ -20,7 +20,7 @@ export function zipHasWordDocument(bytes: Uint8Array): boolean {
   );
 }
 
-/** Loads a Word .docx file via mammoth's raw-text extraction. */
+/** Loads a Word .docx file via mammoth (as HTML, so line breaks and table rows survive). */
 export async function loadDocxFile(file: SourceFile, options: IngestOptions): Promise<IngestedDocument[]> {
   if (!isZip(file.bytes) || !zipHasWordDocument(file.bytes)) {
     const why = isZip(file.bytes) ? 'a ZIP archive without word/document.xml' : 'not a ZIP archive';
@@ -29,6 +29,7 @@ export async function loadDocxFile(file: SourceFile, options: IngestOptions): Pr
       `${file.path}: not a Word document (${why}); save it as .docx from Word and upload again`,
       {
         source: file.path,
+        reason: `${file.path}: không phải tệp Word (${isZip(file.bytes) ? 'tệp nén ZIP không có nội dung Word' : 'không phải định dạng .docx'}); hãy lưu lại dạng .docx từ Word rồi tải lên.`,
       },
     );
   }
@@ -45,12 +46,14 @@ export async function loadDocxFile(file: SourceFile, options: IngestOptions): Pr
       {
         cause,
         source: file.path,
+        reason: `${file.path}: không đọc được tệp Word; hãy mở bằng Word và lưu lại.`,
       },
     );
   }
   if (text.trim() === '') {
     throw new AppError('empty_file', `${file.path}: the Word document contains no text`, {
       source: file.path,
+      reason: `${file.path}: tệp Word không có chữ nào.`,
     });
   }
   return [buildLegalDocument({ path: file.path, pages: [text], paged: false }, options)];

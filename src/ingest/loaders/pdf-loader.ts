@@ -21,7 +21,7 @@ function classify(path: string, cause: unknown): AppError {
     return new AppError(
       'pdf_encrypted',
       `${path}: the PDF is password-protected (encrypted); remove the password and upload again`,
-      { cause, source: path },
+      { cause, source: path, reason: `${path}: tệp PDF có mật khẩu; hãy bỏ mật khẩu rồi tải lên.` },
     );
   }
   const detail =
@@ -31,7 +31,7 @@ function classify(path: string, cause: unknown): AppError {
   return new AppError(
     'pdf_corrupt',
     `${path}: ${detail}; it may be damaged or truncated — export it again and upload`,
-    { cause, source: path },
+    { cause, source: path, reason: `${path}: tệp PDF bị hỏng hoặc không trọn vẹn, không đọc được; hãy xuất lại tệp rồi tải lên.` },
   );
 }
 

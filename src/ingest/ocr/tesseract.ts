@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../errors.js';
@@ -25,6 +26,11 @@ export interface OcrSettings {
   minConfidence: number;
   /** Time allowed for one page (render + recognition). */
   pageTimeoutMs: number;
+  /**
+   * Folder where recognised pages are kept by file content, language and resolution, so a file
+   * checked at upload and then indexed, or indexed again, is recognised once. None: no cache.
+   */
+  cacheDir?: string;
 }
 
 export const DEFAULT_OCR_SETTINGS: OcrSettings = {
@@ -159,8 +165,57 @@ function ocrFailed(path: string, cause: unknown, page?: number): AppError {
   });
 }
 
-/** Renders the given 1-based pages of a PDF and recognises them in a bounded pool. */
+type CachedPages = Record<string, { text: string; confidence: number }>;
+
+function cacheFile(bytes: Uint8Array, settings: OcrSettings): string | null {
+  if (settings.cacheDir === undefined) return null;
+  const key = createHash('sha256').update(bytes).update(`|${settings.lang}|${settings.dpi}`).digest('hex');
+  return join(settings.cacheDir, `${key}.json`);
+}
+
+async function readCache(file: string | null): Promise<CachedPages> {
+  if (file === null) return {};
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as CachedPages;
+  } catch {
+    return {};
+  }
+}
+
+async function writeCache(file: string | null, pages: CachedPages): Promise<void> {
+  if (file === null) return;
+  try {
+    await mkdir(join(file, '..'), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(pages));
+    await rename(tmp, file);
+  } catch {
+    // A cache that cannot be written only costs a second recognition.
+  }
+}
+
+/** Renders the given 1-based pages of a PDF and recognises them in a bounded pool (pages in the cache are not recognised again). */
 export async function ocrPdfPages(
+  path: string,
+  bytes: Uint8Array,
+  pages: number[],
+  settings: OcrSettings,
+  onProgress?: OcrProgress,
+): Promise<OcrPage[]> {
+  const cacheAt = cacheFile(bytes, settings);
+  const cached = await readCache(cacheAt);
+  const todo = pages.filter((p) => cached[p] === undefined);
+  if (todo.length > 0) {
+    const fresh = await recognisePdfPages(path, bytes, todo, settings, (done) => onProgress?.(pages.length - todo.length + done, pages.length));
+    for (const r of fresh) cached[r.page] = { text: r.text, confidence: r.confidence };
+    await writeCache(cacheAt, cached);
+  } else {
+    onProgress?.(pages.length, pages.length);
+  }
+  return pages.map((page) => ({ page, ...cached[page]! }));
+}
+
+async function recognisePdfPages(
   path: string,
   bytes: Uint8Array,
   pages: number[],
@@ -199,12 +254,17 @@ export async function ocrPdfPages(
 
 /** Recognises one image file (PNG, JPEG, TIFF; a multi-page TIFF gives one text). */
 export async function ocrImage(path: string, bytes: Uint8Array, settings: OcrSettings): Promise<OcrPage> {
+  const cacheAt = cacheFile(bytes, settings);
+  const cached = (await readCache(cacheAt))[1];
+  if (cached !== undefined) return { page: 1, ...cached };
   const dir = await mkdtemp(join(tmpdir(), 'tlcv-ocr-'));
   try {
     const image = join(dir, 'image');
     await writeFile(image, bytes);
     try {
-      return { page: 1, ...(await recognise(image, settings)) };
+      const page = { page: 1, ...(await recognise(image, settings)) };
+      await writeCache(cacheAt, { 1: { text: page.text, confidence: page.confidence } });
+      return page;
     } catch (cause) {
       throw ocrFailed(path, cause);
     }

@@ -28,6 +28,7 @@ export function loadProcedures(path: string, text: string, options: IngestOption
         `${path}: line ${line} has no ${missing}; nothing from this file was indexed`,
         {
           source: `${path}:${line}`,
+          reason: `${path}: dòng ${line} thiếu ${code === '' ? 'mã thủ tục (ma_thu_tuc)' : 'tên thủ tục (ten_thu_tuc)'}; chưa có nội dung nào của tệp được đưa vào.`,
         },
       );
     }
