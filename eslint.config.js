@@ -53,7 +53,7 @@ function layerRules(layer, { may, types = [] }, extra = []) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'test-output/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'test-output/', 'tmp-scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
