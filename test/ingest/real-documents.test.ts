@@ -128,6 +128,37 @@ describe('OCR clean-up and page furniture', () => {
 });
 
 describe('headers of real documents', () => {
+  it('an OCR\'d header with its stamp, a spaced number and words run together still gives number, type, issuer and date', async () => {
+    const page = [
+      'Ký bởi: Cổng Thông tin điện tử Chính phủ',
+      'CHINHPHU.VN Thời gian ký: 03.02.2098 09:57:52 +07:00',
+      'CHÍNHPHỦ _ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'Số: 45 /2098/NĐ-CP Hà Nội, ngày 08 tháng 4 năm 2098',
+      "'NGHỊ ĐỊNH Ngày: vai t/22..",
+      'Về thực hiện thủ tục hành chính trên môi trường điện tử',
+      'Điều l. Phạm vi điều chỉnh',
+      'Nghị định này quy định việc thực hiện thủ tục hành chính trên môi trường điện tử.',
+      'Điều 2. Đối tượng áp dụng',
+      'Các cơ quan giải quyết thủ tục hành chính và tổ chức, cá nhân có yêu cầu.',
+    ].join('\n');
+    const [doc] = await loadFile({ path: 'nd-45-scan.txt', bytes: Buffer.from(cleanOcrText(stripPageFurniture([page])[0]!)) });
+    expect(doc?.meta).toMatchObject({ number: '45/2098/NĐ-CP', docType: 'Nghị định', issuer: 'CHÍNH PHỦ', signedDate: '2098-04-08', place: 'Hà Nội' });
+    expect(doc?.meta.title).toBe('Nghị định 45/2098/NĐ-CP về thực hiện thủ tục hành chính trên môi trường điện tử');
+    expect(doc!.chunks.filter((c) => c.article !== undefined).map((c) => c.article)).toEqual(['1', '2']);
+  });
+
+  it('a number cited in the subject is not the document\'s; an unreadable one is completed from the file name only when they agree', async () => {
+    const text = (numberLine: string) =>
+      `BỘ CÔNG AN\n${numberLine}\nHà Nội, ngày 31 tháng 12 năm 2098\nTHÔNG TƯ\nSửa đổi một số điều của Thông tư số 57/2095/TT-BCA\nĐiều 1. Sửa đổi\nSửa đổi khoản 1 Điều 3 của Thông tư số 57/2095/TT-BCA về trang bị phương tiện.\nĐiều 2. Hiệu lực\nThông tư này có hiệu lực kể từ ngày ký.`;
+    const [garbled] = await loadFile({ path: '24_THONG_TU_Thong tu 148.2098.TT_BCA.txt', bytes: Buffer.from(text("Số: 4/#'/2098/TT-BCA")) });
+    expect(garbled?.meta.number).toBe('148/2098/TT-BCA');
+    expect(garbled?.warnings?.join('\n')).toMatch(/lấy theo tên tệp: 148\/2098\/TT-BCA/u);
+    const [otherName] = await loadFile({ path: 'thong-tu-12-2097-tt-btp.txt', bytes: Buffer.from(text("Số: 4/#'/2098/TT-BCA")) });
+    expect(otherName?.meta.number).toBeUndefined();
+    expect(otherName?.warnings?.join('\n')).toMatch(/số hiệu trên văn bản không đọc được/u);
+  });
+
   it('a Công báo PDF gets the law\'s own number, not the gazette issue, and no page header in its passages', async () => {
     const header = (n: number) => (n % 2 === 1 ? `CÔNG BÁO/Số 71 + 72/Ngày 20-02-2098    ${n}` : `${n}    CÔNG BÁO/Số 71 + 72/Ngày 20-02-2098`);
     const pdf = await writeVietnamesePdf([
