@@ -45,8 +45,9 @@ const TYPES = [
   'CÔNG VĂN',
   'LỆNH',
 ];
+/** The national motto, also as OCR misreads it ("CỘNG HÒA XÃ HỌI CHỦ NGHĨA VIỆT NAM."). */
 const NATIONAL =
-  /CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc/giu;
+  /C\S{1,3}NG\s*H\S{1,3}\s*X\S\s*H\S{1,3}\s*CH\S{1,2}\s*NGH\S{1,3}\s*VI\S{1,3}T\s*NAM\.?|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc/giu;
 /** "Số: 158/2025/NĐ-CP", "Luật số: 26/2023/QH15", "Số:      /QĐ-UBND"; "Số 12/…" only at a line start. */
 const NUMBER_LINE = /(?:^|\s)(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh|Nghị quyết)\s+)?[Ss][ốô]\s*[:.]\s*(.*)$|^\s*Số\s+(\d.*)$/u;
 /** "Hà Nội, ngày 25 tháng 6 năm 2025" (day and month may be left blank in a draft). */

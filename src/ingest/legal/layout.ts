@@ -10,7 +10,8 @@ const GAZETTE_HEADER = /^\s*(?:\d{1,4}\s+)?C[ÔO]NG\s*B[ÁA]O\s*\/?\s*S[ốo]\s*
 /** A page number alone on a line: "4", "- 12 -", "Trang 3", "3/25". */
 const PAGE_NUMBER = /^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,4}(?:\s*\/\s*\d{1,4})?(?:\s*[-–])?\s*$/iu;
 /** The stamp a digital signature prints on the first page. */
-const SIGNATURE_STAMP = /^\s*(?:Email|E-mail|Cơ quan)\s*:|(?:^|\s)(?:Ký bởi|Người ký|Thời gian ký|Ngày ký)\s*:/iu;
+const SIGNATURE_STAMP =
+  /^\s*(?:Email|E-mail|Cơ quan)\s*:|(?:^|\s)(?:Ký bởi|Người ký|Thời gian ký|Ngày ký)\s*:|C[ỔÔO]NG\s*THÔNG\s*TIN\s*ĐIỆN\s*T[ỬƯU]/iu;
 const EDGE_LINES = 3;
 
 function masked(line: string): string {
