@@ -779,45 +779,33 @@
             : 'Không có thay đổi nào; giữ nguyên bản chỉ mục đang phục vụ.',
         }),
       );
-      if (rep.failed.length) {
-        report.append(
-          el('p', { text: 'Các tệp lỗi:' }),
-          el(
-            'ul',
-            { className: 'failed-files' },
-            rep.failed.map(function (f) {
-              return el('li', null, [el('code', { text: f.path }), ': ' + (f.reason || f.message) + (f.code ? ' (' + f.code + ')' : '')]);
-            }),
-          ),
-        );
-      }
-      if (rep.skipped && rep.skipped.length) {
-        report.append(
-          el('p', { text: 'Các tệp bỏ qua:' }),
-          el(
-            'ul',
-            { className: 'skipped-files' },
-            rep.skipped.map(function (f) {
-              return el('li', null, [el('code', { text: f.path }), ': ' + f.reason]);
-            }),
-          ),
-        );
-      }
-      if (rep.warnings && rep.warnings.length) {
-        report.append(
-          el('p', { text: 'Cần kiểm tra:' }),
-          el(
-            'ul',
-            { className: 'warning-files' },
-            rep.warnings.map(function (w) {
-              return el('li', { text: w.message });
-            }),
-          ),
-        );
-      }
+      fileList(report, 'Các tệp lỗi:', 'failed-files', rep.failed, function (f) {
+        return [el('code', { text: f.path }), ': ' + (f.reason || f.message) + (f.code ? ' (' + f.code + ')' : '')];
+      });
+      fileList(report, 'Các tệp bỏ qua:', 'skipped-files', rep.skipped || [], function (f) {
+        return [el('code', { text: f.path }), ': ' + f.reason];
+      });
+      fileList(report, 'Cần kiểm tra:', 'warning-files', rep.warnings || [], function (w) {
+        return [w.message];
+      });
       parts.push(report);
     }
     box.replaceChildren.apply(box, parts);
+  }
+
+  /** Appends a titled list of files (failed, skipped, warnings) to a job report when there are any. */
+  function fileList(report, title, className, items, render) {
+    if (!items.length) return;
+    report.append(
+      el('p', { text: title }),
+      el(
+        'ul',
+        { className: className },
+        items.map(function (item) {
+          return el('li', null, render(item));
+        }),
+      ),
+    );
   }
 
   function sleep(ms, signal) {

@@ -127,6 +127,7 @@ export function chunkLegalTree(tree: LegalTree, ctx: LegalChunkContext): Chunk[]
     breadcrumb: string[],
     extra: Partial<Chunk>,
     article?: string,
+    citation?: string,
   ): void => {
     const page = ctx.pageOf(pl.start);
     chunks.push({
@@ -141,7 +142,7 @@ export function chunkLegalTree(tree: LegalTree, ctx: LegalChunkContext): Chunk[]
         ...(pl.point ? [`Điểm ${pl.point}`] : []),
       ],
       citation:
-        article === undefined ? ctx.docLabel : legalCitation(ctx.docLabel, article, pl.clause, pl.point),
+        citation ?? (article === undefined ? ctx.docLabel : legalCitation(ctx.docLabel, article, pl.clause, pl.point)),
       contentHash: chunkHash(heading, pl.text),
       ...(page !== undefined ? { page } : {}),
       ...(page !== undefined && ctx.isScanned?.(page) ? { scanned: true } : {}),
@@ -182,22 +183,8 @@ export function chunkLegalTree(tree: LegalTree, ctx: LegalChunkContext): Chunk[]
       continue;
     }
     const name = `Phụ lục${part.label !== '' ? ` ${part.label}` : ''}`;
-    const cite = `${name} ${ctx.docLabel}`;
-    for (const pl of splitOversize([{ path: `pl${part.index}`, start, text }])) {
-      const page = ctx.pageOf(pl.start);
-      chunks.push({
-        id: `${ctx.docId}#${pl.path}`,
-        docId: ctx.docId,
-        ordinal: chunks.length,
-        text: pl.text,
-        heading: `${ctx.docTitle} · ${name}`,
-        breadcrumb: [ctx.crumb, name],
-        citation: cite,
-        contentHash: chunkHash(`${ctx.docTitle} · ${name}`, pl.text),
-        ...(page !== undefined ? { page } : {}),
-        ...(page !== undefined && ctx.isScanned?.(page) ? { scanned: true } : {}),
-      });
-    }
+    for (const pl of splitOversize([{ path: `pl${part.index}`, start, text }]))
+      push(pl, `${ctx.docTitle} · ${name}`, [ctx.crumb, name], {}, undefined, `${name} ${ctx.docLabel}`);
   }
   return chunks;
 }

@@ -154,6 +154,16 @@ async function pool<T, R>(items: T[], limit: number, task: (item: T) => Promise<
   return out;
 }
 
+/** Runs `work` in a fresh temporary folder, removed afterwards whatever happens. */
+async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'tlcv-ocr-'));
+  try {
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 function ocrFailed(path: string, cause: unknown, page?: number): AppError {
   const e = cause as { killed?: boolean; stderr?: string; message?: string };
   const where = page !== undefined ? ` page ${page}` : '';
@@ -194,40 +204,12 @@ async function writeCache(file: string | null, pages: CachedPages): Promise<void
   }
 }
 
-/** Renders the given 1-based pages of a PDF and recognises them in a bounded pool (pages in the cache are not recognised again). */
-export async function ocrPdfPages(
-  path: string,
-  bytes: Uint8Array,
-  pages: number[],
-  settings: OcrSettings,
-  onProgress?: OcrProgress,
-): Promise<OcrPage[]> {
-  const cacheAt = cacheFile(bytes, settings);
-  const cached = await readCache(cacheAt);
-  const todo = pages.filter((p) => cached[p] === undefined);
-  if (todo.length > 0) {
-    const fresh = await recognisePdfPages(path, bytes, todo, settings, (done) => onProgress?.(pages.length - todo.length + done, pages.length));
-    for (const r of fresh) cached[r.page] = { text: r.text, confidence: r.confidence };
-    await writeCache(cacheAt, cached);
-  } else {
-    onProgress?.(pages.length, pages.length);
-  }
-  return pages.map((page) => ({ page, ...cached[page]! }));
-}
-
-async function recognisePdfPages(
-  path: string,
-  bytes: Uint8Array,
-  pages: number[],
-  settings: OcrSettings,
-  onProgress?: OcrProgress,
-): Promise<OcrPage[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'tlcv-ocr-'));
-  try {
+/** Renders pages to grey PNGs with pdftoppm and recognises them, at most `settings.workers` at once. */
+function renderAndRecognise(path: string, bytes: Uint8Array, pages: number[], settings: OcrSettings, onDone: (done: number) => void): Promise<OcrPage[]> {
+  return inTempDir(async (dir) => {
     const pdf = join(dir, 'in.pdf');
     await writeFile(pdf, bytes);
-    onProgress?.(0, pages.length);
-    return await pool(
+    return pool(
       pages,
       settings.workers,
       async (page) => {
@@ -245,11 +227,29 @@ async function recognisePdfPages(
           throw ocrFailed(path, cause, page);
         }
       },
-      (done) => onProgress?.(done, pages.length),
+      onDone,
     );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  });
+}
+
+/** Renders the given 1-based pages of a PDF and recognises them in a bounded pool (pages in the cache are not recognised again). */
+export async function ocrPdfPages(
+  path: string,
+  bytes: Uint8Array,
+  pages: number[],
+  settings: OcrSettings,
+  onProgress?: OcrProgress,
+): Promise<OcrPage[]> {
+  const cacheAt = cacheFile(bytes, settings);
+  const cached = await readCache(cacheAt);
+  const todo = pages.filter((p) => cached[p] === undefined);
+  onProgress?.(pages.length - todo.length, pages.length);
+  if (todo.length > 0) {
+    const fresh = await renderAndRecognise(path, bytes, todo, settings, (done) => onProgress?.(pages.length - todo.length + done, pages.length));
+    for (const r of fresh) cached[r.page] = { text: r.text, confidence: r.confidence };
+    await writeCache(cacheAt, cached);
   }
+  return pages.map((page) => ({ page, ...cached[page]! }));
 }
 
 /** Recognises one image file (PNG, JPEG, TIFF; a multi-page TIFF gives one text). */
@@ -257,8 +257,7 @@ export async function ocrImage(path: string, bytes: Uint8Array, settings: OcrSet
   const cacheAt = cacheFile(bytes, settings);
   const cached = (await readCache(cacheAt))[1];
   if (cached !== undefined) return { page: 1, ...cached };
-  const dir = await mkdtemp(join(tmpdir(), 'tlcv-ocr-'));
-  try {
+  return inTempDir(async (dir) => {
     const image = join(dir, 'image');
     await writeFile(image, bytes);
     try {
@@ -268,7 +267,5 @@ export async function ocrImage(path: string, bytes: Uint8Array, settings: OcrSet
     } catch (cause) {
       throw ocrFailed(path, cause);
     }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
