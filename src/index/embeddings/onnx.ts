@@ -6,6 +6,27 @@ import { ProjectEmbeddings, type EmbedderInfo } from './base.js';
 
 type Extractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ tolist(): number[][] }>;
 
+/** The part of `@huggingface/transformers` used here; the package is installed only by those who use ONNX models. */
+interface Transformers {
+  env: { allowRemoteModels: boolean; allowLocalModels: boolean; localModelPath: string };
+  pipeline(task: 'feature-extraction', model: string, options: { local_files_only: boolean }): Promise<unknown>;
+}
+
+/** Not a dependency of the project (≈ 465 MB with onnxruntime): `npm install @huggingface/transformers` to use EMBEDDINGS_ONNX_DIR. */
+const TRANSFORMERS = '@huggingface/transformers';
+
+async function importTransformers(): Promise<Transformers> {
+  try {
+    return (await import(TRANSFORMERS)) as Transformers;
+  } catch (cause) {
+    throw new AppError(
+      'embedder_unavailable',
+      `EMBEDDINGS_ONNX_DIR is set but ${TRANSFORMERS} is not installed; run \`npm install ${TRANSFORMERS}\` (it is optional and not installed by npm ci)`,
+      { cause, reason: `Chưa cài gói ${TRANSFORMERS} để chạy mô hình ONNX (EMBEDDINGS_ONNX_DIR); chạy \`npm install ${TRANSFORMERS}\` hoặc bỏ biến này.` },
+    );
+  }
+}
+
 /**
  * A local sentence-embedding model folder (ONNX weights, `config.json`, tokenizer files) run by
  * `@huggingface/transformers` with remote loading switched off: nothing is ever downloaded.
@@ -30,7 +51,7 @@ export class OnnxEmbeddings extends ProjectEmbeddings {
 
   private load(): Promise<Extractor> {
     this.extractor ??= (async () => {
-      const t = await import('@huggingface/transformers');
+      const t = await importTransformers();
       t.env.allowRemoteModels = false;
       t.env.allowLocalModels = true;
       t.env.localModelPath = `${path.dirname(this.dir)}${path.sep}`;
