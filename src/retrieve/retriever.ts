@@ -1,7 +1,7 @@
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Audience, Chunk, DocumentMeta, ValidityStatus } from '../ingest/types.js';
 import { baseProcedureCode, documentNumberKey } from '../text/index.js';
-import { fuse, type FusionParams, DEFAULT_FUSION } from './fusion.js';
+import { fuse, type DocScores, type FusionParams, DEFAULT_FUSION } from './fusion.js';
 import {
   coverage,
   DEFAULT_NAME_COVERAGE,
@@ -152,26 +152,48 @@ export class Retriever {
     };
   }
 
+  /** Per document, its best and second-best passage score during lexicalScores() (all zero between calls). */
+  private best1 = new Float64Array(0);
+  private best2 = new Float64Array(0);
+
   /** BM25F per passage, then per document: best passage plus a little of the second best. */
-  private lexicalScores(q: AnalyzedQuery, allowed: (doc: number) => boolean) {
+  private lexicalScores(q: AnalyzedQuery, allowed: (doc: number) => boolean): { docScores: DocScores; chunkScores: Float32Array } {
     const { lexical, chunkDoc } = this.snapshot;
     const chunkScores = new Float32Array(lexical.size);
+    lexical.accumulate(q.terms, chunkScores);
+    const nDocs = this.snapshot.documents.length;
+    if (this.best1.length !== nDocs) {
+      this.best1 = new Float64Array(nDocs);
+      this.best2 = new Float64Array(nDocs);
+    }
+    const { best1, best2 } = this;
+    // Documents in the order their first scored passage comes; scores are positive where a term matched.
     const touched: number[] = [];
-    lexical.accumulate(q.terms, chunkScores, touched);
-    const best = new Map<number, [number, number]>();
-    for (const item of touched) {
-      const doc = chunkDoc[item]!;
+    for (let item = 0; item < chunkScores.length; item++) {
       const s = chunkScores[item]!;
-      const cur = best.get(doc);
-      if (!cur) best.set(doc, [s, 0]);
-      else if (s > cur[0]) best.set(doc, [s, cur[0]]);
-      else if (s > cur[1]) cur[1] = s;
+      if (s === 0) continue;
+      const doc = chunkDoc[item]!;
+      const a = best1[doc]!;
+      if (a === 0) {
+        touched.push(doc);
+        best1[doc] = s;
+      } else if (s > a) {
+        best1[doc] = s;
+        best2[doc] = a;
+      } else if (s > best2[doc]!) best2[doc] = s;
     }
-    const docScores = new Map<number, number>();
-    for (const [doc, [a, b]] of best) {
-      if (allowed(doc)) docScores.set(doc, a + this.params.secondChunk * b);
+    const docs = new Uint32Array(touched.length);
+    const scores = new Float64Array(touched.length);
+    let count = 0;
+    for (const doc of touched) {
+      if (allowed(doc)) {
+        docs[count] = doc;
+        scores[count++] = best1[doc]! + this.params.secondChunk * best2[doc]!;
+      }
+      best1[doc] = 0;
+      best2[doc] = 0;
     }
-    return { docScores, chunkScores };
+    return { docScores: { docs, scores, count }, chunkScores };
   }
 
   private async vectorScores(q: AnalyzedQuery, allowed: (doc: number) => boolean): Promise<Map<number, number>> {

@@ -33,6 +33,8 @@ export interface QueryTerm {
 const FORMAT = 2;
 /** Per-passage term frequencies are counted in 16 bits per field before clamping. */
 const COUNT_LIMIT = 0xffff;
+/** Term ids remembered between queries before the cache starts over. */
+const TERM_CACHE = 50_000;
 
 /** An inverted index over passages with BM25F scoring across a heading and a body field. */
 export class LexicalIndex {
@@ -140,49 +142,69 @@ export class LexicalIndex {
 
   /** Number of passages containing a term (0 when unknown). */
   documentFrequency(term: string): number {
-    const id = this.dictionary.id(term);
+    const id = this.termId(term);
     return id < 0 ? 0 : this.postings.df[id]!;
   }
 
   /**
-   * Adds the BM25F score of each query term to `scores` (one slot per passage) and returns the
-   * passages touched, so callers can aggregate without scanning every slot.
+   * Term ids already looked up. Queries repeat the same common terms, and a dictionary lookup
+   * UTF-8-encodes the term and binary-searches the packed bytes; bounded, cleared when full.
    */
-  accumulate(terms: readonly QueryTerm[], scores: Float32Array, touched: number[]): void {
+  private readonly ids = new Map<string, number>();
+
+  private termId(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      if (this.ids.size >= TERM_CACHE) this.ids.clear();
+      id = this.dictionary.id(term);
+      this.ids.set(term, id);
+    }
+    return id;
+  }
+
+  /**
+   * Adds the BM25F score of each query term to `scores` (one slot per passage, zero for passages
+   * no term reaches), term by term in the order given, so each slot sums in a fixed order.
+   */
+  accumulate(terms: readonly QueryTerm[], scores: Float32Array): void {
     const { k1 } = this.params;
+    const k1plus1 = k1 + 1;
     const n = this.size;
     const { offsets, df: dfs, bytes } = this.postings;
     const { headingFactor, bodyFactor } = this;
-    for (const { term, weight } of terms) {
-      const id = this.dictionary.id(term);
+    for (let t = 0; t < terms.length; t++) {
+      const { term, weight } = terms[t]!;
+      const id = this.termId(term);
       if (id < 0) continue;
       const df = dfs[id]!;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * weight;
       // Decoding inline (format in postings.ts): this loop is the hot path of every query.
       let at = offsets[id]!;
+      const end = offsets[id + 1]!;
       let item = -1;
-      for (let k = 0; k < df; k++) {
+      while (at < end) {
         let byte = bytes[at++]!;
-        let gap = byte & 0x7f;
         // Nine gaps in ten fit one byte; the loop only runs for the rest.
-        for (let shift = 7; byte & 0x80; shift += 7) {
-          byte = bytes[at++]!;
-          gap |= (byte & 0x7f) << shift;
+        if (byte < 0x80) item += byte;
+        else {
+          let gap = byte & 0x7f;
+          for (let shift = 7; byte & 0x80; shift += 7) {
+            byte = bytes[at++]!;
+            gap |= (byte & 0x7f) << shift;
+          }
+          item += gap;
         }
-        item += gap;
-        let tfH: number;
-        let tfB: number;
+        // tfHeading · heading factor + tfBody · body factor; a heading frequency of 0 adds an
+        // exact +0, so most postings (body only) skip that product with the same result.
         const packed = bytes[at++]!;
-        if (packed !== 0) {
-          tfH = packed >>> 4;
-          tfB = packed & 15;
-        } else {
-          tfH = bytes[at++]!;
-          tfB = bytes[at++]!;
+        let tf: number;
+        if (packed > 15) tf = (packed >>> 4) * headingFactor[item]! + (packed & 15) * bodyFactor[item]!;
+        else if (packed !== 0) tf = packed * bodyFactor[item]!;
+        else {
+          tf = bytes[at]! * headingFactor[item]! + bytes[at + 1]! * bodyFactor[item]!;
+          at += 2;
         }
-        const tf = tfH * headingFactor[item]! + tfB * bodyFactor[item]!;
-        if (scores[item] === 0) touched.push(item);
-        scores[item] = scores[item]! + (idf * tf * (k1 + 1)) / (tf + k1);
+        scores[item] = scores[item]! + (idf * tf * k1plus1) / (tf + k1);
       }
     }
   }
