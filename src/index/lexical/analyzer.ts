@@ -43,6 +43,13 @@ export function analyze(text: string): AnalyzedText {
   return { accented, folded };
 }
 
+/** The folded terms of analyze(text) alone, without building the accented ones. */
+export function analyzeFolded(text: string): string[] {
+  return contentSegments(text)
+    .flatMap((seg) => withBigrams(seg.map((t) => fold(t))))
+    .map((t) => FOLDED + t);
+}
+
 /** True when a query was typed without any diacritics (so accented matches are only luck). */
 export function isFoldedQuery(text: string): boolean {
   return !hasDiacritics(text);
