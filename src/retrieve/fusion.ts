@@ -27,14 +27,14 @@ export interface FusedDocument {
 
 /** Scores of the documents one side of retrieval found: `docs[i]` scored `scores[i]`, for i < `count`. */
 export interface DocScores {
-  docs: ArrayLike<number>;
-  scores: ArrayLike<number>;
+  docs: Uint32Array;
+  scores: Float64Array;
   count: number;
 }
 
 /** A document-score map as parallel arrays. */
 export function docScoresOf(map: ReadonlyMap<number, number>): DocScores {
-  return { docs: [...map.keys()], scores: [...map.values()], count: map.size };
+  return { docs: Uint32Array.from(map.keys()), scores: Float64Array.from(map.values()), count: map.size };
 }
 
 /**

@@ -96,8 +96,9 @@ export class Retriever {
     const chunksPerDoc = options.chunksPerDoc ?? 3;
     const allowed = this.allowFilter(options);
     const q = analyzeQuery(query, this.snapshot.restorer, this.params.query);
-    const { docScores: lexical, chunkScores } = this.lexicalScores(q, allowed);
     const vector = await this.vectorScores(q, allowed);
+    // Nothing below awaits, so the scratch arrays of lexicalScores() serve this query until it returns.
+    const { docScores: lexical, chunkScores } = this.lexicalScores(q, allowed);
     const exact = this.exactMatches(q, allowed);
     const docs = this.snapshot.documents;
     let fused = fuse(lexical, vector, exact, this.params.fusion);
@@ -152,21 +153,32 @@ export class Retriever {
     };
   }
 
-  /** Per document, its best and second-best passage score during lexicalScores() (all zero between calls). */
+  /**
+   * Scratch arrays of lexicalScores(), reused by every query (cleared at its start): per passage
+   * its score, per document its best and second-best passage score.
+   */
+  private chunkScores = new Float32Array(0);
   private best1 = new Float64Array(0);
   private best2 = new Float64Array(0);
 
-  /** BM25F per passage, then per document: best passage plus a little of the second best. */
+  /**
+   * BM25F per passage, then per document: best passage plus a little of the second best. The
+   * passage scores returned are the retriever's scratch array, valid until the next call.
+   */
   private lexicalScores(q: AnalyzedQuery, allowed: (doc: number) => boolean): { docScores: DocScores; chunkScores: Float32Array } {
     const { lexical, chunkDoc } = this.snapshot;
-    const chunkScores = new Float32Array(lexical.size);
-    lexical.accumulate(q.terms, chunkScores);
     const nDocs = this.snapshot.documents.length;
+    if (this.chunkScores.length !== lexical.size) this.chunkScores = new Float32Array(lexical.size);
+    else this.chunkScores.fill(0);
     if (this.best1.length !== nDocs) {
       this.best1 = new Float64Array(nDocs);
       this.best2 = new Float64Array(nDocs);
+    } else {
+      this.best1.fill(0);
+      this.best2.fill(0);
     }
-    const { best1, best2 } = this;
+    const { chunkScores, best1, best2 } = this;
+    lexical.accumulate(q.terms, chunkScores);
     // Documents in the order their first scored passage comes; scores are positive where a term matched.
     const touched: number[] = [];
     for (let item = 0; item < chunkScores.length; item++) {
@@ -190,8 +202,6 @@ export class Retriever {
         docs[count] = doc;
         scores[count++] = best1[doc]! + this.params.secondChunk * best2[doc]!;
       }
-      best1[doc] = 0;
-      best2[doc] = 0;
     }
     return { docScores: { docs, scores, count }, chunkScores };
   }
