@@ -6,9 +6,8 @@ import {
   coverage,
   DEFAULT_NAME_COVERAGE,
   missesOperation,
-  nameOperations,
+  nameProfile,
   rerankByNameCoverage,
-  weightedNameTerms,
   type NameCoverageParams,
   type Operation,
   type WeightedTerm,
@@ -137,7 +136,7 @@ export class Retriever {
     let name = this.names.get(doc);
     if (!name) {
       const { lexical } = this.snapshot;
-      name = { terms: weightedNameTerms(meta.title, lexical.size, (t) => lexical.documentFrequency(t)), operations: nameOperations(meta.title) };
+      name = nameProfile(meta.title, lexical.size, (t) => lexical.documentFrequency(t));
       this.names.set(doc, name);
     }
     return { share: coverage(name.terms, subject), missesOperation: missesOperation(name.operations, subject) };
