@@ -87,7 +87,9 @@ export class Retriever {
   constructor(
     readonly snapshot: IndexSnapshot,
     readonly params: RetrieverParams = DEFAULT_RETRIEVER,
-  ) {}
+  ) {
+    this.contiguous = isNonDecreasing(snapshot.chunkDoc);
+  }
 
   /** Retrieves the best documents for a query. */
   async retrieve(query: string, options: RetrieveOptions = {}): Promise<RetrievalResult> {
@@ -154,11 +156,14 @@ export class Retriever {
 
   /**
    * Scratch arrays of lexicalScores(), reused by every query (cleared at its start): per passage
-   * its score, per document its best and second-best passage score.
+   * its score, per document its best and second-best passage score (when a document's passages
+   * are not contiguous).
    */
   private chunkScores = new Float32Array(0);
   private best1 = new Float64Array(0);
   private best2 = new Float64Array(0);
+  /** True when every document's passages are contiguous (as builds lay them out). */
+  private readonly contiguous: boolean;
 
   /**
    * BM25F per passage, then per document: best passage plus a little of the second best. The
@@ -166,9 +171,36 @@ export class Retriever {
    */
   private lexicalScores(q: AnalyzedQuery, allowed: (doc: number) => boolean): { docScores: DocScores; chunkScores: Float32Array } {
     const { lexical, chunkDoc } = this.snapshot;
-    const nDocs = this.snapshot.documents.length;
     if (this.chunkScores.length !== lexical.size) this.chunkScores = new Float32Array(lexical.size);
     else this.chunkScores.fill(0);
+    const { chunkScores } = this;
+    lexical.accumulate(q.terms, chunkScores);
+    const second = this.params.secondChunk;
+    // Scores are positive where a term matched; documents come in the order of their first such passage.
+    if (this.contiguous) {
+      const docs: number[] = [];
+      const scores: number[] = [];
+      const n = chunkScores.length;
+      let item = 0;
+      while (item < n) {
+        const doc = chunkDoc[item]!;
+        let a = 0;
+        let b = 0;
+        for (; item < n && chunkDoc[item] === doc; item++) {
+          const s = chunkScores[item]!;
+          if (s > a) {
+            b = a;
+            a = s;
+          } else if (s > b) b = s;
+        }
+        if (a !== 0 && allowed(doc)) {
+          docs.push(doc);
+          scores.push(a + second * b);
+        }
+      }
+      return { docScores: { docs: Uint32Array.from(docs), scores: Float64Array.from(scores), count: docs.length }, chunkScores };
+    }
+    const nDocs = this.snapshot.documents.length;
     if (this.best1.length !== nDocs) {
       this.best1 = new Float64Array(nDocs);
       this.best2 = new Float64Array(nDocs);
@@ -176,9 +208,7 @@ export class Retriever {
       this.best1.fill(0);
       this.best2.fill(0);
     }
-    const { chunkScores, best1, best2 } = this;
-    lexical.accumulate(q.terms, chunkScores);
-    // Documents in the order their first scored passage comes; scores are positive where a term matched.
+    const { best1, best2 } = this;
     const touched: number[] = [];
     for (let item = 0; item < chunkScores.length; item++) {
       const s = chunkScores[item]!;
@@ -199,7 +229,7 @@ export class Retriever {
     for (const doc of touched) {
       if (allowed(doc)) {
         docs[count] = doc;
-        scores[count++] = best1[doc]! + this.params.secondChunk * best2[doc]!;
+        scores[count++] = best1[doc]! + second * best2[doc]!;
       }
     }
     return { docScores: { docs, scores, count }, chunkScores };
@@ -244,6 +274,11 @@ export class Retriever {
     );
     return mine.slice(0, n);
   }
+}
+
+function isNonDecreasing(a: Uint32Array): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i]! < a[i - 1]!) return false;
+  return true;
 }
 
 /** Index of the first passage of document `doc`: passages are contiguous, so binary search over document order. */
