@@ -94,14 +94,22 @@ export function canonicalTones(text: string): string {
 
 /** Lower-case, NFC, canonical tones, one space between words: the form used for matching. */
 export function normalize(text: string): string {
-  return canonicalTones(text)
-    .toLowerCase()
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/\s+/g, ' ')
-    .trim();
+  let out = canonicalTones(text).toLowerCase();
+  // Each replacement only when it has something to replace (most text has none of these).
+  if (TYPOGRAPHIC.test(out)) {
+    out = out
+      .replace(/[\u2010-\u2015\u2212]/g, '-')
+      .replace(/[\u2018\u2019]/g, "'")
+      .replace(/[\u201c\u201d]/g, '"');
+  }
+  if (UNCOLLAPSED_SPACE.test(out)) out = out.replace(/\s+/g, ' ');
+  return out.trim();
 }
+
+/** Dashes, minus, curly quotes: what normalize() straightens. */
+const TYPOGRAPHIC = /[\u2010-\u2015\u2212\u2018\u2019\u201c\u201d]/;
+/** Whitespace other than a single space: what collapsing runs of \s to one space changes. */
+const UNCOLLAPSED_SPACE = /[^\S ]| {2}/;
 
 /** Folded key: diacritics stripped after NFD, đ→d and Đ→D (đ has no decomposition). Case is kept. */
 export function fold(text: string): string {
