@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.js';
 import { ArrayReader, packArrays, type BinaryArray } from '../binary.js';
-import { analyze, type AnalyzedText } from './analyzer.js';
+import { analyze } from './analyzer.js';
 import { appendPostings, lastItem, PostingLog, type PackedPostings } from './postings.js';
 import { TermDictionary } from './term-dictionary.js';
 
@@ -67,19 +67,25 @@ export class LexicalIndex {
     const log = new PostingLog();
     const lenH = new Float32Array(inputs.length);
     const lenB = new Float32Array(inputs.length);
-    const local = new Map<number, number>();
+    const counts = new PassageCounts();
     // Consecutive passages of one document share their heading: analyse it once.
     let lastHeading: string | null = null;
-    let headingTerms = analyze('');
+    let headingIds = new Uint32Array(0);
+    let headingLength = 0;
     inputs.forEach((input, item) => {
-      local.clear();
       if (input.heading !== lastHeading) {
         lastHeading = input.heading;
-        headingTerms = analyze(input.heading);
+        const { accented, folded } = analyze(input.heading);
+        headingIds = Uint32Array.from([...accented, ...folded], (term) => idOf(termIds, term));
+        headingLength = (accented.length + folded.length) / 2;
       }
-      lenH[item] = countInto(headingTerms, termIds, local, 1);
-      lenB[item] = countInto(analyze(input.body), termIds, local, 1 << 16);
-      for (const [id, packed] of local) log.add(id, item, packed & 0xffff, packed >>> 16);
+      for (const id of headingIds) counts.add(id, 1);
+      lenH[item] = headingLength;
+      const body = analyze(input.body);
+      for (const term of body.accented) counts.add(idOf(termIds, term), 1 << 16);
+      for (const term of body.folded) counts.add(idOf(termIds, term), 1 << 16);
+      lenB[item] = (body.accented.length + body.folded.length) / 2;
+      counts.flush(item, log);
       if (onProgress && item % 1000 === 999) onProgress(item + 1, inputs.length);
     });
     const { dictionary, rankOf } = TermDictionary.fromTerms([...termIds.keys()]);
@@ -266,28 +272,43 @@ export class LexicalIndex {
   }
 }
 
-/** Tokenises a field and counts term frequencies into `local` (packed: heading in the low 16 bits). */
-function countInto(
-  { accented, folded }: AnalyzedText,
-  termIds: Map<string, number>,
-  local: Map<number, number>,
-  unit: number,
-): number {
-  let length = 0;
-  for (const list of [accented, folded]) {
-    for (const term of list) {
-      let id = termIds.get(term);
-      if (id === undefined) {
-        id = termIds.size;
-        termIds.set(term, id);
-      }
-      const packed = local.get(id) ?? 0;
-      const field = unit === 1 ? packed & 0xffff : packed >>> 16;
-      if (field < COUNT_LIMIT) local.set(id, packed + unit);
-    }
-    length += list.length;
+/** The id of a term, numbered in order of first sight. */
+function idOf(termIds: Map<string, number>, term: string): number {
+  let id = termIds.get(term);
+  if (id === undefined) {
+    id = termIds.size;
+    termIds.set(term, id);
   }
-  return length / 2;
+  return id;
+}
+
+/** Term frequencies of one passage by term id, packed: heading in the low 16 bits, body above. */
+class PassageCounts {
+  private counts = new Uint32Array(1 << 16);
+  private readonly ids: number[] = [];
+
+  /** Counts one occurrence in the heading (unit 1) or the body (unit 1 << 16), up to COUNT_LIMIT per field. */
+  add(id: number, unit: number): void {
+    if (id >= this.counts.length) {
+      const grown = new Uint32Array(Math.max(this.counts.length * 2, id + 1));
+      grown.set(this.counts);
+      this.counts = grown;
+    }
+    const packed = this.counts[id]!;
+    if (packed === 0) this.ids.push(id);
+    const field = unit === 1 ? packed & 0xffff : packed >>> 16;
+    if (field < COUNT_LIMIT) this.counts[id] = packed + unit;
+  }
+
+  /** Logs the passage's postings and clears the counts. */
+  flush(item: number, log: PostingLog): void {
+    for (const id of this.ids) {
+      const packed = this.counts[id]!;
+      log.add(id, item, packed & 0xffff, packed >>> 16);
+      this.counts[id] = 0;
+    }
+    this.ids.length = 0;
+  }
 }
 
 /** w / (1 − b + b · length / average length) for each passage: BM25F's per-field scaling. */
