@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import type { Chunk, DocumentMeta, IngestedDocument } from '../ingest/types.js';
 import { isNotFound } from '../lib/files.js';
 import { DiacriticRestorer } from '../text/index.js';
-import { createEmbedder, loadEmbedder, type EmbedderSetting, type ProjectEmbeddings } from './embeddings/index.js';
+import { createEmbedder, loadEmbedder, LsaEmbeddings, type EmbedderSetting, type ProjectEmbeddings } from './embeddings/index.js';
 import { StringPool } from './intern.js';
 import { readJsonLines, writeJsonLines } from './json-lines.js';
 import { LexicalIndex } from './lexical/bm25.js';
@@ -84,6 +84,7 @@ export class IndexSnapshot {
       vector = await ChunkVectorStore.build(embedder, texts, undefined, (done, total) =>
         onProgress?.('embedding', done, total),
       );
+      if (embedder instanceof LsaEmbeddings) embedder.releaseFittedRows();
     }
     const manifest = newManifest(input, started, documents, chunks.length, lexical, embedder);
     return new IndexSnapshot(manifest, documents, chunks, lexical, restorer, vector, embedder);

@@ -25,9 +25,41 @@ export interface FusedDocument {
   vectorRank: number | null;
 }
 
-/** Ranks a document-score map, best first, keeping `depth` entries. */
-function ranked(scores: Map<number, number>, depth: number): number[] {
-  return [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, depth).map(([doc]) => doc);
+/** Scores of the documents one side of retrieval found: `docs[i]` scored `scores[i]`, for i < `count`. */
+export interface DocScores {
+  docs: Uint32Array;
+  scores: Float64Array;
+  count: number;
+}
+
+/** A document-score map as parallel arrays. */
+export function docScoresOf(map: ReadonlyMap<number, number>): DocScores {
+  return { docs: Uint32Array.from(map.keys()), scores: Float64Array.from(map.values()), count: map.size };
+}
+
+/**
+ * Positions of the best `depth` entries, best first (score descending, then document ascending):
+ * a bounded insertion into a sorted head instead of sorting every entry, as most documents score
+ * below the head's last one after the first few hundred.
+ */
+export function topPositions({ docs, scores, count }: DocScores, depth: number): number[] {
+  const head: number[] = [];
+  if (depth <= 0) return head;
+  const before = (a: number, b: number) => scores[a]! > scores[b]! || (scores[a] === scores[b] && docs[a]! < docs[b]!);
+  for (let i = 0; i < count; i++) {
+    if (head.length === depth) {
+      if (!before(i, head[depth - 1]!)) continue;
+      head.pop();
+    }
+    let j = head.length;
+    head.push(i);
+    while (j > 0 && before(i, head[j - 1]!)) {
+      head[j] = head[j - 1]!;
+      j--;
+    }
+    head[j] = i;
+  }
+  return head;
 }
 
 /**
@@ -35,8 +67,8 @@ function ranked(scores: Map<number, number>, depth: number): number[] {
  * query names exactly (procedure code, document number) are placed first.
  */
 export function fuse(
-  lexical: Map<number, number>,
-  vector: Map<number, number>,
+  lexical: DocScores,
+  vector: ReadonlyMap<number, number>,
   exact: Set<number>,
   p: FusionParams,
 ): FusedDocument[] {
@@ -46,22 +78,22 @@ export function fuse(
     if (!e) out.set(doc, (e = { doc, score: 0, lexicalRank: null, vectorRank: null }));
     return e;
   };
-  const lex = ranked(lexical, p.depth);
-  const lexTop = lexical.get(lex[0] ?? -1) ?? 1;
-  lex.forEach((doc, i) => {
-    const e = entry(doc);
+  const lex = topPositions(lexical, p.depth);
+  const lexTop = lex.length > 0 ? lexical.scores[lex[0]!]! : 1;
+  lex.forEach((at, i) => {
+    const e = entry(lexical.docs[at]!);
     e.lexicalRank = i + 1;
-    e.score += p.mode === 'rrf' ? p.lexicalWeight / (p.rrfK + i + 1) : (p.lexicalWeight * lexical.get(doc)!) / (lexTop || 1);
+    e.score += p.mode === 'rrf' ? p.lexicalWeight / (p.rrfK + i + 1) : (p.lexicalWeight * lexical.scores[at]!) / (lexTop || 1);
   });
   if (p.vectorWeight > 0) {
-    const vec = ranked(vector, p.depth);
-    const hi = vector.get(vec[0] ?? -1) ?? 1;
-    const lo = vector.get(vec.at(-1) ?? -1) ?? 0;
-    vec.forEach((doc, i) => {
-      const e = entry(doc);
+    const side = docScoresOf(vector);
+    const vec = topPositions(side, p.depth);
+    const hi = vec.length > 0 ? side.scores[vec[0]!]! : 1;
+    const lo = vec.length > 0 ? side.scores[vec.at(-1)!]! : 0;
+    vec.forEach((at, i) => {
+      const e = entry(side.docs[at]!);
       e.vectorRank = i + 1;
-      e.score +=
-        p.mode === 'rrf' ? p.vectorWeight / (p.rrfK + i + 1) : (p.vectorWeight * (vector.get(doc)! - lo)) / (hi - lo || 1);
+      e.score += p.mode === 'rrf' ? p.vectorWeight / (p.rrfK + i + 1) : (p.vectorWeight * (side.scores[at]! - lo)) / (hi - lo || 1);
     });
   }
   for (const doc of exact) entry(doc).score += 1;

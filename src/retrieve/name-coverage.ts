@@ -6,7 +6,7 @@
  * điện tử cho công dân Việt Nam (cấp xã)"). The share is IDF-weighted and computed on folded
  * terms, so a question typed without diacritics covers a name as well as an accented one.
  */
-import { contentSegments, FOLDED, terms } from '../index/lexical/analyzer.js';
+import { contentSegments, FOLDED, withBigrams } from '../index/lexical/analyzer.js';
 import { bigrams, fold } from '../text/index.js';
 import type { FusedDocument } from './fusion.js';
 
@@ -57,9 +57,18 @@ export const OPERATIONS: readonly Operation[] = [
 /** Syllables at the start of a name that may hold its operation ("Cấp lại", "Đăng ký lại"). */
 const OPERATION_SYLLABLES = 3;
 
+/** A procedure name without its parenthesised tail ("(cấp xã)" names the level, not the service). */
+function withoutParentheses(name: string): string {
+  return name.replace(/\([^)]*\)/gu, ' ');
+}
+
 /** The operations a procedure name starts with. */
 export function nameOperations(name: string): Operation[] {
-  const first = contentSegments(name.replace(/\([^)]*\)/gu, ' '))
+  return operationsOf(contentSegments(withoutParentheses(name)));
+}
+
+function operationsOf(segments: readonly string[][]): Operation[] {
+  const first = segments
     .flat()
     .slice(0, OPERATION_SYLLABLES)
     .map((t) => fold(t));
@@ -74,10 +83,23 @@ export function missesOperation(operations: readonly Operation[], question: Read
 
 /** Folded unigrams and bigrams of a name with their IDF (`df` counts passages per folded term). */
 export function weightedNameTerms(name: string, passages: number, df: (foldedTerm: string) => number): WeightedTerm[] {
+  return weighted(contentSegments(withoutParentheses(name)), passages, df);
+}
+
+/** weightedNameTerms() and nameOperations() of a name, from one analysis of it. */
+export function nameProfile(
+  name: string,
+  passages: number,
+  df: (foldedTerm: string) => number,
+): { terms: WeightedTerm[]; operations: Operation[] } {
+  const segments = contentSegments(withoutParentheses(name));
+  return { terms: weighted(segments, passages, df), operations: operationsOf(segments) };
+}
+
+function weighted(segments: readonly string[][], passages: number, df: (foldedTerm: string) => number): WeightedTerm[] {
   const seen = new Set<string>();
   const out: WeightedTerm[] = [];
-  // A parenthesised tail ("(cấp xã)", "(thực hiện tại cấp tỉnh)") names the level, not the service.
-  for (const t of terms(name.replace(/\([^)]*\)/gu, ' '))) {
+  for (const t of segments.flatMap(withBigrams)) {
     const term = fold(t);
     if (seen.has(term)) continue;
     seen.add(term);

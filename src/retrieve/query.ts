@@ -84,16 +84,16 @@ export function analyzeQuery(
   const base = terms(abbreviated);
   addTokens(base, 1, true);
   const subject = new Set(base.map((t) => fold(t)));
-  const addAddition = (addition: string, weight: number) => {
-    const t = terms(addition);
+  const addAddition = (t: string[], weight: number) => {
     const syllables = t.filter((x) => !x.includes('_')).length;
     addTokens(t, weight * Math.min(1, w.additionSyllables / Math.max(1, syllables)), true);
   };
   for (const addition of lexicon.phraseAdditions) {
-    addAddition(addition, w.expansion);
-    for (const t of terms(addition)) subject.add(fold(t));
+    const t = terms(addition);
+    addAddition(t, w.expansion);
+    for (const x of t) subject.add(fold(x));
   }
-  if (w.fieldWording > 0) for (const addition of lexicon.fieldAdditions) addAddition(addition, w.fieldWording);
+  if (w.fieldWording > 0) for (const addition of lexicon.fieldAdditions) addAddition(terms(addition), w.fieldWording);
   if (restored && restored !== normalized) {
     for (const t of terms(restored)) add(t, w.restored * (t.includes('_') ? w.bigram : 1));
   }

@@ -1,14 +1,13 @@
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Audience, Chunk, DocumentMeta, ValidityStatus } from '../ingest/types.js';
 import { baseProcedureCode, documentNumberKey } from '../text/index.js';
-import { fuse, type FusionParams, DEFAULT_FUSION } from './fusion.js';
+import { fuse, type DocScores, type FusionParams, DEFAULT_FUSION } from './fusion.js';
 import {
   coverage,
   DEFAULT_NAME_COVERAGE,
   missesOperation,
-  nameOperations,
+  nameProfile,
   rerankByNameCoverage,
-  weightedNameTerms,
   type NameCoverageParams,
   type Operation,
   type WeightedTerm,
@@ -88,7 +87,9 @@ export class Retriever {
   constructor(
     readonly snapshot: IndexSnapshot,
     readonly params: RetrieverParams = DEFAULT_RETRIEVER,
-  ) {}
+  ) {
+    this.contiguous = isNonDecreasing(snapshot.chunkDoc);
+  }
 
   /** Retrieves the best documents for a query. */
   async retrieve(query: string, options: RetrieveOptions = {}): Promise<RetrievalResult> {
@@ -96,8 +97,9 @@ export class Retriever {
     const chunksPerDoc = options.chunksPerDoc ?? 3;
     const allowed = this.allowFilter(options);
     const q = analyzeQuery(query, this.snapshot.restorer, this.params.query);
-    const { docScores: lexical, chunkScores } = this.lexicalScores(q, allowed);
     const vector = await this.vectorScores(q, allowed);
+    // Nothing below awaits, so the scratch arrays of lexicalScores() serve this query until it returns.
+    const { docScores: lexical, chunkScores } = this.lexicalScores(q, allowed);
     const exact = this.exactMatches(q, allowed);
     const docs = this.snapshot.documents;
     let fused = fuse(lexical, vector, exact, this.params.fusion);
@@ -136,7 +138,7 @@ export class Retriever {
     let name = this.names.get(doc);
     if (!name) {
       const { lexical } = this.snapshot;
-      name = { terms: weightedNameTerms(meta.title, lexical.size, (t) => lexical.documentFrequency(t)), operations: nameOperations(meta.title) };
+      name = nameProfile(meta.title, lexical.size, (t) => lexical.documentFrequency(t));
       this.names.set(doc, name);
     }
     return { share: coverage(name.terms, subject), missesOperation: missesOperation(name.operations, subject) };
@@ -152,26 +154,85 @@ export class Retriever {
     };
   }
 
-  /** BM25F per passage, then per document: best passage plus a little of the second best. */
-  private lexicalScores(q: AnalyzedQuery, allowed: (doc: number) => boolean) {
+  /**
+   * Scratch arrays of lexicalScores(), reused by every query (cleared at its start): per passage
+   * its score, per document its best and second-best passage score (when a document's passages
+   * are not contiguous).
+   */
+  private chunkScores = new Float32Array(0);
+  private best1 = new Float64Array(0);
+  private best2 = new Float64Array(0);
+  /** True when every document's passages are contiguous (as builds lay them out). */
+  private readonly contiguous: boolean;
+
+  /**
+   * BM25F per passage, then per document: best passage plus a little of the second best. The
+   * passage scores returned are the retriever's scratch array, valid until the next call.
+   */
+  private lexicalScores(q: AnalyzedQuery, allowed: (doc: number) => boolean): { docScores: DocScores; chunkScores: Float32Array } {
     const { lexical, chunkDoc } = this.snapshot;
-    const chunkScores = new Float32Array(lexical.size);
+    if (this.chunkScores.length !== lexical.size) this.chunkScores = new Float32Array(lexical.size);
+    else this.chunkScores.fill(0);
+    const { chunkScores } = this;
+    lexical.accumulate(q.terms, chunkScores);
+    const second = this.params.secondChunk;
+    // Scores are positive where a term matched; documents come in the order of their first such passage.
+    if (this.contiguous) {
+      const docs: number[] = [];
+      const scores: number[] = [];
+      const n = chunkScores.length;
+      let item = 0;
+      while (item < n) {
+        const doc = chunkDoc[item]!;
+        let a = 0;
+        let b = 0;
+        for (; item < n && chunkDoc[item] === doc; item++) {
+          const s = chunkScores[item]!;
+          if (s > a) {
+            b = a;
+            a = s;
+          } else if (s > b) b = s;
+        }
+        if (a !== 0 && allowed(doc)) {
+          docs.push(doc);
+          scores.push(a + second * b);
+        }
+      }
+      return { docScores: { docs: Uint32Array.from(docs), scores: Float64Array.from(scores), count: docs.length }, chunkScores };
+    }
+    const nDocs = this.snapshot.documents.length;
+    if (this.best1.length !== nDocs) {
+      this.best1 = new Float64Array(nDocs);
+      this.best2 = new Float64Array(nDocs);
+    } else {
+      this.best1.fill(0);
+      this.best2.fill(0);
+    }
+    const { best1, best2 } = this;
     const touched: number[] = [];
-    lexical.accumulate(q.terms, chunkScores, touched);
-    const best = new Map<number, [number, number]>();
-    for (const item of touched) {
-      const doc = chunkDoc[item]!;
+    for (let item = 0; item < chunkScores.length; item++) {
       const s = chunkScores[item]!;
-      const cur = best.get(doc);
-      if (!cur) best.set(doc, [s, 0]);
-      else if (s > cur[0]) best.set(doc, [s, cur[0]]);
-      else if (s > cur[1]) cur[1] = s;
+      if (s === 0) continue;
+      const doc = chunkDoc[item]!;
+      const a = best1[doc]!;
+      if (a === 0) {
+        touched.push(doc);
+        best1[doc] = s;
+      } else if (s > a) {
+        best1[doc] = s;
+        best2[doc] = a;
+      } else if (s > best2[doc]!) best2[doc] = s;
     }
-    const docScores = new Map<number, number>();
-    for (const [doc, [a, b]] of best) {
-      if (allowed(doc)) docScores.set(doc, a + this.params.secondChunk * b);
+    const docs = new Uint32Array(touched.length);
+    const scores = new Float64Array(touched.length);
+    let count = 0;
+    for (const doc of touched) {
+      if (allowed(doc)) {
+        docs[count] = doc;
+        scores[count++] = best1[doc]! + second * best2[doc]!;
+      }
     }
-    return { docScores, chunkScores };
+    return { docScores: { docs, scores, count }, chunkScores };
   }
 
   private async vectorScores(q: AnalyzedQuery, allowed: (doc: number) => boolean): Promise<Map<number, number>> {
@@ -213,6 +274,11 @@ export class Retriever {
     );
     return mine.slice(0, n);
   }
+}
+
+function isNonDecreasing(a: Uint32Array): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i]! < a[i - 1]!) return false;
+  return true;
 }
 
 /** Index of the first passage of document `doc`: passages are contiguous, so binary search over document order. */

@@ -20,13 +20,54 @@ interface Entry {
   folded: string;
   means: string;
   field: FieldHint | null;
-  /** Whole-word pattern of the folded phrase, and of the accented phrase. */
-  foldedRe: RegExp;
-  exactRe: RegExp;
 }
 
-function wholeWords(s: string): RegExp {
-  return new RegExp(`(?<![\\p{L}\\p{M}\\p{N}/-])${escape(s)}(?![\\p{L}\\p{M}\\p{N}/-])`, 'gu');
+/** What may not touch a phrase on either side for it to count as whole words. */
+const WORD_CHAR = /[\p{L}\p{M}\p{N}/-]/u;
+const wordChars = new Map<number, boolean>();
+
+function isWordChar(cp: number): boolean {
+  if (cp < 0x80) {
+    return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x30 && cp <= 0x39) || cp === 0x2f || cp === 0x2d;
+  }
+  let is = wordChars.get(cp);
+  if (is === undefined) {
+    is = WORD_CHAR.test(String.fromCodePoint(cp));
+    wordChars.set(cp, is);
+  }
+  return is;
+}
+
+/** The code point that ends just before `at` (a surrogate pair read as one), or -1 at the start. */
+function codePointBefore(s: string, at: number): number {
+  if (at === 0) return -1;
+  const low = s.charCodeAt(at - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && at >= 2) {
+    const high = s.charCodeAt(at - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return (high - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+  }
+  return low;
+}
+
+/**
+ * Where `phrase` occurs in `s` as whole words, left to right without overlaps: the matches of
+ * the pattern (?<![\p{L}\p{M}\p{N}/-])phrase(?![\p{L}\p{M}\p{N}/-]) with flags "gu", found by
+ * substring search (a regular expression per entry cost ~1 ms a query to compile on first use).
+ */
+function wholeWordIndexes(s: string, phrase: string): number[] {
+  const out: number[] = [];
+  let from = 0;
+  for (;;) {
+    const at = s.indexOf(phrase, from);
+    if (at < 0) return out;
+    const end = at + phrase.length;
+    const before = codePointBefore(s, at);
+    const after = end < s.length ? s.codePointAt(end)! : -1;
+    if ((before < 0 || !isWordChar(before)) && (after < 0 || !isWordChar(after))) {
+      out.push(at);
+      from = end;
+    } else from = at + 1;
+  }
 }
 
 export interface Lexicon {
@@ -44,8 +85,7 @@ export function compileLexicon(raw: unknown): Lexicon {
   const entry = (phrase: string, means: string, field: FieldHint | null, where: string): Entry => {
     const p = normalize(phrase);
     if (p === '' || normalize(means) === '') throw new Error(`lexicon ${where}: empty phrase or meaning`);
-    const folded = fold(p);
-    return { phrase: p, folded, means: normalize(means), field, foldedRe: wholeWords(folded), exactRe: wholeWords(p) };
+    return { phrase: p, folded: fold(p), means: normalize(means), field };
   };
   const byLength = (a: Entry, b: Entry) => b.phrase.length - a.phrase.length;
   return {
@@ -66,10 +106,6 @@ export function compileLexicon(raw: unknown): Lexicon {
 
 export const LEXICON: Lexicon = compileLexicon(data);
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * Where `entry` occurs as whole words in normalised `text`. An occurrence counts when it is spelt
  * with the entry's diacritics, or typed without any (the folded forms agree).
@@ -80,17 +116,15 @@ function occurrences(text: string, foldedText: string, entry: Entry): number[] {
   if (aligned ? !foldedText.includes(entry.folded) : !text.includes(entry.phrase) && !text.includes(entry.folded)) return [];
   const haystack = aligned ? foldedText : text;
   const out: number[] = [];
-  for (const m of haystack.matchAll(entry.foldedRe)) {
+  for (const at of wholeWordIndexes(haystack, entry.folded)) {
     if (!aligned) {
-      if (m[0] === entry.phrase) out.push(m.index);
+      if (entry.folded === entry.phrase) out.push(at);
       continue;
     }
-    const original = text.slice(m.index, m.index + m[0].length);
-    if (original === entry.phrase || !hasDiacritics(original)) out.push(m.index);
+    const original = text.slice(at, at + entry.folded.length);
+    if (original === entry.phrase || !hasDiacritics(original)) out.push(at);
   }
-  if (!aligned) {
-    for (const m of text.matchAll(entry.exactRe)) out.push(m.index);
-  }
+  if (!aligned) out.push(...wholeWordIndexes(text, entry.phrase));
   return out;
 }
 

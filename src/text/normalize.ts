@@ -94,38 +94,61 @@ export function canonicalTones(text: string): string {
 
 /** Lower-case, NFC, canonical tones, one space between words: the form used for matching. */
 export function normalize(text: string): string {
-  return canonicalTones(text)
-    .toLowerCase()
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/\s+/g, ' ')
-    .trim();
+  let out = canonicalTones(text).toLowerCase();
+  // Each replacement only when it has something to replace (most text has none of these).
+  if (TYPOGRAPHIC.test(out)) {
+    out = out
+      .replace(/[\u2010-\u2015\u2212]/g, '-')
+      .replace(/[\u2018\u2019]/g, "'")
+      .replace(/[\u201c\u201d]/g, '"');
+  }
+  if (UNCOLLAPSED_SPACE.test(out)) out = out.replace(/\s+/g, ' ');
+  return out.trim();
 }
+
+/** Dashes, minus, curly quotes: what normalize() straightens. */
+const TYPOGRAPHIC = /[\u2010-\u2015\u2212\u2018\u2019\u201c\u201d]/;
+/** Whitespace other than a single space: what collapsing runs of \s to one space changes. */
+const UNCOLLAPSED_SPACE = /[^\S ]| {2}/;
 
 /** Folded key: diacritics stripped after NFD, đ→d and Đ→D (đ has no decomposition). Case is kept. */
 export function fold(text: string): string {
-  let plain = true;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 0x7f) {
-      plain = false;
-      break;
+  const n = text.length;
+  let i = 0;
+  while (i < n && text.charCodeAt(i) <= 0x7f) i++;
+  if (i === n) return text;
+  // Character by character (a surrogate pair as one), as each character folds on its own; ASCII
+  // folds to itself.
+  let out = text.slice(0, i);
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x7f) {
+      const from = i;
+      while (i < n && text.charCodeAt(i) <= 0x7f) i++;
+      out += text.slice(from, i);
+    } else if (c < 0xd800 || c > 0xdfff) {
+      let f = FOLDED_BMP[c];
+      if (f === undefined) FOLDED_BMP[c] = f = foldSlow(text[i]!);
+      out += f;
+      i++;
+    } else {
+      const pair = c <= 0xdbff && i + 1 < n && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff;
+      const ch = text.slice(i, pair ? i + 2 : i + 1);
+      let f = FOLDED_CHARS.get(ch);
+      if (f === undefined) {
+        f = foldSlow(ch);
+        FOLDED_CHARS.set(ch, f);
+      }
+      out += f;
+      i += ch.length;
     }
-  }
-  if (plain) return text;
-  let out = '';
-  for (const ch of text) {
-    let f = FOLDED_CHARS.get(ch);
-    if (f === undefined) {
-      f = foldSlow(ch);
-      FOLDED_CHARS.set(ch, f);
-    }
-    out += f;
   }
   return out;
 }
 
-/** Folded form of each character met so far (fold() is on the indexing hot path). */
+/** Folded form of each character met so far (fold() is on the indexing hot path): by code unit outside surrogates, … */
+const FOLDED_BMP: (string | undefined)[] = new Array<string | undefined>(0x10000).fill(undefined);
+/** … and by character for surrogate pairs and lone surrogates. */
 const FOLDED_CHARS = new Map<string, string>();
 
 function foldSlow(ch: string): string {

@@ -58,9 +58,13 @@ interface Span {
   token: string;
 }
 
+/** Every entity pattern (document numbers, procedure codes, dates, grouped numbers) needs an ASCII digit. */
+const DIGIT = /[0-9]/;
+
 /** Whole-token entities in normalised text, non-overlapping, in order. */
 function entitySpans(text: string): Span[] {
   const spans: Span[] = [];
+  if (!DIGIT.test(text)) return spans;
   for (const m of findDocumentNumbers(text)) spans.push({ index: m.index, end: m.index + m.length, token: m.token });
   for (const m of findProcedureCodes(text)) spans.push({ index: m.index, end: m.index + m.length, token: m.base.toLowerCase() });
   for (const m of findDates(text)) {
@@ -87,16 +91,19 @@ export function tokenize(text: string): string[] {
   const norm = normalize(text);
   const out: string[] = [];
   let at = 0;
-  const words = (segment: string) => {
-    for (const m of segment.matchAll(WORD)) out.push(m[0]);
-  };
   for (const s of entitySpans(norm)) {
-    words(norm.slice(at, s.index));
+    pushWords(norm.slice(at, s.index), out);
     out.push(s.token.replace(/\s+/g, ''));
     at = s.end;
   }
-  words(norm.slice(at));
+  pushWords(at === 0 ? norm : norm.slice(at), out);
   return out;
+}
+
+/** Appends the words of a piece of text to `out`. */
+function pushWords(segment: string, out: string[]): void {
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(segment); m !== null; m = WORD.exec(segment)) out.push(m[0]);
 }
 
 /** Adjacent pairs joined with "_" ("hồ", "sơ" → "hồ_sơ"). */

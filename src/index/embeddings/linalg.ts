@@ -38,12 +38,48 @@ export function multiply(a: Csr, m: Float64Array, l: number): Float64Array {
 
 /** Z (cols × l) = Aᵀ · Y, with Y (rows × l) row-major. */
 export function multiplyTransposed(a: Csr, y: Float64Array, l: number): Float64Array {
-  const z = new Float64Array(a.cols * l);
+  return multiplyByColumns(transpose(a), y, l);
+}
+
+/** The entries of a CSR matrix by column: for each column, its rows in ascending order. */
+export interface Csc {
+  cols: number;
+  ptr: Uint32Array;
+  rowIdx: Uint32Array;
+  val: Float32Array;
+}
+
+export function transpose(a: Csr): Csc {
+  const nnz = a.ptr[a.rows]!;
+  const ptr = new Uint32Array(a.cols + 1);
+  for (let p = 0; p < nnz; p++) ptr[a.idx[p]! + 1] = ptr[a.idx[p]! + 1]! + 1;
+  for (let j = 0; j < a.cols; j++) ptr[j + 1] = ptr[j + 1]! + ptr[j]!;
+  const cursor = ptr.slice(0, a.cols);
+  const rowIdx = new Uint32Array(nnz);
+  const val = new Float32Array(nnz);
   for (let i = 0; i < a.rows; i++) {
-    const yo = i * l;
     for (let p = a.ptr[i]!; p < a.ptr[i + 1]!; p++) {
-      const w = a.val[p]!;
-      const zo = a.idx[p]! * l;
+      const at = cursor[a.idx[p]!]!;
+      cursor[a.idx[p]!] = at + 1;
+      rowIdx[at] = i;
+      val[at] = a.val[p]!;
+    }
+  }
+  return { cols: a.cols, ptr, rowIdx, val };
+}
+
+/**
+ * Z (cols × l) = Aᵀ · Y from A by columns: each row of Z sums its terms over the rows of A in
+ * ascending order, as a row-by-row pass over A adds them, so the result is the same to the bit,
+ * but each row of Z is written once instead of being revisited at random.
+ */
+export function multiplyByColumns(t: Csc, y: Float64Array, l: number): Float64Array {
+  const z = new Float64Array(t.cols * l);
+  for (let j = 0; j < t.cols; j++) {
+    const zo = j * l;
+    for (let p = t.ptr[j]!; p < t.ptr[j + 1]!; p++) {
+      const w = t.val[p]!;
+      const yo = t.rowIdx[p]! * l;
       for (let c = 0; c < l; c++) z[zo + c] = z[zo + c]! + w * y[yo + c]!;
     }
   }
@@ -53,7 +89,25 @@ export function multiplyTransposed(a: Csr, y: Float64Array, l: number): Float64A
 /** Gram matrix G = Xᵀ X (l × l) of a row-major n × l matrix. */
 export function gram(x: Float64Array, n: number, l: number): Float64Array {
   const g = new Float64Array(l * l);
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  // Two rows at a time: g + v1·x1 + v2·x2 is evaluated left to right, exactly as row i then row i + 1.
+  for (; i + 1 < n; i += 2) {
+    const o1 = i * l;
+    const o2 = o1 + l;
+    for (let r = 0; r < l; r++) {
+      const v1 = x[o1 + r]!;
+      const v2 = x[o2 + r]!;
+      const go = r * l;
+      if (v1 !== 0 && v2 !== 0) {
+        for (let c = r; c < l; c++) g[go + c] = g[go + c]! + v1 * x[o1 + c]! + v2 * x[o2 + c]!;
+      } else if (v1 !== 0) {
+        for (let c = r; c < l; c++) g[go + c] = g[go + c]! + v1 * x[o1 + c]!;
+      } else if (v2 !== 0) {
+        for (let c = r; c < l; c++) g[go + c] = g[go + c]! + v2 * x[o2 + c]!;
+      }
+    }
+  }
+  for (; i < n; i++) {
     const o = i * l;
     for (let r = 0; r < l; r++) {
       const v = x[o + r]!;
@@ -82,14 +136,17 @@ export function orthonormalize(x: Float64Array, n: number, l: number): void {
       else r[i * l + j] = s / r[i * l + i]!;
     }
   }
-  // Q = X R⁻¹, row by row: q R = x.
+  // Q = X R⁻¹, row by row: q R = x. Column j of R is read as row j of its transpose (contiguous).
+  const rt = new Float64Array(l * l);
+  for (let k = 0; k < l; k++) for (let j = 0; j < l; j++) rt[j * l + k] = r[k * l + j]!;
   const row = new Float64Array(l);
   for (let i = 0; i < n; i++) {
     const o = i * l;
     for (let j = 0; j < l; j++) {
+      const jo = j * l;
       let s = x[o + j]!;
-      for (let k = 0; k < j; k++) s -= row[k]! * r[k * l + j]!;
-      row[j] = s / r[j * l + j]!;
+      for (let k = 0; k < j; k++) s -= row[k]! * rt[jo + k]!;
+      row[j] = s / rt[jo + j]!;
     }
     x.set(row, o);
   }
@@ -157,22 +214,28 @@ export function projectionBasis(a: Csr, k: number, powerIterations: number, seed
   for (let i = 0; i < omega.length; i++) omega[i] = rnd();
   let y = multiply(a, omega, l);
   orthonormalize(y, a.rows, l);
+  const at = transpose(a);
   for (let it = 0; it < powerIterations; it++) {
-    const z = multiplyTransposed(a, y, l);
+    const z = multiplyByColumns(at, y, l);
     orthonormalize(z, a.cols, l);
     y = multiply(a, z, l);
     orthonormalize(y, a.rows, l);
   }
   // B = Qᵀ A = Cᵀ with C = Aᵀ Q; B Bᵀ = Cᵀ C; right singular vectors V = C U Σ⁻¹.
-  const c = multiplyTransposed(a, y, l);
+  const c = multiplyByColumns(at, y, l);
   const { values, vectors } = symmetricEigen(gram(c, a.cols, l), l);
   const basis = new Float32Array(a.cols * k);
+  // Eigenvector j as a contiguous row (the transpose of its column).
+  const vt = new Float64Array(k * l);
+  for (let j = 0; j < k; j++) for (let m = 0; m < l; m++) vt[j * l + m] = vectors[m * l + j]!;
+  const sigmas = Float64Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j]!, 1e-24)));
   for (let t = 0; t < a.cols; t++) {
+    const to = t * l;
     for (let j = 0; j < k; j++) {
-      const sigma = Math.sqrt(Math.max(values[j]!, 1e-24));
+      const jo = j * l;
       let s = 0;
-      for (let m = 0; m < l; m++) s += c[t * l + m]! * vectors[m * l + j]!;
-      basis[t * k + j] = s / sigma;
+      for (let m = 0; m < l; m++) s += c[to + m]! * vt[jo + m]!;
+      basis[t * k + j] = s / sigmas[j]!;
     }
   }
   return basis;

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.js';
 import { ArrayReader, packArrays } from '../binary.js';
-import { analyze } from '../lexical/analyzer.js';
+import { analyzeFolded } from '../lexical/analyzer.js';
 import { TermDictionary } from '../lexical/term-dictionary.js';
 import { l2normalize, ProjectEmbeddings, type EmbedderInfo } from './base.js';
 import { projectionBasis, type Csr } from './linalg.js';
@@ -17,7 +17,7 @@ export const LSA_ID_PREFIX = `lsa-v${VERSION}-`;
 
 /** Folded syllables and bigrams of a text: the LSA vocabulary space (diacritic-insensitive). */
 function termsOf(text: string): string[] {
-  return analyze(text).folded;
+  return analyzeFolded(text);
 }
 
 /**
@@ -64,33 +64,135 @@ function tfidf(terms: readonly string[], idOf: (term: string) => number, idf: Fl
   return tf;
 }
 
-/** The TF-IDF rows of tokenised passages. */
-function tfidfMatrix(docs: readonly string[][], idOf: (term: string) => number, idf: Float32Array): Csr {
-  const ptr = new Uint32Array(docs.length + 1);
-  const idx: number[] = [];
-  const val: number[] = [];
-  docs.forEach((terms, i) => {
-    for (const [id, w] of tfidf(terms, idOf, idf)) {
-      idx.push(id);
-      val.push(w);
+/** Growable typed array of 32-bit numbers. */
+class IntList {
+  values = new Int32Array(1 << 16);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Int32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
     }
-    ptr[i + 1] = idx.length;
-  });
-  return { rows: docs.length, cols: idf.length, ptr, idx: Uint32Array.from(idx), val: Float32Array.from(val) };
+    this.values[this.length++] = v;
+  }
 }
 
-/** Terms kept for the model: in at least 2 passages (of 50 or more) and at most half, most frequent first. */
-function chooseVocabulary(docs: readonly string[][]): { vocabulary: string[]; df: Map<string, number> } {
-  const df = new Map<string, number>();
-  for (const terms of docs) for (const t of new Set(terms)) df.set(t, (df.get(t) ?? 0) + 1);
-  const n = Math.max(1, docs.length);
+/**
+ * Passages as sequences of term numbers: each distinct term is numbered as first met, so the
+ * passages are analysed once and their terms held as integers rather than strings.
+ */
+interface NumberedPassages {
+  /** Term of each number. */
+  terms: string[];
+  /** Term numbers of all passages back to back; passage i is [starts[i], starts[i + 1]). */
+  sequence: Int32Array;
+  starts: Uint32Array;
+}
+
+function numberTerms(texts: readonly string[]): NumberedPassages {
+  const numbers = new Map<string, number>();
+  const terms: string[] = [];
+  const sequence = new IntList();
+  const starts = new Uint32Array(texts.length + 1);
+  texts.forEach((text, i) => {
+    for (const t of termsOf(text)) {
+      let id = numbers.get(t);
+      if (id === undefined) {
+        id = terms.length;
+        numbers.set(t, id);
+        terms.push(t);
+      }
+      sequence.push(id);
+    }
+    starts[i + 1] = sequence.length;
+  });
+  return { terms, sequence: sequence.values.subarray(0, sequence.length), starts };
+}
+
+/**
+ * The TF-IDF rows of the passages (as tfidf() computes them: terms in order of first occurrence,
+ * log-scaled counts, unit length), with `position` giving each term number's column or -1. The
+ * weights are also returned unrounded, in the order of `idx`, for embedding the same passages.
+ */
+function tfidfMatrix(p: NumberedPassages, position: Int32Array, idf: Float32Array): { matrix: Csr; weights: Float64Array } {
+  const rows = p.starts.length - 1;
+  const ptr = new Uint32Array(rows + 1);
+  const idx = new IntList();
+  let weights = new Float64Array(1 << 16);
+  const count = new Uint32Array(idf.length);
+  const order: number[] = [];
+  const w: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    order.length = 0;
+    for (let q = p.starts[i]!; q < p.starts[i + 1]!; q++) {
+      const col = position[p.sequence[q]!]!;
+      if (col < 0) continue;
+      if (count[col] === 0) order.push(col);
+      count[col] = count[col]! + 1;
+    }
+    w.length = 0;
+    let norm = 0;
+    for (const col of order) {
+      const x = (1 + Math.log(count[col]!)) * idf[col]!;
+      w.push(x);
+      norm += x * x;
+      count[col] = 0;
+    }
+    if (norm > 0) for (let j = 0; j < w.length; j++) w[j] = w[j]! / Math.sqrt(norm);
+    if (idx.length + w.length > weights.length) {
+      const grown = new Float64Array(Math.max(weights.length * 2, idx.length + w.length));
+      grown.set(weights);
+      weights = grown;
+    }
+    for (let j = 0; j < order.length; j++) {
+      weights[idx.length] = w[j]!;
+      idx.push(order[j]!);
+    }
+    ptr[i + 1] = idx.length;
+  }
+  const nnz = idx.length;
+  const matrix = { rows, cols: idf.length, ptr, idx: new Uint32Array(idx.values.buffer, 0, nnz).slice(), val: Float32Array.from(weights.subarray(0, nnz)) };
+  return { matrix, weights: weights.slice(0, nnz) };
+}
+
+/**
+ * Terms kept for the model (as term numbers): in at least 2 passages (of 50 or more) and at most
+ * half, most frequent first, then in term order; with each term number's passage count.
+ */
+function chooseVocabulary(p: NumberedPassages): { vocabulary: number[]; df: Uint32Array } {
+  const df = new Uint32Array(p.terms.length);
+  const lastPassage = new Int32Array(p.terms.length).fill(-1);
+  const rows = p.starts.length - 1;
+  for (let i = 0; i < rows; i++) {
+    for (let q = p.starts[i]!; q < p.starts[i + 1]!; q++) {
+      const id = p.sequence[q]!;
+      if (lastPassage[id] !== i) {
+        lastPassage[id] = i;
+        df[id] = df[id]! + 1;
+      }
+    }
+  }
+  const n = Math.max(1, rows);
   const minDf = n >= 50 ? 2 : 1;
-  const vocabulary = [...df]
-    .filter(([, c]) => c >= minDf && c <= Math.max(1, n * 0.5))
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, MAX_VOCABULARY)
-    .map(([t]) => t);
-  return { vocabulary, df };
+  const kept: number[] = [];
+  for (let id = 0; id < df.length; id++) if (df[id]! >= minDf && df[id]! <= Math.max(1, n * 0.5)) kept.push(id);
+  const { terms } = p;
+  kept.sort((a, b) => df[b]! - df[a]! || (terms[a]! < terms[b]! ? -1 : 1));
+  return { vocabulary: kept.slice(0, MAX_VOCABULARY), df };
+}
+
+/**
+ * The TF-IDF rows of the passages a model was fitted on, by passage text: a build embeds exactly
+ * those passages next, and this spares analysing them a second time. Each row is consumed once.
+ */
+interface FittedRows {
+  rowOf: Map<string, number>;
+  ptr: Uint32Array;
+  /** Term id (dictionary rank) and weight of each entry. */
+  ids: Uint32Array;
+  weights: Float64Array;
 }
 
 /**
@@ -119,13 +221,15 @@ export class LsaEmbeddings extends ProjectEmbeddings {
 
   /** Fits the model on passages; the dimension shrinks when the corpus is too small to support it. */
   static fit(texts: readonly string[], dimension = DEFAULT_LSA_DIMENSION, powerIterations = 1): LsaEmbeddings {
-    const docs = texts.map(termsOf);
-    const { vocabulary, df } = chooseVocabulary(docs);
-    if (vocabulary.length === 0) throw new AppError('embedder_unavailable', 'LSA: the corpus has no usable terms');
-    const n = Math.max(1, docs.length);
-    const idf = Float32Array.from(vocabulary, (t) => Math.log((n + 1) / ((df.get(t) ?? 0) + 1)) + 1);
-    const position = new Map(vocabulary.map((t, i) => [t, i]));
-    const a = tfidfMatrix(docs, (t) => position.get(t) ?? -1, idf);
+    const passages = numberTerms(texts);
+    const { vocabulary: chosen, df } = chooseVocabulary(passages);
+    if (chosen.length === 0) throw new AppError('embedder_unavailable', 'LSA: the corpus has no usable terms');
+    const vocabulary = chosen.map((id) => passages.terms[id]!);
+    const n = Math.max(1, texts.length);
+    const idf = Float32Array.from(chosen, (id) => Math.log((n + 1) / (df[id]! + 1)) + 1);
+    const position = new Int32Array(passages.terms.length).fill(-1);
+    chosen.forEach((id, i) => (position[id] = i));
+    const { matrix: a, weights } = tfidfMatrix(passages, position, idf);
     const k = Math.max(1, Math.min(dimension, a.rows - 1, a.cols - 1));
     const basis = projectionBasis(a, k, powerIterations, SEED);
     // Renumber terms by dictionary rank, the order the model is saved and loaded in.
@@ -133,7 +237,21 @@ export class LsaEmbeddings extends ProjectEmbeddings {
     const rankedIdf = new Float32Array(idf.length);
     rankOf.forEach((rank, i) => (rankedIdf[rank] = idf[i]!));
     const rankByTerm = new Map(vocabulary.map((t, i) => [t, rankOf[i]!]));
-    return new LsaEmbeddings(dictionary, rankedIdf, quantize(basis, k, rankOf), k, (t) => rankByTerm.get(t) ?? -1);
+    const model = new LsaEmbeddings(dictionary, rankedIdf, quantize(basis, k, rankOf), k, (t) => rankByTerm.get(t) ?? -1);
+    const rowOf = new Map<string, number>();
+    texts.forEach((t, i) => {
+      if (!rowOf.has(t)) rowOf.set(t, i);
+    });
+    model.fitted = { rowOf, ptr: a.ptr, ids: a.idx.map((col) => rankOf[col]!), weights };
+    return model;
+  }
+
+  /** TF-IDF rows of the passages the model was fitted on, until they are embedded or released. */
+  private fitted: FittedRows | null = null;
+
+  /** Forgets the fitted passages' rows (a build calls this once it has embedded them). */
+  releaseFittedRows(): void {
+    this.fitted = null;
   }
 
   /** Reads a model saved by saveState(). */
@@ -173,6 +291,20 @@ export class LsaEmbeddings extends ProjectEmbeddings {
     const k = this.dimension;
     const { values, scales } = this.basis;
     const v = new Float64Array(k);
+    const row = this.fitted?.rowOf.get(text);
+    if (row !== undefined) {
+      // A passage the model was fitted on: its row is the tfidf() of its terms, in the same order.
+      const { ptr, ids, weights, rowOf } = this.fitted!;
+      for (let p = ptr[row]!; p < ptr[row + 1]!; p++) {
+        const id = ids[p]!;
+        const o = id * k;
+        const ws = weights[p]! * scales[id]!;
+        for (let j = 0; j < k; j++) v[j] = v[j]! + ws * values[o + j]!;
+      }
+      rowOf.delete(text);
+      if (rowOf.size === 0) this.fitted = null;
+      return Array.from(l2normalize(v));
+    }
     for (const [id, w] of tfidf(termsOf(text), this.idOf, this.idf)) {
       const o = id * k;
       const ws = w * scales[id]!;

@@ -38,9 +38,27 @@ export function withBigrams(tokens: readonly string[]): string[] {
 /** Analyses a text for indexing or querying: accented and folded unigrams + bigrams. */
 export function analyze(text: string): AnalyzedText {
   const segments = contentSegments(text);
-  const accented = segments.flatMap(withBigrams);
-  const folded = segments.flatMap((seg) => withBigrams(seg.map((t) => fold(t)))).map((t) => FOLDED + t);
-  return { accented, folded };
+  const accented: string[] = [];
+  for (const seg of segments) pushWithBigrams(seg, '', accented);
+  return { accented, folded: foldedTerms(segments) };
+}
+
+/** The folded terms of analyze(text) alone, without building the accented ones. */
+export function analyzeFolded(text: string): string[] {
+  return foldedTerms(contentSegments(text));
+}
+
+/** withBigrams() of each segment's folded tokens, in order, each prefixed with FOLDED. */
+function foldedTerms(segments: readonly string[][]): string[] {
+  const out: string[] = [];
+  for (const seg of segments) pushWithBigrams(seg.map((t) => fold(t)), FOLDED, out);
+  return out;
+}
+
+/** Appends prefix + each token, then prefix + each adjacent bigram (as withBigrams() lists them). */
+function pushWithBigrams(tokens: readonly string[], prefix: string, out: string[]): void {
+  for (const t of tokens) out.push(prefix + t);
+  for (let i = 0; i + 1 < tokens.length; i++) out.push(`${prefix}${tokens[i]}_${tokens[i + 1]}`);
 }
 
 /** True when a query was typed without any diacritics (so accented matches are only luck). */

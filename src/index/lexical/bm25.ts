@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.js';
 import { ArrayReader, packArrays, type BinaryArray } from '../binary.js';
-import { analyze, type AnalyzedText } from './analyzer.js';
+import { analyze } from './analyzer.js';
 import { appendPostings, lastItem, PostingLog, type PackedPostings } from './postings.js';
 import { TermDictionary } from './term-dictionary.js';
 
@@ -33,6 +33,8 @@ export interface QueryTerm {
 const FORMAT = 2;
 /** Per-passage term frequencies are counted in 16 bits per field before clamping. */
 const COUNT_LIMIT = 0xffff;
+/** Term ids remembered between queries before the cache starts over. */
+const TERM_CACHE = 50_000;
 
 /** An inverted index over passages with BM25F scoring across a heading and a body field. */
 export class LexicalIndex {
@@ -65,19 +67,25 @@ export class LexicalIndex {
     const log = new PostingLog();
     const lenH = new Float32Array(inputs.length);
     const lenB = new Float32Array(inputs.length);
-    const local = new Map<number, number>();
+    const counts = new PassageCounts();
     // Consecutive passages of one document share their heading: analyse it once.
     let lastHeading: string | null = null;
-    let headingTerms = analyze('');
+    let headingIds = new Uint32Array(0);
+    let headingLength = 0;
     inputs.forEach((input, item) => {
-      local.clear();
       if (input.heading !== lastHeading) {
         lastHeading = input.heading;
-        headingTerms = analyze(input.heading);
+        const { accented, folded } = analyze(input.heading);
+        headingIds = Uint32Array.from([...accented, ...folded], (term) => idOf(termIds, term));
+        headingLength = (accented.length + folded.length) / 2;
       }
-      lenH[item] = countInto(headingTerms, termIds, local, 1);
-      lenB[item] = countInto(analyze(input.body), termIds, local, 1 << 16);
-      for (const [id, packed] of local) log.add(id, item, packed & 0xffff, packed >>> 16);
+      for (const id of headingIds) counts.add(id, 1);
+      lenH[item] = headingLength;
+      const body = analyze(input.body);
+      for (const term of body.accented) counts.add(idOf(termIds, term), 1 << 16);
+      for (const term of body.folded) counts.add(idOf(termIds, term), 1 << 16);
+      lenB[item] = (body.accented.length + body.folded.length) / 2;
+      counts.flush(item, log);
       if (onProgress && item % 1000 === 999) onProgress(item + 1, inputs.length);
     });
     const { dictionary, rankOf } = TermDictionary.fromTerms([...termIds.keys()]);
@@ -140,49 +148,69 @@ export class LexicalIndex {
 
   /** Number of passages containing a term (0 when unknown). */
   documentFrequency(term: string): number {
-    const id = this.dictionary.id(term);
+    const id = this.termId(term);
     return id < 0 ? 0 : this.postings.df[id]!;
   }
 
   /**
-   * Adds the BM25F score of each query term to `scores` (one slot per passage) and returns the
-   * passages touched, so callers can aggregate without scanning every slot.
+   * Term ids already looked up. Queries repeat the same common terms, and a dictionary lookup
+   * UTF-8-encodes the term and binary-searches the packed bytes; bounded, cleared when full.
    */
-  accumulate(terms: readonly QueryTerm[], scores: Float32Array, touched: number[]): void {
+  private readonly ids = new Map<string, number>();
+
+  private termId(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      if (this.ids.size >= TERM_CACHE) this.ids.clear();
+      id = this.dictionary.id(term);
+      this.ids.set(term, id);
+    }
+    return id;
+  }
+
+  /**
+   * Adds the BM25F score of each query term to `scores` (one slot per passage, zero for passages
+   * no term reaches), term by term in the order given, so each slot sums in a fixed order.
+   */
+  accumulate(terms: readonly QueryTerm[], scores: Float32Array): void {
     const { k1 } = this.params;
+    const k1plus1 = k1 + 1;
     const n = this.size;
     const { offsets, df: dfs, bytes } = this.postings;
     const { headingFactor, bodyFactor } = this;
-    for (const { term, weight } of terms) {
-      const id = this.dictionary.id(term);
+    for (let t = 0; t < terms.length; t++) {
+      const { term, weight } = terms[t]!;
+      const id = this.termId(term);
       if (id < 0) continue;
       const df = dfs[id]!;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * weight;
       // Decoding inline (format in postings.ts): this loop is the hot path of every query.
       let at = offsets[id]!;
+      const end = offsets[id + 1]!;
       let item = -1;
-      for (let k = 0; k < df; k++) {
+      while (at < end) {
         let byte = bytes[at++]!;
-        let gap = byte & 0x7f;
         // Nine gaps in ten fit one byte; the loop only runs for the rest.
-        for (let shift = 7; byte & 0x80; shift += 7) {
-          byte = bytes[at++]!;
-          gap |= (byte & 0x7f) << shift;
+        if (byte < 0x80) item += byte;
+        else {
+          let gap = byte & 0x7f;
+          for (let shift = 7; byte & 0x80; shift += 7) {
+            byte = bytes[at++]!;
+            gap |= (byte & 0x7f) << shift;
+          }
+          item += gap;
         }
-        item += gap;
-        let tfH: number;
-        let tfB: number;
+        // tfHeading · heading factor + tfBody · body factor; a heading frequency of 0 adds an
+        // exact +0, so most postings (body only) skip that product with the same result.
         const packed = bytes[at++]!;
-        if (packed !== 0) {
-          tfH = packed >>> 4;
-          tfB = packed & 15;
-        } else {
-          tfH = bytes[at++]!;
-          tfB = bytes[at++]!;
+        let tf: number;
+        if (packed > 15) tf = (packed >>> 4) * headingFactor[item]! + (packed & 15) * bodyFactor[item]!;
+        else if (packed !== 0) tf = packed * bodyFactor[item]!;
+        else {
+          tf = bytes[at]! * headingFactor[item]! + bytes[at + 1]! * bodyFactor[item]!;
+          at += 2;
         }
-        const tf = tfH * headingFactor[item]! + tfB * bodyFactor[item]!;
-        if (scores[item] === 0) touched.push(item);
-        scores[item] = scores[item]! + (idf * tf * (k1 + 1)) / (tf + k1);
+        scores[item] = scores[item]! + (idf * tf * k1plus1) / (tf + k1);
       }
     }
   }
@@ -244,28 +272,43 @@ export class LexicalIndex {
   }
 }
 
-/** Tokenises a field and counts term frequencies into `local` (packed: heading in the low 16 bits). */
-function countInto(
-  { accented, folded }: AnalyzedText,
-  termIds: Map<string, number>,
-  local: Map<number, number>,
-  unit: number,
-): number {
-  let length = 0;
-  for (const list of [accented, folded]) {
-    for (const term of list) {
-      let id = termIds.get(term);
-      if (id === undefined) {
-        id = termIds.size;
-        termIds.set(term, id);
-      }
-      const packed = local.get(id) ?? 0;
-      const field = unit === 1 ? packed & 0xffff : packed >>> 16;
-      if (field < COUNT_LIMIT) local.set(id, packed + unit);
-    }
-    length += list.length;
+/** The id of a term, numbered in order of first sight. */
+function idOf(termIds: Map<string, number>, term: string): number {
+  let id = termIds.get(term);
+  if (id === undefined) {
+    id = termIds.size;
+    termIds.set(term, id);
   }
-  return length / 2;
+  return id;
+}
+
+/** Term frequencies of one passage by term id, packed: heading in the low 16 bits, body above. */
+class PassageCounts {
+  private counts = new Uint32Array(1 << 16);
+  private readonly ids: number[] = [];
+
+  /** Counts one occurrence in the heading (unit 1) or the body (unit 1 << 16), up to COUNT_LIMIT per field. */
+  add(id: number, unit: number): void {
+    if (id >= this.counts.length) {
+      const grown = new Uint32Array(Math.max(this.counts.length * 2, id + 1));
+      grown.set(this.counts);
+      this.counts = grown;
+    }
+    const packed = this.counts[id]!;
+    if (packed === 0) this.ids.push(id);
+    const field = unit === 1 ? packed & 0xffff : packed >>> 16;
+    if (field < COUNT_LIMIT) this.counts[id] = packed + unit;
+  }
+
+  /** Logs the passage's postings and clears the counts. */
+  flush(item: number, log: PostingLog): void {
+    for (const id of this.ids) {
+      const packed = this.counts[id]!;
+      log.add(id, item, packed & 0xffff, packed >>> 16);
+      this.counts[id] = 0;
+    }
+    this.ids.length = 0;
+  }
 }
 
 /** w / (1 − b + b · length / average length) for each passage: BM25F's per-field scaling. */

@@ -7,14 +7,29 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Compares `key` with bytes[from, to) in byte order: negative when the key sorts first. */
-function compareBytes(key: Uint8Array, bytes: Uint8Array, from: number, to: number): number {
-  const n = Math.min(key.length, to - from);
+/** Compares the first `length` bytes of `key` with bytes[from, to) in byte order: negative when the key sorts first. */
+function compareBytes(key: Uint8Array, length: number, bytes: Uint8Array, from: number, to: number): number {
+  const n = Math.min(length, to - from);
   for (let i = 0; i < n; i++) {
     const d = key[i]! - bytes[from + i]!;
     if (d !== 0) return d;
   }
-  return key.length - (to - from);
+  return length - (to - from);
+}
+
+/** Scratch buffer for the UTF-8 bytes of looked-up terms (lookups are synchronous). */
+let scratch = new Uint8Array(256);
+
+/** Writes the UTF-8 bytes of `term` into `scratch` and returns their number. */
+function encodeTerm(term: string): number {
+  if (scratch.length < term.length * 3) scratch = new Uint8Array(term.length * 3);
+  for (let i = 0; i < term.length; i++) {
+    const c = term.charCodeAt(i);
+    // Folded terms are ASCII, whose UTF-8 bytes are their character codes.
+    if (c > 0x7f) return encoder.encodeInto(term, scratch).written;
+    scratch[i] = c;
+  }
+  return term.length;
 }
 
 export class TermDictionary {
@@ -62,7 +77,7 @@ export class TermDictionary {
     let end = 0;
     while (i < a.size || j < b.size) {
       const inA = i < a.size ? a.termBytes(i) : null;
-      const c = inA === null ? 1 : j >= b.size ? -1 : compareBytes(inA, b.bytes, b.starts[j]!, b.starts[j + 1]!);
+      const c = inA === null ? 1 : j >= b.size ? -1 : compareBytes(inA, inA.length, b.bytes, b.starts[j]!, b.starts[j + 1]!);
       const term = c <= 0 ? inA! : b.termBytes(j);
       starts[k] = end;
       bytes.set(term, end);
@@ -87,12 +102,13 @@ export class TermDictionary {
 
   /** Id of a term, or -1 when the dictionary does not hold it. */
   id(term: string): number {
-    const key = encoder.encode(term);
+    const length = encodeTerm(term);
+    const key = scratch;
     let lo = 0;
     let hi = this.size - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const c = compareBytes(key, this.bytes, this.starts[mid]!, this.starts[mid + 1]!);
+      const c = compareBytes(key, length, this.bytes, this.starts[mid]!, this.starts[mid + 1]!);
       if (c === 0) return mid;
       if (c < 0) hi = mid - 1;
       else lo = mid + 1;
