@@ -20,6 +20,9 @@ const schema = z.object({
   CORPUS_DIR: z.string().default('./corpus'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_TOKEN: optionalString.refine((t) => t === undefined || t === '' || t.length >= 16, 'must be at least 16 characters (e.g. openssl rand -hex 24)'),
+  ADMIN_SESSION_IDLE_MIN: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  ADMIN_SESSION_MAX_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1024).default(50),
   LLM_BASE_URL: optionalString,
   LLM_MODEL: optionalString,
@@ -75,6 +78,10 @@ export interface Config {
   corpusDir: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   adminToken?: string;
+  /** Officer sessions of the admin page: ended after `idleMinutes` unused, and `maxHours` after sign-in. */
+  adminSessions: { idleMinutes: number; maxHours: number };
+  /** Days conversations, messages and feedback are kept (0: forever); the gap report keeps counts. */
+  retentionDays: number;
   /** Largest file the admin API accepts, MB. */
   uploadMaxMb: number;
   llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };
@@ -150,6 +157,8 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
     corpusDir: path.resolve(e.CORPUS_DIR),
     logLevel: e.LOG_LEVEL,
     ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
+    adminSessions: { idleMinutes: e.ADMIN_SESSION_IDLE_MIN, maxHours: e.ADMIN_SESSION_MAX_HOURS },
+    retentionDays: e.RETENTION_DAYS,
     uploadMaxMb: e.UPLOAD_MAX_MB,
     ...(e.LLM_BASE_URL
       ? {
