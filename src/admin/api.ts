@@ -64,7 +64,15 @@ export function adminRouter(deps: AdminDeps): Router {
   router.get('/admin/api/me', (_req, res) => {
     res.json(describeOfficer(officerOf(res)));
   });
-  router.use(exportRouter({ store: deps.store, audit: (req, action, target, detail) => audit(req, action, target, 'ok', detail) }));
+  // A getter: tests (and a later store swap) replace deps.store after the router is built.
+  router.use(
+    exportRouter({
+      get store() {
+        return deps.store;
+      },
+      audit: (req, action, target, detail) => audit(req, action, target, 'ok', detail),
+    }),
+  );
 
   const snapshot = () => {
     const r = deps.live.current();
