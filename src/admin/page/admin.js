@@ -4,7 +4,7 @@
  * containing markup shows as text. An officer signs in with an account (an HttpOnly session cookie
  * the script never sees; every change carries X-Requested-With against CSRF), or with the admin
  * token, kept in sessionStorage only. Actions the officer's role may not do are not shown. */
-/* global window, document, location, history, sessionStorage, fetch, XMLHttpRequest, FormData, URLSearchParams, TextDecoderStream, AbortController, setTimeout, clearTimeout, confirm, CSS, URL, Blob */
+/* global window, document, location, history, sessionStorage, fetch, XMLHttpRequest, FormData, URLSearchParams, TextDecoderStream, AbortController, setTimeout, clearTimeout, confirm, CSS, URL */
 (function () {
   'use strict';
 
@@ -398,9 +398,6 @@
 
   // ---- tabs ----------------------------------------------------------------------------------
   var tabs = Array.prototype.slice.call(document.querySelectorAll('[role="tab"]'));
-  var TAB_NAMES = tabs.map(function (t) {
-    return t.dataset.tab;
-  });
   var loaders = {
     documents: function () {
       loadDocuments();
