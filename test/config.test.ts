@@ -33,6 +33,16 @@ describe('configuration on a first start', () => {
     }
   });
 
+  it('reads session lifetimes and retention, with their defaults', () => {
+    expect(loadConfig({})).toMatchObject({ adminSessions: { idleMinutes: 30, maxHours: 12 }, retentionDays: 365 });
+    expect(loadConfig({ ADMIN_SESSION_IDLE_MIN: '15', ADMIN_SESSION_MAX_HOURS: '8', RETENTION_DAYS: '0' })).toMatchObject({
+      adminSessions: { idleMinutes: 15, maxHours: 8 },
+      retentionDays: 0,
+    });
+    expect(() => loadConfig({ RETENTION_DAYS: '-1' })).toThrow(/RETENTION_DAYS/u);
+    expect(() => loadConfig({ ADMIN_SESSION_IDLE_MIN: '0' })).toThrow(/ADMIN_SESSION_IDLE_MIN/u);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: 'many' })).toThrow(/RATE_LIMIT_PER_MINUTE/u);
   });
