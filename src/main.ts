@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import path from 'node:path';
 import type { AdminDeps } from './admin/api.js';
+import { OidcClient } from './admin/auth/oidc.js';
 import { AdminSessions } from './admin/auth/sessions.js';
 import { openIndex } from './admin/first-start.js';
 import { LiveIndex, ReindexJobs } from './admin/jobs.js';
@@ -50,10 +51,12 @@ async function main(): Promise<void> {
   const sessions = new AdminSessions(store.accounts, config.adminSessions);
   const accountCount = await store.accounts.countAccounts();
   const admin: AdminDeps | undefined =
-    config.adminToken || accountCount > 0
+    config.adminToken || accountCount > 0 || config.oidc
       ? {
           ...(config.adminToken ? { token: config.adminToken } : {}),
           sessions,
+          ...(config.oidc ? { oidc: new OidcClient(config.oidc) } : {}),
+          ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
           library,
           jobs,
           live,

@@ -8,6 +8,7 @@ import type { SnapshotStore } from '../index/snapshot-store.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { parseBody } from '../lib/parse-body.js';
 import { actorOf, allow, authenticate, describeOfficer, loginRouter, officerOf, type AuthDeps } from './auth/http.js';
+import type { OidcClient } from './auth/oidc.js';
 import type { AdminSessions } from './auth/sessions.js';
 import { exportRouter } from './export.js';
 import type { Job, LiveIndex, ReindexJobs } from './jobs.js';
@@ -20,6 +21,10 @@ export interface AdminDeps {
   token?: string;
   /** Officer accounts and their sessions (issue 16). */
   sessions?: AdminSessions;
+  /** Single sign-on through OpenID Connect, when configured. */
+  oidc?: OidcClient;
+  /** Public address of the server (PUBLIC_BASE_URL), for the OpenID redirect URI. */
+  publicBaseUrl?: string;
   library: DocumentLibrary;
   jobs: ReindexJobs;
   live: LiveIndex;
@@ -56,6 +61,8 @@ export function adminRouter(deps: AdminDeps): Router {
   const auth: AuthDeps = {
     ...(deps.token ? { token: deps.token } : {}),
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
+    ...(deps.oidc ? { oidc: deps.oidc } : {}),
+    ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
     audit: (actor, action, result, detail) => deps.store.addAudit({ actor, action, result, ...(detail ? { detail } : {}) }).catch((err: unknown) => deps.logger.error({ err, action }, 'audit log write failed')),
   };
   router.use(loginRouter(auth));

@@ -443,6 +443,11 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
   }
 
   it('an officer signs in with an account: a wrong password is refused, a reader sees reports but no change actions, and exports CSV', async () => {
+    // Back from a failed single sign-on (none is configured here, so its link is not shown).
+    await page.goto(`${app.base}/admin?sso=failed`);
+    await page.locator('#account-error', { hasText: 'Đăng nhập một lần (SSO) không thành công, vui lòng thử lại.' }).waitFor();
+    expect(page.url()).toBe(`${app.base}/admin`);
+    expect(await page.locator('#sso-box').isHidden()).toBe(true);
     await page.getByLabel('Tên đăng nhập').fill('binh.le');
     await page.getByLabel('Mật khẩu').fill('không phải mật khẩu');
     await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();

@@ -3,6 +3,7 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import { z } from 'zod';
 import { AppError, errorBody } from '../../errors.js';
 import { parseBody } from '../../lib/parse-body.js';
+import type { OidcClient } from './oidc.js';
 import { can, permissionsOf, ROLE_LABELS, type Permission } from './roles.js';
 import { AdminSessions, LoginError, loginRefusal, type Officer } from './sessions.js';
 
@@ -16,6 +17,10 @@ export interface AuthDeps {
   token?: string;
   /** Officer accounts; without them only the token signs in. */
   sessions?: AdminSessions;
+  /** Single sign-on through OpenID Connect (needs `sessions`). */
+  oidc?: OidcClient;
+  /** Public address of the server, for the OpenID redirect URI (else the request's own). */
+  publicBaseUrl?: string;
   /** Records sign-ins and sign-outs in the audit log. */
   audit: (actor: string, action: string, result: 'ok' | 'error', detail?: string) => Promise<void>;
 }
@@ -133,6 +138,12 @@ export function loginRouter(deps: AuthDeps): Router {
       throw loginRefusal(err);
     }
   });
+  // What the sign-in form offers, asked before anyone is signed in.
+  router.get('/admin/api/auth-options', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ password: deps.sessions !== undefined, sso: deps.oidc !== undefined && deps.sessions !== undefined });
+  });
+  if (deps.oidc && deps.sessions) mountOidc(router, deps, deps.oidc, deps.sessions);
   router.post('/admin/api/logout', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const value = readCookie(req.headers.cookie, SESSION_COOKIE);
@@ -146,4 +157,47 @@ export function loginRouter(deps: AuthDeps): Router {
     res.json({ message: 'Đã đăng xuất.' });
   });
   return router;
+}
+
+const OIDC_STATE_COOKIE = 'tlcv_oidc';
+const OIDC_PATH = '/admin/api/oidc';
+
+/**
+ * `GET /admin/api/oidc/login` sends the browser to the provider; `…/callback` comes back with the
+ * code. The state is bound to the browser by a short-lived cookie (SameSite=Lax: the callback is a
+ * navigation from the provider's site), so a callback started elsewhere is refused.
+ */
+function mountOidc(router: Router, deps: AuthDeps, oidc: OidcClient, sessions: AdminSessions): void {
+  const stateCookie = (req: Request, value: string, maxAgeS: number) =>
+    [`${OIDC_STATE_COOKIE}=${value}`, `Path=${OIDC_PATH}`, `Max-Age=${maxAgeS}`, 'HttpOnly', 'SameSite=Lax', ...(req.secure ? ['Secure'] : [])].join('; ');
+  router.get(`${OIDC_PATH}/login`, async (req, res) => {
+    const base = deps.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const { url, state } = await oidc.start(`${base}${OIDC_PATH}/callback`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Set-Cookie', stateCookie(req, state, 600));
+    res.redirect(303, url);
+  });
+  router.get(`${OIDC_PATH}/callback`, async (req, res) => {
+    const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : undefined);
+    const ip = req.ip ?? 'unknown';
+    res.setHeader('Cache-Control', 'no-store');
+    const cookieState = readCookie(req.headers.cookie, OIDC_STATE_COOKIE);
+    const clear = stateCookie(req, '', 0);
+    let outcome: 'ok' | 'forbidden' | 'failed';
+    try {
+      const who = await oidc.finish({ code: q('code'), state: q('state'), error: q('error'), cookieState });
+      const s = await sessions.loginSso(who.username, who.role, ip);
+      res.setHeader('Set-Cookie', [clear, cookie(req, s.cookieValue, sessions.cookieMaxAgeS)]);
+      await deps.audit(s.officer.username, 'login_sso', 'ok', `${who.role} from ${ip}`);
+      outcome = 'ok';
+    } catch (err) {
+      const e = err instanceof LoginError ? loginRefusal(err) : err;
+      if (!(e instanceof AppError)) throw e;
+      outcome = e.code === 'forbidden' ? 'forbidden' : 'failed';
+      res.setHeader('Set-Cookie', clear);
+      await deps.audit('sso', 'login_sso', 'error', `${e.message} from ${ip}`);
+    }
+    // Back to the page, which reads the session (or shows why not) itself.
+    res.redirect(303, outcome === 'ok' ? '/admin' : `/admin?sso=${outcome}`);
+  });
 }

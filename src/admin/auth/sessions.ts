@@ -33,7 +33,7 @@ export interface NewSession {
 }
 
 /** Why a sign-in was refused, for the message and the audit log. */
-export type LoginRefusal = 'wrong_credentials' | 'locked' | 'disabled';
+export type LoginRefusal = 'wrong_credentials' | 'locked' | 'disabled' | 'local_account';
 
 export class LoginError extends Error {
   constructor(
@@ -111,12 +111,34 @@ export class AdminSessions {
     }
     if (account.disabled) throw new LoginError('disabled');
     await this.accounts.clearLoginFailures(key);
+    return this.open(username, account.role, ip);
+  }
+
+  /**
+   * Opens a session for an officer the OpenID provider vouched for, creating or updating a
+   * password-less account with the role the provider's claim maps to. A local account (one with a
+   * password) of the same name is never taken over.
+   */
+  async loginSso(usernameRaw: string, role: Role, ip: string): Promise<NewSession> {
+    const username = normalizeUsername(usernameRaw);
+    if (!USERNAME_PATTERN.test(username)) throw new LoginError('wrong_credentials');
+    const account = await this.accounts.getAccount(username);
+    const at = this.now().toISOString();
+    if (account?.passwordHash) throw new LoginError('local_account');
+    if (account?.disabled) throw new LoginError('disabled');
+    if (!account) await this.accounts.createAccount({ username, role, passwordHash: null, now: at });
+    else if (account.role !== role) await this.accounts.updateAccount(username, { role }, at);
+    return this.open(username, role, ip);
+  }
+
+  private async open(username: string, role: Role, ip: string): Promise<NewSession> {
+    const now = this.now();
     const id = randomBytes(32).toString('base64url');
     const at = now.toISOString();
     const expiresAt = new Date(now.getTime() + this.settings.maxHours * 60 * MINUTE).toISOString();
     await this.accounts.createSession({ idHash: sha256(id), username, createdAt: at, lastSeenAt: at, expiresAt, ip });
     await this.accounts.updateAccount(username, { lastLoginAt: at }, at);
-    return { cookieValue: id, officer: { username, role: account.role, via: 'session', expiresAt } };
+    return { cookieValue: id, officer: { username, role, via: 'session', expiresAt } };
   }
 
   /** The officer of a session cookie, or null when it is unknown, expired or its account disabled. */
@@ -155,6 +177,11 @@ export function loginRefusal(err: LoginError): AppError {
     const minutes = Math.max(1, Math.ceil(err.retryAfterS / 60));
     return new AppError('rate_limited', 'too many failed sign-ins for this username from this address', {
       reason: `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${minutes} phút.`,
+    });
+  }
+  if (err.refusal === 'local_account') {
+    return new AppError('forbidden', 'a local account with a password has this name', {
+      reason: 'Tên này thuộc một tài khoản đăng nhập bằng mật khẩu; không thể đăng nhập một lần (SSO) vào tài khoản đó.',
     });
   }
   if (err.refusal === 'disabled') {

@@ -55,6 +55,7 @@
     reindex_full: 'Xây dựng lại toàn bộ',
     activate_snapshot: 'Khôi phục bản chỉ mục',
     login: 'Đăng nhập',
+    login_sso: 'Đăng nhập một lần (SSO)',
     logout: 'Đăng xuất',
     export: 'Xuất tệp CSV',
     purge: 'Xóa dữ liệu cá nhân quá hạn',
@@ -1310,14 +1311,33 @@
   });
 
   // ---- start ---------------------------------------------------------------------------------
+  // Back from single sign-on that did not succeed: /admin?sso=forbidden|failed.
+  var SSO_ERRORS = {
+    forbidden: 'Tài khoản này chưa được cấp quyền sử dụng trang quản trị qua đăng nhập một lần. Vui lòng liên hệ quản trị viên.',
+    failed: 'Đăng nhập một lần (SSO) không thành công, vui lòng thử lại.',
+  };
+  var ssoError = SSO_ERRORS[new URLSearchParams(location.search).get('sso') || ''] || '';
+  if (location.search) history.replaceState(null, '', location.pathname + location.hash);
+  fetch(API + '/auth-options', { cache: 'no-store', credentials: 'omit' })
+    .then(function (res) {
+      return res.ok ? res.json() : null;
+    })
+    .then(function (o) {
+      $('sso-box').hidden = !(o && o.sso);
+    })
+    .catch(function () {});
+
   // A token from earlier in this tab, or a session cookie: check it is still valid before showing data.
   api('GET', '/me')
     .then(function (r) {
       if (r.ok) enterApp(r.data);
-      else showLogin(token ? errorText(r.status, r.data) : '');
+      else showLogin(token ? errorText(r.status, r.data) : ssoError);
     })
     .catch(function (err) {
-      if (err && err.status === 401) return;
+      if (err && err.status === 401) {
+        if (ssoError) $('account-error').textContent = ssoError;
+        return;
+      }
       showLogin(err && err.message ? err.message : NET_ERROR);
     });
   window.addEventListener('pagehide', function () {
