@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { parseRoleMap, type OidcSettings } from './admin/auth/oidc.js';
 import type { ZaloConfig } from './channels/zalo/webhook.js';
 import { AppError } from './errors.js';
 import { DEFAULT_OCR_SETTINGS, type OcrSettings } from './ingest/ocr/tesseract.js';
@@ -20,6 +21,15 @@ const schema = z.object({
   CORPUS_DIR: z.string().default('./corpus'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_TOKEN: optionalString.refine((t) => t === undefined || t === '' || t.length >= 16, 'must be at least 16 characters (e.g. openssl rand -hex 24)'),
+  ADMIN_SESSION_IDLE_MIN: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  ADMIN_SESSION_MAX_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  OIDC_ROLE_CLAIM: z.string().default('roles'),
+  OIDC_ROLE_MAP: z.string().default('administrator=administrator,editor=editor,reader=reader'),
+  OIDC_SCOPES: z.string().default('openid profile email'),
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1024).default(50),
   LLM_BASE_URL: optionalString,
   LLM_MODEL: optionalString,
@@ -75,6 +85,12 @@ export interface Config {
   corpusDir: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   adminToken?: string;
+  /** Officer sessions of the admin page: ended after `idleMinutes` unused, and `maxHours` after sign-in. */
+  adminSessions: { idleMinutes: number; maxHours: number };
+  /** Single sign-on of officers through OpenID Connect, when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. */
+  oidc?: OidcSettings;
+  /** Days conversations, messages and feedback are kept (0: forever); the gap report keeps counts. */
+  retentionDays: number;
   /** Largest file the admin API accepts, MB. */
   uploadMaxMb: number;
   llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };
@@ -143,13 +159,24 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
   if (Boolean(e.ZALO_APP_ID) !== Boolean(e.ZALO_OA_SECRET_KEY)) {
     throw new AppError('config_invalid', 'Invalid configuration: ZALO_APP_ID and ZALO_OA_SECRET_KEY must be set together to turn on the Zalo webhook');
   }
+  const oidcParts = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (oidcParts !== 0 && oidcParts !== 3) {
+    throw new AppError('config_invalid', 'Invalid configuration: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together to turn on single sign-on');
+  }
+  const oidc: OidcSettings | undefined =
+    e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+      ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, roleClaim: e.OIDC_ROLE_CLAIM, roleMap: parseRoleMap(e.OIDC_ROLE_MAP), scopes: e.OIDC_SCOPES }
+      : undefined;
   return {
+    ...(oidc ? { oidc } : {}),
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     corpusDir: path.resolve(e.CORPUS_DIR),
     logLevel: e.LOG_LEVEL,
     ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
+    adminSessions: { idleMinutes: e.ADMIN_SESSION_IDLE_MIN, maxHours: e.ADMIN_SESSION_MAX_HOURS },
+    retentionDays: e.RETENTION_DAYS,
     uploadMaxMb: e.UPLOAD_MAX_MB,
     ...(e.LLM_BASE_URL
       ? {

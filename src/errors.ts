@@ -4,6 +4,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'unauthorized'
+  | 'forbidden'
   | 'payload_too_large'
   | 'rate_limited'
   | 'unsupported_format'
@@ -36,6 +37,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   unauthorized: 401,
+  forbidden: 403,
   payload_too_large: 413,
   rate_limited: 429,
   unsupported_format: 415,
@@ -96,6 +98,7 @@ const USER_MESSAGES: Record<ErrorCode, string> = {
   not_found: 'Không tìm thấy.',
   conflict: 'Thao tác bị trùng với một việc đang chạy, vui lòng chờ xong rồi thử lại.',
   unauthorized: 'Cần đăng nhập quản trị.',
+  forbidden: 'Tài khoản của bạn không có quyền thực hiện thao tác này.',
   payload_too_large: 'Nội dung gửi lên quá lớn.',
   rate_limited: 'Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau ít phút.',
   unsupported_format: 'Định dạng tệp chưa được hỗ trợ.',

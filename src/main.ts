@@ -1,9 +1,12 @@
 import { createServer } from 'node:http';
 import path from 'node:path';
 import type { AdminDeps } from './admin/api.js';
+import { OidcClient } from './admin/auth/oidc.js';
+import { AdminSessions } from './admin/auth/sessions.js';
 import { openIndex } from './admin/first-start.js';
 import { LiveIndex, ReindexJobs } from './admin/jobs.js';
 import { DocumentLibrary } from './admin/library.js';
+import { scheduleRetention } from './admin/retention.js';
 import { SnapshotStore } from './index/snapshot-store.js';
 import { createAssistant } from './answer/assistant.js';
 import { createLlmComposer } from './answer/llm/llm-composer.js';
@@ -44,9 +47,25 @@ async function main(): Promise<void> {
   const snapshots = new SnapshotStore(config.dataDir, config.snapshotsKeep);
   const library = new DocumentLibrary(config.dataDir, config.ocr);
   const jobs = new ReindexJobs({ store: snapshots, library, live, setting: config.embedder, corpusDir: config.corpusDir, ocr: config.ocr });
-  const admin: AdminDeps | undefined = config.adminToken
-    ? { token: config.adminToken, library, jobs, live, snapshots, store, logger, maxUploadBytes: config.uploadMaxMb * 1024 * 1024 }
-    : undefined;
+  // Officers sign in with their accounts (npm run accounts); ADMIN_TOKEN stays for automation.
+  const sessions = new AdminSessions(store.accounts, config.adminSessions);
+  const accountCount = await store.accounts.countAccounts();
+  const admin: AdminDeps | undefined =
+    config.adminToken || accountCount > 0 || config.oidc
+      ? {
+          ...(config.adminToken ? { token: config.adminToken } : {}),
+          sessions,
+          ...(config.oidc ? { oidc: new OidcClient(config.oidc) } : {}),
+          ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+          library,
+          jobs,
+          live,
+          snapshots,
+          store,
+          logger,
+          maxUploadBytes: config.uploadMaxMb * 1024 * 1024,
+        }
+      : undefined;
   let draining = false;
   const app = createApp({
     draining: () => draining,
@@ -102,7 +121,10 @@ async function main(): Promise<void> {
     );
   void prune();
   setInterval(() => void prune(), 3600_000).unref();
-  logger.info(`ready: snapshot ${retriever.snapshot.manifest.id}${admin ? '' : ' (admin API off: set ADMIN_TOKEN to turn it on)'}`);
+  setInterval(() => void sessions.prune().catch((err: unknown) => logger.error({ err: describeError(err) }, 'pruning admin sessions failed')), 3600_000).unref();
+  // Personal data older than RETENTION_DAYS goes at start and then daily; the gap report keeps counts.
+  scheduleRetention({ store, days: config.retentionDays, logger });
+  logger.info(`ready: snapshot ${retriever.snapshot.manifest.id}${admin ? '' : ' (admin API off: add an officer account with npm run accounts -- add <name> --role administrator, or set ADMIN_TOKEN)'}`);
 }
 
 main().catch((err: unknown) => {

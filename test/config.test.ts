@@ -33,6 +33,29 @@ describe('configuration on a first start', () => {
     }
   });
 
+  it('reads session lifetimes and retention, with their defaults', () => {
+    expect(loadConfig({})).toMatchObject({ adminSessions: { idleMinutes: 30, maxHours: 12 }, retentionDays: 365 });
+    expect(loadConfig({ ADMIN_SESSION_IDLE_MIN: '15', ADMIN_SESSION_MAX_HOURS: '8', RETENTION_DAYS: '0' })).toMatchObject({
+      adminSessions: { idleMinutes: 15, maxHours: 8 },
+      retentionDays: 0,
+    });
+    expect(() => loadConfig({ RETENTION_DAYS: '-1' })).toThrow(/RETENTION_DAYS/u);
+    expect(() => loadConfig({ ADMIN_SESSION_IDLE_MIN: '0' })).toThrow(/ADMIN_SESSION_IDLE_MIN/u);
+  });
+
+  it('turns single sign-on on only with issuer, client id and secret together', () => {
+    expect(loadConfig({}).oidc).toBeUndefined();
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.langson.gov.vn/realms/tinh' })).toThrow(/OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET/u);
+    expect(loadConfig({ OIDC_ISSUER: 'https://sso.langson.gov.vn/realms/tinh', OIDC_CLIENT_ID: 'tlcv', OIDC_CLIENT_SECRET: 's', OIDC_ROLE_CLAIM: 'groups', OIDC_ROLE_MAP: 'tlcv-admin=administrator' }).oidc).toEqual({
+      issuer: 'https://sso.langson.gov.vn/realms/tinh',
+      clientId: 'tlcv',
+      clientSecret: 's',
+      roleClaim: 'groups',
+      roleMap: { 'tlcv-admin': 'administrator' },
+      scopes: 'openid profile email',
+    });
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: 'many' })).toThrow(/RATE_LIMIT_PER_MINUTE/u);
   });

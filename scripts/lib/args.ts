@@ -38,6 +38,7 @@ const VALUE_FLAGS = new Set([
   'embedder',
   'limit',
   'out',
+  'role',
   'endpoint',
   'show',
   'threshold',

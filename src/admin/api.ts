@@ -1,6 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import busboy from 'busboy';
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type Request } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AssistantStore } from '../answer/store.js';
@@ -8,11 +7,24 @@ import { AppError, describeError, errorBody } from '../errors.js';
 import type { SnapshotStore } from '../index/snapshot-store.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { parseBody } from '../lib/parse-body.js';
+import { actorOf, allow, authenticate, describeOfficer, loginRouter, officerOf, type AuthDeps } from './auth/http.js';
+import type { OidcClient } from './auth/oidc.js';
+import type { AdminSessions } from './auth/sessions.js';
+import { exportRouter } from './export.js';
 import type { Job, LiveIndex, ReindexJobs } from './jobs.js';
 import { sizeLabel, metaPatchSchema, type DocumentLibrary, type MetaPatch, type UploadResult } from './library.js';
 
+export { tokenMatches } from './auth/http.js';
+
 export interface AdminDeps {
-  token: string;
+  /** ADMIN_TOKEN: bearer token for automation, acting as administrator; unset, only officer accounts sign in. */
+  token?: string;
+  /** Officer accounts and their sessions (issue 16). */
+  sessions?: AdminSessions;
+  /** Single sign-on through OpenID Connect, when configured. */
+  oidc?: OidcClient;
+  /** Public address of the server (PUBLIC_BASE_URL), for the OpenID redirect URI. */
+  publicBaseUrl?: string;
   library: DocumentLibrary;
   jobs: ReindexJobs;
   live: LiveIndex;
@@ -25,14 +37,6 @@ export interface AdminDeps {
 
 const MAX_FILES = 20;
 
-/** Constant-time check of a bearer token (both sides hashed first, so lengths do not leak either). */
-export function tokenMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer (.+)$/u.exec(header ?? '');
-  const given = createHash('sha256').update(m?.[1] ?? '').digest();
-  const expected = createHash('sha256').update(token).digest();
-  return m !== null && timingSafeEqual(given, expected);
-}
-
 const reindexBody = z.object({ full: z.boolean().optional() }).strict();
 
 /** `/admin/api/…`: documents, uploads, re-index jobs, snapshots, feedback and the gap report (DESIGN §3). */
@@ -41,22 +45,10 @@ export function adminRouter(deps: AdminDeps): Router {
   const router = Router();
   const chunkCounts = new WeakMap<IndexSnapshot, Uint32Array>();
 
-  router.use('/admin/api', (req: Request, res: Response, next: NextFunction) => {
-    if (!tokenMatches(req.headers.authorization, deps.token)) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      res.status(401).json({ error: 'unauthorized', message: 'Cần đăng nhập quản trị (Authorization: Bearer <ADMIN_TOKEN>).' });
-      return;
-    }
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
-  router.use('/admin/api', express.json({ limit: '64kb' }));
-
-  const actor = (req: Request) => `admin@${req.ip ?? 'unknown'}`;
-  const audit = async (req: Request, action: string, target: string | undefined, result: 'ok' | 'error', detail?: unknown) => {
+  const audit = async (req: Request, action: string, target: string | undefined, result: 'ok' | 'error', detail?: unknown, actor?: string) => {
     try {
       await deps.store.addAudit({
-        actor: actor(req),
+        actor: actor ?? actorOf(officerOf(req.res!)),
         action,
         ...(target ? { target } : {}),
         result,
@@ -66,13 +58,36 @@ export function adminRouter(deps: AdminDeps): Router {
       deps.logger.error({ err, action }, 'audit log write failed');
     }
   };
+  const auth: AuthDeps = {
+    ...(deps.token ? { token: deps.token } : {}),
+    ...(deps.sessions ? { sessions: deps.sessions } : {}),
+    ...(deps.oidc ? { oidc: deps.oidc } : {}),
+    ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
+    audit: (actor, action, result, detail) => deps.store.addAudit({ actor, action, result, ...(detail ? { detail } : {}) }).catch((err: unknown) => deps.logger.error({ err, action }, 'audit log write failed')),
+  };
+  router.use(loginRouter(auth));
+  router.use('/admin/api', authenticate(auth));
+  router.use('/admin/api', express.json({ limit: '64kb' }));
+  router.get('/admin/api/me', (_req, res) => {
+    res.json(describeOfficer(officerOf(res)));
+  });
+  // A getter: tests (and a later store swap) replace deps.store after the router is built.
+  router.use(
+    exportRouter({
+      get store() {
+        return deps.store;
+      },
+      audit: (req, action, target, detail) => audit(req, action, target, 'ok', detail),
+    }),
+  );
+
   const snapshot = () => {
     const r = deps.live.current();
     if (!r) throw new AppError('snapshot_missing', 'the index is not loaded yet');
     return r.snapshot;
   };
 
-  router.post('/admin/api/documents', async (req, res) => {
+  router.post('/admin/api/documents', allow('documents:write'), async (req, res) => {
     const { files, fields } = await readMultipart(req, maxBytes);
     if (files.length === 0) throw new AppError('bad_request', 'no file: send one or more files in the multipart field "file"');
     const meta = uploadMeta(fields);
@@ -111,7 +126,7 @@ export function adminRouter(deps: AdminDeps): Router {
     });
   });
 
-  router.get('/admin/api/documents', async (req, res) => {
+  router.get('/admin/api/documents', allow('documents:read'), async (req, res) => {
     const snap = snapshot();
     const state = await deps.library.state();
     let counts = chunkCounts.get(snap);
@@ -150,7 +165,7 @@ export function adminRouter(deps: AdminDeps): Router {
     res.json({ snapshot: snap.manifest.id, total: documents.length, documents });
   });
 
-  router.patch('/admin/api/documents/:id', async (req, res) => {
+  router.patch('/admin/api/documents/:id', allow('documents:write'), async (req, res) => {
     const id = String(req.params.id);
     const patch = parseBody(metaPatchSchema, req.body) as MetaPatch;
     if (Object.keys(patch).length === 0) throw new AppError('bad_request', 'nothing to change: send audience, status, effectiveDate, expiryDate or replaces');
@@ -160,7 +175,7 @@ export function adminRouter(deps: AdminDeps): Router {
     res.json({ id, patch, message: 'Đã lưu thay đổi; thay đổi có hiệu lực sau khi lập chỉ mục lại.' });
   });
 
-  router.delete('/admin/api/documents/:id', async (req, res) => {
+  router.delete('/admin/api/documents/:id', allow('documents:write'), async (req, res) => {
     const id = String(req.params.id);
     const snap = snapshot();
     if (!snap.docIndex.has(id)) throw new AppError('not_found', `document ${id} is not in the index`);
@@ -172,7 +187,7 @@ export function adminRouter(deps: AdminDeps): Router {
 
   const startJob = (req: Request, full: boolean): Job => {
     try {
-      const job = deps.jobs.start({ full, actor: actor(req) });
+      const job = deps.jobs.start({ full, actor: actorOf(officerOf(req.res!)) });
       void deps.jobs.wait(job.id).then((j) => audit(req, full ? 'reindex_full' : 'reindex', j.id, j.state === 'succeeded' ? 'ok' : 'error', j.error ?? j.report));
       return job;
     } catch (err) {
@@ -181,7 +196,7 @@ export function adminRouter(deps: AdminDeps): Router {
     }
   };
 
-  router.post('/admin/api/reindex', (req, res) => {
+  router.post('/admin/api/reindex', allow('documents:write'), (req, res) => {
     const body = parseBody(reindexBody, req.body ?? {});
     try {
       const job = startJob(req, body.full === true);
@@ -195,14 +210,14 @@ export function adminRouter(deps: AdminDeps): Router {
     }
   });
 
-  router.get('/admin/api/reindex/:id', (req, res) => {
+  router.get('/admin/api/reindex/:id', allow('documents:read'), (req, res) => {
     const job = deps.jobs.get(String(req.params.id));
     if (!job) throw new AppError('not_found', `no re-index job ${String(req.params.id)}`);
     res.json({ job });
   });
 
   /** Server-Sent Events: `progress` with the job after each step, then `end`. */
-  router.get('/admin/api/reindex/:id/events', (req, res) => {
+  router.get('/admin/api/reindex/:id/events', allow('documents:read'), (req, res) => {
     const job = deps.jobs.get(String(req.params.id));
     if (!job) throw new AppError('not_found', `no re-index job ${String(req.params.id)}`);
     res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' });
@@ -226,11 +241,11 @@ export function adminRouter(deps: AdminDeps): Router {
     req.on('close', () => deps.jobs.events.off('job', on));
   });
 
-  router.get('/admin/api/snapshots', async (_req, res) => {
+  router.get('/admin/api/snapshots', allow('documents:read'), async (_req, res) => {
     res.json({ snapshots: await deps.snapshots.list(), serving: deps.live.current()?.snapshot.manifest.id ?? null });
   });
 
-  router.post('/admin/api/snapshots/:id/activate', async (req, res) => {
+  router.post('/admin/api/snapshots/:id/activate', allow('snapshots:activate'), async (req, res) => {
     const id = String(req.params.id);
     if (!/^[\w.-]{1,100}$/u.test(id)) throw new AppError('bad_request', 'snapshot id has unexpected characters');
     try {
@@ -251,15 +266,15 @@ export function adminRouter(deps: AdminDeps): Router {
     limit: Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100)),
     offset: Math.max(0, Number(req.query.offset ?? 0) || 0),
   });
-  router.get('/admin/api/feedback', async (req, res) => {
+  router.get('/admin/api/feedback', allow('reports:read'), async (req, res) => {
     const rating = req.query.rating === 'up' || req.query.rating === 'down' ? req.query.rating : undefined;
     res.json({ feedback: await deps.store.listFeedback({ ...page(req), ...(rating ? { rating } : {}) }) });
   });
-  router.get('/admin/api/gaps', async (req, res) => {
+  router.get('/admin/api/gaps', allow('reports:read'), async (req, res) => {
     const since = typeof req.query.since === 'string' ? req.query.since : undefined;
     res.json({ gaps: await deps.store.gapReport({ limit: page(req).limit, ...(since ? { since } : {}) }) });
   });
-  router.get('/admin/api/audit', async (req, res) => {
+  router.get('/admin/api/audit', allow('reports:read'), async (req, res) => {
     res.json({ audit: await deps.store.listAudit(page(req)) });
   });
   return router;

@@ -126,6 +126,18 @@ export interface AuditRow {
   detail: string | null;
 }
 
+/** What a retention purge removed (and archived as gap-report counts), rows per table. */
+export interface PurgeCounts {
+  /** ISO cut-off: rows older than this were removed. */
+  before: string;
+  conversations: number;
+  messages: number;
+  feedback: number;
+  unanswered: number;
+  /** Gap-report groups (folded question × channel) written or added to in the archive. */
+  gapsArchived: number;
+}
+
 /** Paging for admin listings: `limit` defaults to 100 and is capped at 1,000; `offset` defaults to 0. */
 export interface Page {
   limit?: number;
@@ -173,6 +185,11 @@ export interface AssistantStore {
   addAudit(a: NewAudit): Promise<void>;
   /** Newest first. */
   listAudit(q?: Page): Promise<AuditRow[]>;
+  /**
+   * Personal-data retention: removes conversations, messages, feedback and unanswered questions
+   * older than `before` (ISO time), keeping the gap report's counts per (masked) question.
+   */
+  purgeBefore(before: string): Promise<PurgeCounts>;
   /** Closes the database; safe to call twice. */
   close(): Promise<void>;
 }

@@ -98,6 +98,48 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX seen_events_by_time ON seen_events (seen_at);
     `,
   },
+  {
+    version: 4,
+    name: 'officer accounts, admin sessions, login throttling, archived gap counts',
+    up: `
+      CREATE TABLE admin_accounts (
+        username TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('administrator', 'editor', 'reader')),
+        password_hash TEXT,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        last_login_at TEXT
+      ) WITHOUT ROWID;
+      CREATE TABLE admin_sessions (
+        id_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES admin_accounts(username) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        ip TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX admin_sessions_by_user ON admin_sessions (username);
+      CREATE TABLE admin_login_failures (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        first_failed_at TEXT NOT NULL,
+        locked_until TEXT
+      ) WITHOUT ROWID;
+      CREATE TABLE gap_archive (
+        normalized TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        example TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        first_asked_at TEXT NOT NULL,
+        last_asked_at TEXT NOT NULL,
+        PRIMARY KEY (normalized, channel)
+      ) WITHOUT ROWID;
+      CREATE INDEX messages_by_time ON messages (created_at);
+      CREATE INDEX conversations_by_time ON conversations (updated_at);
+      CREATE INDEX unanswered_by_time ON unanswered (created_at);
+    `,
+  },
 ];
 
 /** Applies the migrations the database lacks, each in its own transaction; refuses a newer schema. Returns how many ran. */

@@ -16,11 +16,14 @@ import type {
   NewTurn,
   NewUnanswered,
   Page,
+  PurgeCounts,
   Rating,
 } from '../answer/store.js';
 import { AppError, describeError } from '../errors.js';
 import { timeOrderedId } from '../lib/ids.js';
+import { AccountStore } from './accounts.js';
 import { migrate } from './migrations.js';
+import { preparePurge } from './retention.js';
 import {
   prepareStatements,
   toAudit,
@@ -103,12 +106,17 @@ export class SqliteStore implements AssistantStore {
   /** State of conversations whose turn is waiting for that commit, so their next turn reads it. */
   private readonly pendingStates = new Map<string, string>();
   private readonly commitBatch: (ops: PendingWrite[]) => Settled[];
+  private readonly purge: (before: string) => PurgeCounts;
+  /** Officer accounts, sessions and sign-in failures, in the same database. */
+  readonly accounts: AccountStore;
 
   private constructor(
     private readonly db: Database,
     private readonly clock: () => Date,
   ) {
     this.sql = prepareStatements(db);
+    this.purge = preparePurge(db);
+    this.accounts = new AccountStore(db);
     // Each write runs in its own savepoint (a nested transaction), so one failing write is rolled
     // back alone and the others of the batch still commit.
     const savepoint = db.transaction((run: () => unknown) => run());
@@ -302,7 +310,7 @@ export class SqliteStore implements AssistantStore {
   }
 
   async gapReport(q: { limit?: number; since?: string } = {}): Promise<GapRow[]> {
-    return this.sql.gapReport.all(q.since ?? '', bounded(q.limit, 50, 1_000)).map(toGap);
+    return this.sql.gapReport.all({ since: q.since ?? '', limit: bounded(q.limit, 50, 1_000) }).map(toGap);
   }
 
   async markEventSeen(source: string, eventId: string): Promise<boolean> {
@@ -343,6 +351,19 @@ export class SqliteStore implements AssistantStore {
 
   async listAudit(q: Page = {}): Promise<AuditRow[]> {
     return this.sql.listAudit.all(...page(q)).map(toAudit);
+  }
+
+  async purgeBefore(before: string): Promise<PurgeCounts> {
+    if (Number.isNaN(Date.parse(before))) throw new AppError('bad_request', `purgeBefore needs an ISO time, got ${before}`);
+    // Turns waiting for the group commit go in first, so the cut-off sees them.
+    this.flush();
+    return this.purge(before);
+  }
+
+  /** Online copy of the database to `file` (SQLite's backup API: consistent while the server writes). */
+  async backupTo(file: string): Promise<void> {
+    this.flush();
+    await this.db.backup(file);
   }
 
   async close(): Promise<void> {

@@ -135,11 +135,18 @@ export function prepareStatements(db: Database) {
       'INSERT INTO unanswered (conversation_id, message_id, question, normalized, channel, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     // The newest wording is the example; it always falls inside the `since` window when its group does.
-    gapReport: db.prepare<[since: string, limit: number], RawGap>(
-      `SELECT u.normalized, COUNT(*) AS count, MAX(u.created_at) AS last_asked_at, GROUP_CONCAT(DISTINCT u.channel) AS channels,
-         (SELECT e.question FROM unanswered e WHERE e.normalized = u.normalized ORDER BY e.id DESC LIMIT 1) AS example
-       FROM unanswered u WHERE u.created_at >= ?
-       GROUP BY u.normalized ORDER BY count DESC, last_asked_at DESC, u.normalized LIMIT ?`,
+    // Questions past the retention period live on as counts in gap_archive (see retention.ts); an
+    // archived group counts in a window when its last question does.
+    gapReport: db.prepare<{ since: string; limit: number }, RawGap>(
+      `WITH g AS (
+         SELECT normalized, channel, created_at AS at, 1 AS n FROM unanswered WHERE created_at >= @since
+         UNION ALL
+         SELECT normalized, channel, last_asked_at, count FROM gap_archive WHERE last_asked_at >= @since
+       )
+       SELECT g.normalized, SUM(g.n) AS count, MAX(g.at) AS last_asked_at, GROUP_CONCAT(DISTINCT g.channel) AS channels,
+         COALESCE((SELECT e.question FROM unanswered e WHERE e.normalized = g.normalized ORDER BY e.id DESC LIMIT 1),
+                  (SELECT a.example FROM gap_archive a WHERE a.normalized = g.normalized ORDER BY a.last_asked_at DESC LIMIT 1)) AS example
+       FROM g GROUP BY g.normalized ORDER BY count DESC, last_asked_at DESC, g.normalized LIMIT @limit`,
     ),
     markEventSeen: db.prepare<[source: string, eventId: string, seenAt: string]>(
       'INSERT OR IGNORE INTO seen_events (source, event_id, seen_at) VALUES (?, ?, ?)',

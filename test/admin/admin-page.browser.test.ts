@@ -5,12 +5,14 @@
  * titles, the gap report, feedback, a re-index conflict, snapshots and rollback, signing out.
  * The tests run in order on one page, as an administrator would work.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AdminDeps } from '../../src/admin/api.js';
+import { AccountAdmin } from '../../src/admin/auth/accounts.js';
+import { AdminSessions } from '../../src/admin/auth/sessions.js';
 import { LiveIndex, ReindexJobs } from '../../src/admin/jobs.js';
 import { DocumentLibrary } from '../../src/admin/library.js';
 import { reindex } from '../../src/admin/reindex.js';
@@ -31,6 +33,8 @@ declare const sessionStorage: { getItem(key: string): string | null };
 declare const window: { __phases?: string[] };
 
 const TOKEN = 'test-admin-page-token-0123456789abcdef';
+const READER_PASSWORD = 'mật khẩu người xem 2025';
+const EDITOR_PASSWORD = 'mật khẩu biên tập 2025';
 const CORPUS = path.resolve(import.meta.dirname, '../../corpus');
 const OUTPUT = path.resolve(import.meta.dirname, '../../test-output');
 
@@ -128,8 +132,12 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     live.swap(new Retriever((await snapshots.loadCurrent({ kind: 'lsa' }))!));
     const library = new DocumentLibrary(dataDir);
     jobs = new ReindexJobs({ store: snapshots, library, live, setting: { kind: 'lsa' }, corpusDir: CORPUS });
+    const officers = SqliteStore.open(':memory:');
+    await new AccountAdmin(officers.accounts).add('binh.le', 'reader', READER_PASSWORD);
+    await new AccountAdmin(officers.accounts).add('an.nguyen', 'editor', EDITOR_PASSWORD);
     const admin: AdminDeps = {
       token: TOKEN,
+      sessions: new AdminSessions(officers.accounts, { idleMinutes: 30, maxHours: 12 }),
       library,
       jobs,
       live,
@@ -171,8 +179,9 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     const res = await page.goto(`${app.base}/admin`);
     expect(res?.status()).toBe(200);
     expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.getByText('Dùng mã quản trị (ADMIN_TOKEN)').click();
     await page.getByLabel('Mã quản trị').fill('not-the-token');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('button', { name: 'Vào bằng mã' }).click();
     await page.locator('#login-error', { hasText: 'Mã quản trị không đúng.' }).waitFor();
     expect(await page.locator('#app').isHidden()).toBe(true);
     expect(await page.evaluate(() => sessionStorage.getItem('tlcv-admin-token'))).toBeNull();
@@ -180,7 +189,7 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
 
   it('after signing in, the document table lists the bundled documents and filters by status', async () => {
     await page.getByLabel('Mã quản trị').fill(TOKEN);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('button', { name: 'Vào bằng mã' }).click();
     await tab('Văn bản').waitFor();
     await settled('#doc-table');
     expect(await page.getByRole('button', { name: 'Đăng xuất' }).isVisible()).toBe(true);
@@ -414,14 +423,98 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
 
   it('"Đăng xuất" forgets the token and clears the data from the page', async () => {
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
-    await page.getByLabel('Mã quản trị').waitFor();
+    await page.getByLabel('Tên đăng nhập').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('tlcv-admin-token'))).toBeNull();
     expect(await page.locator('#app').isHidden()).toBe(true);
     expect(await docRows().count()).toBe(0);
     // A reload does not sign back in.
     await page.reload();
-    await page.getByLabel('Mã quản trị').waitFor();
+    await page.getByLabel('Tên đăng nhập').waitFor();
     expect(await page.locator('#app').isHidden()).toBe(true);
+  });
+
+  /** Signs in through the account form and waits for the page. */
+  async function signIn(username: string, password: string): Promise<void> {
+    await page.getByLabel('Tên đăng nhập').fill(username);
+    await page.getByLabel('Mật khẩu').fill(password);
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await page.locator('#whoami:not([hidden])').waitFor();
+    await settled('#doc-table');
+  }
+
+  it('an officer signs in with an account: a wrong password is refused, a reader sees reports but no change actions, and exports CSV', async () => {
+    // Back from a failed single sign-on (none is configured here, so its link is not shown).
+    await page.goto(`${app.base}/admin?sso=failed`);
+    await page.locator('#account-error', { hasText: 'Đăng nhập một lần (SSO) không thành công, vui lòng thử lại.' }).waitFor();
+    expect(page.url()).toBe(`${app.base}/admin`);
+    expect(await page.locator('#sso-box').isHidden()).toBe(true);
+    await page.getByLabel('Tên đăng nhập').fill('binh.le');
+    await page.getByLabel('Mật khẩu').fill('không phải mật khẩu');
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await page.locator('#account-error', { hasText: 'Tên đăng nhập hoặc mật khẩu không đúng.' }).waitFor();
+    expect(await page.locator('#app').isHidden()).toBe(true);
+
+    await signIn('binh.le', READER_PASSWORD);
+    expect(await page.locator('#whoami').textContent()).toBe('binh.le · Người xem');
+    // The session cookie is HttpOnly: the page's script cannot read it, and nothing is kept in storage.
+    expect(await page.evaluate(() => (document as unknown as { cookie: string }).cookie)).not.toContain('tlcv_admin');
+    expect(await page.evaluate(() => sessionStorage.getItem('tlcv-admin-token'))).toBeNull();
+    expect(await tab('Tải lên').isHidden()).toBe(true);
+    expect(await tab('Lập chỉ mục').isHidden()).toBe(true);
+    expect(await docRows().count()).toBeGreaterThan(3);
+    expect(await page.locator('#doc-table button[data-action]').count()).toBe(0);
+    await tab('Bản chỉ mục').click();
+    await settled('#snapshot-table');
+    expect(await page.locator('#snapshot-table tbody tr').count()).toBeGreaterThan(1);
+    expect(await page.getByRole('button', { name: /^Khôi phục/u }).count()).toBe(0);
+
+    await tab('Nhật ký').click();
+    await settled('#audit-table');
+    await page.locator('#audit-table tbody tr', { hasText: 'binh.le' }).filter({ hasText: 'Đăng nhập' }).first().waitFor();
+    const download = page.waitForEvent('download');
+    await page.locator('#panel-audit').getByRole('button', { name: 'Tải tệp CSV' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^tro-ly-cong-vu-audit-\d{4}-\d{2}-\d{2}\.csv$/u);
+    const csv = await readFile((await file.path())!);
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.toString('utf8')).toContain('binh.le,login');
+
+    // A reload keeps the session; signing out ends it on the server.
+    await page.reload();
+    await page.locator('#whoami', { hasText: 'binh.le' }).waitFor();
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByLabel('Tên đăng nhập').waitFor();
+    await page.reload();
+    await page.getByLabel('Tên đăng nhập').waitFor();
+    expect(await page.locator('#app').isHidden()).toBe(true);
+  });
+
+  it('an editor may upload, edit and re-index but sees neither reports nor rollback', async () => {
+    await signIn('an.nguyen', EDITOR_PASSWORD);
+    expect(await page.locator('#whoami').textContent()).toBe('an.nguyen · Biên tập viên');
+    expect(await tab('Tải lên').isVisible()).toBe(true);
+    expect(await tab('Lập chỉ mục').isVisible()).toBe(true);
+    for (const name of ['Câu hỏi chưa trả lời', 'Góp ý', 'Nhật ký']) expect(await tab(name).isHidden()).toBe(true);
+    expect(await page.locator('#doc-table button[data-action="edit"]').count()).toBe(await docRows().count());
+    // Keyboard navigation skips the hidden tabs.
+    await tab('Văn bản').focus();
+    await page.keyboard.press('End');
+    expect(await tab('Bản chỉ mục').getAttribute('aria-selected')).toBe('true');
+    await settled('#snapshot-table');
+    expect(await page.getByRole('button', { name: /^Khôi phục/u }).count()).toBe(0);
+    // A change made from the page carries the session and the anti-CSRF header.
+    await tab('Lập chỉ mục').click();
+    await page.getByRole('button', { name: 'Lập chỉ mục lại', exact: true }).click();
+    await page.locator('#reindex-job:not([data-state="running"])').waitFor({ timeout: 90_000 });
+    expect(await page.locator('#reindex-job').getAttribute('data-state')).toBe('succeeded');
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByLabel('Tên đăng nhập').waitFor();
+    // The re-index is audited when the job ends, just after the page sees it end.
+    await vi.waitFor(async () => {
+      const audit = await getJson<{ audit: { actor: string; action: string }[] }>('/admin/api/audit');
+      expect(audit.audit.some((a) => a.actor === 'an.nguyen' && a.action === 'reindex')).toBe(true);
+      expect(audit.audit.some((a) => a.actor === 'an.nguyen' && a.action === 'logout')).toBe(true);
+    });
   });
 
   it('ran without script errors or CSP violations', () => {

@@ -1,8 +1,10 @@
 /* Trợ lý Công vụ: the administration page (/admin). Served with a strict CSP (script-src 'self'),
  * so no inline script or handlers. Every piece of server or stored text (document titles, file
  * names, questions, comments) is put in the page with textContent / createElement only: a title
- * containing markup shows as text. The admin token is kept in sessionStorage only. */
-/* global window, document, location, history, sessionStorage, fetch, XMLHttpRequest, FormData, URLSearchParams, TextDecoderStream, AbortController, setTimeout, clearTimeout, confirm, CSS */
+ * containing markup shows as text. An officer signs in with an account (an HttpOnly session cookie
+ * the script never sees; every change carries X-Requested-With against CSRF), or with the admin
+ * token, kept in sessionStorage only. Actions the officer's role may not do are not shown. */
+/* global window, document, location, history, sessionStorage, fetch, XMLHttpRequest, FormData, URLSearchParams, TextDecoderStream, AbortController, setTimeout, clearTimeout, confirm, CSS, URL */
 (function () {
   'use strict';
 
@@ -12,6 +14,7 @@
   var MAX_FILES = 20;
 
   var WRONG_TOKEN = 'Mã quản trị không đúng.';
+  var SESSION_ENDED = 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.';
   var NET_ERROR = 'Không kết nối được máy chủ, vui lòng thử lại.';
   var AFTER_REINDEX = 'Thay đổi có hiệu lực sau khi lập chỉ mục lại.';
   var CONFLICT = 'Đang có một lần lập chỉ mục khác chạy';
@@ -51,6 +54,11 @@
     reindex: 'Lập chỉ mục lại',
     reindex_full: 'Xây dựng lại toàn bộ',
     activate_snapshot: 'Khôi phục bản chỉ mục',
+    login: 'Đăng nhập',
+    login_sso: 'Đăng nhập một lần (SSO)',
+    logout: 'Đăng xuất',
+    export: 'Xuất tệp CSV',
+    purge: 'Xóa dữ liệu cá nhân quá hạn',
   };
 
   // ---- small helpers ------------------------------------------------------------------------
@@ -149,16 +157,30 @@
     return 'Máy chủ báo lỗi (HTTP ' + status + ').';
   }
 
-  /** JSON request with the token; a 401 signs out. Resolves to { status, ok, data }. */
+  /** The officer signed in ({ username, roleLabel, via, permissions }), or null. */
+  var officer = null;
+
+  function may(permission) {
+    return !!officer && officer.permissions.indexOf(permission) >= 0;
+  }
+
+  /** Credentials of a request: the token, or the session cookie plus the anti-CSRF header. */
+  function authHeaders(headers) {
+    if (token) headers.Authorization = 'Bearer ' + token;
+    else headers['X-Requested-With'] = 'XMLHttpRequest';
+    return headers;
+  }
+
+  /** JSON request with the token or the session; a 401 signs out. Resolves to { status, ok, data }. */
   function api(method, path, body) {
-    var headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
+    var headers = authHeaders({ Accept: 'application/json' });
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     return fetch(API + path, {
       method: method,
       headers: headers,
       body: body !== undefined ? JSON.stringify(body) : undefined,
       cache: 'no-store',
-      credentials: 'omit',
+      credentials: token ? 'omit' : 'same-origin',
     }).then(
       function (res) {
         return res.json().then(
@@ -176,8 +198,9 @@
     );
     function done(status, data) {
       if (status === 401) {
-        unauthorized();
-        throw new ApiError(401, WRONG_TOKEN);
+        var why = token ? WRONG_TOKEN : SESSION_ENDED;
+        unauthorized(why);
+        throw new ApiError(401, why);
       }
       return { status: status, ok: status >= 200 && status < 300, data: data };
     }
@@ -198,17 +221,26 @@
   }
 
   // ---- signing in and out --------------------------------------------------------------------
+  /** The sign-in form; an error about the token shows under the token form, any other under the account form. */
   function showLogin(error) {
     $('app').hidden = true;
     $('signout').hidden = true;
+    $('whoami').hidden = true;
     $('login').hidden = false;
-    $('login-error').textContent = error || '';
+    var aboutToken = error === WRONG_TOKEN;
+    $('login-error').textContent = aboutToken ? error : '';
+    $('account-error').textContent = aboutToken ? '' : error || '';
     $('token').value = '';
-    $('token').focus();
+    $('password').value = '';
+    if (aboutToken) {
+      $('token-login').open = true;
+      $('token').focus();
+    } else $('username').focus();
   }
 
   function forget() {
     token = '';
+    officer = null;
     try {
       sessionStorage.removeItem(TOKEN_KEY);
     } catch {
@@ -233,22 +265,91 @@
     if (dialog.open) dialog.close();
   }
 
-  function unauthorized() {
-    var wasIn = token !== '';
+  function unauthorized(why) {
+    var wasIn = token !== '' || officer !== null;
     forget();
     notify('');
-    showLogin(wasIn ? WRONG_TOKEN : '');
+    showLogin(wasIn ? why : '');
   }
 
-  function enterApp() {
+  /** Shows or hides what needs a permission (tabs, buttons marked data-needs). */
+  function applyPermissions() {
+    Array.prototype.forEach.call(document.querySelectorAll('[data-needs]'), function (node) {
+      node.hidden = !may(node.getAttribute('data-needs'));
+    });
+  }
+
+  /** Enters the page as `me` (GET /admin/api/me). */
+  function enterApp(me) {
+    officer = me;
+    $('whoami').textContent = (me.via === 'token' ? 'Mã quản trị' : me.username) + ' · ' + me.roleLabel;
+    $('whoami').hidden = false;
+    applyPermissions();
     $('login').hidden = true;
     $('login-error').textContent = '';
+    $('account-error').textContent = '';
     $('app').hidden = false;
     $('signout').hidden = false;
     var fromHash = location.hash.replace(/^#/, '');
-    selectTab(TAB_NAMES.indexOf(fromHash) >= 0 ? fromHash : 'documents', false);
+    var allowed = visibleTabs().map(function (t) {
+      return t.dataset.tab;
+    });
+    selectTab(allowed.indexOf(fromHash) >= 0 ? fromHash : 'documents', false);
     $('main').focus();
   }
+
+  $('account-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var username = $('username').value.trim();
+    var password = $('password').value;
+    if (!username || !password) {
+      $('account-error').textContent = 'Hãy nhập tên đăng nhập và mật khẩu.';
+      $(username ? 'password' : 'username').focus();
+      return;
+    }
+    $('account-submit').disabled = true;
+    $('account-error').textContent = '';
+    fetch(API + '/login', {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+      body: JSON.stringify({ username: username, password: password }),
+      cache: 'no-store',
+      credentials: 'same-origin',
+    })
+      .then(
+        function (res) {
+          return res.json().then(
+            function (data) {
+              return { status: res.status, data: data };
+            },
+            function () {
+              return { status: res.status, data: null };
+            },
+          );
+        },
+        function () {
+          throw new ApiError(0, NET_ERROR);
+        },
+      )
+      .then(function (r) {
+        if (r.status !== 200) {
+          $('password').value = '';
+          $('account-error').textContent = errorText(r.status, r.data);
+          $('password').focus();
+          return;
+        }
+        token = '';
+        $('password').value = '';
+        notify('Đã đăng nhập.', 'ok');
+        enterApp(r.data);
+      })
+      .catch(function (err) {
+        $('account-error').textContent = err && err.message ? err.message : NET_ERROR;
+      })
+      .finally(function () {
+        $('account-submit').disabled = false;
+      });
+  });
 
   $('login-form').addEventListener('submit', function (e) {
     e.preventDefault();
@@ -261,7 +362,7 @@
     token = value;
     $('login-submit').disabled = true;
     $('login-error').textContent = '';
-    api('GET', '/snapshots')
+    api('GET', '/me')
       .then(function (r) {
         if (!r.ok) throw new ApiError(r.status, errorText(r.status, r.data));
         try {
@@ -270,7 +371,7 @@
           /* storage unavailable: signed in for this page only */
         }
         notify('Đã đăng nhập.', 'ok');
-        enterApp();
+        enterApp(r.data);
       })
       .catch(function (err) {
         if (err && err.status === 401) {
@@ -286,16 +387,18 @@
   });
 
   $('signout').addEventListener('click', function () {
+    var session = officer && officer.via === 'session';
     forget();
     showLogin('');
     notify('Đã đăng xuất.');
+    // The server ends the session and clears the cookie; the page is signed out either way.
+    if (session) {
+      fetch(API + '/logout', { method: 'POST', headers: { 'X-Requested-With': 'XMLHttpRequest' }, credentials: 'same-origin', cache: 'no-store' }).catch(function () {});
+    }
   });
 
   // ---- tabs ----------------------------------------------------------------------------------
   var tabs = Array.prototype.slice.call(document.querySelectorAll('[role="tab"]'));
-  var TAB_NAMES = tabs.map(function (t) {
-    return t.dataset.tab;
-  });
   var loaders = {
     documents: function () {
       loadDocuments();
@@ -328,19 +431,28 @@
     if (loaders[name]) loaders[name]();
   }
 
-  tabs.forEach(function (t, i) {
+  /** The tabs the officer's role may open. */
+  function visibleTabs() {
+    return tabs.filter(function (t) {
+      return !t.hidden;
+    });
+  }
+
+  tabs.forEach(function (t) {
     t.addEventListener('click', function () {
       selectTab(t.dataset.tab, false);
     });
     t.addEventListener('keydown', function (e) {
+      var shown = visibleTabs();
+      var i = shown.indexOf(t);
       var next = null;
-      if (e.key === 'ArrowRight') next = (i + 1) % tabs.length;
-      else if (e.key === 'ArrowLeft') next = (i - 1 + tabs.length) % tabs.length;
+      if (e.key === 'ArrowRight') next = (i + 1) % shown.length;
+      else if (e.key === 'ArrowLeft') next = (i - 1 + shown.length) % shown.length;
       else if (e.key === 'Home') next = 0;
-      else if (e.key === 'End') next = tabs.length - 1;
+      else if (e.key === 'End') next = shown.length - 1;
       if (next === null) return;
       e.preventDefault();
-      selectTab(tabs[next].dataset.tab, true);
+      selectTab(shown[next].dataset.tab, true);
     });
   });
 
@@ -479,7 +591,7 @@
       el('td', { className: 'num', text: d.chunks }),
       // An uploaded file is shown by its name (its folder is the server's); the full path on hover.
       el('td', { className: 'source', title: d.source, text: d.uploaded ? d.source.split(/[\\/]/).pop() : d.source }),
-      el('td', { className: 'ops' }, [edit, del]),
+      el('td', { className: 'ops' }, may('documents:write') ? [edit, del] : []),
     ]);
   }
 
@@ -667,7 +779,10 @@
 
     var xhr = new XMLHttpRequest();
     xhr.open('POST', API + '/documents' + (reindexNow ? '?reindex=1' : ''));
-    xhr.setRequestHeader('Authorization', 'Bearer ' + token);
+    var h = authHeaders({});
+    Object.keys(h).forEach(function (k) {
+      xhr.setRequestHeader(k, h[k]);
+    });
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.responseType = 'json';
     xhr.upload.onprogress = function (ev) {
@@ -693,7 +808,7 @@
       finish();
       var data = xhr.response;
       if (xhr.status === 401) {
-        unauthorized();
+        unauthorized(token ? WRONG_TOKEN : SESSION_ENDED);
         return;
       }
       bar.value = 100;
@@ -863,13 +978,13 @@
   /** Reads the job's Server-Sent Events with fetch (EventSource cannot send the token). */
   function followEvents(w, update) {
     return fetch(API + '/reindex/' + encodeURIComponent(w.job.id) + '/events', {
-      headers: { Authorization: 'Bearer ' + token, Accept: 'text/event-stream' },
+      headers: authHeaders({ Accept: 'text/event-stream' }),
       cache: 'no-store',
-      credentials: 'omit',
+      credentials: token ? 'omit' : 'same-origin',
       signal: w.ctrl.signal,
     }).then(function (res) {
       if (res.status === 401) {
-        unauthorized();
+        unauthorized(token ? WRONG_TOKEN : SESSION_ENDED);
         return;
       }
       if (!res.ok || !res.body || typeof TextDecoderStream === 'undefined') throw new Error('no event stream');
@@ -1001,7 +1116,7 @@
             else if (s.active) state.append(badge('Được chọn', 'info'));
             else state.append(badge('Lưu trữ', 'muted'));
             var ops = el('td', { className: 'ops' });
-            if (!isServing) {
+            if (!isServing && may('snapshots:activate')) {
               var b = el('button', { type: 'button', className: 'secondary small', 'data-snapshot': s.id, 'aria-label': 'Khôi phục bản ' + s.id, text: 'Khôi phục' });
               b.addEventListener('click', function () {
                 activateSnapshot(s);
@@ -1152,20 +1267,67 @@
   });
 
   // ---- start ---------------------------------------------------------------------------------
-  if (token) {
-    // A token from earlier in this tab: check it is still valid before showing data.
-    api('GET', '/snapshots')
-      .then(function (r) {
-        if (r.ok) enterApp();
-        else showLogin(errorText(r.status, r.data));
-      })
-      .catch(function (err) {
-        if (err && err.status === 401) return;
-        showLogin(err && err.message ? err.message : NET_ERROR);
-      });
-  } else {
-    showLogin('');
-  }
+  // ---- CSV exports (administrators and readers) -----------------------------------------------
+  Array.prototype.forEach.call(document.querySelectorAll('[data-export]'), function (button) {
+    button.addEventListener('click', function () {
+      var name = button.getAttribute('data-export');
+      button.disabled = true;
+      fetch(API + '/export/' + name + '.csv', { headers: authHeaders({}), credentials: token ? 'omit' : 'same-origin', cache: 'no-store' })
+        .then(function (res) {
+          if (res.status === 401) {
+            unauthorized(token ? WRONG_TOKEN : SESSION_ENDED);
+            throw new ApiError(401, '');
+          }
+          if (!res.ok) throw new ApiError(res.status, 'Máy chủ báo lỗi (HTTP ' + res.status + ').');
+          var m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+          return res.blob().then(function (blob) {
+            var a = el('a', { href: URL.createObjectURL(blob), download: m ? m[1] : name + '.csv' });
+            document.body.append(a);
+            a.click();
+            a.remove();
+            setTimeout(function () {
+              URL.revokeObjectURL(a.href);
+            }, 10000);
+            notify('Đã tải tệp ' + (m ? m[1] : name + '.csv') + '.', 'ok');
+          });
+        })
+        .catch(fail)
+        .finally(function () {
+          button.disabled = false;
+        });
+    });
+  });
+
+  // ---- start ---------------------------------------------------------------------------------
+  // Back from single sign-on that did not succeed: /admin?sso=forbidden|failed.
+  var SSO_ERRORS = {
+    forbidden: 'Tài khoản này chưa được cấp quyền sử dụng trang quản trị qua đăng nhập một lần. Vui lòng liên hệ quản trị viên.',
+    failed: 'Đăng nhập một lần (SSO) không thành công, vui lòng thử lại.',
+  };
+  var ssoError = SSO_ERRORS[new URLSearchParams(location.search).get('sso') || ''] || '';
+  if (location.search) history.replaceState(null, '', location.pathname + location.hash);
+  fetch(API + '/auth-options', { cache: 'no-store', credentials: 'omit' })
+    .then(function (res) {
+      return res.ok ? res.json() : null;
+    })
+    .then(function (o) {
+      $('sso-box').hidden = !(o && o.sso);
+    })
+    .catch(function () {});
+
+  // A token from earlier in this tab, or a session cookie: check it is still valid before showing data.
+  api('GET', '/me')
+    .then(function (r) {
+      if (r.ok) enterApp(r.data);
+      else showLogin(token ? errorText(r.status, r.data) : ssoError);
+    })
+    .catch(function (err) {
+      if (err && err.status === 401) {
+        if (ssoError) $('account-error').textContent = ssoError;
+        return;
+      }
+      showLogin(err && err.message ? err.message : NET_ERROR);
+    });
   window.addEventListener('pagehide', function () {
     if (watcher) watcher.ctrl.abort();
   });
