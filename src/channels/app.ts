@@ -5,6 +5,7 @@ import type { Assistant } from '../answer/types.js';
 import { AppError, errorBody } from '../errors.js';
 import type { Retriever } from '../retrieve/retriever.js';
 import { botRouter, type BotCredentials } from './bot.js';
+import { browserModulesRouter } from './browser-modules.js';
 import { chatRouter } from './chat-api.js';
 import { requestLogger } from './http/logger.js';
 import { metricsMiddleware, type Metrics } from './http/metrics.js';
@@ -91,6 +92,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   // The web widget: loader, chat frame, demo page at "/", and CORS for portal origins.
   app.use(widgetCors(deps.frameAncestors ?? []));
+  // The pages' browser ES modules (the widget's frame and the helpers shared with the admin page).
+  app.use(browserModulesRouter());
   app.use(widgetRouter({ allowedOrigins: deps.frameAncestors ?? [], handoffContact: deps.handoffContact ?? DEFAULT_HANDOFF }));
   app.use(sourceRouter(deps.retriever));
 

@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 
-/** The widget's files, read once at start-up (they are small) and served with an ETag. */
+/**
+ * The widget's files, read once at start-up (they are small) and served with an ETag. The chat
+ * frame's script is ES modules under `frame/`, served by `browserModulesRouter` (../browser-modules.ts).
+ */
 const ASSETS: Record<string, { file: string; type: string; maxAge: number }> = {
   '/widget.js': { file: 'loader.js', type: 'text/javascript; charset=utf-8', maxAge: 300 },
   '/widget/frame': { file: 'frame.html', type: 'text/html; charset=utf-8', maxAge: 0 },
-  '/widget/frame.js': { file: 'frame.js', type: 'text/javascript; charset=utf-8', maxAge: 300 },
   '/widget/frame.css': { file: 'frame.css', type: 'text/css; charset=utf-8', maxAge: 300 },
   '/': { file: 'demo.html', type: 'text/html; charset=utf-8', maxAge: 0 },
 };

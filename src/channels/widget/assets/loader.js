@@ -38,7 +38,9 @@
   if (suggestions) params.set('suggestions', suggestions);
   var frameUrl = origin + '/widget/frame?' + params.toString();
 
-  /** White or near-black, whichever reads better on `hex` (WCAG relative luminance). */
+  /** White or near-black, whichever reads better on `hex` (WCAG relative luminance). The loader
+   * stays one classic script (portal pages load it with a plain tag, cross-origin), so this is a
+   * copy of `onColour` in src/lib/browser/colour.js; test/lib/browser/colour.test.ts keeps them equal. */
   function onColor(hex) {
     var h = hex.slice(1);
     if (h.length === 3) h = h[0] + h[0] + h[1] + h[1] + h[2] + h[2];
