@@ -81,14 +81,17 @@ async function main(): Promise<number> {
       const rows = await admin.list();
       if (rows.length === 0) console.log(`no account in ${config.dataDir}`);
       for (const a of rows) {
-        console.log(`${a.username.padEnd(24)} ${a.role.padEnd(13)} ${a.disabled ? 'disabled' : 'active  '}  last sign-in ${a.lastLoginAt ?? 'never'}`);
+        console.log(
+          `${a.username.padEnd(24)} ${a.role.padEnd(13)} ${a.disabled ? 'disabled' : 'active  '}  last sign-in ${a.lastLoginAt ?? 'never'}`,
+        );
       }
     } else if (command === 'add') {
       const name = needName();
       const first = (await admin.list()).length === 0;
       const a = await admin.add(name, role, await readPassword());
       console.log(`added ${a.username} (${a.role}, ${ROLE_LABELS[a.role]})`);
-      if (first && !config.adminToken) console.log('first account: restart the server to turn the admin page on');
+      if (first && !config.adminToken)
+        console.log('first account: restart the server to turn the admin page on');
     } else if (command === 'disable') {
       console.log(`disabled ${needName()}; ${await admin.disable(needName())} session(s) ended`);
     } else if (command === 'enable') {
@@ -101,7 +104,9 @@ async function main(): Promise<number> {
       await admin.setRole(needName(), role);
       console.log(`${needName()} is now ${role}`);
     } else {
-      throw new Error(`unknown command "${command}": use add, list, disable, enable, reset-password or set-role`);
+      throw new Error(
+        `unknown command "${command}": use add, list, disable, enable, reset-password or set-role`,
+      );
     }
     return 0;
   } finally {

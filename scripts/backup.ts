@@ -20,8 +20,12 @@ async function main(): Promise<number> {
   console.log(`backup of ${config.dataDir} in ${report.dir}`);
   for (const p of report.parts) console.log(`  ${p.name.padEnd(40)} ${mb(p.bytes)}`);
   if (report.database) {
-    const rows = Object.entries(report.database.rows).map(([t, n]) => `${t} ${n}`).join(', ');
-    console.log(`database check: ${report.database.integrity}, schema version ${report.database.schemaVersion}; ${rows}`);
+    const rows = Object.entries(report.database.rows)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ');
+    console.log(
+      `database check: ${report.database.integrity}, schema version ${report.database.schemaVersion}; ${rows}`,
+    );
   } else console.log('no database yet in DATA_DIR');
   console.log(`total ${mb(report.totalBytes)}`);
   return 0;

@@ -34,7 +34,13 @@ interface Job {
 }
 
 async function main(): Promise<void> {
-  const { flags } = parseArgs(process.argv.slice(2), ['connections', 'corpus', 'pages', 'steady', 'upload-only']);
+  const { flags } = parseArgs(process.argv.slice(2), [
+    'connections',
+    'corpus',
+    'pages',
+    'steady',
+    'upload-only',
+  ]);
   const config = loadConfig();
   const corpus = path.resolve(String(flags.get('corpus') ?? config.corpusDir));
   const connections = Number(flags.get('connections') ?? 50);
@@ -48,26 +54,61 @@ async function main(): Promise<void> {
   await symlink(corpus, path.join(corpusDir, path.basename(corpus)));
   try {
     const bar = buildProgressBar();
-    const initial = await reindex(new SnapshotStore(dataDir), config.embedder, { paths: [corpusDir] }, { files: bar.onFile, build: bar.onBuild });
+    const initial = await reindex(
+      new SnapshotStore(dataDir),
+      config.embedder,
+      { paths: [corpusDir] },
+      { files: bar.onFile, build: bar.onBuild },
+    );
     bar.stop();
-    const { child, base } = await startServerProcess({ DATA_DIR: dataDir, CORPUS_DIR: corpusDir, ADMIN_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: '100000', SNAPSHOTS_KEEP: '10' });
+    const { child, base } = await startServerProcess({
+      DATA_DIR: dataDir,
+      CORPUS_DIR: corpusDir,
+      ADMIN_TOKEN: TOKEN,
+      RATE_LIMIT_PER_MINUTE: '100000',
+      SNAPSHOTS_KEEP: '10',
+    });
     try {
-      const questions = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8')).split('\n').filter(Boolean);
-      const requests = questions.map((q) => ({ method: 'POST' as const, path: '/api/chat', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: q }) }));
+      const questions = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8'))
+        .split('\n')
+        .filter(Boolean);
+      const requests = questions.map((q) => ({
+        method: 'POST' as const,
+        path: '/api/chat',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: q }),
+      }));
       /** Load until `until` resolves (or for `seconds`); latencies with their completion times. */
       const load = async (opts: { seconds?: number; until?: Promise<unknown> }) => {
         const samples: { at: number; ms: number }[] = [];
-        const instance = autocannon({ url: base, connections, requests, ...(opts.seconds ? { duration: opts.seconds } : { duration: 3600 }) }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
-        instance.on('response', (_c: unknown, _s: number, _b: number, ms: number) => samples.push({ at: performance.now(), ms }));
+        const instance = autocannon({
+          url: base,
+          connections,
+          requests,
+          ...(opts.seconds ? { duration: opts.seconds } : { duration: 3600 }),
+        }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
+        instance.on('response', (_c: unknown, _s: number, _b: number, ms: number) =>
+          samples.push({ at: performance.now(), ms }),
+        );
         if (opts.until) void opts.until.finally(() => instance.stop());
         const result = await instance;
-        return { samples, errors: result.errors + result.timeouts + result.non2xx, requests: result.requests.total };
+        return {
+          samples,
+          errors: result.errors + result.timeouts + result.non2xx,
+          requests: result.requests.total,
+        };
       };
-      const p99 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 0.99);
+      const p99 = (xs: number[]) =>
+        percentile(
+          [...xs].sort((a, b) => a - b),
+          0.99,
+        );
 
       const skipLoad = flags.has('upload-only');
       console.log(`\n1. steady state: ${connections} connections for ${skipLoad ? 0 : steadyS} s`);
-      const steady = skipLoad ? { samples: [{ at: 0, ms: 0 }], errors: 0, requests: 0 } : await load({ seconds: steadyS });
+      const steady = skipLoad
+        ? { samples: [{ at: 0, ms: 0 }], errors: 0, requests: 0 }
+        : await load({ seconds: steadyS });
       const steadyP99 = p99(steady.samples.map((s) => s.ms));
       console.log(`   p99 ${steadyP99} ms, ${steady.requests} requests, ${steady.errors} errors`);
 
@@ -76,7 +117,9 @@ async function main(): Promise<void> {
       const reindexes: number[] = [];
       const admin = (async () => {
         if (skipLoad) return;
-        const before = (await (await fetch(`${base}/admin/api/snapshots`, { headers: auth })).json()) as { serving: string };
+        const before = (await (await fetch(`${base}/admin/api/snapshots`, { headers: auth })).json()) as {
+          serving: string;
+        };
         for (let i = 0; i < 3; i++) {
           const t = performance.now();
           const job = await runJob(base, true);
@@ -84,18 +127,27 @@ async function main(): Promise<void> {
           swaps.push(performance.now());
           console.log(`   re-index ${i + 1}: ${job.state}, ${reindexes.at(-1)} s`);
         }
-        const res = await fetch(`${base}/admin/api/snapshots/${before.serving}/activate`, { method: 'POST', headers: auth });
+        const res = await fetch(`${base}/admin/api/snapshots/${before.serving}/activate`, {
+          method: 'POST',
+          headers: auth,
+        });
         if (!res.ok) throw new Error(`rollback failed: HTTP ${res.status}`);
         swaps.push(performance.now());
         console.log(`   rollback to ${before.serving}`);
         await new Promise((r) => setTimeout(r, 3000));
       })();
-      const during = skipLoad ? { samples: [{ at: 0, ms: 0 }], errors: 0, requests: 0 } : await load({ until: admin });
+      const during = skipLoad
+        ? { samples: [{ at: 0, ms: 0 }], errors: 0, requests: 0 }
+        : await load({ until: admin });
       await admin;
       const duringP99 = p99(during.samples.map((s) => s.ms));
-      const afterSwaps = during.samples.filter((s) => swaps.some((w) => s.at >= w && s.at <= w + 3000)).map((s) => s.ms);
+      const afterSwaps = during.samples
+        .filter((s) => swaps.some((w) => s.at >= w && s.at <= w + 3000))
+        .map((s) => s.ms);
       const swapP99 = p99(afterSwaps);
-      console.log(`   ${during.requests} requests, ${during.errors} failed; p99 over the phase ${duringP99} ms, in the 3 s after each swap ${swapP99} ms (steady ${steadyP99} ms, ${(swapP99 / steadyP99).toFixed(2)}×)`);
+      console.log(
+        `   ${during.requests} requests, ${during.errors} failed; p99 over the phase ${duringP99} ms, in the 3 s after each swap ${swapP99} ms (steady ${steadyP99} ms, ${(swapP99 / steadyP99).toFixed(2)}×)`,
+      );
 
       console.log(`3. a ${pages}-page PDF uploaded to the live server`);
       const phrase = 'quy trình thử nghiệm tiếp nhận hồ sơ qua kiốt tự phục vụ';
@@ -109,21 +161,34 @@ async function main(): Promise<void> {
       );
       const form = new FormData();
       form.append('audience', 'public');
-      form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'qd-03-2099-kiot.pdf');
-      const up = await fetch(`${base}/admin/api/documents?reindex=1`, { method: 'POST', headers: auth, body: form });
+      form.append(
+        'file',
+        new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }),
+        'qd-03-2099-kiot.pdf',
+      );
+      const up = await fetch(`${base}/admin/api/documents?reindex=1`, {
+        method: 'POST',
+        headers: auth,
+        body: form,
+      });
       const uploaded = performance.now();
       const upBody = (await up.json()) as { job?: Job; results: unknown[] };
-      if (up.status !== 201 || !upBody.job) throw new Error(`upload failed: HTTP ${up.status} ${JSON.stringify(upBody.results)}`);
+      if (up.status !== 201 || !upBody.job)
+        throw new Error(`upload failed: HTTP ${up.status} ${JSON.stringify(upBody.results)}`);
       let searchableS = NaN;
       for (let i = 0; i < 1200; i++) {
-        const res = (await (await fetch(`${base}/api/search?q=${encodeURIComponent(phrase)}&k=3`)).json()) as { results: { id: string }[] };
+        const res = (await (
+          await fetch(`${base}/api/search?q=${encodeURIComponent(phrase)}&k=3`)
+        ).json()) as { results: { id: string }[] };
         if (res.results.some((r) => r.id === '03/2099/QĐ-UBND')) {
           searchableS = Math.round((performance.now() - uploaded) / 100) / 10;
           break;
         }
         await new Promise((r) => setTimeout(r, 250));
       }
-      console.log(`   searchable ${searchableS} s after the upload returned (${Math.round(pdf.length / 1024)} kB)`);
+      console.log(
+        `   searchable ${searchableS} s after the upload returned (${Math.round(pdf.length / 1024)} kB)`,
+      );
 
       const fullStart = performance.now();
       await runJob(base, true);
@@ -158,7 +223,11 @@ async function main(): Promise<void> {
 
 /** Starts a re-index through the admin API and polls it to the end. */
 async function runJob(base: string, full: boolean): Promise<Job> {
-  const res = await fetch(`${base}/admin/api/reindex`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ full }) });
+  const res = await fetch(`${base}/admin/api/reindex`, {
+    method: 'POST',
+    headers: { ...auth, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ full }),
+  });
   if (res.status !== 202) throw new Error(`re-index refused: HTTP ${res.status} ${await res.text()}`);
   const { job } = (await res.json()) as { job: Job };
   return waitJob(base, job.id);
@@ -166,7 +235,9 @@ async function runJob(base: string, full: boolean): Promise<Job> {
 
 async function waitJob(base: string, id: string): Promise<Job> {
   for (;;) {
-    const { job } = (await (await fetch(`${base}/admin/api/reindex/${id}`, { headers: auth })).json()) as { job: Job };
+    const { job } = (await (await fetch(`${base}/admin/api/reindex/${id}`, { headers: auth })).json()) as {
+      job: Job;
+    };
     if (job.state === 'failed') throw new Error(`re-index failed: ${job.error}`);
     if (job.state !== 'running') return job;
     await new Promise((r) => setTimeout(r, 250));

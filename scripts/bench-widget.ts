@@ -86,7 +86,15 @@ const PROBE = `(() => {
 function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -137,12 +145,19 @@ async function main(): Promise<void> {
   try {
     const snapshots = new SnapshotStore(dataDir);
     const report = await reindex(snapshots, { kind: 'lsa' }, { paths: [corpus] });
-    if (report.failed.length) console.error(`warning: ${report.failed.length} file(s) failed: ${report.failed.map((f) => f.path).join(', ')}`);
+    if (report.failed.length)
+      console.error(
+        `warning: ${report.failed.length} file(s) failed: ${report.failed.map((f) => f.path).join(', ')}`,
+      );
     const snapshot = await snapshots.loadCurrent({ kind: 'lsa' });
     if (!snapshot) throw new Error('no snapshot was published');
     const retriever = new Retriever(snapshot);
     const metrics = createMetrics();
-    const assistant = createAssistant({ retriever: () => retriever, store, handoffContact: config.handoffContact });
+    const assistant = createAssistant({
+      retriever: () => retriever,
+      store,
+      handoffContact: config.handoffContact,
+    });
     const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
     const app = createApp({
       retriever: () => retriever,
@@ -161,7 +176,9 @@ async function main(): Promise<void> {
 
     const loader = Buffer.from(await (await fetch(`${base}/widget.js`)).arrayBuffer());
     const loaderGzip = gzipSync(loader).length;
-    const questions = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8')).split('\n').filter(Boolean);
+    const questions = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8'))
+      .split('\n')
+      .filter(Boolean);
 
     browser = await launch();
     const results: Run[] = [];
@@ -179,7 +196,11 @@ async function main(): Promise<void> {
 
     const stats = (key: keyof Run) => {
       const sorted = results.map((r) => r[key]).sort((a, b) => a - b);
-      return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: Math.round(sorted[sorted.length - 1]! * 100) / 100 };
+      return {
+        p50: percentile(sorted, 0.5),
+        p95: percentile(sorted, 0.95),
+        max: Math.round(sorted[sorted.length - 1]! * 100) / 100,
+      };
     };
     const interactive = stats('interactive');
     const open = stats('open');
@@ -211,15 +232,21 @@ async function main(): Promise<void> {
       target_met: interactive.max <= TARGET_INTERACTIVE_MS,
     };
     const line = (label: string, s: { p50: number; p95: number; max: number }) =>
-      console.log(`${label.padEnd(36)} p50 ${String(s.p50).padStart(8)} ms · p95 ${String(s.p95).padStart(8)} ms · max ${String(s.max).padStart(8)} ms`);
-    console.log(`\nweb widget on the demo page, ${runs} runs (fresh browser context each), corpus ${summary.corpus} (${summary.documents} documents)`);
+      console.log(
+        `${label.padEnd(36)} p50 ${String(s.p50).padStart(8)} ms · p95 ${String(s.p95).padStart(8)} ms · max ${String(s.max).padStart(8)} ms`,
+      );
+    console.log(
+      `\nweb widget on the demo page, ${runs} runs (fresh browser context each), corpus ${summary.corpus} (${summary.documents} documents)`,
+    );
     line('goto → bubble interactive', interactive);
     line('click → question box focused', open);
     line('Enter → answer rendered', answer);
     line('in page: navigation → bubble painted', painted);
     line('in page: click → question box focused', clickToFocus);
     console.log(`loader /widget.js: ${loader.length} bytes, ${loaderGzip} bytes gzipped`);
-    console.log(`target ≤ ${TARGET_INTERACTIVE_MS} ms to an interactive bubble: ${summary.target_met ? 'met' : 'NOT met'} (max ${interactive.max} ms)`);
+    console.log(
+      `target ≤ ${TARGET_INTERACTIVE_MS} ms to an interactive bubble: ${summary.target_met ? 'met' : 'NOT met'} (max ${interactive.max} ms)`,
+    );
     console.log(JSON.stringify(summary));
   } finally {
     await browser?.close();

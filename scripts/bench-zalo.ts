@@ -26,10 +26,14 @@ const OA_SECRET = 'bench-oa-secret-key';
 /** One POST on its own connection, as Zalo's servers send events; resolves with the status once the answer is read. */
 function postEvent(url: string, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) }, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) }, agent: false },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -46,7 +50,12 @@ async function main(): Promise<void> {
   const fake = await startFakeZalo({ appSecret: 'bench-app-secret' });
   try {
     const bar = buildProgressBar();
-    const report = await reindex(new SnapshotStore(dataDir), config.embedder, { paths: [corpus] }, { files: bar.onFile, build: bar.onBuild });
+    const report = await reindex(
+      new SnapshotStore(dataDir),
+      config.embedder,
+      { paths: [corpus] },
+      { files: bar.onFile, build: bar.onBuild },
+    );
     bar.stop();
     const { child, base } = await startServerProcess({
       DATA_DIR: dataDir,
@@ -59,10 +68,18 @@ async function main(): Promise<void> {
       ZALO_OAUTH_BASE_URL: fake.url,
     });
     try {
-      const questions = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8')).split('\n').filter(Boolean);
+      const questions = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8'))
+        .split('\n')
+        .filter(Boolean);
       const eventsFor = (prefix: string, n: number) =>
         Array.from({ length: n }, (_, i) =>
-          signZaloEvent(zaloEvent('user_send_text', APP_ID, `${prefix}-user-${i}`, { text: questions[i % questions.length]!, msgId: `${prefix}-msg-${i}` }), OA_SECRET),
+          signZaloEvent(
+            zaloEvent('user_send_text', APP_ID, `${prefix}-user-${i}`, {
+              text: questions[i % questions.length]!,
+              msgId: `${prefix}-msg-${i}`,
+            }),
+            OA_SECRET,
+          ),
         );
       // Waits until `users` users have had their answers and nothing more arrives for 1 s.
       const drain = async (users: number) => {
@@ -73,7 +90,8 @@ async function main(): Promise<void> {
           if (fake.sent.length !== last) {
             last = fake.sent.length;
             quietSince = Date.now();
-          } else if (new Set(fake.sent.map((m) => m.userId)).size >= users && Date.now() - quietSince > 1000) return;
+          } else if (new Set(fake.sent.map((m) => m.userId)).size >= users && Date.now() - quietSince > 1000)
+            return;
           await new Promise((r) => setTimeout(r, 50));
         }
       };
@@ -107,7 +125,9 @@ async function main(): Promise<void> {
           }),
         );
         burstAcks.sort((a, b) => a - b);
-        console.log(`burst ${round + 1}: ack p50 ${percentile(burstAcks, 0.5)} ms · p99 ${percentile(burstAcks, 0.99)} ms`);
+        console.log(
+          `burst ${round + 1}: ack p50 ${percentile(burstAcks, 0.5)} ms · p99 ${percentile(burstAcks, 0.99)} ms`,
+        );
         await drain(unique.length);
         deliveredMs.push(Math.round(performance.now() - started - 1000));
         // Exactly once: every user answered, and nobody received the same text twice.
@@ -137,8 +157,12 @@ async function main(): Promise<void> {
         exactly_once: answeredUsers === expectedUsers && repeated === 0,
         peak_rss_mb: await rssMb(child.pid!),
       };
-      console.log(`\n${rounds} bursts of ${events} signed events at once (${duplicates} of them re-sent duplicates): ack p50 ${summary.ack_p50_ms} ms · p99 ${summary.ack_p99_ms} ms · max ${summary.ack_max_ms} ms · ${failed} non-200`);
-      console.log(`answered ${answeredUsers}/${expectedUsers} users, ${repeated} repeated answers, ${messages} messages, a burst fully answered within ${summary.all_answered_ms} ms · exactly once: ${summary.exactly_once ? 'yes' : 'NO'}`);
+      console.log(
+        `\n${rounds} bursts of ${events} signed events at once (${duplicates} of them re-sent duplicates): ack p50 ${summary.ack_p50_ms} ms · p99 ${summary.ack_p99_ms} ms · max ${summary.ack_max_ms} ms · ${failed} non-200`,
+      );
+      console.log(
+        `answered ${answeredUsers}/${expectedUsers} users, ${repeated} repeated answers, ${messages} messages, a burst fully answered within ${summary.all_answered_ms} ms · exactly once: ${summary.exactly_once ? 'yes' : 'NO'}`,
+      );
       console.log(JSON.stringify(summary));
       if (!summary.exactly_once || failed > 0) process.exitCode = 1;
     } finally {

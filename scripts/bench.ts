@@ -41,9 +41,16 @@ interface Run {
   distinct_share: number;
 }
 
-
 async function main(): Promise<void> {
-  const { flags } = parseArgs(process.argv.slice(2), ['connections', 'corpus', 'cycled-duration', 'duration', 'endpoint', 'questions', 'repeat-share']);
+  const { flags } = parseArgs(process.argv.slice(2), [
+    'connections',
+    'corpus',
+    'cycled-duration',
+    'duration',
+    'endpoint',
+    'questions',
+    'repeat-share',
+  ]);
   const config = loadConfig();
   const corpus = path.resolve(String(flags.get('corpus') ?? config.corpusDir));
   const duration = Number(flags.get('duration') ?? 20);
@@ -51,51 +58,103 @@ async function main(): Promise<void> {
   const connections = Number(flags.get('connections') ?? 50);
   const repeatShare = Number(flags.get('repeat-share') ?? 0);
   const endpoint = flags.get('endpoint') === 'search' ? 'search' : 'chat';
-  const questionFiles = typeof flags.get('questions') === 'string' ? String(flags.get('questions')).split(',') : SHARED_QUESTION_FILES.map((f) => path.join(root, '..', 'shared', 'datasets', f));
+  const questionFiles =
+    typeof flags.get('questions') === 'string'
+      ? String(flags.get('questions')).split(',')
+      : SHARED_QUESTION_FILES.map((f) => path.join(root, '..', 'shared', 'datasets', f));
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tlcv-bench-'));
   try {
     const bar = buildProgressBar();
     const store = new SnapshotStore(dataDir);
-    const report = await reindex(store, config.embedder, { paths: [corpus] }, { files: bar.onFile, build: bar.onBuild });
+    const report = await reindex(
+      store,
+      config.embedder,
+      { paths: [corpus] },
+      { files: bar.onFile, build: bar.onBuild },
+    );
     bar.stop();
-    if (report.failed.length) console.error(`warning: ${report.failed.length} file(s) failed: ${report.failed.map((f) => f.path).join(', ')}`);
+    if (report.failed.length)
+      console.error(
+        `warning: ${report.failed.length} file(s) failed: ${report.failed.map((f) => f.path).join(', ')}`,
+      );
     const buildS = report.buildMs / 1000;
-    const titles = [...(await IndexSnapshot.readDocuments(store.dirOf((await store.currentId())!))).values()].map((d) => d.meta.title);
+    const titles = [
+      ...(await IndexSnapshot.readDocuments(store.dirOf((await store.currentId())!))).values(),
+    ].map((d) => d.meta.title);
     const questions = distinctQuestions(titles, await sharedQuestions(questionFiles), 40_000);
     const ceiling = await loopbackCeiling(connections, Math.min(10, duration));
     // All load comes from one loopback address; the per-IP limit would otherwise be what is measured.
-    const { child, base } = await startServerProcess({ DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '10000000' });
+    const { child, base } = await startServerProcess({
+      DATA_DIR: dataDir,
+      RATE_LIMIT_PER_MINUTE: '10000000',
+    });
     try {
       const readyRss = await rssMb(child.pid!, 'VmRSS');
       const readyPeak = await rssMb(child.pid!);
       const series: number[] = [];
-      const sampler = setInterval(() => void rssMb(child.pid!, 'VmRSS').then((mb) => series.push(mb)), 10_000);
+      const sampler = setInterval(
+        () => void rssMb(child.pid!, 'VmRSS').then((mb) => series.push(mb)),
+        10_000,
+      );
       const rnd = random(7);
       const popular = questions.slice(0, 50);
       let next = 50;
       const asked = new Set<string>();
       const pick = () => {
-        const q = rnd() < repeatShare ? popular[Math.floor(rnd() * popular.length)]! : questions[next++ % questions.length]!;
+        const q =
+          rnd() < repeatShare
+            ? popular[Math.floor(rnd() * popular.length)]!
+            : questions[next++ % questions.length]!;
         asked.add(q);
         return q;
       };
-      const distinct = await drive(base, endpoint, connections, duration, pick, `distinct questions${repeatShare > 0 ? ` + ${Math.round(repeatShare * 100)} % repeats` : ''}`);
-      distinct.distinct_share = Math.min(1, Math.round((asked.size / Math.max(1, distinct.requests)) * 1000) / 1000);
+      const distinct = await drive(
+        base,
+        endpoint,
+        connections,
+        duration,
+        pick,
+        `distinct questions${repeatShare > 0 ? ` + ${Math.round(repeatShare * 100)} % repeats` : ''}`,
+      );
+      distinct.distinct_share = Math.min(
+        1,
+        Math.round((asked.size / Math.max(1, distinct.requests)) * 1000) / 1000,
+      );
       const peakAfterDistinct = await rssMb(child.pid!);
-      const cycledList = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8')).split('\n').filter(Boolean);
+      const cycledList = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8'))
+        .split('\n')
+        .filter(Boolean);
       let c = 0;
-      const cycled = cycledDuration > 0 ? await drive(base, endpoint, connections, cycledDuration, () => cycledList[c++ % cycledList.length]!, `the ${cycledList.length} bench questions cycled (cached)`) : null;
+      const cycled =
+        cycledDuration > 0
+          ? await drive(
+              base,
+              endpoint,
+              connections,
+              cycledDuration,
+              () => cycledList[c++ % cycledList.length]!,
+              `the ${cycledList.length} bench questions cycled (cached)`,
+            )
+          : null;
       clearInterval(sampler);
       const peak = await rssMb(child.pid!);
       const rows = [distinct, ...(cycled ? [cycled] : [])];
-      console.log(`\ncorpus ${path.relative(root, corpus) || corpus}: ${report.documents} documents, ${report.chunks} passages, built in ${buildS.toFixed(1)} s; ${questions.length} distinct questions available`);
-      console.log(`loopback ceiling (bare Node server, fixed 1 kB JSON, ${connections} connections): ${ceiling.rps} req/s, p99 ${ceiling.p99} ms`);
+      console.log(
+        `\ncorpus ${path.relative(root, corpus) || corpus}: ${report.documents} documents, ${report.chunks} passages, built in ${buildS.toFixed(1)} s; ${questions.length} distinct questions available`,
+      );
+      console.log(
+        `loopback ceiling (bare Node server, fixed 1 kB JSON, ${connections} connections): ${ceiling.rps} req/s, p99 ${ceiling.p99} ms`,
+      );
       console.log('| load | req/s | share of ceiling | p50 | p95 | p99 | errors | cache hits |');
       console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
       for (const r of rows) {
-        console.log(`| ${r.label} | ${r.rps} | ${((r.rps / ceiling.rps) * 100).toFixed(1)} % | ${r.p50_ms} ms | ${r.p95_ms} ms | ${r.p99_ms} ms | ${r.errors} | ${r.cache_hit_rate === null ? '—' : `${(r.cache_hit_rate * 100).toFixed(1)} %`} |`);
+        console.log(
+          `| ${r.label} | ${r.rps} | ${((r.rps / ceiling.rps) * 100).toFixed(1)} % | ${r.p50_ms} ms | ${r.p95_ms} ms | ${r.p99_ms} ms | ${r.errors} | ${r.cache_hit_rate === null ? '—' : `${(r.cache_hit_rate * 100).toFixed(1)} %`} |`,
+        );
       }
-      console.log(`server RSS: ${readyRss} MB when ready (peak while loading ${readyPeak} MB), peak ${peakAfterDistinct} MB after the distinct run, ${peak} MB at the end; every 10 s: ${series.length > 0 ? `${series.join(', ')} MB` : '— (run shorter than 10 s)'}`);
+      console.log(
+        `server RSS: ${readyRss} MB when ready (peak while loading ${readyPeak} MB), peak ${peakAfterDistinct} MB after the distinct run, ${peak} MB at the end; every 10 s: ${series.length > 0 ? `${series.join(', ')} MB` : '— (run shorter than 10 s)'}`,
+      );
       console.log(
         JSON.stringify({
           corpus: path.relative(root, corpus) || corpus,
@@ -119,7 +178,9 @@ async function main(): Promise<void> {
           peak_rss_mb: peakAfterDistinct,
           ready_rss_mb: readyRss,
           rss_series_mb: series,
-          cycled: cycled ? { rps: cycled.rps, p95_ms: cycled.p95_ms, cache_hit_rate: cycled.cache_hit_rate } : null,
+          cycled: cycled
+            ? { rps: cycled.rps, p95_ms: cycled.p95_ms, cache_hit_rate: cycled.cache_hit_rate }
+            : null,
         }),
       );
     } finally {
@@ -140,16 +201,42 @@ async function cacheCounters(base: string): Promise<{ hits: number; misses: numb
 }
 
 /** One autocannon run whose every request asks `pick()`. */
-async function drive(base: string, endpoint: 'chat' | 'search', connections: number, duration: number, pick: () => string, label: string): Promise<Run> {
+async function drive(
+  base: string,
+  endpoint: 'chat' | 'search',
+  connections: number,
+  duration: number,
+  pick: () => string,
+  label: string,
+): Promise<Run> {
   const before = await cacheCounters(base);
   const latencies: number[] = [];
   const request =
     endpoint === 'chat'
-      ? { method: 'POST' as const, path: '/api/chat', headers: { 'content-type': 'application/json' }, setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ message: pick() }) }) }
-      : { method: 'GET' as const, path: '/api/search', setupRequest: (req: autocannon.Request) => ({ ...req, path: `/api/search?q=${encodeURIComponent(pick())}` }) };
+      ? {
+          method: 'POST' as const,
+          path: '/api/chat',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ message: pick() }) }),
+        }
+      : {
+          method: 'GET' as const,
+          path: '/api/search',
+          setupRequest: (req: autocannon.Request) => ({
+            ...req,
+            path: `/api/search?q=${encodeURIComponent(pick())}`,
+          }),
+        };
   // Without a callback autocannon returns its tracker (an EventEmitter) made thenable.
-  const instance = autocannon({ url: base, connections, duration, requests: [request] }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  const instance = autocannon({
+    url: base,
+    connections,
+    duration,
+    requests: [request],
+  }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) =>
+    latencies.push(responseTime),
+  );
   const result = await instance;
   const after = await cacheCounters(base);
   latencies.sort((a, b) => a - b);
@@ -162,7 +249,10 @@ async function drive(base: string, endpoint: 'chat' | 'search', connections: num
     rps: Math.round(result.requests.average),
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx,
-    cache_hit_rate: before && after && lookups > 0 ? Math.round(((after.hits - before.hits) / lookups) * 1000) / 1000 : null,
+    cache_hit_rate:
+      before && after && lookups > 0
+        ? Math.round(((after.hits - before.hits) / lookups) * 1000) / 1000
+        : null,
     distinct_share: 0,
   };
 }
@@ -175,7 +265,14 @@ async function loopbackCeiling(connections: number, duration: number): Promise<{
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitReadyPlain(base, child);
-    const result = await autocannon({ url: base, connections, duration, method: 'POST', body: JSON.stringify({ message: 'x' }), headers: { 'content-type': 'application/json' } });
+    const result = await autocannon({
+      url: base,
+      connections,
+      duration,
+      method: 'POST',
+      body: JSON.stringify({ message: 'x' }),
+      headers: { 'content-type': 'application/json' },
+    });
     return { rps: Math.round(result.requests.average), p99: result.latency.p99 };
   } finally {
     child.kill('SIGTERM');

@@ -13,7 +13,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { figures, playDialogues, playQuestions, readDialogues, readQuestions, type JudgedMessage } from '../src/answer/answer-sets.js';
+import {
+  figures,
+  playDialogues,
+  playQuestions,
+  readDialogues,
+  readQuestions,
+  type JudgedMessage,
+} from '../src/answer/answer-sets.js';
 import { createAssistant } from '../src/answer/assistant.js';
 import { runAnswers, summarizeAnswers, type AnswerOutcome } from '../src/answer/evaluation.js';
 import { loadConfig } from '../src/config.js';
@@ -28,27 +35,41 @@ import { parseArgs } from './lib/args.js';
 import { datasetSnapshot } from './lib/dataset-index.js';
 import { buildProgressBar } from './lib/progress.js';
 
-const USAGE = 'usage: npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold <0..1>] [--show declined|wrong|all] [--split train|check|all] [--corpus <procedures.jsonl>] [--rebuild]';
+const USAGE =
+  'usage: npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold <0..1>] [--show declined|wrong|all] [--split train|check|all] [--corpus <procedures.jsonl>] [--rebuild]';
 
 async function main(): Promise<void> {
-  const { positional, flags } = parseArgs(process.argv.slice(2), ['corpus', 'show', 'split', 'threshold', 'fold-queries', 'rebuild']);
+  const { positional, flags } = parseArgs(process.argv.slice(2), [
+    'corpus',
+    'show',
+    'split',
+    'threshold',
+    'fold-queries',
+    'rebuild',
+  ]);
   const dir = positional[0];
   if (!dir) throw new Error(USAGE);
   const config = loadConfig();
-  if ((await readdir(dir)).some((f) => /^(questions|dialogues)-.*\.jsonl$/u.test(f))) return evalAnswerSets(dir, flags, config);
+  if ((await readdir(dir)).some((f) => /^(questions|dialogues)-.*\.jsonl$/u.test(f)))
+    return evalAnswerSets(dir, flags, config);
   const dataset = await loadDataset(dir);
   const bar = buildProgressBar();
   const t0 = performance.now();
   const documents = await loadFile({ path: dataset.corpusFile, bytes: await readFile(dataset.corpusFile) });
   const snapshot = await IndexSnapshot.build(
-    { sources: [{ path: dataset.corpusFile, fileHash: '', documentIds: documents.map((d) => d.meta.id) }], documents, parent: null },
+    {
+      sources: [{ path: dataset.corpusFile, fileHash: '', documentIds: documents.map((d) => d.meta.id) }],
+      documents,
+      parent: null,
+    },
     config.embedder,
     bar.onBuild,
   );
   bar.stop();
   const retriever = new Retriever(snapshot);
   const store = SqliteStore.open(':memory:');
-  const threshold = typeof flags.get('threshold') === 'string' ? Number(flags.get('threshold')) : config.answerThreshold;
+  const threshold =
+    typeof flags.get('threshold') === 'string' ? Number(flags.get('threshold')) : config.answerThreshold;
   const assistant = createAssistant({
     retriever: () => retriever,
     store,
@@ -61,11 +82,16 @@ async function main(): Promise<void> {
   // "Were they right to decline?": would the first retrieved document have been a gold one?
   const topRight = new Map<string, boolean>();
   for (const o of outcomes.filter((x) => !x.answer.grounded)) {
-    const { results } = await retriever.retrieve(foldQueries ? fold(o.query.text) : o.query.text, { k: 1, audience: 'internal' });
+    const { results } = await retriever.retrieve(foldQueries ? fold(o.query.text) : o.query.text, {
+      k: 1,
+      audience: 'internal',
+    });
     topRight.set(o.query.id, dataset.qrels.get(o.query.id)!.has(results[0]?.doc.id ?? ''));
   }
   const rightIfAnswered = (o: AnswerOutcome) => topRight.get(o.query.id) === true;
-  console.log(`\n${dataset.name}: ${snapshot.documents.length} documents, built in ${((performance.now() - t0) / 1000).toFixed(1)} s${foldQueries ? ', queries folded' : ''}`);
+  console.log(
+    `\n${dataset.name}: ${snapshot.documents.length} documents, built in ${((performance.now() - t0) / 1000).toFixed(1)} s${foldQueries ? ', queries folded' : ''}`,
+  );
   const groups = [['all', outcomes] as const, ...bySource(outcomes)];
   for (const [label, list] of groups) {
     const m = summarizeAnswers(list, rightIfAnswered);
@@ -77,22 +103,44 @@ async function main(): Promise<void> {
   show(String(flags.get('show') ?? ''), outcomes, dataset.qrels, rightIfAnswered);
   const overall = summarizeAnswers(outcomes, rightIfAnswered);
   await store.close();
-  console.log(JSON.stringify({ dataset: dataset.name, fold_queries: foldQueries, threshold: threshold ?? 'default', ...overall }));
+  console.log(
+    JSON.stringify({
+      dataset: dataset.name,
+      fold_queries: foldQueries,
+      threshold: threshold ?? 'default',
+      ...overall,
+    }),
+  );
 }
 
 function bySource(outcomes: AnswerOutcome[]): (readonly [string, AnswerOutcome[]])[] {
-  const sources = [...new Set(outcomes.map((o) => o.query.groups.source).filter((s): s is string => s !== undefined))];
-  return sources.length < 2 ? [] : sources.map((s) => [`source=${s}`, outcomes.filter((o) => o.query.groups.source === s)] as const);
+  const sources = [
+    ...new Set(outcomes.map((o) => o.query.groups.source).filter((s): s is string => s !== undefined)),
+  ];
+  return sources.length < 2
+    ? []
+    : sources.map((s) => [`source=${s}`, outcomes.filter((o) => o.query.groups.source === s)] as const);
 }
 
-function show(which: string, outcomes: AnswerOutcome[], qrels: Map<string, Set<string>>, rightIfAnswered: (o: AnswerOutcome) => boolean): void {
+function show(
+  which: string,
+  outcomes: AnswerOutcome[],
+  qrels: Map<string, Set<string>>,
+  rightIfAnswered: (o: AnswerOutcome) => boolean,
+): void {
   if (which === '') return;
   for (const o of outcomes) {
     const declined = !o.answer.grounded;
     if (which === 'declined' && !declined) continue;
     if (which === 'wrong' && (declined || o.correct)) continue;
     const first = o.answer.citations[0];
-    const verdict = declined ? (rightIfAnswered(o) ? 'DECLINED (top was right)' : 'declined') : o.correct ? 'ok' : 'WRONG';
+    const verdict = declined
+      ? rightIfAnswered(o)
+        ? 'DECLINED (top was right)'
+        : 'declined'
+      : o.correct
+        ? 'ok'
+        : 'WRONG';
     console.log(
       `${verdict}\tconf=${o.answer.confidence.toFixed(2)}\t${o.query.text}\tgold=${[...qrels.get(o.query.id)!].join(',')}\tcited=${first?.sourceId ?? '-'}:${first?.field ?? '-'}`,
     );
@@ -100,20 +148,40 @@ function show(which: string, outcomes: AnswerOutcome[], qrels: Map<string, Set<s
 }
 
 /** Plays every answer-set file of a folder (both splits unless --split) and prints the scorer's figures per file and group. */
-async function evalAnswerSets(dir: string, flags: Map<string, string | true>, config: ReturnType<typeof loadConfig>): Promise<void> {
-  const corpus = typeof flags.get('corpus') === 'string' ? String(flags.get('corpus')) : path.join(dir, '..', 'tthc', 'procedures.jsonl');
+async function evalAnswerSets(
+  dir: string,
+  flags: Map<string, string | true>,
+  config: ReturnType<typeof loadConfig>,
+): Promise<void> {
+  const corpus =
+    typeof flags.get('corpus') === 'string'
+      ? String(flags.get('corpus'))
+      : path.join(dir, '..', 'tthc', 'procedures.jsonl');
   const split = String(flags.get('split') ?? 'all');
   const t0 = performance.now();
   const { snapshot, built } = await datasetSnapshot(corpus, config.embedder, flags.has('rebuild'));
-  console.log(`${path.basename(corpus)}: ${snapshot.documents.length} documents, ${built ? 'built' : 'read from cache'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `${path.basename(corpus)}: ${snapshot.documents.length} documents, ${built ? 'built' : 'read from cache'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const retriever = new Retriever(snapshot);
-  const files = (await readdir(dir)).filter((f) => /^(questions|dialogues)-.*\.jsonl$/u.test(f) && (split === 'all' || f.includes(`-${split}`))).sort();
+  const files = (await readdir(dir))
+    .filter(
+      (f) => /^(questions|dialogues)-.*\.jsonl$/u.test(f) && (split === 'all' || f.includes(`-${split}`)),
+    )
+    .sort();
   const summary: Record<string, unknown> = {};
-  const threshold = typeof flags.get('threshold') === 'string' ? Number(flags.get('threshold')) : config.answerThreshold;
+  const threshold =
+    typeof flags.get('threshold') === 'string' ? Number(flags.get('threshold')) : config.answerThreshold;
   const foldQueries = flags.has('fold-queries');
   for (const file of files) {
     const store = SqliteStore.open(':memory:');
-    const assistant = createAssistant({ retriever: () => retriever, store, handoffContact: config.handoffContact, cacheSize: 0, ...(threshold !== undefined ? { threshold } : {}) });
+    const assistant = createAssistant({
+      retriever: () => retriever,
+      store,
+      handoffContact: config.handoffContact,
+      cacheSize: 0,
+      ...(threshold !== undefined ? { threshold } : {}),
+    });
     const full = path.join(dir, file);
     const judged = file.startsWith('questions')
       ? await playQuestions(assistant, await readQuestions(full), foldQueries ? fold : undefined)
@@ -123,16 +191,22 @@ async function evalAnswerSets(dir: string, flags: Map<string, string | true>, co
     console.log(`\n${name}`);
     for (const [group, f] of figures(judged)) {
       const offered = judged.filter((j) => j.group === group && j.answerable && j.declined);
-      const among = offered.filter((j) => j.answer.alternatives.some((a) => j.gold.includes(a.sourceId))).length;
+      const among = offered.filter((j) =>
+        j.answer.alternatives.some((a) => j.gold.includes(a.sourceId)),
+      ).length;
       console.log(
         `  ${group.padEnd(14)} n=${String(f.n).padStart(3)}  ` +
-          (f.cited === null ? `declined ${pct(f.declined)}` : `cited ${pct(f.cited)}  facts ${pct(f.facts!)}  declined ${pct(f.declined)}  gold among options ${among}/${offered.length}`),
+          (f.cited === null
+            ? `declined ${pct(f.declined)}`
+            : `cited ${pct(f.cited)}  facts ${pct(f.facts!)}  declined ${pct(f.declined)}  gold among options ${among}/${offered.length}`),
       );
       summary[`${name}.${group}`] = f;
     }
     showJudged(String(flags.get('show') ?? ''), judged);
   }
-  console.log(JSON.stringify({ dataset: path.basename(path.resolve(dir)), fold_queries: foldQueries, ...summary }));
+  console.log(
+    JSON.stringify({ dataset: path.basename(path.resolve(dir)), fold_queries: foldQueries, ...summary }),
+  );
 }
 
 function showJudged(which: string, judged: readonly JudgedMessage[]): void {
@@ -141,7 +215,9 @@ function showJudged(which: string, judged: readonly JudgedMessage[]): void {
     const ok = j.answerable ? j.cited && j.facts : j.declined;
     if (which !== 'all' && ok) continue;
     const first = j.answer.citations[0];
-    console.log(`${ok ? 'ok  ' : 'MISS'} ${j.id} ${j.group} cited=${j.cited} facts=${j.facts} declined=${j.declined} conf=${j.answer.confidence.toFixed(2)} first=${first?.sourceId ?? '-'}:${first?.field ?? '-'} gold=${j.gold.slice(0, 2).join(',')} :: ${j.text}`);
+    console.log(
+      `${ok ? 'ok  ' : 'MISS'} ${j.id} ${j.group} cited=${j.cited} facts=${j.facts} declined=${j.declined} conf=${j.answer.confidence.toFixed(2)} first=${first?.sourceId ?? '-'}:${first?.field ?? '-'} gold=${j.gold.slice(0, 2).join(',')} :: ${j.text}`,
+    );
   }
 }
 

@@ -49,7 +49,10 @@ async function generatedPages(count: number): Promise<string[]> {
   const dir = join(import.meta.dirname, '../corpus/legal');
   const pages: string[] = [];
   for (const name of (await readdir(dir)).filter((n) => n.endsWith('.md')).sort()) {
-    const lines = (await readFile(join(dir, name), 'utf8')).replace(/^#+\s*/gmu, '').replace(/\*\*/g, '').split('\n');
+    const lines = (await readFile(join(dir, name), 'utf8'))
+      .replace(/^#+\s*/gmu, '')
+      .replace(/\*\*/g, '')
+      .split('\n');
     let page = '';
     for (const line of lines) {
       if (page.length + line.length > 1800) {
@@ -63,17 +66,35 @@ async function generatedPages(count: number): Promise<string[]> {
   return pages;
 }
 
-async function measure(set: string, label: (i: number) => string, textPdf: Uint8Array, pageNumbers: number[], dpi: number, workers: number) {
+async function measure(
+  set: string,
+  label: (i: number) => string,
+  textPdf: Uint8Array,
+  pageNumbers: number[],
+  dpi: number,
+  workers: number,
+) {
   const reference = await extractPdfPages(set, textPdf);
   const images = await renderPages(textPdf, dpi);
   const scan = await imagePdf(pageNumbers.map((p) => images[p - 1]!));
   const started = performance.now();
-  const read = await ocrPdfPages(set, scan, pageNumbers.map((_, i) => i + 1), { ...DEFAULT_OCR_SETTINGS, dpi, workers });
+  const read = await ocrPdfPages(
+    set,
+    scan,
+    pageNumbers.map((_, i) => i + 1),
+    { ...DEFAULT_OCR_SETTINGS, dpi, workers },
+  );
   const seconds = (performance.now() - started) / 1000;
   const results: PageResult[] = read.map((r, i) => {
     const ref = norm(reference[pageNumbers[i]! - 1] ?? '');
     const got = norm(cleanOcrText(r.text));
-    return { set, page: label(pageNumbers[i]!), chars: ref.length, cer: editDistance(got, ref) / Math.max(1, ref.length), confidence: r.confidence };
+    return {
+      set,
+      page: label(pageNumbers[i]!),
+      chars: ref.length,
+      cer: editDistance(got, ref) / Math.max(1, ref.length),
+      confidence: r.confidence,
+    };
   });
   return { results, seconds };
 }
@@ -85,18 +106,32 @@ async function main(): Promise<void> {
   const count = Number(flags.get('pages') ?? 6);
   const dpi = Number(flags.get('dpi') ?? 300);
   const workers = Number(flags.get('workers') ?? DEFAULT_OCR_SETTINGS.workers);
-  const sharedDir = typeof flags.get('shared') === 'string' ? (flags.get('shared') as string) : join(import.meta.dirname, '../../shared/datasets/legal-files');
+  const sharedDir =
+    typeof flags.get('shared') === 'string'
+      ? (flags.get('shared') as string)
+      : join(import.meta.dirname, '../../shared/datasets/legal-files');
   const all: PageResult[] = [];
   let seconds = 0;
   let pages = 0;
 
   const texts = await generatedPages(count);
-  const generated = await measure('generated', (p) => `corpus page ${p}`, await writeVietnamesePdf(texts), texts.map((_, i) => i + 1), dpi, workers);
+  const generated = await measure(
+    'generated',
+    (p) => `corpus page ${p}`,
+    await writeVietnamesePdf(texts),
+    texts.map((_, i) => i + 1),
+    dpi,
+    workers,
+  );
   all.push(...generated.results);
   seconds += generated.seconds;
   pages += texts.length;
 
-  const sharedFiles = ['Luat Xu ly vi pham hanh chinh 2012.pdf', 'cong-bao-luat-can-cuoc.pdf', 'nghi-dinh-so-158-2025-nd-cp-45240.pdf'];
+  const sharedFiles = [
+    'Luat Xu ly vi pham hanh chinh 2012.pdf',
+    'cong-bao-luat-can-cuoc.pdf',
+    'nghi-dinh-so-158-2025-nd-cp-45240.pdf',
+  ];
   for (const name of sharedFiles) {
     let bytes: Uint8Array;
     try {
@@ -112,15 +147,25 @@ async function main(): Promise<void> {
 
   console.log('| set | page | characters | CER | mean word confidence |');
   console.log('| --- | --- | --- | --- | --- |');
-  for (const r of all) console.log(`| ${r.set} | ${r.page} | ${r.chars} | ${(r.cer * 100).toFixed(2)} % | ${r.confidence.toFixed(1)} |`);
-  const sets = [...new Set(all.map((r) => r.set.startsWith('shared') ? 'shared' : 'generated'))];
-  const summary: Record<string, unknown> = { dpi, workers, pages, secondsPerPage: Number((seconds / pages).toFixed(2)) };
+  for (const r of all)
+    console.log(
+      `| ${r.set} | ${r.page} | ${r.chars} | ${(r.cer * 100).toFixed(2)} % | ${r.confidence.toFixed(1)} |`,
+    );
+  const sets = [...new Set(all.map((r) => (r.set.startsWith('shared') ? 'shared' : 'generated')))];
+  const summary: Record<string, unknown> = {
+    dpi,
+    workers,
+    pages,
+    secondsPerPage: Number((seconds / pages).toFixed(2)),
+  };
   for (const s of sets) {
     const rs = all.filter((r) => (r.set.startsWith('shared') ? 'shared' : 'generated') === s);
     const chars = rs.reduce((n, r) => n + r.chars, 0);
     summary[`cer_${s}`] = Number((rs.reduce((n, r) => n + r.cer * r.chars, 0) / chars).toFixed(4));
   }
-  console.log(`\n${pages} pages at ${dpi} dpi, ${workers} worker(s): ${(seconds / pages).toFixed(2)} s per page (render + recognition, wall clock)`);
+  console.log(
+    `\n${pages} pages at ${dpi} dpi, ${workers} worker(s): ${(seconds / pages).toFixed(2)} s per page (render + recognition, wall clock)`,
+  );
   console.log(JSON.stringify(summary));
 }
 

@@ -15,10 +15,16 @@ import { DEFAULT_RETRIEVER, Retriever } from '../src/retrieve/retriever.js';
 import { parseArgs } from './lib/args.js';
 import { buildProgressBar } from './lib/progress.js';
 
-const USAGE = 'usage: npm run eval -- <dataset-dir> [--fold-queries] [--mode hybrid|lexical|vector] [--embedder lsa|hashed|none]';
+const USAGE =
+  'usage: npm run eval -- <dataset-dir> [--fold-queries] [--mode hybrid|lexical|vector] [--embedder lsa|hashed|none]';
 
 async function main(): Promise<void> {
-  const { positional, flags } = parseArgs(process.argv.slice(2), ['embedder', 'mode', 'fold-queries', 'misses']);
+  const { positional, flags } = parseArgs(process.argv.slice(2), [
+    'embedder',
+    'mode',
+    'fold-queries',
+    'misses',
+  ]);
   const dir = positional[0];
   if (!dir) throw new Error(USAGE);
   const mode = String(flags.get('mode') ?? 'hybrid');
@@ -26,14 +32,22 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const embedderFlag = flags.get('embedder');
   const setting: EmbedderSetting =
-    mode === 'lexical' ? { kind: 'none' } : typeof embedderFlag === 'string' ? ({ kind: embedderFlag } as EmbedderSetting) : config.embedder;
+    mode === 'lexical'
+      ? { kind: 'none' }
+      : typeof embedderFlag === 'string'
+        ? ({ kind: embedderFlag } as EmbedderSetting)
+        : config.embedder;
   const dataset = await loadDataset(dir);
   const bar = buildProgressBar();
   const t0 = performance.now();
   const bytes = await readFile(dataset.corpusFile);
   const documents = await loadFile({ path: dataset.corpusFile, bytes });
   const snapshot = await IndexSnapshot.build(
-    { sources: [{ path: dataset.corpusFile, fileHash: '', documentIds: documents.map((d) => d.meta.id) }], documents, parent: null },
+    {
+      sources: [{ path: dataset.corpusFile, fileHash: '', documentIds: documents.map((d) => d.meta.id) }],
+      documents,
+      parent: null,
+    },
     setting,
     bar.onBuild,
   );
@@ -44,7 +58,10 @@ async function main(): Promise<void> {
   const retriever = new Retriever(snapshot, { ...DEFAULT_RETRIEVER, fusion });
   const outcomes = await runQueries(retriever, dataset, { foldQueries: flags.has('fold-queries') });
   const overall = summarize(outcomes);
-  const rows = [{ label: 'all', metrics: overall }, ...breakdown(outcomes).map((r) => ({ label: `${r.group}=${r.value}`, metrics: r.metrics }))];
+  const rows = [
+    { label: 'all', metrics: overall },
+    ...breakdown(outcomes).map((r) => ({ label: `${r.group}=${r.value}`, metrics: r.metrics })),
+  ];
   console.log(
     `\n${dataset.name}: ${snapshot.documents.length} documents, ${snapshot.chunks.length} passages, built in ${buildS.toFixed(1)} s` +
       ` (embedder ${snapshot.manifest.embedder?.id ?? 'none'}, mode ${mode}${flags.has('fold-queries') ? ', queries folded' : ''})`,
@@ -52,7 +69,9 @@ async function main(): Promise<void> {
   console.log(table(rows));
   if (flags.has('misses')) {
     for (const o of outcomes.filter((x) => x.rank !== 1)) {
-      console.log(`${o.rank ?? '-'}\t${o.query.id}\t${o.query.text}\tgold=${[...dataset.qrels.get(o.query.id)!].join(',')}\ttop=${o.top.slice(0, 3).join(' | ')}`);
+      console.log(
+        `${o.rank ?? '-'}\t${o.query.id}\t${o.query.text}\tgold=${[...dataset.qrels.get(o.query.id)!].join(',')}\ttop=${o.top.slice(0, 3).join(' | ')}`,
+      );
     }
   }
   console.log(
@@ -80,7 +99,8 @@ function table(rows: { label: string; metrics: Metrics }[]): string {
     m.p95_ms.toFixed(2),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [fmt(head), ...lines.map(fmt)].join('\n');
 }
 

@@ -6,7 +6,12 @@ import { loadConfig } from '../src/config.js';
 import { describeError } from '../src/errors.js';
 import { reindex } from '../src/admin/reindex.js';
 import { SnapshotStore } from '../src/index/snapshot-store.js';
-import { VALIDITY_STATUSES, type Audience, type IngestOptions, type ValidityStatus } from '../src/ingest/types.js';
+import {
+  VALIDITY_STATUSES,
+  type Audience,
+  type IngestOptions,
+  type ValidityStatus,
+} from '../src/ingest/types.js';
 import { parseArgs } from './lib/args.js';
 import { buildProgressBar } from './lib/progress.js';
 import { printReindexReport } from './lib/report.js';
@@ -14,18 +19,25 @@ import { printReindexReport } from './lib/report.js';
 const STATUSES: readonly ValidityStatus[] = VALIDITY_STATUSES;
 
 async function main(): Promise<number> {
-  const { positional, flags } = parseArgs(process.argv.slice(2), ['audience', 'status', 'rebuild', 'replace']);
+  const { positional, flags } = parseArgs(process.argv.slice(2), [
+    'audience',
+    'status',
+    'rebuild',
+    'replace',
+  ]);
   const config = loadConfig();
   const paths = positional.length > 0 ? positional : flags.has('rebuild') ? [] : [config.corpusDir];
   const options: IngestOptions = {};
   const audience = flags.get('audience');
   if (audience !== undefined) {
-    if (audience !== 'public' && audience !== 'internal') throw new Error('--audience must be public or internal');
+    if (audience !== 'public' && audience !== 'internal')
+      throw new Error('--audience must be public or internal');
     options.audience = audience as Audience;
   }
   const status = flags.get('status');
   if (status !== undefined) {
-    if (!STATUSES.includes(status as ValidityStatus)) throw new Error(`--status must be one of ${STATUSES.join(', ')}`);
+    if (!STATUSES.includes(status as ValidityStatus))
+      throw new Error(`--status must be one of ${STATUSES.join(', ')}`);
     options.status = status as ValidityStatus;
   }
   const store = new SnapshotStore(config.dataDir, config.snapshotsKeep);

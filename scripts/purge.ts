@@ -15,7 +15,10 @@ async function main(): Promise<number> {
   try {
     const counts = await purgePersonalData(store, config.retentionDays, new Date(), 'cli');
     if (!counts) console.log('RETENTION_DAYS=0: personal data is kept without limit; nothing removed');
-    else console.log(`removed data older than ${counts.before}: ${counts.conversations} conversations, ${counts.messages} messages, ${counts.feedback} feedback, ${counts.unanswered} unanswered questions (kept as ${counts.gapsArchived} gap-report counts)`);
+    else
+      console.log(
+        `removed data older than ${counts.before}: ${counts.conversations} conversations, ${counts.messages} messages, ${counts.feedback} feedback, ${counts.unanswered} unanswered questions (kept as ${counts.gapsArchived} gap-report counts)`,
+      );
     return 0;
   } finally {
     await store.close();

@@ -31,9 +31,12 @@ async function main(): Promise<number> {
   const bar = buildProgressBar();
   jobs.events.on('job', (j: { phase: string; done: number; total: number; file?: string }) => {
     if (j.phase === 'reading') bar.onFile(j.done, j.total, j.file ?? '');
-    else if (['lexical', 'restorer', 'embedding', 'publishing'].includes(j.phase)) bar.onBuild(j.phase as BuildPhase, j.done, j.total);
+    else if (['lexical', 'restorer', 'embedding', 'publishing'].includes(j.phase))
+      bar.onBuild(j.phase as BuildPhase, j.done, j.total);
   });
-  const job = await jobs.wait(jobs.start({ full: flags.has('full'), actor: `cli:${process.env.USER ?? 'unknown'}` }).id);
+  const job = await jobs.wait(
+    jobs.start({ full: flags.has('full'), actor: `cli:${process.env.USER ?? 'unknown'}` }).id,
+  );
   bar.stop();
   if (job.state === 'failed') throw new Error(job.error ?? 'the re-index failed');
   return printReindexReport(job.report!);

@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   if (!query) throw new Error('usage: npm run search -- "<query>" [--k 5] [--audience public|internal]');
   const config = loadConfig();
   const snapshot = await new SnapshotStore(config.dataDir).loadCurrent(config.embedder);
-  if (!snapshot) throw new Error(`no index in ${config.dataDir}: run \`npm run ingest\` or \`npm start\` first`);
+  if (!snapshot)
+    throw new Error(`no index in ${config.dataDir}: run \`npm run ingest\` or \`npm start\` first`);
   const retriever = new Retriever(snapshot);
   const audience = flags.get('audience') === 'internal' ? 'internal' : 'public';
   const t0 = performance.now();
@@ -21,11 +22,15 @@ async function main(): Promise<void> {
   if (q.fields.length) console.log(`(trường được hỏi: ${q.fields.join(', ')})`);
   if (results.length === 0) console.log('Không tìm thấy kết quả phù hợp.');
   results.forEach((r, i) => {
-    console.log(`\n${i + 1}. ${r.doc.title}  [${r.doc.id}]  score ${r.score.toFixed(4)}${r.exact ? ' (khớp mã)' : ''}`);
+    console.log(
+      `\n${i + 1}. ${r.doc.title}  [${r.doc.id}]  score ${r.score.toFixed(4)}${r.exact ? ' (khớp mã)' : ''}`,
+    );
     if (r.doc.url) console.log(`   ${r.doc.url}`);
     for (const c of r.chunks.slice(0, 2)) {
       const page = c.chunk.page ? `, trang ${c.chunk.page}` : '';
-      console.log(`   – ${c.chunk.citation}${page} (${c.score.toFixed(2)}): ${c.chunk.text.replace(/\s+/g, ' ').slice(0, 160)}…`);
+      console.log(
+        `   – ${c.chunk.citation}${page} (${c.score.toFixed(2)}): ${c.chunk.text.replace(/\s+/g, ' ').slice(0, 160)}…`,
+      );
     }
   });
   console.log(`\n${results.length} kết quả trong ${ms.toFixed(1)} ms (snapshot ${snapshot.manifest.id})`);

@@ -18,7 +18,9 @@ async function main(): Promise<number> {
     const list = await store.list();
     if (list.length === 0) console.log(`no snapshot in ${config.dataDir}`);
     for (const s of list) {
-      console.log(`${s.active ? '*' : ' '} ${s.id}  ${s.createdAt}  ${s.counts.documents} documents, ${s.counts.chunks} passages  ${s.embedder ? `${s.embedder.id}/${s.embedder.dimension}` : 'lexical only'}`);
+      console.log(
+        `${s.active ? '*' : ' '} ${s.id}  ${s.createdAt}  ${s.counts.documents} documents, ${s.counts.chunks} passages  ${s.embedder ? `${s.embedder.id}/${s.embedder.dimension}` : 'lexical only'}`,
+      );
     }
     return 0;
   }

@@ -16,7 +16,11 @@ import path from 'node:path';
 import { confidenceFeatures } from '../src/answer/confidence.js';
 import { documentChunks, quote } from '../src/answer/extractive.js';
 import { factsQuoted, turnKinds } from '../src/answer/answer-sets.js';
-import { conversationFeatures, decideFeatures, fitToDocument } from '../src/answer/learn/decision-features.js';
+import {
+  conversationFeatures,
+  decideFeatures,
+  fitToDocument,
+} from '../src/answer/learn/decision-features.js';
 import { textFeatures } from '../src/answer/learn/features.js';
 import { LinearModel, type LinearModelFile } from '../src/answer/learn/linear.js';
 import { ASKABLE_FIELDS, MODELS_DIR, type TurnKind } from '../src/answer/learn/models.js';
@@ -48,7 +52,9 @@ async function main(): Promise<void> {
   const shared = path.resolve(String(flags.get('shared') ?? path.join(root, '..', 'shared', 'datasets')));
   const k = Number(flags.get('folds') ?? 5);
   const data = await readTrainingData(path.join(root, 'training'), shared);
-  console.log(`examples: ${data.fields.length} field, ${data.turns.length} turn; ${data.questions.length} shared train questions, ${data.dialogues.length} conversations`);
+  console.log(
+    `examples: ${data.fields.length} field, ${data.turns.length} turn; ${data.questions.length} shared train questions, ${data.dialogues.length} conversations`,
+  );
 
   // Fields: cross-validated accuracy of the most likely field, per origin.
   const fieldOof = outOfFold(data.fields, k, fitFields, (m, e) => m.probabilities(textFeatures(e.text)));
@@ -60,8 +66,11 @@ async function main(): Promise<void> {
   const turnsModel = new LinearModel(turnsFile);
   // Out-of-fold kind scores for texts the turn model was fitted on; the full model for the others.
   const oofTurn = new Map<string, Record<TurnKind, number>>();
-  data.turns.forEach((e, i) => oofTurn.set(e.text, { followup: turnOof[i]![0]!, new: turnOof[i]![1]!, offtopic: turnOof[i]![2]! }));
-  const turnOf = (text: string) => oofTurn.get(text) ?? (turnsModel.scores(textFeatures(text)) as Record<TurnKind, number>);
+  data.turns.forEach((e, i) =>
+    oofTurn.set(e.text, { followup: turnOof[i]![0]!, new: turnOof[i]![1]!, offtopic: turnOof[i]![2]! }),
+  );
+  const turnOf = (text: string) =>
+    oofTurn.get(text) ?? (turnsModel.scores(textFeatures(text)) as Record<TurnKind, number>);
 
   const config = loadConfig();
   const tthc = await loadDataset(path.join(shared, 'tthc'));
@@ -81,23 +90,46 @@ async function main(): Promise<void> {
     const r = await retrieve(text);
     const f = features(text, r);
     if (f.exact === 1 || f.words === 0) return;
-    decide.push({ x: Object.fromEntries(decideFeatures(f, turnOf(text))), labels: right(r.results[0]?.doc.id) ? ['right'] : [], origin });
+    decide.push({
+      x: Object.fromEntries(decideFeatures(f, turnOf(text))),
+      labels: right(r.results[0]?.doc.id) ? ['right'] : [],
+      origin,
+    });
   };
   for (const q of data.questions) {
-    for (const text of [q.text, fold(q.text)]) await addDecide(q.gold.length > 0 ? `questions-train ${q.source}` : 'questions-train near miss', text, (top) => top !== undefined && q.gold.includes(top));
+    for (const text of [q.text, fold(q.text)])
+      await addDecide(
+        q.gold.length > 0 ? `questions-train ${q.source}` : 'questions-train near miss',
+        text,
+        (top) => top !== undefined && q.gold.includes(top),
+      );
   }
   for (const d of data.dialogues) {
     const t = d.turns[0]!;
-    if (t.expect === 'answer') await addDecide('dialogues-train first', t.text, (top) => top !== undefined && t.gold.includes(top));
+    if (t.expect === 'answer')
+      await addDecide('dialogues-train first', t.text, (top) => top !== undefined && t.gold.includes(top));
   }
   for (const q of tthc.queries) {
     const gold = tthc.qrels.get(q.id)!;
-    for (const text of [q.text, fold(q.text)]) await addDecide('tthc queries', text, (top) => top !== undefined && gold.has(top));
+    for (const text of [q.text, fold(q.text)])
+      await addDecide('tthc queries', text, (top) => top !== undefined && gold.has(top));
   }
   for (const text of data.offTopic) await addDecide('project off-topic', text, () => false);
-  const decideOof = outOfFold(decide, k, (train) => fitDecide(train, 0.5), (m, e) => m.probabilities(new Map(Object.entries(e.x))));
-  const threshold = bestThreshold(decide, decideOof.map((p) => p[0]!));
-  reportDecide(decide, decideOof.map((p) => p[0]!), threshold);
+  const decideOof = outOfFold(
+    decide,
+    k,
+    (train) => fitDecide(train, 0.5),
+    (m, e) => m.probabilities(new Map(Object.entries(e.x))),
+  );
+  const threshold = bestThreshold(
+    decide,
+    decideOof.map((p) => p[0]!),
+  );
+  reportDecide(
+    decide,
+    decideOof.map((p) => p[0]!),
+    threshold,
+  );
   const decideFile = fitDecide(decide, threshold);
   const decideModel = new LinearModel(decideFile);
 
@@ -109,14 +141,26 @@ async function main(): Promise<void> {
     const own = features(text, r);
     const turn = turnOf(text);
     const standalone = own.exact === 1 ? 1 : decideModel.probabilities(decideFeatures(own, turn))[0]!;
-    const x = conversationFeatures({ turn, standalone, sameTop: r.results[0]?.doc.id === focus ? 1 : 0, own, focus: fitToDocument(snapshot, focus, text) });
+    const x = conversationFeatures({
+      turn,
+      standalone,
+      sameTop: r.results[0]?.doc.id === focus ? 1 : 0,
+      own,
+      focus: fitToDocument(snapshot, focus, text),
+    });
     conversation.push({ x: Object.fromEntries(x), labels: [move], origin });
   };
   for (const d of data.dialogues) {
     let focus: string | null = null;
     const kinds = turnKinds(d.turns);
     for (const [i, t] of d.turns.entries()) {
-      if (i > 0 && focus) await addMove('dialogues-train', t.text, focus, kinds[i] === 'decline' ? 'decline' : kinds[i] === 'switch' ? 'switch' : 'followup');
+      if (i > 0 && focus)
+        await addMove(
+          'dialogues-train',
+          t.text,
+          focus,
+          kinds[i] === 'decline' ? 'decline' : kinds[i] === 'switch' ? 'switch' : 'followup',
+        );
       if (t.expect === 'answer') focus = t.gold[0] ?? focus;
     }
   }
@@ -127,8 +171,15 @@ async function main(): Promise<void> {
     const move = t.labels[0] === 'followup' ? 'followup' : t.labels[0] === 'new' ? 'switch' : 'decline';
     await addMove('project turns', t.text, foci[(i * 7) % foci.length]!, move);
   }
-  const convOof = outOfFold(conversation, k, fitConversation, (m, e) => m.probabilities(new Map(Object.entries(e.x))));
-  reportTop('conversation', conversation.map((e) => ({ text: '', labels: e.labels, origin: e.origin })), convOof, ['followup', 'switch', 'decline']);
+  const convOof = outOfFold(conversation, k, fitConversation, (m, e) =>
+    m.probabilities(new Map(Object.entries(e.x))),
+  );
+  reportTop(
+    'conversation',
+    conversation.map((e) => ({ text: '', labels: e.labels, origin: e.origin })),
+    convOof,
+    ['followup', 'switch', 'decline'],
+  );
   const conversationFile = fitConversation(conversation);
 
   if (flags.has('dry-run')) return;
@@ -137,9 +188,17 @@ async function main(): Promise<void> {
   await writeModel({ ...turnsFile, about: about({ examples: countBy(data.turns) }) });
   await writeModel({ ...decideFile, about: about({ examples: countBy(decide) }) });
   await writeModel({ ...conversationFile, about: about({ examples: countBy(conversation) }) });
-  const samples = [...decide.map((e) => ({ model: 'decide', ...e })), ...conversation.map((e) => ({ model: 'conversation', ...e }))];
-  await writeFile(path.join(root, 'training', 'decision-samples.jsonl'), samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
-  console.log(`wrote ${MODELS_DIR}{fields,turns,decide,conversation}.json and training/decision-samples.jsonl`);
+  const samples = [
+    ...decide.map((e) => ({ model: 'decide', ...e })),
+    ...conversation.map((e) => ({ model: 'conversation', ...e })),
+  ];
+  await writeFile(
+    path.join(root, 'training', 'decision-samples.jsonl'),
+    samples.map((s) => JSON.stringify(s)).join('\n') + '\n',
+  );
+  console.log(
+    `wrote ${MODELS_DIR}{fields,turns,decide,conversation}.json and training/decision-samples.jsonl`,
+  );
 }
 
 function countBy(examples: readonly { origin: string }[]): Record<string, number> {
@@ -153,7 +212,12 @@ async function writeModel(file: LinearModelFile): Promise<void> {
 }
 
 /** Cross-validated share of examples whose most likely class is one of their labels, per origin. */
-function reportTop(name: string, examples: readonly TextExample[], oof: number[][], classes: readonly string[]): void {
+function reportTop(
+  name: string,
+  examples: readonly TextExample[],
+  oof: number[][],
+  classes: readonly string[],
+): void {
   const origins = [...new Set(examples.map((e) => e.origin))];
   const parts = origins.map((o) => {
     const of = examples.map((e, i) => [e, oof[i]!] as const).filter(([e]) => e.origin === o);
@@ -174,7 +238,7 @@ function bestThreshold(examples: readonly NumericExample[], p: number[]): number
   for (let t = 0.2; t <= 0.8001; t += 0.01) {
     const score = origins.reduce((sum, o) => {
       const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
-      return sum + of.filter(([e, q]) => (q >= t) === (e.labels.length > 0)).length / of.length;
+      return sum + of.filter(([e, q]) => q >= t === e.labels.length > 0).length / of.length;
     }, 0);
     if (score > bestScore) [best, bestScore] = [Math.round(t * 100) / 100, score];
   }
@@ -191,14 +255,21 @@ function auc(examples: readonly NumericExample[], p: number[]): number {
 }
 
 function reportDecide(examples: readonly NumericExample[], p: number[], t: number): void {
-  const citizens = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin.includes('citizen') || e.origin.includes('near miss'));
+  const citizens = examples
+    .map((e, i) => [e, p[i]!] as const)
+    .filter(([e]) => e.origin.includes('citizen') || e.origin.includes('near miss'));
   console.log(
-    `decide (cross-validated, threshold ${t}; AUC ${auc(examples, p).toFixed(3)} over all, ${auc(citizens.map(([e]) => e), citizens.map(([, q]) => q)).toFixed(3)} over train citizens and near misses): origin — declined / precision of the answered`,
+    `decide (cross-validated, threshold ${t}; AUC ${auc(examples, p).toFixed(3)} over all, ${auc(
+      citizens.map(([e]) => e),
+      citizens.map(([, q]) => q),
+    ).toFixed(3)} over train citizens and near misses): origin — declined / precision of the answered`,
   );
   for (const o of [...new Set(examples.map((e) => e.origin))]) {
     const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
     const answered = of.filter(([, q]) => q >= t);
-    console.log(`  ${o.padEnd(32)} n=${String(of.length).padStart(4)}  declined ${pct(1 - answered.length / of.length)}  precision ${pct(answered.filter(([e]) => e.labels.length > 0).length / Math.max(1, answered.length))}`);
+    console.log(
+      `  ${o.padEnd(32)} n=${String(of.length).padStart(4)}  declined ${pct(1 - answered.length / of.length)}  precision ${pct(answered.filter(([e]) => e.labels.length > 0).length / Math.max(1, answered.length))}`,
+    );
   }
 }
 
@@ -207,10 +278,19 @@ function reportDecide(examples: readonly NumericExample[], p: number[], t: numbe
  * train questions and turns labelled with the field, the one that adds the most questions whose
  * facts are all quoted (kept when it adds at least three).
  */
-function fitCompanions(data: TrainingData, snapshot: Parameters<typeof documentChunks>[0]): Partial<Record<ProcedureField, ProcedureField>> {
+function fitCompanions(
+  data: TrainingData,
+  snapshot: Parameters<typeof documentChunks>[0],
+): Partial<Record<ProcedureField, ProcedureField>> {
   const items = [
-    ...data.questions.filter((q) => q.gold.length > 0).map((q) => ({ field: q.field, gold: q.gold[0]!, facts: q.facts })),
-    ...data.dialogues.flatMap((d) => d.turns.filter((t) => t.expect === 'answer' && t.gold.length > 0).map((t) => ({ field: t.field, gold: t.gold[0]!, facts: t.facts }))),
+    ...data.questions
+      .filter((q) => q.gold.length > 0)
+      .map((q) => ({ field: q.field, gold: q.gold[0]!, facts: q.facts })),
+    ...data.dialogues.flatMap((d) =>
+      d.turns
+        .filter((t) => t.expect === 'answer' && t.gold.length > 0)
+        .map((t) => ({ field: t.field, gold: t.gold[0]!, facts: t.facts })),
+    ),
   ];
   const out: Partial<Record<ProcedureField, ProcedureField>> = {};
   for (const field of ASKABLE_FIELDS) {

@@ -20,9 +20,21 @@ const schema = z.object({
   DATA_DIR: z.string().default('./data'),
   CORPUS_DIR: z.string().default('./corpus'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ADMIN_TOKEN: optionalString.refine((t) => t === undefined || t === '' || t.length >= 16, 'must be at least 16 characters (e.g. openssl rand -hex 24)'),
-  ADMIN_SESSION_IDLE_MIN: z.coerce.number().int().min(1).max(24 * 60).default(30),
-  ADMIN_SESSION_MAX_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
+  ADMIN_TOKEN: optionalString.refine(
+    (t) => t === undefined || t === '' || t.length >= 16,
+    'must be at least 16 characters (e.g. openssl rand -hex 24)',
+  ),
+  ADMIN_SESSION_IDLE_MIN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  ADMIN_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 30)
+    .default(12),
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: optionalString,
   OIDC_CLIENT_SECRET: optionalString,
@@ -43,7 +55,10 @@ const schema = z.object({
   EMBEDDINGS_ONNX_DIR: optionalString,
   SNAPSHOTS_KEEP: z.coerce.number().int().min(1).max(100).default(5),
   OCR_ENABLED: z.enum(['true', 'false']).default('true'),
-  OCR_LANG: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/u, 'tesseract language codes such as vie or vie+eng').default('vie'),
+  OCR_LANG: z
+    .string()
+    .regex(/^[a-z_]+(\+[a-z_]+)*$/u, 'tesseract language codes such as vie or vie+eng')
+    .default('vie'),
   OCR_DPI: z.coerce.number().int().min(150).max(600).default(300),
   OCR_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
   OCR_MIN_CONFIDENCE: z.coerce.number().min(0).max(100).default(70),
@@ -56,10 +71,17 @@ const schema = z.object({
     .string()
     .default('')
     .refine(
-      (v) => v.split(',').every((o) => o.trim() === '' || /^https?:\/\/[^/\s?#]+$/u.test(o.trim().replace(/\/+$/u, ''))),
+      (v) =>
+        v
+          .split(',')
+          .every((o) => o.trim() === '' || /^https?:\/\/[^/\s?#]+$/u.test(o.trim().replace(/\/+$/u, ''))),
       'must be a comma-separated list of origins such as https://dichvucong.langson.gov.vn (scheme and host, no path)',
     ),
-  PUBLIC_BASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
   ZALO_APP_ID: optionalString,
@@ -157,15 +179,28 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
   }
   const e = parsed.data;
   if (Boolean(e.ZALO_APP_ID) !== Boolean(e.ZALO_OA_SECRET_KEY)) {
-    throw new AppError('config_invalid', 'Invalid configuration: ZALO_APP_ID and ZALO_OA_SECRET_KEY must be set together to turn on the Zalo webhook');
+    throw new AppError(
+      'config_invalid',
+      'Invalid configuration: ZALO_APP_ID and ZALO_OA_SECRET_KEY must be set together to turn on the Zalo webhook',
+    );
   }
   const oidcParts = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter(Boolean).length;
   if (oidcParts !== 0 && oidcParts !== 3) {
-    throw new AppError('config_invalid', 'Invalid configuration: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together to turn on single sign-on');
+    throw new AppError(
+      'config_invalid',
+      'Invalid configuration: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together to turn on single sign-on',
+    );
   }
   const oidc: OidcSettings | undefined =
     e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
-      ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, roleClaim: e.OIDC_ROLE_CLAIM, roleMap: parseRoleMap(e.OIDC_ROLE_MAP), scopes: e.OIDC_SCOPES }
+      ? {
+          issuer: e.OIDC_ISSUER,
+          clientId: e.OIDC_CLIENT_ID,
+          clientSecret: e.OIDC_CLIENT_SECRET,
+          roleClaim: e.OIDC_ROLE_CLAIM,
+          roleMap: parseRoleMap(e.OIDC_ROLE_MAP),
+          scopes: e.OIDC_SCOPES,
+        }
       : undefined;
   return {
     ...(oidc ? { oidc } : {}),

@@ -75,7 +75,11 @@ export class AppError extends Error {
   /** The specific reason in Vietnamese, for the person who reads it (a file's ingest summary); else `userMessage` per code. */
   readonly reason?: string;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; source?: string; reason?: string } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; source?: string; reason?: string } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
@@ -108,7 +112,8 @@ const USER_MESSAGES: Record<ErrorCode, string> = {
   pdf_empty: 'Tệp PDF không có nội dung.',
   pdf_image_only: 'Tệp PDF là bản quét (chỉ có ảnh), cần nhận dạng chữ (OCR) trước khi đưa vào.',
   ocr_failed: 'Không nhận dạng được chữ trong bản quét.',
-  not_a_document: 'Tệp không phải là một văn bản (trang báo lỗi, gần như trống hoặc không có nội dung văn bản).',
+  not_a_document:
+    'Tệp không phải là một văn bản (trang báo lỗi, gần như trống hoặc không có nội dung văn bản).',
   duplicate_document: 'Văn bản này đã có trong kho từ một tệp khác.',
   docx_unreadable: 'Tệp Word không đọc được.',
   legacy_encoding: 'Văn bản dùng bảng mã cũ (TCVN3/VNI), cần chuyển sang Unicode.',

@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   // The snapshot in service; a re-index or rollback swaps it without a restart.
   const live = new LiveIndex();
   // Prompts are checked at start-up: a bad prompt file stops the server with its name.
-  const writer = config.llm ? await createLlmComposer({ ...config.llm, promptsDir: path.resolve('prompts') }) : undefined;
+  const writer = config.llm
+    ? await createLlmComposer({ ...config.llm, promptsDir: path.resolve('prompts') })
+    : undefined;
   const assistant = createAssistant({
     ...(writer ? { writer } : {}),
     retriever: live.current,
@@ -39,14 +41,33 @@ async function main(): Promise<void> {
     onLlmFallback: (step, err) => {
       const code = err instanceof AppError ? err.code : 'internal';
       metrics.llmFallbacks.inc({ step, code });
-      logger.warn({ step, code, err: describeError(err) }, 'LLM step failed; answered from the passages instead');
+      logger.warn(
+        { step, code, err: describeError(err) },
+        'LLM step failed; answered from the passages instead',
+      );
     },
   });
   if (assistant.cacheStats) registerCacheMetrics(metrics, 'retrieval_cache', assistant.cacheStats);
-  const zalo = config.zalo ? createZaloChannel({ config: config.zalo, assistant, store, logger, onEvent: (kind) => metrics.zaloEvents.inc({ kind }), ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) }) : undefined;
+  const zalo = config.zalo
+    ? createZaloChannel({
+        config: config.zalo,
+        assistant,
+        store,
+        logger,
+        onEvent: (kind) => metrics.zaloEvents.inc({ kind }),
+        ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+      })
+    : undefined;
   const snapshots = new SnapshotStore(config.dataDir, config.snapshotsKeep);
   const library = new DocumentLibrary(config.dataDir, config.ocr);
-  const jobs = new ReindexJobs({ store: snapshots, library, live, setting: config.embedder, corpusDir: config.corpusDir, ocr: config.ocr });
+  const jobs = new ReindexJobs({
+    store: snapshots,
+    library,
+    live,
+    setting: config.embedder,
+    corpusDir: config.corpusDir,
+    ocr: config.ocr,
+  });
   // Officers sign in with their accounts (npm run accounts); ADMIN_TOKEN stays for automation.
   const sessions = new AdminSessions(store.accounts, config.adminSessions);
   const accountCount = await store.accounts.countAccounts();
@@ -89,7 +110,9 @@ async function main(): Promise<void> {
     const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
     logger.info(`Trợ lý Công vụ listening on http://${host}:${config.port}`);
   });
-  const stop = gracefulShutdown(server, { timeoutMs: 10_000, onClose: async () => {
+  const stop = gracefulShutdown(server, {
+    timeoutMs: 10_000,
+    onClose: async () => {
       // Events already acknowledged to Zalo are answered before the database closes.
       await zalo?.idle();
       await store.close();
@@ -109,7 +132,11 @@ async function main(): Promise<void> {
   const follow = setInterval(() => {
     jobs.follow().then(
       (id) => id && logger.info({ snapshot: id }, 'serving the snapshot activated by another process'),
-      (err: unknown) => logger.error({ err: describeError(err) }, 'cannot load the activated snapshot; the previous one stays in service'),
+      (err: unknown) =>
+        logger.error(
+          { err: describeError(err) },
+          'cannot load the activated snapshot; the previous one stays in service',
+        ),
     );
   }, 5000);
   follow.unref();
@@ -121,10 +148,18 @@ async function main(): Promise<void> {
     );
   void prune();
   setInterval(() => void prune(), 3600_000).unref();
-  setInterval(() => void sessions.prune().catch((err: unknown) => logger.error({ err: describeError(err) }, 'pruning admin sessions failed')), 3600_000).unref();
+  setInterval(
+    () =>
+      void sessions
+        .prune()
+        .catch((err: unknown) => logger.error({ err: describeError(err) }, 'pruning admin sessions failed')),
+    3600_000,
+  ).unref();
   // Personal data older than RETENTION_DAYS goes at start and then daily; the gap report keeps counts.
   scheduleRetention({ store, days: config.retentionDays, logger });
-  logger.info(`ready: snapshot ${retriever.snapshot.manifest.id}${admin ? '' : ' (admin API off: add an officer account with npm run accounts -- add <name> --role administrator, or set ADMIN_TOKEN)'}`);
+  logger.info(
+    `ready: snapshot ${retriever.snapshot.manifest.id}${admin ? '' : ' (admin API off: add an officer account with npm run accounts -- add <name> --role administrator, or set ADMIN_TOKEN)'}`,
+  );
 }
 
 main().catch((err: unknown) => {

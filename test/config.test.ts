@@ -34,8 +34,13 @@ describe('configuration on a first start', () => {
   });
 
   it('reads session lifetimes and retention, with their defaults', () => {
-    expect(loadConfig({})).toMatchObject({ adminSessions: { idleMinutes: 30, maxHours: 12 }, retentionDays: 365 });
-    expect(loadConfig({ ADMIN_SESSION_IDLE_MIN: '15', ADMIN_SESSION_MAX_HOURS: '8', RETENTION_DAYS: '0' })).toMatchObject({
+    expect(loadConfig({})).toMatchObject({
+      adminSessions: { idleMinutes: 30, maxHours: 12 },
+      retentionDays: 365,
+    });
+    expect(
+      loadConfig({ ADMIN_SESSION_IDLE_MIN: '15', ADMIN_SESSION_MAX_HOURS: '8', RETENTION_DAYS: '0' }),
+    ).toMatchObject({
       adminSessions: { idleMinutes: 15, maxHours: 8 },
       retentionDays: 0,
     });
@@ -45,8 +50,18 @@ describe('configuration on a first start', () => {
 
   it('turns single sign-on on only with issuer, client id and secret together', () => {
     expect(loadConfig({}).oidc).toBeUndefined();
-    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.langson.gov.vn/realms/tinh' })).toThrow(/OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET/u);
-    expect(loadConfig({ OIDC_ISSUER: 'https://sso.langson.gov.vn/realms/tinh', OIDC_CLIENT_ID: 'tlcv', OIDC_CLIENT_SECRET: 's', OIDC_ROLE_CLAIM: 'groups', OIDC_ROLE_MAP: 'tlcv-admin=administrator' }).oidc).toEqual({
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.langson.gov.vn/realms/tinh' })).toThrow(
+      /OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET/u,
+    );
+    expect(
+      loadConfig({
+        OIDC_ISSUER: 'https://sso.langson.gov.vn/realms/tinh',
+        OIDC_CLIENT_ID: 'tlcv',
+        OIDC_CLIENT_SECRET: 's',
+        OIDC_ROLE_CLAIM: 'groups',
+        OIDC_ROLE_MAP: 'tlcv-admin=administrator',
+      }).oidc,
+    ).toEqual({
       issuer: 'https://sso.langson.gov.vn/realms/tinh',
       clientId: 'tlcv',
       clientSecret: 's',
@@ -63,7 +78,9 @@ describe('configuration on a first start', () => {
 
 describe('the Node.js version gate of npm start', () => {
   it('explains in one sentence that Node 20 is too old, naming the version needed', () => {
-    expect(nodeVersionProblem('v20.20.2')).toMatch(/^Trợ lý Công vụ needs Node\.js 22 or newer and this is Node\.js v20\.20\.2; install Node 24/u);
+    expect(nodeVersionProblem('v20.20.2')).toMatch(
+      /^Trợ lý Công vụ needs Node\.js 22 or newer and this is Node\.js v20\.20\.2; install Node 24/u,
+    );
   });
 
   it('lets Node 22 and 24 start', () => {

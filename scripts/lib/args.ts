@@ -3,7 +3,10 @@
  * the command does not take (`allowed`) is an error naming it and the ones it takes, so a typo such
  * as `--treshold 0.3` cannot be ignored silently.
  */
-export function parseArgs(argv: string[], allowed: readonly string[]): { positional: string[]; flags: Map<string, string | true> } {
+export function parseArgs(
+  argv: string[],
+  allowed: readonly string[],
+): { positional: string[]; flags: Map<string, string | true> } {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
@@ -20,7 +23,8 @@ export function parseArgs(argv: string[], allowed: readonly string[]): { positio
   }
   const unknown = [...flags.keys()].filter((f) => !allowed.includes(f));
   if (unknown.length > 0) {
-    const takes = allowed.length > 0 ? `it takes ${allowed.map((f) => `--${f}`).join(', ')}` : 'it takes no options';
+    const takes =
+      allowed.length > 0 ? `it takes ${allowed.map((f) => `--${f}`).join(', ')}` : 'it takes no options';
     throw new Error(`unknown option ${unknown.map((f) => `--${f}`).join(', ')}; ${takes}`);
   }
   return { positional, flags };

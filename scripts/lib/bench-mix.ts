@@ -89,7 +89,12 @@ export async function sharedQuestions(files: readonly string[]): Promise<string[
  * Up to `n` distinct questions: the shared ones first, then names × templates in a seeded random
  * order, a third folded (no diacritics) and a sixth with a typo.
  */
-export function distinctQuestions(titles: readonly string[], shared: readonly string[], n: number, seed = 1): string[] {
+export function distinctQuestions(
+  titles: readonly string[],
+  shared: readonly string[],
+  n: number,
+  seed = 1,
+): string[] {
   const rnd = random(seed);
   const out = new Set<string>(shared.slice(0, n));
   const names = [...new Set(titles.map(spokenName).filter((t) => t.length > 3))];

@@ -15,7 +15,9 @@ const CACHE = path.join(root, 'data', 'eval-cache');
 async function indexCodeHash(): Promise<string> {
   const h = createHash('sha256');
   for (const dir of ['src/text', 'src/ingest', 'src/index']) {
-    const files = (await readdir(path.join(root, dir), { recursive: true })).filter((f) => /\.(ts|json)$/u.test(f)).sort();
+    const files = (await readdir(path.join(root, dir), { recursive: true }))
+      .filter((f) => /\.(ts|json)$/u.test(f))
+      .sort();
     for (const f of files) h.update(f).update(await readFile(path.join(root, dir, f)));
   }
   return h.digest('hex').slice(0, 16);
@@ -26,18 +28,29 @@ async function indexCodeHash(): Promise<string> {
  * back from the cache when the same file was indexed by the same code and embedder before.
  * `rebuild` forces a fresh build. Progress goes to stderr.
  */
-export async function datasetSnapshot(corpusFile: string, setting: EmbedderSetting, rebuild = false): Promise<{ snapshot: IndexSnapshot; built: boolean }> {
+export async function datasetSnapshot(
+  corpusFile: string,
+  setting: EmbedderSetting,
+  rebuild = false,
+): Promise<{ snapshot: IndexSnapshot; built: boolean }> {
   const info = await stat(corpusFile);
   const key = createHash('sha256')
-    .update(`${path.resolve(corpusFile)}|${info.size}|${info.mtimeMs}|${JSON.stringify(setting)}|${await indexCodeHash()}`)
+    .update(
+      `${path.resolve(corpusFile)}|${info.size}|${info.mtimeMs}|${JSON.stringify(setting)}|${await indexCodeHash()}`,
+    )
     .digest('hex')
     .slice(0, 20);
   const dir = path.join(CACHE, key);
-  if (!rebuild && existsSync(path.join(dir, 'manifest.json'))) return { snapshot: await IndexSnapshot.readFrom(dir, setting), built: false };
+  if (!rebuild && existsSync(path.join(dir, 'manifest.json')))
+    return { snapshot: await IndexSnapshot.readFrom(dir, setting), built: false };
   const bar = buildProgressBar();
   const documents = await loadFile({ path: corpusFile, bytes: await readFile(corpusFile) });
   const snapshot = await IndexSnapshot.build(
-    { sources: [{ path: corpusFile, fileHash: '', documentIds: documents.map((d) => d.meta.id) }], documents, parent: null },
+    {
+      sources: [{ path: corpusFile, fileHash: '', documentIds: documents.map((d) => d.meta.id) }],
+      documents,
+      parent: null,
+    },
     setting,
     bar.onBuild,
   );

@@ -80,7 +80,10 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
     waitForMessages(n, timeoutMs = 20_000) {
       if (fake.sent.length >= n) return Promise.resolve(fake.sent.slice());
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`fake Zalo got ${fake.sent.length} of ${n} messages`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`fake Zalo got ${fake.sent.length} of ${n} messages`)),
+          timeoutMs,
+        );
         waiters.push({
           n,
           resolve: (m) => {
@@ -103,34 +106,57 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
           return json(res, 500, { error: -32, message: 'internal error' });
         }
         const token = String(req.headers['access_token'] ?? '');
-        if (token !== fake.validAccessToken) return json(res, 200, { error: -216, message: 'Access token is invalid' });
+        if (token !== fake.validAccessToken)
+          return json(res, 200, { error: -216, message: 'Access token is invalid' });
         const payload = JSON.parse(body) as { recipient?: { user_id?: string }; message?: { text?: string } };
         const userId = payload.recipient?.user_id;
         const text = payload.message?.text;
-        if (!userId || typeof text !== 'string') return json(res, 200, { error: -201, message: 'Parameters are invalid' });
-        if ([...text].length > 2000) return json(res, 200, { error: -201, message: 'Text is longer than 2000 characters' });
+        if (!userId || typeof text !== 'string')
+          return json(res, 200, { error: -201, message: 'Parameters are invalid' });
+        if ([...text].length > 2000)
+          return json(res, 200, { error: -201, message: 'Text is longer than 2000 characters' });
         fake.sent.push({ userId, text, accessToken: token });
         for (const w of waiters.filter((x) => fake.sent.length >= x.n)) {
           waiters.splice(waiters.indexOf(w), 1);
           w.resolve(fake.sent.slice());
         }
-        return json(res, 200, { error: 0, message: 'Success', data: { message_id: `m${fake.sent.length}`, user_id: userId } });
+        return json(res, 200, {
+          error: 0,
+          message: 'Success',
+          data: { message_id: `m${fake.sent.length}`, user_id: userId },
+        });
       }
       if (req.method === 'POST' && req.url === '/v4/oa/access_token') {
         const form = new URLSearchParams(body);
-        const entry = { refreshToken: form.get('refresh_token') ?? '', secretKey: String(req.headers['secret_key'] ?? ''), appId: form.get('app_id') ?? '' };
+        const entry = {
+          refreshToken: form.get('refresh_token') ?? '',
+          secretKey: String(req.headers['secret_key'] ?? ''),
+          appId: form.get('app_id') ?? '',
+        };
         fake.refreshes.push(entry);
         if (fake.behaviour.refreshDelayMs > 0) await sleep(fake.behaviour.refreshDelayMs);
         if (options.appSecret !== undefined && entry.secretKey !== options.appSecret) {
-          return json(res, 200, { error: -14014, error_name: 'Invalid secret key', error_description: 'secret_key is invalid' });
+          return json(res, 200, {
+            error: -14014,
+            error_name: 'Invalid secret key',
+            error_description: 'secret_key is invalid',
+          });
         }
         if (form.get('grant_type') !== 'refresh_token' || entry.refreshToken !== fake.validRefreshToken) {
-          return json(res, 200, { error: -14020, error_name: 'Invalid refresh token', error_description: 'Refresh token is invalid' });
+          return json(res, 200, {
+            error: -14020,
+            error_name: 'Invalid refresh token',
+            error_description: 'Refresh token is invalid',
+          });
         }
         generation++;
         fake.validAccessToken = `access-${generation}`;
         fake.validRefreshToken = `refresh-${generation}`;
-        return json(res, 200, { access_token: fake.validAccessToken, refresh_token: fake.validRefreshToken, expires_in: '90000' });
+        return json(res, 200, {
+          access_token: fake.validAccessToken,
+          refresh_token: fake.validRefreshToken,
+          expires_in: '90000',
+        });
       }
       json(res, 404, { error: -404, message: 'not found' });
     })().catch((err: unknown) => json(res, 500, { error: -1, message: String(err) }));
@@ -159,19 +185,48 @@ export function zaloEvent(
 ): Record<string, unknown> {
   const timestamp = String(extra.timestamp ?? Date.now());
   if (eventName === 'follow' || eventName === 'unfollow') {
-    return { oa_id: FAKE_OA_ID, follower: { id: userId }, user_id_by_app: `app-${userId}`, event_name: eventName, source: 'oa_profile', app_id: appId, timestamp };
+    return {
+      oa_id: FAKE_OA_ID,
+      follower: { id: userId },
+      user_id_by_app: `app-${userId}`,
+      event_name: eventName,
+      source: 'oa_profile',
+      app_id: appId,
+      timestamp,
+    };
   }
-  const message: Record<string, unknown> = { msg_id: extra.msgId ?? `msg-${Math.random().toString(16).slice(2)}` };
+  const message: Record<string, unknown> = {
+    msg_id: extra.msgId ?? `msg-${Math.random().toString(16).slice(2)}`,
+  };
   if (extra.text !== undefined) message.text = extra.text;
   if (eventName.startsWith('oa_')) {
-    return { app_id: appId, sender: { id: FAKE_OA_ID }, recipient: { id: userId }, event_name: eventName, message, timestamp };
+    return {
+      app_id: appId,
+      sender: { id: FAKE_OA_ID },
+      recipient: { id: userId },
+      event_name: eventName,
+      message,
+      timestamp,
+    };
   }
-  if (eventName === 'user_send_image') message.attachments = [{ type: 'image', payload: { url: 'https://example.invalid/a.jpg' } }];
-  return { app_id: appId, sender: { id: userId }, user_id_by_app: `app-${userId}`, recipient: { id: FAKE_OA_ID }, event_name: eventName, message, timestamp };
+  if (eventName === 'user_send_image')
+    message.attachments = [{ type: 'image', payload: { url: 'https://example.invalid/a.jpg' } }];
+  return {
+    app_id: appId,
+    sender: { id: userId },
+    user_id_by_app: `app-${userId}`,
+    recipient: { id: FAKE_OA_ID },
+    event_name: eventName,
+    message,
+    timestamp,
+  };
 }
 
 /** The body and headers Zalo would POST for an event, signed with the OA secret key (DESIGN §6). */
-export function signZaloEvent(event: Record<string, unknown>, oaSecretKey: string): { body: string; headers: Record<string, string> } {
+export function signZaloEvent(
+  event: Record<string, unknown>,
+  oaSecretKey: string,
+): { body: string; headers: Record<string, string> } {
   const body = JSON.stringify(event);
   const mac = createHash('sha256')
     .update(String(event.app_id) + body + String(event.timestamp) + oaSecretKey)

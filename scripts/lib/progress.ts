@@ -33,7 +33,11 @@ export function buildProgressBar(): {
     if (phase !== label) {
       bar?.stop();
       bar = new cliProgress.SingleBar(
-        { format: `${label} [{bar}] {percentage}% {value}/{total} {detail}`, hideCursor: true, stream: process.stderr },
+        {
+          format: `${label} [{bar}] {percentage}% {value}/{total} {detail}`,
+          hideCursor: true,
+          stream: process.stderr,
+        },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, done, { detail });
@@ -44,8 +48,10 @@ export function buildProgressBar(): {
   };
   return {
     onBuild: (p, done, total) => show(LABEL[p], done, total),
-    onFile: (done, total, file) => show(LABEL.reading, done, total, file.length > 40 ? `…${file.slice(-39)}` : file),
-    onOcr: (done, total, file) => show('Nhận dạng OCR', done, total, `trang · ${file.length > 34 ? `…${file.slice(-33)}` : file}`),
+    onFile: (done, total, file) =>
+      show(LABEL.reading, done, total, file.length > 40 ? `…${file.slice(-39)}` : file),
+    onOcr: (done, total, file) =>
+      show('Nhận dạng OCR', done, total, `trang · ${file.length > 34 ? `…${file.slice(-33)}` : file}`),
     stop: () => {
       bar?.stop();
       bar = null;

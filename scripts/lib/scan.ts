@@ -22,7 +22,12 @@ export async function renderPages(pdf: Uint8Array, dpi = 300): Promise<Buffer[]>
 
 /** An image-only PDF (no text layer), one A4 page per PNG: what a scanner produces. */
 export function imagePdf(pngs: Buffer[]): Promise<Buffer> {
-  const doc = new PDFDocument({ autoFirstPage: false, size: 'A4', margin: 0, info: { Title: 'Bản quét', Producer: 'tro-ly-cong-vu' } });
+  const doc = new PDFDocument({
+    autoFirstPage: false,
+    size: 'A4',
+    margin: 0,
+    info: { Title: 'Bản quét', Producer: 'tro-ly-cong-vu' },
+  });
   const parts: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (b: Buffer) => parts.push(b));

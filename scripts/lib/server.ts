@@ -18,7 +18,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function waitReady(base: string, child: { exitCode: number | null }, timeoutMs: number): Promise<void> {
+export async function waitReady(
+  base: string,
+  child: { exitCode: number | null },
+  timeoutMs: number,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
@@ -41,7 +45,9 @@ export async function rssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHWM'): Pr
 
 /** The Node flags of `npm start` (between "node" and "--import"), read from package.json so they cannot drift. */
 async function startFlags(): Promise<string> {
-  const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
   return /^node (.*?) ?--import /u.exec(pkg.scripts.start)?.[1] ?? '';
 }
 
@@ -49,13 +55,19 @@ async function startFlags(): Promise<string> {
  * Starts `src/main.ts` with the same Node flags as `npm start` on a free loopback port, with
  * `env` added, and waits until it is ready.
  */
-export async function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
+export async function startServerProcess(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
   const flags = process.env.BENCH_NODE_FLAGS ?? (await startFlags());
-  const child = spawn(process.execPath, [...flags.split(' ').filter(Boolean), '--import', 'tsx', path.join(root, 'src/main.ts')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...flags.split(' ').filter(Boolean), '--import', 'tsx', path.join(root, 'src/main.ts')],
+    {
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitReady(base, child, 120_000);

@@ -7,12 +7,26 @@ import { AppError, describeError, errorBody } from '../errors.js';
 import type { SnapshotStore } from '../index/snapshot-store.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { parseBody } from '../lib/parse-body.js';
-import { actorOf, allow, authenticate, describeOfficer, loginRouter, officerOf, type AuthDeps } from './auth/http.js';
+import {
+  actorOf,
+  allow,
+  authenticate,
+  describeOfficer,
+  loginRouter,
+  officerOf,
+  type AuthDeps,
+} from './auth/http.js';
 import type { OidcClient } from './auth/oidc.js';
 import type { AdminSessions } from './auth/sessions.js';
 import { exportRouter } from './export.js';
 import type { Job, LiveIndex, ReindexJobs } from './jobs.js';
-import { sizeLabel, metaPatchSchema, type DocumentLibrary, type MetaPatch, type UploadResult } from './library.js';
+import {
+  sizeLabel,
+  metaPatchSchema,
+  type DocumentLibrary,
+  type MetaPatch,
+  type UploadResult,
+} from './library.js';
 
 export { tokenMatches } from './auth/http.js';
 
@@ -45,14 +59,23 @@ export function adminRouter(deps: AdminDeps): Router {
   const router = Router();
   const chunkCounts = new WeakMap<IndexSnapshot, Uint32Array>();
 
-  const audit = async (req: Request, action: string, target: string | undefined, result: 'ok' | 'error', detail?: unknown, actor?: string) => {
+  const audit = async (
+    req: Request,
+    action: string,
+    target: string | undefined,
+    result: 'ok' | 'error',
+    detail?: unknown,
+    actor?: string,
+  ) => {
     try {
       await deps.store.addAudit({
         actor: actor ?? actorOf(officerOf(req.res!)),
         action,
         ...(target ? { target } : {}),
         result,
-        ...(detail !== undefined ? { detail: typeof detail === 'string' ? detail : JSON.stringify(detail) } : {}),
+        ...(detail !== undefined
+          ? { detail: typeof detail === 'string' ? detail : JSON.stringify(detail) }
+          : {}),
       });
     } catch (err) {
       deps.logger.error({ err, action }, 'audit log write failed');
@@ -63,7 +86,10 @@ export function adminRouter(deps: AdminDeps): Router {
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
     ...(deps.oidc ? { oidc: deps.oidc } : {}),
     ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
-    audit: (actor, action, result, detail) => deps.store.addAudit({ actor, action, result, ...(detail ? { detail } : {}) }).catch((err: unknown) => deps.logger.error({ err, action }, 'audit log write failed')),
+    audit: (actor, action, result, detail) =>
+      deps.store
+        .addAudit({ actor, action, result, ...(detail ? { detail } : {}) })
+        .catch((err: unknown) => deps.logger.error({ err, action }, 'audit log write failed')),
   };
   router.use(loginRouter(auth));
   router.use('/admin/api', authenticate(auth));
@@ -89,12 +115,18 @@ export function adminRouter(deps: AdminDeps): Router {
 
   router.post('/admin/api/documents', allow('documents:write'), async (req, res) => {
     const { files, fields } = await readMultipart(req, maxBytes);
-    if (files.length === 0) throw new AppError('bad_request', 'no file: send one or more files in the multipart field "file"');
+    if (files.length === 0)
+      throw new AppError('bad_request', 'no file: send one or more files in the multipart field "file"');
     const meta = uploadMeta(fields);
     const results: UploadResult[] = [];
     for (const f of files) {
       const r = f.truncated
-        ? { name: f.name, status: 'failed' as const, code: 'too_large', reason: `tệp lớn hơn giới hạn ${sizeLabel(maxBytes)}` }
+        ? {
+            name: f.name,
+            status: 'failed' as const,
+            code: 'too_large',
+            reason: `tệp lớn hơn giới hạn ${sizeLabel(maxBytes)}`,
+          }
         : await deps.library.add(f.name, f.bytes, meta, maxBytes);
       results.push(r);
       await audit(req, 'upload', f.name, r.status === 'failed' ? 'error' : 'ok', r.reason ?? r.status);
@@ -161,14 +193,23 @@ export function adminRouter(deps: AdminDeps): Router {
         snapshot: snap.manifest.id,
         pendingEdit: state.documents[d.id] ?? null,
       }))
-      .filter((d) => (!q('kind') || d.kind === q('kind')) && (!q('status') || d.status === q('status')) && (!q('audience') || d.audience === q('audience')));
+      .filter(
+        (d) =>
+          (!q('kind') || d.kind === q('kind')) &&
+          (!q('status') || d.status === q('status')) &&
+          (!q('audience') || d.audience === q('audience')),
+      );
     res.json({ snapshot: snap.manifest.id, total: documents.length, documents });
   });
 
   router.patch('/admin/api/documents/:id', allow('documents:write'), async (req, res) => {
     const id = String(req.params.id);
     const patch = parseBody(metaPatchSchema, req.body) as MetaPatch;
-    if (Object.keys(patch).length === 0) throw new AppError('bad_request', 'nothing to change: send audience, status, effectiveDate, expiryDate or replaces');
+    if (Object.keys(patch).length === 0)
+      throw new AppError(
+        'bad_request',
+        'nothing to change: send audience, status, effectiveDate, expiryDate or replaces',
+      );
     if (!snapshot().docIndex.has(id)) throw new AppError('not_found', `document ${id} is not in the index`);
     await deps.library.edit(id, patch);
     await audit(req, 'edit', id, 'ok', patch);
@@ -188,10 +229,21 @@ export function adminRouter(deps: AdminDeps): Router {
   const startJob = (req: Request, full: boolean): Job => {
     try {
       const job = deps.jobs.start({ full, actor: actorOf(officerOf(req.res!)) });
-      void deps.jobs.wait(job.id).then((j) => audit(req, full ? 'reindex_full' : 'reindex', j.id, j.state === 'succeeded' ? 'ok' : 'error', j.error ?? j.report));
+      void deps.jobs
+        .wait(job.id)
+        .then((j) =>
+          audit(
+            req,
+            full ? 'reindex_full' : 'reindex',
+            j.id,
+            j.state === 'succeeded' ? 'ok' : 'error',
+            j.error ?? j.report,
+          ),
+        );
       return job;
     } catch (err) {
-      if (err instanceof AppError && err.code === 'conflict') void audit(req, 'reindex', err.source, 'error', 'already running');
+      if (err instanceof AppError && err.code === 'conflict')
+        void audit(req, 'reindex', err.source, 'error', 'already running');
       throw err;
     }
   };
@@ -203,7 +255,11 @@ export function adminRouter(deps: AdminDeps): Router {
       res.status(202).json({ job });
     } catch (err) {
       if (err instanceof AppError && err.code === 'conflict') {
-        res.status(409).json({ ...errorBody(err), message: 'Đang có một lần lập chỉ mục khác chạy; vui lòng chờ xong rồi thử lại.', jobId: err.source });
+        res.status(409).json({
+          ...errorBody(err),
+          message: 'Đang có một lần lập chỉ mục khác chạy; vui lòng chờ xong rồi thử lại.',
+          jobId: err.source,
+        });
         return;
       }
       throw err;
@@ -220,9 +276,14 @@ export function adminRouter(deps: AdminDeps): Router {
   router.get('/admin/api/reindex/:id/events', allow('documents:read'), (req, res) => {
     const job = deps.jobs.get(String(req.params.id));
     if (!job) throw new AppError('not_found', `no re-index job ${String(req.params.id)}`);
-    res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' });
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'X-Accel-Buffering': 'no',
+    });
     res.flushHeaders();
-    const send = (j: Job) => res.write(`event: ${j.state === 'running' ? 'progress' : 'end'}\ndata: ${JSON.stringify(j)}\n\n`);
+    const send = (j: Job) =>
+      res.write(`event: ${j.state === 'running' ? 'progress' : 'end'}\ndata: ${JSON.stringify(j)}\n\n`);
     send(job);
     if (job.state !== 'running') return void res.end();
     let last = 0;
@@ -242,18 +303,26 @@ export function adminRouter(deps: AdminDeps): Router {
   });
 
   router.get('/admin/api/snapshots', allow('documents:read'), async (_req, res) => {
-    res.json({ snapshots: await deps.snapshots.list(), serving: deps.live.current()?.snapshot.manifest.id ?? null });
+    res.json({
+      snapshots: await deps.snapshots.list(),
+      serving: deps.live.current()?.snapshot.manifest.id ?? null,
+    });
   });
 
   router.post('/admin/api/snapshots/:id/activate', allow('snapshots:activate'), async (req, res) => {
     const id = String(req.params.id);
-    if (!/^[\w.-]{1,100}$/u.test(id)) throw new AppError('bad_request', 'snapshot id has unexpected characters');
+    if (!/^[\w.-]{1,100}$/u.test(id))
+      throw new AppError('bad_request', 'snapshot id has unexpected characters');
     try {
       await deps.jobs.activate(id);
     } catch (err) {
       await audit(req, 'activate_snapshot', id, 'error', describeError(err));
       if (err instanceof AppError && err.code === 'conflict') {
-        res.status(409).json({ ...errorBody(err), message: 'Đang có một lần lập chỉ mục khác chạy; vui lòng chờ xong rồi thử lại.', jobId: err.source });
+        res.status(409).json({
+          ...errorBody(err),
+          message: 'Đang có một lần lập chỉ mục khác chạy; vui lòng chờ xong rồi thử lại.',
+          jobId: err.source,
+        });
         return;
       }
       throw err;
@@ -283,7 +352,10 @@ export function adminRouter(deps: AdminDeps): Router {
 /** Upload metadata from multipart fields; a bad value is a 400 naming the field. */
 function uploadMeta(fields: Map<string, string[]>): MetaPatch {
   const one = (k: string) => fields.get(k)?.at(-1)?.trim() || undefined;
-  const replaces = (fields.get('replaces') ?? []).flatMap((v) => v.split(/[,;\n]/u)).map((s) => s.trim()).filter(Boolean);
+  const replaces = (fields.get('replaces') ?? [])
+    .flatMap((v) => v.split(/[,;\n]/u))
+    .map((s) => s.trim())
+    .filter(Boolean);
   const raw = {
     ...(one('audience') ? { audience: one('audience') } : {}),
     ...(one('status') ? { status: one('status') } : {}),
@@ -301,10 +373,15 @@ interface UploadedFile {
 }
 
 /** Reads a multipart body: files of field `file` (at most MAX_FILES, each cut at maxBytes + 1) and text fields. */
-function readMultipart(req: Request, maxBytes: number): Promise<{ files: UploadedFile[]; fields: Map<string, string[]> }> {
+function readMultipart(
+  req: Request,
+  maxBytes: number,
+): Promise<{ files: UploadedFile[]; fields: Map<string, string[]> }> {
   const type = req.headers['content-type'] ?? '';
   if (!type.startsWith('multipart/form-data')) {
-    return Promise.reject(new AppError('unsupported_format', 'send the files as multipart/form-data in the field "file"'));
+    return Promise.reject(
+      new AppError('unsupported_format', 'send the files as multipart/form-data in the field "file"'),
+    );
   }
   return new Promise((resolve, reject) => {
     const files: UploadedFile[] = [];
@@ -313,7 +390,12 @@ function readMultipart(req: Request, maxBytes: number): Promise<{ files: Uploade
     let bb: busboy.Busboy;
     try {
       // preservePath: a name such as "../../x" must reach the name check rather than be shortened silently.
-      bb = busboy({ headers: req.headers, defParamCharset: 'utf8', preservePath: true, limits: { files: MAX_FILES, fileSize: maxBytes + 1, fields: 50, fieldSize: 10_000 } });
+      bb = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        preservePath: true,
+        limits: { files: MAX_FILES, fileSize: maxBytes + 1, fields: 50, fieldSize: 10_000 },
+      });
     } catch (err) {
       reject(new AppError('bad_request', `unreadable multipart body: ${describeError(err)}`));
       return;
@@ -329,13 +411,21 @@ function readMultipart(req: Request, maxBytes: number): Promise<{ files: Uploade
       stream.on('limit', () => {
         truncated = true;
       });
-      stream.on('close', () => files.push({ name: info.filename ?? '', bytes: truncated ? Buffer.alloc(0) : Buffer.concat(chunks), truncated }));
+      stream.on('close', () =>
+        files.push({
+          name: info.filename ?? '',
+          bytes: truncated ? Buffer.alloc(0) : Buffer.concat(chunks),
+          truncated,
+        }),
+      );
     });
     bb.on('field', (name, value) => fields.set(name, [...(fields.get(name) ?? []), value]));
     bb.on('filesLimit', () => {
       tooMany = true;
     });
-    bb.on('error', (err) => reject(new AppError('bad_request', `unreadable multipart body: ${describeError(err)}`)));
+    bb.on('error', (err) =>
+      reject(new AppError('bad_request', `unreadable multipart body: ${describeError(err)}`)),
+    );
     bb.on('close', () => {
       if (tooMany) reject(new AppError('bad_request', `at most ${MAX_FILES} files per upload`));
       else resolve({ files, fields });

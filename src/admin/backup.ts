@@ -26,7 +26,10 @@ async function sizeOf(p: string): Promise<number> {
 
 /** `2025-03-04T05-06-07Z`: sortable, and legal in a Windows folder name. */
 export function backupStamp(at: Date): string {
-  return at.toISOString().replace(/\.\d+Z$/u, 'Z').replace(/:/gu, '-');
+  return at
+    .toISOString()
+    .replace(/\.\d+Z$/u, 'Z')
+    .replace(/:/gu, '-');
 }
 
 /** Opens the copy read-only and checks it: integrity, schema version, row counts of the main tables. */
@@ -34,8 +37,13 @@ function verifyDatabase(file: string): NonNullable<BackupReport['database']> {
   const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {
     const integrity = String(db.pragma('quick_check', { simple: true }));
-    if (integrity !== 'ok') throw new AppError('internal', `the copied database fails its integrity check: ${integrity}`, { source: file });
-    const schemaVersion = Number(db.prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations').pluck().get());
+    if (integrity !== 'ok')
+      throw new AppError('internal', `the copied database fails its integrity check: ${integrity}`, {
+        source: file,
+      });
+    const schemaVersion = Number(
+      db.prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations').pluck().get(),
+    );
     const rows: Record<string, number> = {};
     for (const t of ['conversations', 'messages', 'feedback', 'unanswered', 'audit_log', 'admin_accounts']) {
       const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t);
@@ -53,7 +61,12 @@ function verifyDatabase(file: string): NonNullable<BackupReport['database']> {
  * CURRENT pointer, the uploaded files and library.json. Then opens the copied database to check it.
  * `copyDatabase` lets a process that holds the store open copy through its own connection.
  */
-export async function backupDataDir(opts: { dataDir: string; outDir: string; now?: Date; copyDatabase?: (dest: string) => Promise<void> }): Promise<BackupReport> {
+export async function backupDataDir(opts: {
+  dataDir: string;
+  outDir: string;
+  now?: Date;
+  copyDatabase?: (dest: string) => Promise<void>;
+}): Promise<BackupReport> {
   const dir = path.join(opts.outDir, `tlcv-backup-${backupStamp(opts.now ?? new Date())}`);
   if (existsSync(dir)) throw new AppError('conflict', `${dir} already exists`, { source: dir });
   await mkdir(dir, { recursive: true });
@@ -74,7 +87,10 @@ export async function backupDataDir(opts: { dataDir: string; outDir: string; now
         }
       }
     } catch (err) {
-      throw new AppError('internal', `cannot copy the database ${dbFile}: ${describeError(err)}`, { cause: err, source: dbFile });
+      throw new AppError('internal', `cannot copy the database ${dbFile}: ${describeError(err)}`, {
+        cause: err,
+        source: dbFile,
+      });
     }
     database = verifyDatabase(dest);
     parts.push({ name: DATABASE_FILE, bytes: await sizeOf(dest) });

@@ -8,7 +8,12 @@ export const UTF8_BOM = '\uFEFF';
  */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let s = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  let s =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : JSON.stringify(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/u.test(s)) s = `'${s}`;
   return /[",;\r\n]/u.test(s) ? `"${s.replace(/"/gu, '""')}"` : s;
 }

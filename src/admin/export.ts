@@ -21,20 +21,43 @@ async function all<T>(read: (p: Page) => Promise<T[]>): Promise<T[]> {
 }
 
 /** `GET /admin/api/export/{gaps,feedback,audit}.csv` for administrators and readers; each export is audited. */
-export function exportRouter(deps: { store: AssistantStore; audit: (req: Request, action: string, target: string, detail: string) => Promise<void> }): Router {
+export function exportRouter(deps: {
+  store: AssistantStore;
+  audit: (req: Request, action: string, target: string, detail: string) => Promise<void>;
+}): Router {
   const router = Router();
   const reports: Record<string, () => Promise<{ header: string[]; rows: unknown[][] }>> = {
     gaps: async () => ({
       header: ['Câu hỏi', 'Khóa gom nhóm', 'Số lần', 'Lần hỏi gần nhất', 'Kênh'],
-      rows: (await deps.store.gapReport({ limit: 1_000 })).map((g) => [g.example, g.normalized, g.count, g.lastAskedAt, g.channels.join(' ')]),
+      rows: (await deps.store.gapReport({ limit: 1_000 })).map((g) => [
+        g.example,
+        g.normalized,
+        g.count,
+        g.lastAskedAt,
+        g.channels.join(' '),
+      ]),
     }),
     feedback: async () => ({
       header: ['Thời điểm', 'Đánh giá', 'Câu hỏi', 'Câu trả lời', 'Góp ý', 'Mã hội thoại'],
-      rows: (await all((p) => deps.store.listFeedback(p))).map((f) => [f.createdAt, RATING_LABELS[f.rating] ?? f.rating, f.question, f.answer, f.comment, f.conversationId]),
+      rows: (await all((p) => deps.store.listFeedback(p))).map((f) => [
+        f.createdAt,
+        RATING_LABELS[f.rating] ?? f.rating,
+        f.question,
+        f.answer,
+        f.comment,
+        f.conversationId,
+      ]),
     }),
     audit: async () => ({
       header: ['Thời điểm', 'Người thực hiện', 'Thao tác', 'Đối tượng', 'Kết quả', 'Chi tiết'],
-      rows: (await all((p) => deps.store.listAudit(p))).map((a) => [a.createdAt, a.actor, a.action, a.target, RESULT_LABELS[a.result] ?? a.result, a.detail]),
+      rows: (await all((p) => deps.store.listAudit(p))).map((a) => [
+        a.createdAt,
+        a.actor,
+        a.action,
+        a.target,
+        RESULT_LABELS[a.result] ?? a.result,
+        a.detail,
+      ]),
     }),
   };
   router.get('/admin/api/export/:name.csv', allow('reports:read'), async (req, res, next) => {

@@ -22,19 +22,25 @@ export async function openIndex(
   if ((await store.currentId()) === null) {
     log(`no index in ${config.dataDir}; building one from ${config.corpusDir} …`);
     let lastPhase = '';
-    const report = await reindex(store, config.embedder, { paths: [config.corpusDir] }, {
-      files: (done, total) => {
-        if (done === total) log(`read ${total} file(s)`);
+    const report = await reindex(
+      store,
+      config.embedder,
+      { paths: [config.corpusDir] },
+      {
+        files: (done, total) => {
+          if (done === total) log(`read ${total} file(s)`);
+        },
+        build: (phase) => {
+          if (phase !== lastPhase) log(`building: ${(lastPhase = phase)}`);
+        },
       },
-      build: (phase) => {
-        if (phase !== lastPhase) log(`building: ${(lastPhase = phase)}`);
-      },
-    });
+    );
     for (const f of report.failed) log(`skipped ${f.path}: ${f.message}`);
-    log(`index ready: ${report.documents} documents, ${report.chunks} passages in ${(report.buildMs / 1000).toFixed(1)} s`);
+    log(
+      `index ready: ${report.documents} documents, ${report.chunks} passages in ${(report.buildMs / 1000).toFixed(1)} s`,
+    );
   }
   const snapshot = await store.loadCurrent(config.embedder);
   if (!snapshot) throw new Error(`no documents could be indexed from ${config.corpusDir}`);
   return new Retriever(snapshot);
 }
-

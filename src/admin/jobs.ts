@@ -89,7 +89,10 @@ export class ReindexJobs {
 
   /** Starts a re-index of the corpus folder plus uploads; throws `conflict` (409) while one runs. */
   start(options: { full?: boolean; actor: string }): Job {
-    if (this.running) throw new AppError('conflict', `a re-index is already running (job ${this.running.id})`, { source: this.running.id });
+    if (this.running)
+      throw new AppError('conflict', `a re-index is already running (job ${this.running.id})`, {
+        source: this.running.id,
+      });
     const job: Job = {
       id: randomUUID(),
       kind: options.full ? 'full' : 'incremental',
@@ -127,7 +130,12 @@ export class ReindexJobs {
 
   /** Points CURRENT at an earlier snapshot and serves it. */
   async activate(id: string): Promise<void> {
-    if (this.running) throw new AppError('conflict', `a re-index is running (job ${this.running.id}); roll back after it ends`, { source: this.running.id });
+    if (this.running)
+      throw new AppError(
+        'conflict',
+        `a re-index is running (job ${this.running.id}); roll back after it ends`,
+        { source: this.running.id },
+      );
     const previous = await this.o.store.currentId();
     await this.o.store.activate(id);
     try {
@@ -165,14 +173,27 @@ export class ReindexJobs {
         patches: await this.o.library.patches(),
         ...(this.o.ocr ? { ocr: this.o.ocr } : {}),
       };
-      const report = this.o.inProcess ? await this.runHere(job, request) : await this.runInWorker(job, request);
+      const report = this.o.inProcess
+        ? await this.runHere(job, request)
+        : await this.runInWorker(job, request);
       if (report.snapshotId) {
         this.update(job, { phase: 'loading', done: 0, total: 1 });
         await this.load();
       }
-      this.update(job, { state: 'succeeded', report, phase: 'done', done: 1, total: 1, finishedAt: new Date().toISOString() });
+      this.update(job, {
+        state: 'succeeded',
+        report,
+        phase: 'done',
+        done: 1,
+        total: 1,
+        finishedAt: new Date().toISOString(),
+      });
     } catch (err) {
-      this.update(job, { state: 'failed', error: (err as Error).message, finishedAt: new Date().toISOString() });
+      this.update(job, {
+        state: 'failed',
+        error: (err as Error).message,
+        finishedAt: new Date().toISOString(),
+      });
     }
   }
 
@@ -202,7 +223,10 @@ export class ReindexJobs {
 
   private workerThread(): Worker {
     if (this.worker) return this.worker;
-    const url = new URL(import.meta.url.endsWith('.ts') ? './reindex-worker.ts' : './reindex-worker.js', import.meta.url);
+    const url = new URL(
+      import.meta.url.endsWith('.ts') ? './reindex-worker.ts' : './reindex-worker.js',
+      import.meta.url,
+    );
     const worker = new Worker(url, { execArgv: url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [] });
     worker.unref();
     const forget = () => {
@@ -215,7 +239,12 @@ export class ReindexJobs {
   }
 
   private runInWorker(job: Job, request: ReindexRequest): Promise<ReindexReport> {
-    const input: JobInput = { dataDir: this.o.store.dataDir, keep: this.o.store.keep, setting: this.o.setting, request };
+    const input: JobInput = {
+      dataDir: this.o.store.dataDir,
+      keep: this.o.store.keep,
+      setting: this.o.setting,
+      request,
+    };
     const worker = this.workerThread();
     return new Promise((resolve, reject) => {
       const done = () => {
@@ -227,7 +256,13 @@ export class ReindexJobs {
         void worker.terminate().then(() => this.warm());
       };
       const onMessage = (m: WorkerMessage) => {
-        if (m.type === 'progress') this.update(job, { phase: m.phase, done: m.done, total: m.total, ...(m.file ? { file: m.file } : {}) });
+        if (m.type === 'progress')
+          this.update(job, {
+            phase: m.phase,
+            done: m.done,
+            total: m.total,
+            ...(m.file ? { file: m.file } : {}),
+          });
         else if (m.type === 'done') {
           done();
           resolve(m.report);

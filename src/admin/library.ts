@@ -105,7 +105,9 @@ export class DocumentLibrary {
       const { sha256: _h, uploadedAt: _u, originalName: _o, ...patch } = meta;
       if (Object.keys(patch).length > 0) bySource[recordedPath(path.join(this.uploadsDir, name))] = patch;
     }
-    const hash = createHash('sha256').update(JSON.stringify([bySource, s.documents])).digest('hex');
+    const hash = createHash('sha256')
+      .update(JSON.stringify([bySource, s.documents]))
+      .digest('hex');
     return { bySource, byDocument: s.documents, hash };
   }
 
@@ -118,18 +120,41 @@ export class DocumentLibrary {
     const bad = badFileName(name);
     if (bad) return { name, status: 'failed', code: 'bad_name', reason: bad };
     if (bytes.length === 0) return { name, status: 'failed', code: 'empty', reason: 'tệp rỗng (0 byte)' };
-    if (bytes.length > maxBytes) return { name, status: 'failed', code: 'too_large', reason: `tệp lớn hơn giới hạn ${sizeLabel(maxBytes)}` };
+    if (bytes.length > maxBytes)
+      return {
+        name,
+        status: 'failed',
+        code: 'too_large',
+        reason: `tệp lớn hơn giới hạn ${sizeLabel(maxBytes)}`,
+      };
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const state = await this.state();
     const same = Object.entries(state.uploads).find(([, m]) => m.sha256 === sha256);
-    if (same) return { name, status: 'duplicate', code: 'duplicate', reason: `tệp giống hệt tệp đã tải lên "${same[0]}"` };
+    if (same)
+      return {
+        name,
+        status: 'duplicate',
+        code: 'duplicate',
+        reason: `tệp giống hệt tệp đã tải lên "${same[0]}"`,
+      };
     let docs: IngestedDocument[];
     try {
       docs = await loadFile({ path: name, bytes }, {}, this.ocr ? { ocr: this.ocr } : {});
     } catch (err) {
-      return { name, status: 'failed', code: err instanceof AppError ? err.code : 'unreadable', reason: err instanceof AppError ? userMessage(err) : describeError(err) };
+      return {
+        name,
+        status: 'failed',
+        code: err instanceof AppError ? err.code : 'unreadable',
+        reason: err instanceof AppError ? userMessage(err) : describeError(err),
+      };
     }
-    if (docs.length === 0) return { name, status: 'failed', code: 'empty', reason: 'không tìm thấy văn bản hoặc thủ tục nào trong tệp' };
+    if (docs.length === 0)
+      return {
+        name,
+        status: 'failed',
+        code: 'empty',
+        reason: 'không tìm thấy văn bản hoặc thủ tục nào trong tệp',
+      };
     await mkdir(this.uploadsDir, { recursive: true });
     const existed = name in state.uploads;
     await writeFileDurably(path.join(this.uploadsDir, name), bytes);
@@ -139,7 +164,12 @@ export class DocumentLibrary {
     return {
       name,
       status: existed ? 'replaced' : 'stored',
-      documents: docs.map((d) => ({ id: d.meta.id, title: d.meta.title, kind: d.meta.kind, chunks: d.chunks.length })),
+      documents: docs.map((d) => ({
+        id: d.meta.id,
+        title: d.meta.title,
+        kind: d.meta.kind,
+        chunks: d.chunks.length,
+      })),
     };
   }
 
@@ -154,7 +184,11 @@ export class DocumentLibrary {
    * Removes a document: an uploaded file that holds only this document is deleted; otherwise the
    * document is marked deleted and left out of every build. Returns what was done.
    */
-  async remove(docId: string, sourcePath: string | undefined, documentsInSource: number): Promise<'file_deleted' | 'marked_deleted'> {
+  async remove(
+    docId: string,
+    sourcePath: string | undefined,
+    documentsInSource: number,
+  ): Promise<'file_deleted' | 'marked_deleted'> {
     const name = sourcePath ? this.uploadName(sourcePath) : null;
     if (name && documentsInSource <= 1) {
       await rm(path.join(this.uploadsDir, name), { force: true });
@@ -179,7 +213,9 @@ export class DocumentLibrary {
   /** Files in the uploads folder (for the re-index), leaving out temporary files of interrupted uploads. */
   async files(): Promise<string[]> {
     try {
-      return (await readdir(this.uploadsDir)).filter((n) => !n.startsWith('.')).map((n) => path.join(this.uploadsDir, n));
+      return (await readdir(this.uploadsDir))
+        .filter((n) => !n.startsWith('.'))
+        .map((n) => path.join(this.uploadsDir, n));
     } catch (err) {
       if (isNotFound(err)) return [];
       throw err;
@@ -199,20 +235,27 @@ export class DocumentLibrary {
 }
 
 /** Applies the administrator's edits to the documents of a build; deleted ones are left out. */
-export function applyPatches(documents: { doc: IngestedDocument; source: string }[], patches: BuildPatches): IngestedDocument[] {
+export function applyPatches(
+  documents: { doc: IngestedDocument; source: string }[],
+  patches: BuildPatches,
+): IngestedDocument[] {
   const out: IngestedDocument[] = [];
   for (const { doc, source } of documents) {
     const byDoc = patches.byDocument[doc.meta.id];
     if (byDoc?.deleted) continue;
     const { deleted: _d, ...docPatch } = byDoc ?? {};
     const patch = { ...patches.bySource[source], ...docPatch };
-    out.push(Object.keys(patch).length === 0 ? doc : { ...doc, meta: { ...doc.meta, ...patch } as DocumentMeta });
+    out.push(
+      Object.keys(patch).length === 0 ? doc : { ...doc, meta: { ...doc.meta, ...patch } as DocumentMeta },
+    );
   }
   // A document that replaces another puts the older one out of force (unless its status was set by hand).
   const replaced = new Set(out.flatMap((d) => d.meta.replaces ?? []).map((r) => r.toLowerCase()));
   if (replaced.size === 0) return out;
   return out.map((d) => {
-    const hit = replaced.has(d.meta.id.toLowerCase()) || (d.meta.number !== undefined && replaced.has(d.meta.number.toLowerCase()));
+    const hit =
+      replaced.has(d.meta.id.toLowerCase()) ||
+      (d.meta.number !== undefined && replaced.has(d.meta.number.toLowerCase()));
     if (!hit || patches.byDocument[d.meta.id]?.status) return d;
     return { ...d, meta: { ...d.meta, status: 'het_hieu_luc_toan_bo' } };
   });

@@ -18,6 +18,12 @@ parentPort!.on('message', (input: JobInput) => {
     ocr: (done, total, file) => post({ type: 'progress', phase: 'ocr', done, total, file }),
   })
     .then((report) => post({ type: 'done', report }))
-    .catch((err: unknown) => post({ type: 'error', message: describeError(err), code: (err as { code?: string }).code ?? 'internal' }));
+    .catch((err: unknown) =>
+      post({
+        type: 'error',
+        message: describeError(err),
+        code: (err as { code?: string }).code ?? 'internal',
+      }),
+    );
 });
 post({ type: 'ready' });

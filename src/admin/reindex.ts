@@ -63,7 +63,11 @@ export interface ReindexReport {
 export type FileProgress = (done: number, total: number, file: string) => void;
 
 /** Whether a document id is already held by another file; the first holder keeps it, the later file is reported. */
-function findClash(docs: IngestedDocument[], path: string, owners: Map<string, string>): { id: string; owner: string; title: string } | null {
+function findClash(
+  docs: IngestedDocument[],
+  path: string,
+  owners: Map<string, string>,
+): { id: string; owner: string; title: string } | null {
   for (const d of docs) {
     const owner = owners.get(d.meta.id);
     if (owner !== undefined && owner !== path) return { id: d.meta.id, owner, title: d.meta.title };
@@ -111,25 +115,40 @@ export async function reindex(
       const prior = priorSources.get(rel);
       if (prior && prior.fileHash === fileHash && !request.options) {
         report.unchanged.push(rel);
-        fresh.push({ entry: prior, docs: prior.documentIds.flatMap((id) => priorDocs.get(id) ?? []), changed: false });
+        fresh.push({
+          entry: prior,
+          docs: prior.documentIds.flatMap((id) => priorDocs.get(id) ?? []),
+          changed: false,
+        });
         continue;
       }
       const docs = await loadFile({ path: rel, bytes }, request.options ?? {}, {
         ...(request.ocr ? { ocr: request.ocr } : {}),
         onOcrProgress: (done, total) => progress.ocr?.(done, total, rel),
       });
-      fresh.push({ entry: { path: rel, fileHash, documentIds: docs.map((d) => d.meta.id) }, docs, changed: true });
+      fresh.push({
+        entry: { path: rel, fileHash, documentIds: docs.map((d) => d.meta.id) },
+        docs,
+        changed: true,
+      });
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'internal';
       const reason = err instanceof AppError ? userMessage(err) : `${rel}: lỗi không mong đợi khi đọc tệp.`;
-      report.failed.push({ path: rel, code, message: describeError(err), reason: reason.startsWith(rel) ? reason : `${rel}: ${reason}` });
+      report.failed.push({
+        path: rel,
+        code,
+        message: describeError(err),
+        reason: reason.startsWith(rel) ? reason : `${rel}: ${reason}`,
+      });
     }
   }
   progress.files?.(files.length, files.length, '');
   // Two files never share a document id: the holder (a file already indexed, else the first in order) keeps it.
   const owners = new Map<string, string>();
   const inRequest = new Set(fresh.map((f) => f.entry.path));
-  if (!request.replaceAll) for (const s of priorSources.values()) if (!inRequest.has(s.path)) for (const id of s.documentIds) owners.set(id, s.path);
+  if (!request.replaceAll)
+    for (const s of priorSources.values())
+      if (!inRequest.has(s.path)) for (const id of s.documentIds) owners.set(id, s.path);
   for (const f of fresh) if (!f.changed) for (const id of f.entry.documentIds) owners.set(id, f.entry.path);
   for (const f of [...fresh]) {
     if (!f.changed) continue;
@@ -152,11 +171,17 @@ export async function reindex(
   const changed = report.added.length + report.updated.length > 0;
   const gone = new Set<string>();
   if (request.dropMissing && previous) {
-    for (const s of previous.sources) if (!fresh.some((f) => f.entry.path === s.path) && !(await exists(s.path))) gone.add(s.path);
+    for (const s of previous.sources)
+      if (!fresh.some((f) => f.entry.path === s.path) && !(await exists(s.path))) gone.add(s.path);
   }
   const dropped =
-    gone.size > 0 || (request.replaceAll && previous ? previous.sources.some((s) => !fresh.some((f) => f.entry.path === s.path)) : false);
-  const patchesChanged = (request.patches?.hash ?? undefined) !== (previous?.patchesHash ?? undefined) && request.patches !== undefined;
+    gone.size > 0 ||
+    (request.replaceAll && previous
+      ? previous.sources.some((s) => !fresh.some((f) => f.entry.path === s.path))
+      : false);
+  const patchesChanged =
+    (request.patches?.hash ?? undefined) !== (previous?.patchesHash ?? undefined) &&
+    request.patches !== undefined;
   if (!changed && !dropped && !patchesChanged && !request.rebuild && previous) {
     report.documents = previous.counts.documents;
     report.chunks = previous.counts.chunks;
@@ -169,11 +194,25 @@ export async function reindex(
         .filter((s) => !fresh.some((f) => f.entry.path === s.path) && !gone.has(s.path))
         .map((entry) => ({ entry, docs: entry.documentIds.flatMap((id) => priorDocs.get(id) ?? []) }));
   const { sources, documents } = mergeSources([...kept, ...fresh], request.patches);
-  const input = { sources, documents: inPreviousOrder(documents, [...priorDocs.keys()]), parent: previous?.id ?? null, ...(request.patches ? { patchesHash: request.patches.hash } : {}) };
+  const input = {
+    sources,
+    documents: inPreviousOrder(documents, [...priorDocs.keys()]),
+    parent: previous?.id ?? null,
+    ...(request.patches ? { patchesHash: request.patches.hash } : {}),
+  };
   // Only additions (or metadata edits): extend the snapshot in service instead of rebuilding it.
   const priorChunks = [...priorDocs.values()].flatMap((d: IngestedDocument) => d.chunks);
   const extended =
-    previous && !request.rebuild ? await IndexSnapshot.extend(store.dirOf(previous.id), previous, input, setting, progress.build, priorChunks) : null;
+    previous && !request.rebuild
+      ? await IndexSnapshot.extend(
+          store.dirOf(previous.id),
+          previous,
+          input,
+          setting,
+          progress.build,
+          priorChunks,
+        )
+      : null;
   const snapshot = extended ?? (await IndexSnapshot.build(input, setting, progress.build));
   report.extended = extended !== null;
   progress.build?.('publishing', 0, 1);
@@ -201,11 +240,14 @@ function inPreviousOrder(documents: IngestedDocument[], previousIds: string[]): 
 /** Joins sources in order (a document id seen again is taken from the later source), then applies the edits. */
 function mergeSources(parts: { entry: SourceEntry; docs: IngestedDocument[] }[], patches?: BuildPatches) {
   const byId = new Map<string, { doc: IngestedDocument; source: string }>();
-  for (const { entry, docs } of parts) for (const doc of docs) byId.set(doc.meta.id, { doc, source: entry.path });
+  for (const { entry, docs } of parts)
+    for (const doc of docs) byId.set(doc.meta.id, { doc, source: entry.path });
   const sources = parts.map(({ entry }) => ({
     ...entry,
     documentIds: entry.documentIds.filter((id) => byId.get(id)?.source === entry.path),
   }));
-  const documents = patches ? applyPatches([...byId.values()], patches) : [...byId.values()].map((v) => v.doc);
+  const documents = patches
+    ? applyPatches([...byId.values()], patches)
+    : [...byId.values()].map((v) => v.doc);
   return { sources, documents };
 }

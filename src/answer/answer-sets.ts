@@ -27,7 +27,11 @@ const turnSchema = z.object({
   field: z.string().default('general'),
 });
 
-const dialogueSchema = z.object({ _id: z.string(), style: z.string().default(''), turns: z.array(turnSchema).min(1) });
+const dialogueSchema = z.object({
+  _id: z.string(),
+  style: z.string().default(''),
+  turns: z.array(turnSchema).min(1),
+});
 
 export type LabelledQuestion = z.infer<typeof questionSchema>;
 export type LabelledTurn = z.infer<typeof turnSchema>;
@@ -39,7 +43,11 @@ export type TurnKind = 'first' | 'followup' | 'switch' | 'decline';
 async function readLines<T>(file: string, schema: z.ZodType<T>): Promise<T[]> {
   return (await readJsonObjects(file)).map((raw, i) => {
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) throw new AppError('bad_request', `${file}: record ${i + 1}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success)
+      throw new AppError(
+        'bad_request',
+        `${file}: record ${i + 1}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      );
     return parsed.data;
   });
 }
@@ -68,7 +76,8 @@ export function turnKinds(turns: readonly LabelledTurn[]): TurnKind[] {
   let prev: string[] | null = null;
   return turns.map((t, i) => {
     if (t.expect === 'decline') return 'decline';
-    const kind: TurnKind = i === 0 ? 'first' : prev !== null && !t.gold.some((g) => prev!.includes(g)) ? 'switch' : 'followup';
+    const kind: TurnKind =
+      i === 0 ? 'first' : prev !== null && !t.gold.some((g) => prev!.includes(g)) ? 'switch' : 'followup';
     prev = t.gold;
     return kind;
   });
@@ -89,7 +98,15 @@ export interface JudgedMessage {
   ms: number;
 }
 
-function judge(id: string, text: string, group: string, gold: string[], facts: string[][], answer: Answer, ms: number): JudgedMessage {
+function judge(
+  id: string,
+  text: string,
+  group: string,
+  gold: string[],
+  facts: string[][],
+  answer: Answer,
+  ms: number,
+): JudgedMessage {
   const declined = !answer.grounded;
   const first = answer.citations[0]?.sourceId ?? '';
   const answerable = gold.length > 0;
@@ -108,28 +125,60 @@ function judge(id: string, text: string, group: string, gold: string[], facts: s
 }
 
 /** Asks every question in a fresh conversation; the group is the question's source ('unanswerable' when it has no gold). */
-export async function playQuestions(assistant: Assistant, questions: readonly LabelledQuestion[], transform = (s: string) => s): Promise<JudgedMessage[]> {
+export async function playQuestions(
+  assistant: Assistant,
+  questions: readonly LabelledQuestion[],
+  transform = (s: string) => s,
+): Promise<JudgedMessage[]> {
   const out: JudgedMessage[] = [];
   for (const q of questions) {
     const text = transform(q.text);
     const t0 = performance.now();
     const answer = await assistant.reply({ message: text, channel: 'api', audience: 'public' });
-    out.push(judge(q._id, text, q.gold.length > 0 ? q.source : 'unanswerable', q.gold, q.facts, answer, performance.now() - t0));
+    out.push(
+      judge(
+        q._id,
+        text,
+        q.gold.length > 0 ? q.source : 'unanswerable',
+        q.gold,
+        q.facts,
+        answer,
+        performance.now() - t0,
+      ),
+    );
   }
   return out;
 }
 
 /** Plays every conversation, later turns in the conversation of the first answer; the group is the turn kind. */
-export async function playDialogues(assistant: Assistant, dialogues: readonly Dialogue[]): Promise<JudgedMessage[]> {
+export async function playDialogues(
+  assistant: Assistant,
+  dialogues: readonly Dialogue[],
+): Promise<JudgedMessage[]> {
   const out: JudgedMessage[] = [];
   for (const d of dialogues) {
     const kinds = turnKinds(d.turns);
     let conversationId: string | undefined;
     for (const [i, t] of d.turns.entries()) {
       const t0 = performance.now();
-      const answer = await assistant.reply({ message: t.text, channel: 'api', audience: 'public', ...(conversationId ? { conversationId } : {}) });
+      const answer = await assistant.reply({
+        message: t.text,
+        channel: 'api',
+        audience: 'public',
+        ...(conversationId ? { conversationId } : {}),
+      });
       conversationId ??= answer.conversationId;
-      out.push(judge(`${d._id}#${i + 1}`, t.text, kinds[i]!, t.expect === 'decline' ? [] : t.gold, t.facts, answer, performance.now() - t0));
+      out.push(
+        judge(
+          `${d._id}#${i + 1}`,
+          t.text,
+          kinds[i]!,
+          t.expect === 'decline' ? [] : t.gold,
+          t.facts,
+          answer,
+          performance.now() - t0,
+        ),
+      );
     }
   }
   return out;
@@ -152,8 +201,10 @@ export function figures(judged: readonly JudgedMessage[]): Map<string, GroupFigu
     const answerable = of.filter((j) => j.answerable);
     out.set(group, {
       n: of.length,
-      cited: answerable.length > 0 ? share(answerable.filter((j) => j.cited).length, answerable.length) : null,
-      facts: answerable.length > 0 ? share(answerable.filter((j) => j.facts).length, answerable.length) : null,
+      cited:
+        answerable.length > 0 ? share(answerable.filter((j) => j.cited).length, answerable.length) : null,
+      facts:
+        answerable.length > 0 ? share(answerable.filter((j) => j.facts).length, answerable.length) : null,
       declined: share(of.filter((j) => j.declined).length, of.length),
     });
   }

@@ -5,7 +5,14 @@ import type { RetrievalResult, RetrievedChunk, Retriever } from '../retrieve/ret
 import { fold, maskPii, normalize } from '../text/index.js';
 import { confidenceFeatures, type ConfidenceFeatures } from './confidence.js';
 import { parseState, pickedOption, remember, type ConversationState } from './conversation.js';
-import { composeLegal, composeProcedure, documentChunks, similarProcedures, suggestionOf, type Composed } from './extractive.js';
+import {
+  composeLegal,
+  composeProcedure,
+  documentChunks,
+  similarProcedures,
+  suggestionOf,
+  type Composed,
+} from './extractive.js';
 import { generate, rewriteSafely, type AnswerWriter, type LlmFallback } from './generated.js';
 import { classifyMessage, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
 import { conversationFeatures, decideFeatures, fitToDocument } from './learn/decision-features.js';
@@ -55,7 +62,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   async function reply(question: Question, onDelta?: (text: string) => void): Promise<Answer> {
     const conversationId = question.conversationId ?? timeOrderedId();
     const message = cleanMessage(question.message);
-    const conversation = { id: conversationId, channel: question.channel, ...(question.userRef ? { userRef: question.userRef } : {}) };
+    const conversation = {
+      id: conversationId,
+      channel: question.channel,
+      ...(question.userRef ? { userRef: question.userRef } : {}),
+    };
     // Personal data (CCCD/CMND, phone numbers, e-mail) is masked before anything is stored (Nghị định 13/2023/NĐ-CP).
     const storedQuestion = maskPii(message);
     const asked = { text: storedQuestion, channel: question.channel };
@@ -84,7 +95,13 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       },
       stateJson: JSON.stringify(state),
       ...(answer.outcome === 'declined' && message.length <= MAX_QUESTION_CHARS && /\p{L}/u.test(message)
-        ? { unanswered: { question: storedQuestion, channel: question.channel, normalized: gapKey(storedQuestion) } }
+        ? {
+            unanswered: {
+              question: storedQuestion,
+              channel: question.channel,
+              normalized: gapKey(storedQuestion),
+            },
+          }
         : {}),
     });
     answer.messageId = stored.answerId!;
@@ -93,16 +110,35 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return answer;
   }
 
-  async function respond(message: string, state: ConversationState, q: Question & { conversationId: string }, onDelta?: (t: string) => void): Promise<Answer> {
-    const base = { conversationId: q.conversationId, citations: [], followUps: [], alternatives: [], confidence: 0, mode: 'extractive' as const };
+  async function respond(
+    message: string,
+    state: ConversationState,
+    q: Question & { conversationId: string },
+    onDelta?: (t: string) => void,
+  ): Promise<Answer> {
+    const base = {
+      conversationId: q.conversationId,
+      citations: [],
+      followUps: [],
+      alternatives: [],
+      confidence: 0,
+      mode: 'extractive' as const,
+    };
     if (message === '') {
       const text = q.message.trim() === '' ? say.EMPTY : say.UNREADABLE;
       return { ...base, answer: text, grounded: false, outcome: 'smalltalk', intent: 'help' };
     }
     if (message.length > MAX_QUESTION_CHARS) {
-      return { ...base, answer: say.tooLong(MAX_QUESTION_CHARS), grounded: false, outcome: 'declined', intent: 'out_of_scope' };
+      return {
+        ...base,
+        answer: say.tooLong(MAX_QUESTION_CHARS),
+        grounded: false,
+        outcome: 'declined',
+        intent: 'out_of_scope',
+      };
     }
-    if (!/[\p{L}\p{N}]/u.test(message)) return { ...base, answer: say.UNREADABLE, grounded: false, outcome: 'smalltalk', intent: 'help' };
+    if (!/[\p{L}\p{N}]/u.test(message))
+      return { ...base, answer: say.UNREADABLE, grounded: false, outcome: 'smalltalk', intent: 'help' };
     const kind = classifyMessage(message);
     if (kind !== 'question') return smallTalk(kind, base, state);
     const retriever = deps.retriever();
@@ -114,22 +150,33 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const turn = models.turns.scores(text);
     const focus = state.focus && retriever.snapshot.docIndex.has(state.focus.docId) ? state.focus : undefined;
     const search = (query: string) =>
-      deps.cacheSize === 0 ? retriever.retrieve(query, { k: RESULTS, audience: q.audience }) : cache.retrieve(retriever, query, RESULTS, q.audience);
+      deps.cacheSize === 0
+        ? retriever.retrieve(query, { k: RESULTS, audience: q.audience })
+        : cache.retrieve(retriever, query, RESULTS, q.audience);
     let result = await search(text);
     let features = confidenceFeatures(text, result, retriever.snapshot.lexical);
-    const confidenceOf = (f: ConfidenceFeatures, kind: Record<TurnKind, number>) => (f.exact === 1 ? 1 : f.words === 0 ? 0 : models.decide.probability(decideFeatures(f, kind)));
+    const confidenceOf = (f: ConfidenceFeatures, kind: Record<TurnKind, number>) =>
+      f.exact === 1 ? 1 : f.words === 0 ? 0 : models.decide.probability(decideFeatures(f, kind));
     let confidence = confidenceOf(features, turn);
     if (focus) {
       // With a procedure in focus the conversation model decides: follow up on it, switch to what
       // the message names, or decline. A code or number named in the message always switches.
       const top = result.results[0]?.doc.id;
-      const move = features.exact === 1 && top !== focus.docId ? 'switch' : conversationMove(retriever, text, focus.docId, turn, features, confidence, top);
+      const move =
+        features.exact === 1 && top !== focus.docId
+          ? 'switch'
+          : conversationMove(retriever, text, focus.docId, turn, features, confidence, top);
       // A model that writes answers rewrites a follow-up that says more than its field into a standalone question.
-      if (move === 'followup' && !(deps.writer && features.words >= 3)) return answerDocument(retriever, focus.docId, fields, state, base);
+      if (move === 'followup' && !(deps.writer && features.words >= 3))
+        return answerDocument(retriever, focus.docId, fields, state, base);
       // Declining a side question keeps the procedure in focus for the next follow-up.
-      if (move === 'decline') return decline({ ...result, results: [] }, fields, state, { ...base, confidence }, focus);
+      if (move === 'decline')
+        return decline({ ...result, results: [] }, fields, state, { ...base, confidence }, focus);
     }
-    const standalone = deps.writer && state.history.length > 0 ? await rewriteSafely(deps.writer, state.history, text, deps.onLlmFallback) : text;
+    const standalone =
+      deps.writer && state.history.length > 0
+        ? await rewriteSafely(deps.writer, state.history, text, deps.onLlmFallback)
+        : text;
     if (standalone !== text) {
       result = await search(standalone);
       features = confidenceFeatures(standalone, result, retriever.snapshot.lexical);
@@ -137,13 +184,18 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     }
     state.lastResults = result.results.map((r) => r.doc.id);
     // Suggestions only make sense when the results share some words with the question.
-    if (confidence < threshold) return decline(features.coverage >= 0.3 ? result : { ...result, results: [] }, fields, state, { ...base, confidence });
+    if (confidence < threshold)
+      return decline(features.coverage >= 0.3 ? result : { ...result, results: [] }, fields, state, {
+        ...base,
+        confidence,
+      });
     const composed = composeTop(retriever, result, fields, models);
     const top = result.results[0]!;
     setFocus(state, top.doc, composed);
     const answer = finish(composed, top.doc, state, fields, { ...base, confidence });
     if (!deps.writer) return answer;
-    const sourceOf = (c: Citation) => documentChunks(retriever.snapshot, c.sourceId).find((x) => x.id === c.chunkId);
+    const sourceOf = (c: Citation) =>
+      documentChunks(retriever.snapshot, c.sourceId).find((x) => x.id === c.chunkId);
     return generate(deps.writer, standalone, result, answer, sourceOf, onDelta, deps.onLlmFallback);
   }
 
@@ -158,34 +210,68 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     top: string | undefined,
   ): 'followup' | 'switch' | 'decline' {
     const focus = fitToDocument(retriever.snapshot, focusId, text);
-    const { move, p } = models.conversation.best(conversationFeatures({ turn, standalone, sameTop: top === focusId ? 1 : 0, own, focus }));
+    const { move, p } = models.conversation.best(
+      conversationFeatures({ turn, standalone, sameTop: top === focusId ? 1 : 0, own, focus }),
+    );
     // A switch needs a subject the assistant can answer; otherwise the message most likely goes on about the focus.
-    if (move === 'switch' && standalone < threshold) return p.followup! >= p.decline! ? 'followup' : 'decline';
+    if (move === 'switch' && standalone < threshold)
+      return p.followup! >= p.decline! ? 'followup' : 'decline';
     return move;
   }
 
-  function smallTalk(kind: Exclude<MessageKind, 'question'>, base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>, state: ConversationState): Answer {
+  function smallTalk(
+    kind: Exclude<MessageKind, 'question'>,
+    base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>,
+    state: ConversationState,
+  ): Answer {
     state.options = [];
     switch (kind) {
       case 'handoff':
-        return { ...base, answer: say.handoffReply(deps.handoffContact), grounded: false, outcome: 'smalltalk', intent: 'handoff', handoff: deps.handoffContact };
+        return {
+          ...base,
+          answer: say.handoffReply(deps.handoffContact),
+          grounded: false,
+          outcome: 'smalltalk',
+          intent: 'handoff',
+          handoff: deps.handoffContact,
+        };
       case 'thanks':
         return { ...base, answer: say.THANKS, grounded: false, outcome: 'smalltalk', intent: 'thanks' };
       default: {
         state.options = say.EXAMPLE_QUESTIONS.map((text) => ({ text }));
         const text = kind === 'greeting' ? say.GREETING : say.HELP;
-        return { ...base, answer: text, grounded: false, outcome: 'smalltalk', intent: kind, followUps: [...say.EXAMPLE_QUESTIONS] };
+        return {
+          ...base,
+          answer: text,
+          grounded: false,
+          outcome: 'smalltalk',
+          intent: kind,
+          followUps: [...say.EXAMPLE_QUESTIONS],
+        };
       }
     }
   }
 
-  function answerDocument(retriever: Retriever, docId: string, fields: ProcedureField[], state: ConversationState, base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>): Answer {
+  function answerDocument(
+    retriever: Retriever,
+    docId: string,
+    fields: ProcedureField[],
+    state: ConversationState,
+    base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>,
+  ): Answer {
     const docIndex = retriever.snapshot.docIndex.get(docId)!;
     const doc = retriever.snapshot.documents[docIndex]!;
     const composed =
       doc.kind === 'procedure'
         ? composeProcedure(retriever.snapshot, doc, fields, models.fields.companions)
-        : composeLegal({ doc, score: 1, lexicalRank: null, vectorRank: null, exact: false, chunks: focusChunks(retriever, doc, state) });
+        : composeLegal({
+            doc,
+            score: 1,
+            lexicalRank: null,
+            vectorRank: null,
+            exact: false,
+            chunks: focusChunks(retriever, doc, state),
+          });
     setFocus(state, doc, composed);
     return finish(composed, doc, state, fields, { ...base, confidence: 1 });
   }
@@ -228,7 +314,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 }
 
 /** Composes from the first result; similar procedures become choices. */
-function composeTop(retriever: Retriever, result: RetrievalResult, fields: ProcedureField[], models: AnswerModels): Composed {
+function composeTop(
+  retriever: Retriever,
+  result: RetrievalResult,
+  fields: ProcedureField[],
+  models: AnswerModels,
+): Composed {
   const top = result.results[0]!;
   if (top.doc.kind !== 'procedure') return composeLegal(top);
   const composed = composeProcedure(retriever.snapshot, top.doc, fields, models.fields.companions);
@@ -237,10 +328,22 @@ function composeTop(retriever: Retriever, result: RetrievalResult, fields: Proce
 }
 
 /** Wraps a composition into an Answer; similar procedures come first among the numbered follow-ups. */
-function finish(composed: Composed, doc: DocumentMeta, state: ConversationState, fields: ProcedureField[], base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>): Answer {
+function finish(
+  composed: Composed,
+  doc: DocumentMeta,
+  state: ConversationState,
+  fields: ProcedureField[],
+  base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>,
+): Answer {
   const alternatives = composed.alternatives;
-  const text = alternatives.length > 0 ? `${composed.answer}\n\n${say.choiceNote(alternatives, doc.title)}` : composed.answer;
-  state.options = [...alternatives.map((a) => ({ text: a.title, docId: a.sourceId })), ...composed.followUps.map((t) => ({ text: t }))];
+  const text =
+    alternatives.length > 0
+      ? `${composed.answer}\n\n${say.choiceNote(alternatives, doc.title)}`
+      : composed.answer;
+  state.options = [
+    ...alternatives.map((a) => ({ text: a.title, docId: a.sourceId })),
+    ...composed.followUps.map((t) => ({ text: t })),
+  ];
   state.pendingFields = fields;
   return {
     ...base,
@@ -258,7 +361,11 @@ function finish(composed: Composed, doc: DocumentMeta, state: ConversationState,
 /** Remembers the document (and for legal texts the passage) an answer was about. */
 function setFocus(state: ConversationState, doc: DocumentMeta, composed: Composed): void {
   const chunkId = doc.kind === 'procedure' ? undefined : composed.citations[0]?.chunkId;
-  state.focus = { docId: doc.id, ...(composed.field ? { field: composed.field } : {}), ...(chunkId ? { chunkId } : {}) };
+  state.focus = {
+    docId: doc.id,
+    ...(composed.field ? { field: composed.field } : {}),
+    ...(chunkId ? { chunkId } : {}),
+  };
 }
 
 /** Passages of a legal document in focus ("điều nào quy định việc này?"): the one last cited, else the first. */
@@ -270,5 +377,7 @@ function focusChunks(retriever: Retriever, doc: DocumentMeta, state: Conversatio
 
 /** Key grouping the same unanswered question typed differently (case, diacritics, punctuation). */
 export function gapKey(message: string): string {
-  return fold(normalize(message)).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return fold(normalize(message))
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }

@@ -36,8 +36,10 @@ export interface ConfidenceFeatures {
   similarity: number;
 }
 
-const syllables = (text: string): string[] => fold(normalize(text)).split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
-
+const syllables = (text: string): string[] =>
+  fold(normalize(text))
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w !== '');
 
 /** Folded syllables of a text, with where each occurs, for coverage and pair lookups. */
 interface Syllables {
@@ -101,22 +103,41 @@ export function confidenceFeatures(
   vocabulary?: { documentFrequency(term: string): number; size: number },
 ): ConfidenceFeatures {
   const top = result.results[0];
-  if (!top) return { coverage: 0, titleCoverage: 0, bigramCoverage: 0, margin: 0, agree: 0, words: 0, exact: 0, unknown: 0, nameShare: 0, idfCoverage: 0, missingRarity: 0, lexicalFirst: 0, nameGap: 0, similarity: 0 };
+  if (!top)
+    return {
+      coverage: 0,
+      titleCoverage: 0,
+      bigramCoverage: 0,
+      margin: 0,
+      agree: 0,
+      words: 0,
+      exact: 0,
+      unknown: 0,
+      nameShare: 0,
+      idfCoverage: 0,
+      missingRarity: 0,
+      lexicalFirst: 0,
+      nameGap: 0,
+      similarity: 0,
+    };
   const question = expandAbbreviations(normalize(message));
   const subject = [...new Set(subjectWords(question))];
   const subjectSet = new Set(subject);
   const title = cachedSyllables(top.doc, () => top.doc.title);
   // The title, then each passage's "heading . text": separators are not syllables.
-  const parts = [title, ...top.chunks.map((c) => cachedSyllables(c.chunk, () => `${c.chunk.heading} . ${c.chunk.text}`))].filter(
-    (p) => p.words.length > 0,
-  );
+  const parts = [
+    title,
+    ...top.chunks.map((c) => cachedSyllables(c.chunk, () => `${c.chunk.heading} . ${c.chunk.text}`)),
+  ].filter((p) => p.words.length > 0);
   const inBody = (w: string) => parts.some((p) => p.at.has(w));
-  const share = (has: (w: string) => boolean) => (subject.length === 0 ? 0 : subject.filter(has).length / subject.length);
+  const share = (has: (w: string) => boolean) =>
+    subject.length === 0 ? 0 : subject.filter(has).length / subject.length;
   const asked = pairsOf(syllables(question), (a, b) => subjectSet.has(a) || subjectSet.has(b));
   const second = result.results[1]?.score ?? 0;
   // Rarity of a subject word: its IDF over the IDF of a word in one passage.
   const maxIdf = vocabulary ? Math.log(1 + vocabulary.size) : 1;
-  const rarity = (w: string) => (vocabulary ? Math.log(1 + vocabulary.size / (1 + vocabulary.documentFrequency(FOLDED + w))) / maxIdf : 1);
+  const rarity = (w: string) =>
+    vocabulary ? Math.log(1 + vocabulary.size / (1 + vocabulary.documentFrequency(FOLDED + w))) / maxIdf : 1;
   let total = 0;
   let found = 0;
   let missingRarity = 0;
@@ -129,12 +150,15 @@ export function confidenceFeatures(
   return {
     coverage: share(inBody),
     titleCoverage: share((w) => title.at.has(w)),
-    bigramCoverage: asked.length === 0 ? 0 : asked.filter(([a, b]) => followedBy(parts, a, b)).length / asked.length,
+    bigramCoverage:
+      asked.length === 0 ? 0 : asked.filter(([a, b]) => followedBy(parts, a, b)).length / asked.length,
     margin: top.score > 0 ? Math.max(0, Math.min(1, (top.score - second) / top.score)) : 0,
     agree: top.vectorRank !== null && top.vectorRank < 3 ? 1 : 0,
     words: subject.length,
     exact: top.exact ? 1 : 0,
-    unknown: vocabulary ? subject.filter((w) => /^\p{L}{3,}$/u.test(w) && vocabulary.documentFrequency(FOLDED + w) === 0).length : 0,
+    unknown: vocabulary
+      ? subject.filter((w) => /^\p{L}{3,}$/u.test(w) && vocabulary.documentFrequency(FOLDED + w) === 0).length
+      : 0,
     nameShare: top.nameShare ?? 0,
     idfCoverage: total > 0 ? found / total : 0,
     missingRarity,

@@ -55,7 +55,10 @@ export async function runAnswers(
 }
 
 /** Summarises outcomes; `rightIfAnswered` tells whether a declined question's top result was gold. */
-export function summarizeAnswers(outcomes: readonly AnswerOutcome[], rightIfAnswered: (o: AnswerOutcome) => boolean): AnswerMetrics {
+export function summarizeAnswers(
+  outcomes: readonly AnswerOutcome[],
+  rightIfAnswered: (o: AnswerOutcome) => boolean,
+): AnswerMetrics {
   const answered = outcomes.filter((o) => o.answer.grounded);
   const declined = outcomes.filter((o) => !o.answer.grounded);
   const tagged = answered.filter((o) => o.fieldQuoted !== null);
@@ -66,7 +69,8 @@ export function summarizeAnswers(outcomes: readonly AnswerOutcome[], rightIfAnsw
     queries: outcomes.length,
     declined_rate: share(declined.length, outcomes.length),
     first_citation_precision: share(answered.filter((o) => o.correct).length, answered.length),
-    field_accuracy: tagged.length === 0 ? null : share(tagged.filter((o) => o.fieldQuoted).length, tagged.length),
+    field_accuracy:
+      tagged.length === 0 ? null : share(tagged.filter((o) => o.fieldQuoted).length, tagged.length),
     declined_but_right: declined.filter(rightIfAnswered).length,
     p50_ms: Math.round(pct(0.5) * 100) / 100,
     p95_ms: Math.round(pct(0.95) * 100) / 100,

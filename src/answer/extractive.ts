@@ -22,7 +22,11 @@ export function documentChunks(snapshot: IndexSnapshot, docId: string): Chunk[] 
   const doc = snapshot.docIndex.get(docId);
   if (doc === undefined) return [];
   const out: Chunk[] = [];
-  for (let i = firstChunkOf(snapshot.chunkDoc, doc); i < snapshot.chunks.length && snapshot.chunkDoc[i] === doc; i++) {
+  for (
+    let i = firstChunkOf(snapshot.chunkDoc, doc);
+    i < snapshot.chunks.length && snapshot.chunkDoc[i] === doc;
+    i++
+  ) {
     out.push(snapshot.chunks[i]!);
   }
   return out;
@@ -101,7 +105,12 @@ function feeNotes(doc: DocumentMeta): string[] {
  * records often state the processing time or the office in the steps rather than in the field
  * itself (fitted by `npm run train`).
  */
-export function composeProcedure(snapshot: IndexSnapshot, doc: DocumentMeta, asked: ProcedureField[], companions: Partial<Record<ProcedureField, ProcedureField>> = {}): Composed {
+export function composeProcedure(
+  snapshot: IndexSnapshot,
+  doc: DocumentMeta,
+  asked: ProcedureField[],
+  companions: Partial<Record<ProcedureField, ProcedureField>> = {},
+): Composed {
   const chunks = documentChunks(snapshot, doc.id);
   const name = `“${doc.title}” (mã ${doc.id})`;
   const pick = (f: ProcedureField) => chunks.filter((c) => c.field === f);
@@ -114,7 +123,8 @@ export function composeProcedure(snapshot: IndexSnapshot, doc: DocumentMeta, ask
     // conditions are listed, then quote who may file.
     if (found.length === 0 && f === 'dieu_kien') {
       found = pick('doi_tuong');
-      if (found.length > 0) parts.push(`Hồ sơ thủ tục ${name} trên Cổng dịch vụ công không ghi yêu cầu, điều kiện riêng.`);
+      if (found.length > 0)
+        parts.push(`Hồ sơ thủ tục ${name} trên Cổng dịch vụ công không ghi yêu cầu, điều kiện riêng.`);
     }
     if (found.length === 0 && f === 'phi') {
       parts.push(`Hồ sơ thủ tục ${name} trên Cổng dịch vụ công không ghi phí, lệ phí.`);
@@ -158,7 +168,9 @@ export function composeProcedure(snapshot: IndexSnapshot, doc: DocumentMeta, ask
 
 /** Answers from a legal document's best passages, quoting the first one or two verbatim. */
 export function composeLegal(result: RetrievedDocument): Composed {
-  const best = result.chunks.slice(0, 2).filter((c, i) => i === 0 || c.score >= 0.6 * result.chunks[0]!.score);
+  const best = result.chunks
+    .slice(0, 2)
+    .filter((c, i) => i === 0 || c.score >= 0.6 * result.chunks[0]!.score);
   const citations = best.map((c, i) => citationOf(i + 1, c.chunk, result.doc));
   const parts = best.map((c, i) => `Theo ${c.chunk.citation}:\n“${quote(c.chunk)}” [${i + 1}]`);
   const status = validityNote(result.doc);

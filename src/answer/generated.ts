@@ -12,7 +12,11 @@ export interface Passage {
 
 /** The LLM side as the answer layer uses it (implemented by `createLlmComposer`). */
 export interface AnswerWriter {
-  rewrite(history: { role: 'user' | 'assistant'; text: string }[], question: string, signal?: AbortSignal): Promise<string>;
+  rewrite(
+    history: { role: 'user' | 'assistant'; text: string }[],
+    question: string,
+    signal?: AbortSignal,
+  ): Promise<string>;
   compose(
     input: { question: string; passages: Passage[] },
     options?: { signal?: AbortSignal; onDelta?: (text: string) => void },
@@ -84,7 +88,11 @@ function passagesFor(
   for (const r of result.results.slice(0, 3)) {
     for (const c of r.chunks.slice(0, 2)) {
       if (chosen.size >= MAX_PASSAGES || chosen.has(c.chunk.id)) continue;
-      chosen.set(c.chunk.id, { label: c.chunk.citation, text: quote(c.chunk), citation: citationOf(0, c.chunk, r.doc) });
+      chosen.set(c.chunk.id, {
+        label: c.chunk.citation,
+        text: quote(c.chunk),
+        citation: citationOf(0, c.chunk, r.doc),
+      });
     }
   }
   const entries = [...chosen.values()].filter((e) => e.text !== '').slice(0, MAX_PASSAGES);

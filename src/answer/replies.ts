@@ -48,7 +48,9 @@ export function declineReply(suggestions: Suggestion[], contact: string): string
 
 /** Note appended when several procedures fit the question. */
 export function choiceNote(alternatives: Suggestion[], firstTitle: string): string {
-  const lines = [`Lưu ý: có ${alternatives.length + 1} thủ tục cùng tên hoặc gần giống. Câu trả lời trên là của thủ tục “${firstTitle}”; các thủ tục khác:`];
+  const lines = [
+    `Lưu ý: có ${alternatives.length + 1} thủ tục cùng tên hoặc gần giống. Câu trả lời trên là của thủ tục “${firstTitle}”; các thủ tục khác:`,
+  ];
   for (const s of alternatives) lines.push(`- ${s.title} (mã ${s.sourceId})`);
   return lines.join('\n');
 }

@@ -19,11 +19,21 @@ export class ResultCache {
 
   /** Hits, misses and size since creation. */
   stats(): { hits: number; misses: number; entries: number; capacity: number } {
-    return { hits: this.hits, misses: this.misses, entries: this.entries.size, capacity: this.entries.capacity };
+    return {
+      hits: this.hits,
+      misses: this.misses,
+      entries: this.entries.size,
+      capacity: this.entries.capacity,
+    };
   }
 
   /** Retrieves through the cache (k results for the audience). */
-  async retrieve(retriever: Retriever, question: string, k: number, audience: Audience): Promise<RetrievalResult> {
+  async retrieve(
+    retriever: Retriever,
+    question: string,
+    k: number,
+    audience: Audience,
+  ): Promise<RetrievalResult> {
     const key = `${retriever.snapshot.manifest.id}\u0000${audience}\u0000${k}\u0000${normalize(question)}`;
     const cached = this.entries.get(key);
     if (cached) {

@@ -48,7 +48,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const perMinute = deps.ratePerMinute ?? 60;
-  const limiter = () => createRateLimiter({ capacity: Math.max(5, Math.ceil(perMinute / 4)), refillPerSecond: perMinute / 60 });
+  const limiter = () =>
+    createRateLimiter({ capacity: Math.max(5, Math.ceil(perMinute / 4)), refillPerSecond: perMinute / 60 });
   const byIp = limiter();
   const byConversation = limiter();
 
@@ -66,7 +67,10 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/readyz', (_req, res) => {
     if (deps.draining?.()) {
-      res.status(503).json({ status: 'draining', message: 'Máy chủ đang dừng để khởi động lại, vui lòng thử lại sau ít phút.' });
+      res.status(503).json({
+        status: 'draining',
+        message: 'Máy chủ đang dừng để khởi động lại, vui lòng thử lại sau ít phút.',
+      });
       return;
     }
     const r = deps.retriever();
@@ -80,10 +84,16 @@ export function createApp(deps: AppDeps): express.Express {
   // Metrics are for the operator: a scraper on this machine (loopback, not through a proxy) or one
   // that presents the admin token.
   app.get('/metrics', async (req, res) => {
-    const local = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '') && req.headers['x-forwarded-for'] === undefined;
+    const local =
+      ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '') &&
+      req.headers['x-forwarded-for'] === undefined;
     if (!local && !(deps.admin && tokenMatches(req.headers.authorization, deps.admin.token))) {
       res.setHeader('WWW-Authenticate', 'Bearer');
-      res.status(401).json({ error: 'unauthorized', message: 'Số liệu vận hành chỉ dành cho quản trị viên (Authorization: Bearer <ADMIN_TOKEN>) hoặc máy chủ nội bộ.' });
+      res.status(401).json({
+        error: 'unauthorized',
+        message:
+          'Số liệu vận hành chỉ dành cho quản trị viên (Authorization: Bearer <ADMIN_TOKEN>) hoặc máy chủ nội bộ.',
+      });
       return;
     }
     deps.metrics.indexDocuments.set(deps.retriever()?.snapshot.documents.length ?? 0);
@@ -94,7 +104,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(widgetCors(deps.frameAncestors ?? []));
   // The pages' browser ES modules (the widget's frame and the helpers shared with the admin page).
   app.use(browserModulesRouter());
-  app.use(widgetRouter({ allowedOrigins: deps.frameAncestors ?? [], handoffContact: deps.handoffContact ?? DEFAULT_HANDOFF }));
+  app.use(
+    widgetRouter({
+      allowedOrigins: deps.frameAncestors ?? [],
+      handoffContact: deps.handoffContact ?? DEFAULT_HANDOFF,
+    }),
+  );
   app.use(sourceRouter(deps.retriever));
 
   // The Bot Framework adapter reads the parsed body itself and authenticates each activity.
@@ -133,7 +148,10 @@ function errorHandler(logger: Logger) {
       const code = type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
       res.status(status).json({
         error: code,
-        message: code === 'payload_too_large' ? 'Nội dung gửi lên quá lớn.' : 'Nội dung yêu cầu không phải JSON hợp lệ.',
+        message:
+          code === 'payload_too_large'
+            ? 'Nội dung gửi lên quá lớn.'
+            : 'Nội dung yêu cầu không phải JSON hợp lệ.',
         detail: code === 'payload_too_large' ? 'request body too large' : 'malformed request body',
       });
       return;

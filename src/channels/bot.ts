@@ -49,14 +49,18 @@ export class AssistantBot extends ActivityHandler {
     this.onMessage(async (context, next) => {
       const text = (context.activity.text ?? '').trim();
       if (text === '') {
-        await context.sendActivity(MessageFactory.text('Hiện tôi chỉ đọc được tin nhắn dạng chữ. Bạn vui lòng gõ câu hỏi.'));
+        await context.sendActivity(
+          MessageFactory.text('Hiện tôi chỉ đọc được tin nhắn dạng chữ. Bạn vui lòng gõ câu hỏi.'),
+        );
       } else {
         const answer = await assistant.reply({
           message: text,
           conversationId: botConversationId(context),
           channel: 'teams',
           audience: 'internal',
-          ...(context.activity.from?.id ? { userRef: context.activity.from.aadObjectId ?? context.activity.from.id } : {}),
+          ...(context.activity.from?.id
+            ? { userRef: context.activity.from.aadObjectId ?? context.activity.from.id }
+            : {}),
         });
         const reply = MessageFactory.suggestedActions(answer.followUps.slice(0, 5), renderTeams(answer));
         reply.textFormat = 'markdown';
@@ -75,7 +79,11 @@ export class AssistantBot extends ActivityHandler {
 }
 
 /** `POST /api/messages` through `CloudAdapter`; errors in a turn become a polite message, not a 500 loop. */
-export function botRouter(assistant: Assistant, credentials: BotCredentials, log: (msg: string, err?: unknown) => void): Router {
+export function botRouter(
+  assistant: Assistant,
+  credentials: BotCredentials,
+  log: (msg: string, err?: unknown) => void,
+): Router {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: credentials.appId ?? '',
     MicrosoftAppPassword: credentials.appPassword ?? '',

@@ -29,7 +29,9 @@ export function browserModulesRouter(options: BrowserModulesOptions = {}): Route
   const router = Router();
   for (const folder of options.folders ?? BROWSER_MODULE_FOLDERS) {
     const dir = path.join(srcDir, folder);
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.js')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith('.js'))
+      .sort()) {
       const body = readFileSync(path.join(dir, name));
       const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
       router.get(`${MODULES_PREFIX}${folder}/${name}`, (req, res) => {

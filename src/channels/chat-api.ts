@@ -14,7 +14,9 @@ const conversationId = z
   .regex(/^[\w-]{1,64}$/u, 'conversationId must be 1–64 letters, digits, "-" or "_"');
 
 const chatBody = z.object({
-  message: z.string({ error: 'message must be a string' }).max(MAX_MESSAGE_CHARS, `message is longer than ${MAX_MESSAGE_CHARS} characters`),
+  message: z
+    .string({ error: 'message must be a string' })
+    .max(MAX_MESSAGE_CHARS, `message is longer than ${MAX_MESSAGE_CHARS} characters`),
   conversationId: conversationId.optional(),
   channel: z.enum(['api', 'web']).optional(),
 });
@@ -49,17 +51,27 @@ export function answerJson(a: Answer) {
 export type ConversationLimit = (conversationId: string) => number;
 
 /** `/api/chat`, its SSE variant `/api/chat/stream`, and `/api/feedback`. */
-export function chatRouter(deps: { assistant: Assistant; store: AssistantStore; limitConversation?: ConversationLimit }): Router {
+export function chatRouter(deps: {
+  assistant: Assistant;
+  store: AssistantStore;
+  limitConversation?: ConversationLimit;
+}): Router {
   const router = Router();
   const question = (req: Request) => {
     const body = parseBody(chatBody, req.body);
     if (body.message.trim() === '') throw new AppError('bad_request', 'message: must not be empty');
     if (body.conversationId && deps.limitConversation) {
       const wait = deps.limitConversation(body.conversationId);
-      if (wait > 0) throw new AppError('rate_limited', `Bạn gửi quá nhiều tin nhắn, vui lòng thử lại sau ${wait} giây.`);
+      if (wait > 0)
+        throw new AppError('rate_limited', `Bạn gửi quá nhiều tin nhắn, vui lòng thử lại sau ${wait} giây.`);
     }
     const channel: ChannelId = body.channel ?? 'api';
-    return { message: body.message, channel, audience: 'public' as const, ...(body.conversationId ? { conversationId: body.conversationId } : {}) };
+    return {
+      message: body.message,
+      channel,
+      audience: 'public' as const,
+      ...(body.conversationId ? { conversationId: body.conversationId } : {}),
+    };
   };
 
   router.post('/api/chat', async (req, res) => {
@@ -69,14 +81,22 @@ export function chatRouter(deps: { assistant: Assistant; store: AssistantStore; 
 
   router.post('/api/chat/stream', async (req, res) => {
     const q = question(req);
-    res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' });
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'X-Accel-Buffering': 'no',
+    });
     res.flushHeaders();
-    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = (event: string, data: unknown) =>
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     try {
       const answer = await deps.assistant.replyStream(q, (text) => send('delta', { text }));
       send('answer', answerJson(answer));
     } catch (err: unknown) {
-      const e = err instanceof AppError ? err : new AppError('internal', 'unexpected error while streaming', { cause: err });
+      const e =
+        err instanceof AppError
+          ? err
+          : new AppError('internal', 'unexpected error while streaming', { cause: err });
       res.locals.streamError = e.code;
       send('error', errorBody(e));
     }
@@ -85,7 +105,8 @@ export function chatRouter(deps: { assistant: Assistant; store: AssistantStore; 
 
   router.post('/api/feedback', async (req: Request, res: Response) => {
     const body = parseBody(feedbackBody, req.body);
-    if (!(await deps.store.getConversation(body.conversationId))) throw new AppError('not_found', `conversation ${body.conversationId} does not exist`);
+    if (!(await deps.store.getConversation(body.conversationId)))
+      throw new AppError('not_found', `conversation ${body.conversationId} does not exist`);
     await deps.store.addFeedback({
       conversationId: body.conversationId,
       rating: body.rating,

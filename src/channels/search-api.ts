@@ -13,7 +13,8 @@ export function searchRouter(retriever: () => Retriever | null): Router {
     if (!r) throw new AppError('snapshot_missing', 'the index is not loaded yet');
     const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
     if (q === '') throw new AppError('bad_request', 'query parameter "q" is required');
-    if (q.length > MAX_QUERY_CHARS) throw new AppError('bad_request', `"q" is longer than ${MAX_QUERY_CHARS} characters`);
+    if (q.length > MAX_QUERY_CHARS)
+      throw new AppError('bad_request', `"q" is longer than ${MAX_QUERY_CHARS} characters`);
     const k = Math.min(20, Math.max(1, Number(req.query.k ?? 5) || 5));
     // Officials' internal channels get their own endpoint later; this public search sees public documents.
     const audience: Audience = 'public';
@@ -26,7 +27,11 @@ export function searchRouter(retriever: () => Retriever | null): Router {
         kind: x.doc.kind,
         url: x.doc.url ?? null,
         score: x.score,
-        passages: x.chunks.map((c) => ({ citation: c.chunk.citation, text: c.chunk.text, page: c.chunk.page ?? null })),
+        passages: x.chunks.map((c) => ({
+          citation: c.chunk.citation,
+          text: c.chunk.text,
+          page: c.chunk.page ?? null,
+        })),
       })),
     });
   });

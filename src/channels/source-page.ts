@@ -5,7 +5,10 @@ import type { Retriever } from '../retrieve/retriever.js';
 
 /** HTML-escapes text for element content and attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return text.replace(
+    /[&<>"']/gu,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** How a document's validity is shown to people (the admin page, src/admin/page/admin.js, shows the same words). */
@@ -35,7 +38,15 @@ export function sourceRouter(retriever: () => Retriever | null): Router {
     const doc = index === undefined ? undefined : r!.snapshot.documents[index];
     res.setHeader('Cache-Control', 'no-cache');
     if (!r || !doc || doc.audience !== 'public') {
-      res.status(404).type('html').send(page('Không tìm thấy văn bản', '<p>Không tìm thấy văn bản hoặc thủ tục này trong kho dữ liệu hiện tại.</p>'));
+      res
+        .status(404)
+        .type('html')
+        .send(
+          page(
+            'Không tìm thấy văn bản',
+            '<p>Không tìm thấy văn bản hoặc thủ tục này trong kho dữ liệu hiện tại.</p>',
+          ),
+        );
       return;
     }
     const passages = documentChunks(r.snapshot, doc.id)
@@ -58,8 +69,13 @@ function facts(doc: DocumentMeta): string {
     ['Ngày có hiệu lực', doc.effectiveDate],
     ['Tình trạng hiệu lực', VALIDITY_LABELS[doc.status]],
   ];
-  const items = rows.filter(([, v]) => v).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v!)}</dd>`);
-  const link = doc.url && /^https?:\/\//u.test(doc.url) ? `<p><a href="${escapeHtml(doc.url)}" rel="noopener noreferrer">Xem trên Cổng Dịch vụ công</a></p>` : '';
+  const items = rows
+    .filter(([, v]) => v)
+    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v!)}</dd>`);
+  const link =
+    doc.url && /^https?:\/\//u.test(doc.url)
+      ? `<p><a href="${escapeHtml(doc.url)}" rel="noopener noreferrer">Xem trên Cổng Dịch vụ công</a></p>`
+      : '';
   return `<dl>${items.join('')}</dl>${link}`;
 }
 

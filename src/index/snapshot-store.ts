@@ -96,7 +96,13 @@ export class SnapshotStore {
     for (const id of await this.ids()) {
       try {
         const m = await readManifest(this.dirOf(id));
-        out.push({ id, createdAt: m.createdAt, active: id === current, counts: m.counts, embedder: m.embedder });
+        out.push({
+          id,
+          createdAt: m.createdAt,
+          active: id === current,
+          counts: m.counts,
+          embedder: m.embedder,
+        });
       } catch {
         // A folder without a readable manifest is not a snapshot (e.g. a half-deleted one).
       }
@@ -117,12 +123,19 @@ export class SnapshotStore {
   }
 
   private async ids(): Promise<string[]> {
-    return (await safeReaddir(this.root)).filter((n) => !n.startsWith('.')).sort().reverse();
+    return (await safeReaddir(this.root))
+      .filter((n) => !n.startsWith('.'))
+      .sort()
+      .reverse();
   }
 
   private async point(id: string): Promise<void> {
     await mkdir(this.dataDir, { recursive: true });
-    await writeFileDurably(path.join(this.dataDir, POINTER), `${id}\n`, path.join(this.dataDir, `${POINTER}.tmp`));
+    await writeFileDurably(
+      path.join(this.dataDir, POINTER),
+      `${id}\n`,
+      path.join(this.dataDir, `${POINTER}.tmp`),
+    );
   }
 
   private async prune(): Promise<void> {

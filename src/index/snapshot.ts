@@ -4,7 +4,13 @@ import { AppError } from '../errors.js';
 import type { Chunk, DocumentMeta, IngestedDocument } from '../ingest/types.js';
 import { isNotFound } from '../lib/files.js';
 import { DiacriticRestorer } from '../text/index.js';
-import { createEmbedder, loadEmbedder, LsaEmbeddings, type EmbedderSetting, type ProjectEmbeddings } from './embeddings/index.js';
+import {
+  createEmbedder,
+  loadEmbedder,
+  LsaEmbeddings,
+  type EmbedderSetting,
+  type ProjectEmbeddings,
+} from './embeddings/index.js';
 import { StringPool } from './intern.js';
 import { readJsonLines, writeJsonLines } from './json-lines.js';
 import { LexicalIndex } from './lexical/bm25.js';
@@ -59,7 +65,11 @@ export class IndexSnapshot {
   }
 
   /** Builds every index over the documents; nothing is written to disk. */
-  static async build(input: BuildInput, setting: EmbedderSetting, onProgress?: BuildProgress): Promise<IndexSnapshot> {
+  static async build(
+    input: BuildInput,
+    setting: EmbedderSetting,
+    onProgress?: BuildProgress,
+  ): Promise<IndexSnapshot> {
     const started = Date.now();
     const documents = input.documents.map((d) => d.meta);
     const chunks = input.documents.flatMap((d) => d.chunks);
@@ -117,7 +127,8 @@ export class IndexSnapshot {
     const chunks = input.documents.flatMap((d) => d.chunks);
     if (chunks.length < baseChunks.length) return null;
     for (let i = 0; i < baseChunks.length; i++) {
-      if (chunks[i]!.id !== baseChunks[i]!.id || chunks[i]!.contentHash !== baseChunks[i]!.contentHash) return null;
+      if (chunks[i]!.id !== baseChunks[i]!.id || chunks[i]!.contentHash !== baseChunks[i]!.contentHash)
+        return null;
     }
     const added = chunks.slice(baseChunks.length);
     // Only the new passages are analysed; their postings are appended to the base's.
@@ -138,8 +149,13 @@ export class IndexSnapshot {
     if (base.embedder && setting.kind !== 'none') {
       const vectorDir = path.join(baseDir, 'vector');
       embedder = await loadEmbedder(setting, vectorDir, base.embedder);
-      vector = await ChunkVectorStore.extend(vectorDir, embedder, baseChunks.length, added.map(embeddingText), undefined, (done, total) =>
-        onProgress?.('embedding', done, total),
+      vector = await ChunkVectorStore.extend(
+        vectorDir,
+        embedder,
+        baseChunks.length,
+        added.map(embeddingText),
+        undefined,
+        (done, total) => onProgress?.('embedding', done, total),
       );
     }
     onProgress?.('embedding', added.length, added.length);
@@ -229,7 +245,9 @@ async function readList<T>(dir: string, name: string, strings: StringPool): Prom
       if (await exists(legacy)) return strings.intern(await readJson<T[]>(legacy));
       throw new AppError('snapshot_invalid', `${lines}: missing from the snapshot`, { cause: err });
     }
-    throw new AppError('snapshot_invalid', `${lines}: not valid JSON Lines (truncated write?)`, { cause: err });
+    throw new AppError('snapshot_invalid', `${lines}: not valid JSON Lines (truncated write?)`, {
+      cause: err,
+    });
   }
 }
 
@@ -273,7 +291,12 @@ function newManifest(
     parent: input.parent,
     ...(input.patchesHash ? { patchesHash: input.patchesHash } : {}),
     embedder: embedder ? embedder.info : null,
-    counts: { sources: input.sources.length, documents: documents.length, chunks, terms: lexical.vocabularySize },
+    counts: {
+      sources: input.sources.length,
+      documents: documents.length,
+      chunks,
+      terms: lexical.vocabularySize,
+    },
     sources: input.sources,
     documents: Object.fromEntries(documents.map((d) => [d.id, d.contentHash])),
   };

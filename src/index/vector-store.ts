@@ -47,7 +47,8 @@ export class ChunkVectorStore {
       const vectors = await embeddings.embedDocuments(texts.slice(start, start + batch));
       if (!index) {
         dimension = vectors[0]?.length ?? 0;
-        if (dimension === 0) throw new AppError('embedder_unavailable', 'the embedder returned an empty vector');
+        if (dimension === 0)
+          throw new AppError('embedder_unavailable', 'the embedder returned an empty vector');
         index = new hnswlib.HierarchicalNSW('cosine', dimension);
         index.initIndex(texts.length, params.m, params.efConstruction, 42);
       }
@@ -87,9 +88,13 @@ export class ChunkVectorStore {
       store.index.setEf(params.efSearch);
       return new ChunkVectorStore(store, store.args.numDimensions ?? 0);
     } catch (err) {
-      throw new AppError('snapshot_invalid', `${path.join(dir, 'hnswlib.index')}: cannot load the vector index`, {
-        cause: err,
-      });
+      throw new AppError(
+        'snapshot_invalid',
+        `${path.join(dir, 'hnswlib.index')}: cannot load the vector index`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 
@@ -109,7 +114,10 @@ export class ChunkVectorStore {
     const loaded = await ChunkVectorStore.load(dir, embeddings, params);
     const index = loaded.store.index;
     if (index.getCurrentCount() !== from) {
-      throw new AppError('snapshot_invalid', `${dir}: the vector index holds ${index.getCurrentCount()} passages, expected ${from}`);
+      throw new AppError(
+        'snapshot_invalid',
+        `${dir}: the vector index holds ${index.getCurrentCount()} passages, expected ${from}`,
+      );
     }
     if (texts.length > 0) index.resizeIndex(from + texts.length);
     const batch = 512;

@@ -30,10 +30,14 @@ export function checkContent(path: string, loader: LoaderId, doc: IngestedDocume
   const head = `${doc.meta.title}\n${text.slice(0, 600)}`;
   if (letters < 3000 && ERROR_PAGE.test(head) && doc.meta.number === undefined) {
     const shown = (ERROR_PAGE.exec(head)?.[0] ?? doc.meta.title).trim();
-    throw new AppError('not_a_document', `${path}: the file is a web server's error page ("${shown}"), not a document`, {
-      source: path,
-      reason: `${path}: tệp là trang báo lỗi của máy chủ web («${doc.meta.title.slice(0, 80)}»${loader === 'html' ? ', dạng HTML' : ''}), không phải văn bản; hãy tải lại tệp gốc.`,
-    });
+    throw new AppError(
+      'not_a_document',
+      `${path}: the file is a web server's error page ("${shown}"), not a document`,
+      {
+        source: path,
+        reason: `${path}: tệp là trang báo lỗi của máy chủ web («${doc.meta.title.slice(0, 80)}»${loader === 'html' ? ', dạng HTML' : ''}), không phải văn bản; hãy tải lại tệp gốc.`,
+      },
+    );
   }
   const hasArticles = doc.chunks.some((c) => c.article !== undefined);
   if (letters < MIN_LETTERS && doc.meta.number === undefined && !hasArticles) {
@@ -43,7 +47,12 @@ export function checkContent(path: string, loader: LoaderId, doc: IngestedDocume
     });
   }
   const warnings = [...(doc.warnings ?? [])];
-  if (doc.meta.number === undefined && doc.meta.docType === undefined && !hasArticles && doc.meta.annexOf === undefined) {
+  if (
+    doc.meta.number === undefined &&
+    doc.meta.docType === undefined &&
+    !hasArticles &&
+    doc.meta.annexOf === undefined
+  ) {
     warnings.push(
       `${path}: không nhận ra số hiệu, loại văn bản hay Điều nào (${FORMAT_NAMES[loader]}); văn bản vẫn được đưa vào và tìm được, nhưng nên kiểm tra lại.`,
     );

@@ -11,7 +11,11 @@ export function decodeUtf8(path: string, bytes: Uint8Array): string {
     throw new AppError(
       'unsupported_format',
       `${path}: the file is not valid UTF-8 text; save it as UTF-8 (Unicode) and upload again`,
-      { cause, source: path, reason: `${path}: tệp văn bản không ở bảng mã UTF-8 (Unicode); hãy lưu lại dạng UTF-8 rồi tải lên.` },
+      {
+        cause,
+        source: path,
+        reason: `${path}: tệp văn bản không ở bảng mã UTF-8 (Unicode); hãy lưu lại dạng UTF-8 rồi tải lên.`,
+      },
     );
   }
 }
@@ -24,7 +28,10 @@ export function assertNotLegacyEncoded(path: string, text: string): void {
     'legacy_encoding',
     `${path}: the text is in the legacy ${hit.encoding} encoding (e.g. "${hit.sample}"), not Unicode; ` +
       'convert it to Unicode (e.g. with UniKey) and upload again',
-    { source: path, reason: `${path}: văn bản dùng bảng mã cũ ${hit.encoding} (ví dụ «${hit.sample}»), không phải Unicode; hãy chuyển mã (ví dụ bằng UniKey) rồi tải lên.` },
+    {
+      source: path,
+      reason: `${path}: văn bản dùng bảng mã cũ ${hit.encoding} (ví dụ «${hit.sample}»), không phải Unicode; hãy chuyển mã (ví dụ bằng UniKey) rồi tải lên.`,
+    },
   );
 }
 

@@ -54,18 +54,33 @@ const EXTENSION_LOADER: Record<string, LoaderId> = {
 };
 /** The loaders in sniffing order (content first; text is the fallback). */
 export function createLoaderRegistry(): Loader[] {
-  return [pdfLoader, docxLoader, docLoader, imageLoader, htmlLoader, proceduresJsonlLoader, beirJsonlLoader, textLoader];
+  return [
+    pdfLoader,
+    docxLoader,
+    docLoader,
+    imageLoader,
+    htmlLoader,
+    proceduresJsonlLoader,
+    beirJsonlLoader,
+    textLoader,
+  ];
 }
 
 /** Binary content no loader reads, named for the reason. */
 function unreadableBinary(bytes: Uint8Array): { en: string; vi: string } | null {
   const head = Buffer.from(bytes.subarray(0, 16)).toString('latin1');
-  if (head.startsWith('GIF8')) return { en: 'a GIF image; scan the page to PNG, JPEG, TIFF or PDF', vi: 'ảnh GIF; hãy quét trang thành PNG, JPEG, TIFF hoặc PDF' };
-  if (head.startsWith('Rar!') || head.startsWith('7z\xbc\xaf')) return { en: 'a compressed archive; extract it first', vi: 'tệp nén; hãy giải nén trước' };
+  if (head.startsWith('GIF8'))
+    return {
+      en: 'a GIF image; scan the page to PNG, JPEG, TIFF or PDF',
+      vi: 'ảnh GIF; hãy quét trang thành PNG, JPEG, TIFF hoặc PDF',
+    };
+  if (head.startsWith('Rar!') || head.startsWith('7z\xbc\xaf'))
+    return { en: 'a compressed archive; extract it first', vi: 'tệp nén; hãy giải nén trước' };
   const sample = bytes.subarray(0, 4096);
   let zeros = 0;
   for (const b of sample) if (b === 0) zeros++;
-  if (sample.length > 0 && zeros / sample.length > 0.1) return { en: 'binary data of an unknown format', vi: 'dữ liệu nhị phân không rõ định dạng' };
+  if (sample.length > 0 && zeros / sample.length > 0.1)
+    return { en: 'binary data of an unknown format', vi: 'dữ liệu nhị phân không rõ định dạng' };
   return null;
 }
 
@@ -82,20 +97,30 @@ export function chooseLoader(file: SourceFile, loaders: Loader[] = createLoaderR
   if (tie !== undefined && tie !== 'text' && tie !== 'image') return byId.get(tie) ?? textLoader;
   const binary = unreadableBinary(file.bytes);
   if (binary !== null)
-    throw new AppError('unsupported_format', `${file.path}: the file is ${binary.en}`, { source: file.path, reason: `${file.path}: tệp là ${binary.vi}.` });
+    throw new AppError('unsupported_format', `${file.path}: the file is ${binary.en}`, {
+      source: file.path,
+      reason: `${file.path}: tệp là ${binary.vi}.`,
+    });
   if (ext === '.jsonl' || ext === '.ndjson') {
     if (firstJsonObjectOfBytes(file.bytes) === null) return byId.get('procedures-jsonl') ?? textLoader; // reports json_malformed
     throw new AppError(
       'unsupported_format',
       `${file.path}: the JSON Lines records are neither procedure records (ma_thu_tuc, ten_thu_tuc) nor corpus entries (_id, text)`,
-      { source: file.path, reason: `${file.path}: các dòng JSON không phải bản ghi thủ tục (ma_thu_tuc, ten_thu_tuc) cũng không phải kho văn bản (_id, text).` },
+      {
+        source: file.path,
+        reason: `${file.path}: các dòng JSON không phải bản ghi thủ tục (ma_thu_tuc, ten_thu_tuc) cũng không phải kho văn bản (_id, text).`,
+      },
     );
   }
   if (tie === 'image')
-    throw new AppError('unsupported_format', `${file.path}: the file is named as an image but is not a PNG, JPEG or TIFF`, {
-      source: file.path,
-      reason: `${file.path}: tên tệp là ảnh nhưng nội dung không phải PNG, JPEG hay TIFF.`,
-    });
+    throw new AppError(
+      'unsupported_format',
+      `${file.path}: the file is named as an image but is not a PNG, JPEG or TIFF`,
+      {
+        source: file.path,
+        reason: `${file.path}: tên tệp là ảnh nhưng nội dung không phải PNG, JPEG hay TIFF.`,
+      },
+    );
   return byId.get('text') ?? textLoader;
 }
 
@@ -104,9 +129,16 @@ export function chooseLoader(file: SourceFile, loaders: Loader[] = createLoaderR
  * that a legal text is a document at all (not an error page, not nearly empty). Throws `AppError`
  * (empty_file, pdf_*, docx_unreadable, ocr_failed, not_a_document, json_malformed, …).
  */
-export async function loadFile(source: SourceFile, options: IngestOptions = {}, context: LoadContext = {}): Promise<IngestedDocument[]> {
+export async function loadFile(
+  source: SourceFile,
+  options: IngestOptions = {},
+  context: LoadContext = {},
+): Promise<IngestedDocument[]> {
   if (source.bytes.length === 0) {
-    throw new AppError('empty_file', `${source.path}: the file is empty (0 bytes)`, { source: source.path, reason: `${source.path}: tệp rỗng (0 byte).` });
+    throw new AppError('empty_file', `${source.path}: the file is empty (0 bytes)`, {
+      source: source.path,
+      reason: `${source.path}: tệp rỗng (0 byte).`,
+    });
   }
   const loader = chooseLoader(source);
   const docs = await loader.load(source, options, context);
@@ -155,8 +187,10 @@ async function walk(path: string, out: string[], skipped: SkippedFile[], top: bo
   }
   if (!top) {
     const ext = extname(name).toLowerCase();
-    if (name.startsWith('.')) return void skipped.push({ path, reason: 'tệp ẩn (tên bắt đầu bằng dấu chấm), không đọc' });
-    if (/^readme\.md$/iu.test(name)) return void skipped.push({ path, reason: 'tệp mô tả thư mục (README.md), không phải văn bản' });
+    if (name.startsWith('.'))
+      return void skipped.push({ path, reason: 'tệp ẩn (tên bắt đầu bằng dấu chấm), không đọc' });
+    if (/^readme\.md$/iu.test(name))
+      return void skipped.push({ path, reason: 'tệp mô tả thư mục (README.md), không phải văn bản' });
     if (!info.isFile()) return void skipped.push({ path, reason: 'không phải tệp thông thường' });
     if (!LOADABLE_EXTENSIONS.has(ext) && !(await readableByContent(path))) {
       return void skipped.push({
@@ -173,7 +207,10 @@ export async function scanSourceFiles(paths: string[]): Promise<{ files: string[
   const out: string[] = [];
   const skipped: SkippedFile[] = [];
   for (const p of paths) await walk(p, out, skipped, true);
-  return { files: [...new Set(out)].sort(), skipped: skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+  return {
+    files: [...new Set(out)].sort(),
+    skipped: skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+  };
 }
 
 /** Files under the given paths (files kept as given; folders walked recursively, skipping dotfiles, README.md and unknown formats), sorted. */

@@ -5,7 +5,12 @@ import type { ProcedureField } from '../text/index.js';
 export type Audience = 'public' | 'internal';
 
 /** Validity of a legal document (DESIGN §5). */
-export const VALIDITY_STATUSES = ['con_hieu_luc', 'het_hieu_luc_mot_phan', 'het_hieu_luc_toan_bo', 'chua_co_hieu_luc'] as const;
+export const VALIDITY_STATUSES = [
+  'con_hieu_luc',
+  'het_hieu_luc_mot_phan',
+  'het_hieu_luc_toan_bo',
+  'chua_co_hieu_luc',
+] as const;
 export type ValidityStatus = (typeof VALIDITY_STATUSES)[number];
 
 /** legal: a normative or individual legal text; procedure: a national TTHC record; article: a BEIR corpus entry. */

@@ -60,7 +60,9 @@ export async function readJsonObjects(file: string): Promise<Record<string, unkn
 
 /** Reads queries, qrels and locates the corpus (corpus.jsonl or procedures.jsonl) of a dataset folder. */
 export async function loadDataset(dir: string): Promise<EvalDataset> {
-  const corpusFile = ['procedures.jsonl', 'corpus.jsonl'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
+  const corpusFile = ['procedures.jsonl', 'corpus.jsonl']
+    .map((f) => path.join(dir, f))
+    .find((f) => existsSync(f));
   if (!corpusFile) throw new AppError('not_found', `${dir}: no corpus.jsonl or procedures.jsonl`);
   const queries = (await readJsonObjects(path.join(dir, 'queries.jsonl'))).map((q) => {
     const groups: Record<string, string> = {};
@@ -75,7 +77,12 @@ export async function loadDataset(dir: string): Promise<EvalDataset> {
     if (!set) qrels.set(id, (set = new Set()));
     set.add(String(r['corpus-id']));
   }
-  return { name: path.basename(path.resolve(dir)), corpusFile, queries: queries.filter((q) => qrels.has(q.id)), qrels };
+  return {
+    name: path.basename(path.resolve(dir)),
+    corpusFile,
+    queries: queries.filter((q) => qrels.has(q.id)),
+    qrels,
+  };
 }
 
 /** Runs every query through the retriever and records the rank of the first gold document. */
@@ -118,13 +125,21 @@ export function summarize(outcomes: readonly QueryOutcome[]): Metrics {
 }
 
 /** Metrics per value of each group attribute present in the queries. */
-export function breakdown(outcomes: readonly QueryOutcome[]): { group: string; value: string; metrics: Metrics }[] {
+export function breakdown(
+  outcomes: readonly QueryOutcome[],
+): { group: string; value: string; metrics: Metrics }[] {
   const rows: { group: string; value: string; metrics: Metrics }[] = [];
   for (const key of GROUP_KEYS) {
-    const values = [...new Set(outcomes.map((o) => o.query.groups[key]).filter((v) => v !== undefined))].sort();
+    const values = [
+      ...new Set(outcomes.map((o) => o.query.groups[key]).filter((v) => v !== undefined)),
+    ].sort();
     if (values.length < 2 || values.length > 20) continue;
     for (const value of values) {
-      rows.push({ group: key, value, metrics: summarize(outcomes.filter((o) => o.query.groups[key] === value)) });
+      rows.push({
+        group: key,
+        value,
+        metrics: summarize(outcomes.filter((o) => o.query.groups[key] === value)),
+      });
     }
   }
   return rows;

@@ -15,7 +15,13 @@ export interface FusionParams {
   mode: 'rrf' | 'score';
 }
 
-export const DEFAULT_FUSION: FusionParams = { rrfK: 60, lexicalWeight: 1, vectorWeight: 0.15, depth: 100, mode: 'score' };
+export const DEFAULT_FUSION: FusionParams = {
+  rrfK: 60,
+  lexicalWeight: 1,
+  vectorWeight: 0.15,
+  depth: 100,
+  mode: 'score',
+};
 
 /** A document after fusion. */
 export interface FusedDocument {
@@ -45,7 +51,8 @@ export function docScoresOf(map: ReadonlyMap<number, number>): DocScores {
 export function topPositions({ docs, scores, count }: DocScores, depth: number): number[] {
   const head: number[] = [];
   if (depth <= 0) return head;
-  const before = (a: number, b: number) => scores[a]! > scores[b]! || (scores[a] === scores[b] && docs[a]! < docs[b]!);
+  const before = (a: number, b: number) =>
+    scores[a]! > scores[b]! || (scores[a] === scores[b] && docs[a]! < docs[b]!);
   for (let i = 0; i < count; i++) {
     if (head.length === depth) {
       if (!before(i, head[depth - 1]!)) continue;
@@ -83,7 +90,10 @@ export function fuse(
   lex.forEach((at, i) => {
     const e = entry(lexical.docs[at]!);
     e.lexicalRank = i + 1;
-    e.score += p.mode === 'rrf' ? p.lexicalWeight / (p.rrfK + i + 1) : (p.lexicalWeight * lexical.scores[at]!) / (lexTop || 1);
+    e.score +=
+      p.mode === 'rrf'
+        ? p.lexicalWeight / (p.rrfK + i + 1)
+        : (p.lexicalWeight * lexical.scores[at]!) / (lexTop || 1);
   });
   if (p.vectorWeight > 0) {
     const side = docScoresOf(vector);
@@ -93,7 +103,10 @@ export function fuse(
     vec.forEach((at, i) => {
       const e = entry(side.docs[at]!);
       e.vectorRank = i + 1;
-      e.score += p.mode === 'rrf' ? p.vectorWeight / (p.rrfK + i + 1) : (p.vectorWeight * (side.scores[at]! - lo)) / (hi - lo || 1);
+      e.score +=
+        p.mode === 'rrf'
+          ? p.vectorWeight / (p.rrfK + i + 1)
+          : (p.vectorWeight * (side.scores[at]! - lo)) / (hi - lo || 1);
     });
   }
   for (const doc of exact) entry(doc).score += 1;

@@ -82,7 +82,11 @@ export function missesOperation(operations: readonly Operation[], question: Read
 }
 
 /** Folded unigrams and bigrams of a name with their IDF (`df` counts passages per folded term). */
-export function weightedNameTerms(name: string, passages: number, df: (foldedTerm: string) => number): WeightedTerm[] {
+export function weightedNameTerms(
+  name: string,
+  passages: number,
+  df: (foldedTerm: string) => number,
+): WeightedTerm[] {
   return weighted(contentSegments(withoutParentheses(name)), passages, df);
 }
 
@@ -96,7 +100,11 @@ export function nameProfile(
   return { terms: weighted(segments, passages, df), operations: operationsOf(segments) };
 }
 
-function weighted(segments: readonly string[][], passages: number, df: (foldedTerm: string) => number): WeightedTerm[] {
+function weighted(
+  segments: readonly string[][],
+  passages: number,
+  df: (foldedTerm: string) => number,
+): WeightedTerm[] {
   const seen = new Set<string>();
   const out: WeightedTerm[] = [];
   for (const t of segments.flatMap(withBigrams)) {

@@ -33,7 +33,14 @@ export interface QueryWeights {
   additionSyllables: number;
 }
 
-export const DEFAULT_QUERY_WEIGHTS: QueryWeights = { bigram: 1, folded: 0.7, expansion: 0.5, restored: 0.8, fieldWording: 0.5, additionSyllables: 6 };
+export const DEFAULT_QUERY_WEIGHTS: QueryWeights = {
+  bigram: 1,
+  folded: 0.7,
+  expansion: 0.5,
+  restored: 0.8,
+  fieldWording: 0.5,
+  additionSyllables: 6,
+};
 
 /** A query after normalisation, expansion and entity recognition. */
 export interface AnalyzedQuery {
@@ -93,7 +100,8 @@ export function analyzeQuery(
     addAddition(t, w.expansion);
     for (const x of t) subject.add(fold(x));
   }
-  if (w.fieldWording > 0) for (const addition of lexicon.fieldAdditions) addAddition(terms(addition), w.fieldWording);
+  if (w.fieldWording > 0)
+    for (const addition of lexicon.fieldAdditions) addAddition(terms(addition), w.fieldWording);
   if (restored && restored !== normalized) {
     for (const t of terms(restored)) add(t, w.restored * (t.includes('_') ? w.bigram : 1));
   }

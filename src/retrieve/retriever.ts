@@ -68,7 +68,14 @@ export interface RetrieverParams {
 }
 
 /** Fields only a procedure record has. */
-const PROCEDURE_FIELDS: ReadonlySet<string> = new Set(['ho_so', 'phi', 'thoi_han', 'co_quan', 'cach_thuc', 'ket_qua']);
+const PROCEDURE_FIELDS: ReadonlySet<string> = new Set([
+  'ho_so',
+  'phi',
+  'thoi_han',
+  'co_quan',
+  'cach_thuc',
+  'ket_qua',
+]);
 
 export const DEFAULT_RETRIEVER: RetrieverParams = {
   query: DEFAULT_QUERY_WEIGHTS,
@@ -109,7 +116,9 @@ export class Retriever {
       // "Giấy tờ gì?", "bao lâu?", "lệ phí?" are answered by procedure records, not by the law behind them.
       const factor = this.params.otherKindsWhenFieldAsked;
       fused = fused
-        .map((f) => (docs[f.doc]!.kind === 'procedure' || exact.has(f.doc) ? f : { ...f, score: f.score * factor }))
+        .map((f) =>
+          docs[f.doc]!.kind === 'procedure' || exact.has(f.doc) ? f : { ...f, score: f.score * factor },
+        )
         .sort((a, b) => b.score - a.score || a.doc - b.doc);
     }
     const results = fused.slice(0, k).map((f) => {
@@ -132,7 +141,10 @@ export class Retriever {
    * How a procedure's name matches the question: the covered share and whether its operation goes
    * unmentioned; null for other kinds of document, whose titles are not names of a service.
    */
-  private nameMatch(doc: number, subject: ReadonlySet<string>): { share: number; missesOperation: boolean } | null {
+  private nameMatch(
+    doc: number,
+    subject: ReadonlySet<string>,
+  ): { share: number; missesOperation: boolean } | null {
     const meta = this.snapshot.documents[doc]!;
     if (meta.kind !== 'procedure') return null;
     let name = this.names.get(doc);
@@ -141,7 +153,10 @@ export class Retriever {
       name = nameProfile(meta.title, lexical.size, (t) => lexical.documentFrequency(t));
       this.names.set(doc, name);
     }
-    return { share: coverage(name.terms, subject), missesOperation: missesOperation(name.operations, subject) };
+    return {
+      share: coverage(name.terms, subject),
+      missesOperation: missesOperation(name.operations, subject),
+    };
   }
 
   private allowFilter(options: RetrieveOptions): (doc: number) => boolean {
@@ -169,7 +184,10 @@ export class Retriever {
    * BM25F per passage, then per document: best passage plus a little of the second best. The
    * passage scores returned are the retriever's scratch array, valid until the next call.
    */
-  private lexicalScores(q: AnalyzedQuery, allowed: (doc: number) => boolean): { docScores: DocScores; chunkScores: Float32Array } {
+  private lexicalScores(
+    q: AnalyzedQuery,
+    allowed: (doc: number) => boolean,
+  ): { docScores: DocScores; chunkScores: Float32Array } {
     const { lexical, chunkDoc } = this.snapshot;
     if (this.chunkScores.length !== lexical.size) this.chunkScores = new Float32Array(lexical.size);
     else this.chunkScores.fill(0);
@@ -198,7 +216,10 @@ export class Retriever {
           scores.push(a + second * b);
         }
       }
-      return { docScores: { docs: Uint32Array.from(docs), scores: Float64Array.from(scores), count: docs.length }, chunkScores };
+      return {
+        docScores: { docs: Uint32Array.from(docs), scores: Float64Array.from(scores), count: docs.length },
+        chunkScores,
+      };
     }
     const nDocs = this.snapshot.documents.length;
     if (this.best1.length !== nDocs) {
@@ -235,7 +256,10 @@ export class Retriever {
     return { docScores: { docs, scores, count }, chunkScores };
   }
 
-  private async vectorScores(q: AnalyzedQuery, allowed: (doc: number) => boolean): Promise<Map<number, number>> {
+  private async vectorScores(
+    q: AnalyzedQuery,
+    allowed: (doc: number) => boolean,
+  ): Promise<Map<number, number>> {
     const { vector, chunkDoc } = this.snapshot;
     const scores = new Map<number, number>();
     if (!vector || this.params.fusion.vectorWeight === 0) return scores;
@@ -254,7 +278,9 @@ export class Retriever {
     const numbers = new Set(q.documentNumbers);
     this.snapshot.documents.forEach((d, i) => {
       const code = d.procedure ? baseProcedureCode(d.procedure.code) : null;
-      const hit = (code !== null && codes.has(code)) || (d.number !== undefined && numbers.has(documentNumberKey(d.number)));
+      const hit =
+        (code !== null && codes.has(code)) ||
+        (d.number !== undefined && numbers.has(documentNumberKey(d.number)));
       if (hit && allowed(i)) out.add(i);
     });
     return out;
@@ -270,7 +296,8 @@ export class Retriever {
     const wanted = new Set<string>(q.fields);
     mine.sort(
       (a, b) =>
-        Number(wanted.has(b.chunk.field ?? '')) - Number(wanted.has(a.chunk.field ?? '')) || b.score - a.score,
+        Number(wanted.has(b.chunk.field ?? '')) - Number(wanted.has(a.chunk.field ?? '')) ||
+        b.score - a.score,
     );
     return mine.slice(0, n);
   }

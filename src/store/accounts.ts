@@ -88,7 +88,14 @@ export class AccountStore {
       get: db.prepare<[string], RawAccount>('SELECT * FROM admin_accounts WHERE username = ?'),
       list: db.prepare<[], RawAccount>('SELECT * FROM admin_accounts ORDER BY username'),
       count: db.prepare<[], number>('SELECT COUNT(*) FROM admin_accounts').pluck(),
-      update: db.prepare<{ username: string; role: Role | null; hash: string | null; disabled: number | null; lastLogin: string | null; now: string }>(
+      update: db.prepare<{
+        username: string;
+        role: Role | null;
+        hash: string | null;
+        disabled: number | null;
+        lastLogin: string | null;
+        now: string;
+      }>(
         `UPDATE admin_accounts SET role = COALESCE(@role, role), password_hash = COALESCE(@hash, password_hash),
            disabled = COALESCE(@disabled, disabled), last_login_at = COALESCE(@lastLogin, last_login_at), updated_at = @now
          WHERE username = @username`,
@@ -99,16 +106,23 @@ export class AccountStore {
       getSession: db.prepare<[string], RawSession>(
         `SELECT s.*, a.role, a.disabled FROM admin_sessions s JOIN admin_accounts a ON a.username = s.username WHERE s.id_hash = ?`,
       ),
-      touchSession: db.prepare<[string, string]>('UPDATE admin_sessions SET last_seen_at = ? WHERE id_hash = ?'),
+      touchSession: db.prepare<[string, string]>(
+        'UPDATE admin_sessions SET last_seen_at = ? WHERE id_hash = ?',
+      ),
       deleteSession: db.prepare<[string]>('DELETE FROM admin_sessions WHERE id_hash = ?'),
       deleteSessionsOf: db.prepare<[string]>('DELETE FROM admin_sessions WHERE username = ?'),
-      deleteExpired: db.prepare<[idleBefore: string, now: string]>('DELETE FROM admin_sessions WHERE last_seen_at < ? OR expires_at <= ?'),
+      deleteExpired: db.prepare<[idleBefore: string, now: string]>(
+        'DELETE FROM admin_sessions WHERE last_seen_at < ? OR expires_at <= ?',
+      ),
       getFailures: db.prepare<[string], { failures: number; locked_until: string | null }>(
         'SELECT failures, locked_until FROM admin_login_failures WHERE key = ?',
       ),
       // One statement, so two processes counting the same attempts cannot lose one. A count older
       // than the window, or a lock that has run out, starts again from this failure.
-      recordFailure: db.prepare<{ key: string; now: string; windowStart: string; max: number; lockUntil: string }, { failures: number; locked_until: string | null }>(
+      recordFailure: db.prepare<
+        { key: string; now: string; windowStart: string; max: number; lockUntil: string },
+        { failures: number; locked_until: string | null }
+      >(
         `INSERT INTO admin_login_failures (key, failures, first_failed_at, locked_until)
            VALUES (@key, 1, @now, CASE WHEN @max <= 1 THEN @lockUntil END)
          ON CONFLICT(key) DO UPDATE SET
@@ -126,7 +140,12 @@ export class AccountStore {
   }
 
   /** Adds an account; `conflict` when the username is taken. */
-  async createAccount(a: { username: string; role: Role; passwordHash: string | null; now: string }): Promise<void> {
+  async createAccount(a: {
+    username: string;
+    role: Role;
+    passwordHash: string | null;
+    now: string;
+  }): Promise<void> {
     try {
       this.sql.create.run(a.username, a.role, a.passwordHash, a.now, a.now);
     } catch (err: unknown) {
@@ -211,7 +230,13 @@ export class AccountStore {
   }
 
   /** Counts one failed sign-in; at `max` failures within the window the key is locked until `lockUntil`. */
-  async recordLoginFailure(q: { key: string; now: string; windowStart: string; max: number; lockUntil: string }): Promise<LoginFailures> {
+  async recordLoginFailure(q: {
+    key: string;
+    now: string;
+    windowStart: string;
+    max: number;
+    lockUntil: string;
+  }): Promise<LoginFailures> {
     const r = this.sql.recordFailure.get(q)!;
     return { failures: r.failures, lockedUntil: r.locked_until };
   }

@@ -3,7 +3,15 @@ import { SqliteStore } from './sqlite-store.js';
 
 export { SqliteStore, MESSAGE_CHARS, COMMENT_CHARS, type SqliteStoreOptions } from './sqlite-store.js';
 export { migrate, MIGRATIONS, type Migration } from './migrations.js';
-export { AccountStore, ROLES, type AccountRow, type LoginFailures, type Role, type SessionRow, type SessionWithAccount } from './accounts.js';
+export {
+  AccountStore,
+  ROLES,
+  type AccountRow,
+  type LoginFailures,
+  type Role,
+  type SessionRow,
+  type SessionWithAccount,
+} from './accounts.js';
 
 /** File name of the embedded database inside DATA_DIR. */
 export const DATABASE_FILE = 'assistant.db';

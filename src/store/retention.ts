@@ -22,7 +22,9 @@ export function preparePurge(db: Database): (before: string) => PurgeCounts {
        example = CASE WHEN excluded.last_asked_at >= last_asked_at THEN excluded.example ELSE example END,
        last_asked_at = MAX(last_asked_at, excluded.last_asked_at)`,
   );
-  const deleteUnanswered = db.prepare<{ before: string }>('DELETE FROM unanswered WHERE created_at < @before');
+  const deleteUnanswered = db.prepare<{ before: string }>(
+    'DELETE FROM unanswered WHERE created_at < @before',
+  );
   const deleteFeedback = db.prepare<{ before: string }>(
     `DELETE FROM feedback WHERE created_at < @before
        OR message_id IN (SELECT id FROM messages WHERE created_at < @before)
@@ -31,7 +33,9 @@ export function preparePurge(db: Database): (before: string) => PurgeCounts {
   const deleteMessages = db.prepare<{ before: string }>(
     `DELETE FROM messages WHERE created_at < @before OR conversation_id IN (${oldConversations})`,
   );
-  const deleteConversations = db.prepare<{ before: string }>(`DELETE FROM conversations WHERE id IN (${oldConversations})`);
+  const deleteConversations = db.prepare<{ before: string }>(
+    `DELETE FROM conversations WHERE id IN (${oldConversations})`,
+  );
   return db.transaction((before: string): PurgeCounts => {
     const p = { before };
     const gapsArchived = archiveGaps.run(p).changes;

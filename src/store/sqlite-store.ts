@@ -199,13 +199,17 @@ export class SqliteStore implements AssistantStore {
     const id = turn.conversation.id;
     if (turn.stateJson !== undefined) this.pendingStates.set(id, turn.stateJson);
     const settle = () => {
-      if (turn.stateJson !== undefined && this.pendingStates.get(id) === turn.stateJson) this.pendingStates.delete(id);
+      if (turn.stateJson !== undefined && this.pendingStates.get(id) === turn.stateJson)
+        this.pendingStates.delete(id);
     };
     const written = this.batched(() => {
       this.ensureConversationNow(turn.conversation);
       const question = this.addMessageNow({ ...turn.question, conversationId: id, role: 'user' });
-      const answer = turn.answer ? this.addMessageNow({ ...turn.answer, conversationId: id, role: 'assistant' }) : null;
-      if (turn.unanswered) this.addUnansweredNow({ ...turn.unanswered, conversationId: id, messageId: question.id });
+      const answer = turn.answer
+        ? this.addMessageNow({ ...turn.answer, conversationId: id, role: 'assistant' })
+        : null;
+      if (turn.unanswered)
+        this.addUnansweredNow({ ...turn.unanswered, conversationId: id, messageId: question.id });
       if (turn.stateJson !== undefined) this.saveStateNow(id, turn.stateJson);
       return { questionId: question.id, answerId: answer?.id ?? null };
     });
@@ -354,7 +358,8 @@ export class SqliteStore implements AssistantStore {
   }
 
   async purgeBefore(before: string): Promise<PurgeCounts> {
-    if (Number.isNaN(Date.parse(before))) throw new AppError('bad_request', `purgeBefore needs an ISO time, got ${before}`);
+    if (Number.isNaN(Date.parse(before)))
+      throw new AppError('bad_request', `purgeBefore needs an ISO time, got ${before}`);
     // Turns waiting for the group commit go in first, so the cut-off sees them.
     this.flush();
     return this.purge(before);

@@ -91,13 +91,20 @@ export function documentNumberKey(text: string): string {
 }
 
 /** National procedure codes: `1.001193`, `2.000488.000.00.00.H47`. */
-const PROCEDURE_CODE = /(?<![\p{L}\p{N}.])([123]\.\d{6})((?:\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?)(?![\p{N}])/gu;
+const PROCEDURE_CODE =
+  /(?<![\p{L}\p{N}.])([123]\.\d{6})((?:\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?)(?![\p{N}])/gu;
 
 export function findProcedureCodes(text: string): ProcedureCodeMatch[] {
   const out: ProcedureCodeMatch[] = [];
   for (const m of text.toUpperCase().matchAll(PROCEDURE_CODE)) {
     const code = m[0];
-    out.push({ index: m.index, length: code.length, text: text.slice(m.index, m.index + code.length), code, base: m[1] ?? code });
+    out.push({
+      index: m.index,
+      length: code.length,
+      text: text.slice(m.index, m.index + code.length),
+      code,
+      base: m[1] ?? code,
+    });
   }
   return out;
 }

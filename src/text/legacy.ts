@@ -11,9 +11,11 @@ export interface LegacyEncodingHit {
 }
 
 /** Frequent words as they appear when TCVN3 text is read as Latin-1 / Windows-1252. */
-const TCVN3_WORDS = /(?:^|[\s(,.;:])(?:vµ|cña|lµ|®−îc|®­îc|cã|kh«ng|ng−êi|ViÖt|viÖc|nµy|®Þnh|NghÞ|tÞch|®¨ng|Céng|hoµ|x·|héi|chñ|nghÜa|§éc|lËp|H¹nh|phóc|§iÒu|QuyÕt|ñy|nh©n|d©n)(?=$|[\s),.;:])/gu;
+const TCVN3_WORDS =
+  /(?:^|[\s(,.;:])(?:vµ|cña|lµ|®−îc|®­îc|cã|kh«ng|ng−êi|ViÖt|viÖc|nµy|®Þnh|NghÞ|tÞch|®¨ng|Céng|hoµ|x·|héi|chñ|nghÜa|§éc|lËp|H¹nh|phóc|§iÒu|QuyÕt|ñy|nh©n|d©n)(?=$|[\s),.;:])/gu;
 /** Frequent words as they appear when VNI text is read as Latin-1 / Windows-1252. */
-const VNI_WORDS = /(?:^|[\s(,.;:])(?:vaø|cuûa|laø|ñöôïc|coù|khoâng|ngöôøi|Vieät|vieäc|naøy|ñònh|Nghò|hoä|tòch|ñaêng|Coäng|hoøa|xaõ|hoäi|chuû|nghóa|Ñoäc|laäp|Haïnh|phuùc|Ñieàu|Quyeát|nhaân|daân)(?=$|[\s),.;:])/gu;
+const VNI_WORDS =
+  /(?:^|[\s(,.;:])(?:vaø|cuûa|laø|ñöôïc|coù|khoâng|ngöôøi|Vieät|vieäc|naøy|ñònh|Nghò|hoä|tòch|ñaêng|Coäng|hoøa|xaõ|hoäi|chuû|nghóa|Ñoäc|laäp|Haïnh|phuùc|Ñieàu|Quyeát|nhaân|daân)(?=$|[\s),.;:])/gu;
 /** Letters that only precomposed Unicode Vietnamese uses (ạ…ỹ, ă, ơ, ư, đ). */
 const UNICODE_VIETNAMESE = /[\u1ea0-\u1ef9ăĂơƠưƯđĐ]/gu;
 

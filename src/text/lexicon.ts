@@ -6,7 +6,9 @@ import data from './lexicon.json' with { type: 'json' };
 import { PROCEDURE_FIELDS, type FieldHint } from './fields.js';
 import { fold, hasDiacritics, normalize } from './normalize.js';
 
-const FIELD_HINTS: ReadonlySet<string> = new Set(PROCEDURE_FIELDS.filter((f): f is FieldHint => f !== 'general'));
+const FIELD_HINTS: ReadonlySet<string> = new Set(
+  PROCEDURE_FIELDS.filter((f): f is FieldHint => f !== 'general'),
+);
 
 interface LexiconFile {
   abbreviations: Record<string, string>;
@@ -28,7 +30,13 @@ const wordChars = new Map<number, boolean>();
 
 function isWordChar(cp: number): boolean {
   if (cp < 0x80) {
-    return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x30 && cp <= 0x39) || cp === 0x2f || cp === 0x2d;
+    return (
+      (cp >= 0x61 && cp <= 0x7a) ||
+      (cp >= 0x41 && cp <= 0x5a) ||
+      (cp >= 0x30 && cp <= 0x39) ||
+      cp === 0x2f ||
+      cp === 0x2d
+    );
   }
   let is = wordChars.get(cp);
   if (is === undefined) {
@@ -79,7 +87,12 @@ export interface Lexicon {
 /** Checks and compiles lexicon data; throws naming the bad entry. */
 export function compileLexicon(raw: unknown): Lexicon {
   const file = raw as LexiconFile;
-  if (typeof file !== 'object' || file === null || !Array.isArray(file.phrases) || !Array.isArray(file.questions)) {
+  if (
+    typeof file !== 'object' ||
+    file === null ||
+    !Array.isArray(file.phrases) ||
+    !Array.isArray(file.questions)
+  ) {
     throw new Error('lexicon: expected { abbreviations, phrases, questions }');
   }
   const entry = (phrase: string, means: string, field: FieldHint | null, where: string): Entry => {
@@ -113,7 +126,12 @@ export const LEXICON: Lexicon = compileLexicon(data);
 function occurrences(text: string, foldedText: string, entry: Entry): number[] {
   const aligned = foldedText.length === text.length;
   // A substring test first: most entries do not occur, and the whole-word regex is far slower.
-  if (aligned ? !foldedText.includes(entry.folded) : !text.includes(entry.phrase) && !text.includes(entry.folded)) return [];
+  if (
+    aligned
+      ? !foldedText.includes(entry.folded)
+      : !text.includes(entry.phrase) && !text.includes(entry.folded)
+  )
+    return [];
   const haystack = aligned ? foldedText : text;
   const out: number[] = [];
   for (const at of wholeWordIndexes(haystack, entry.folded)) {
@@ -142,7 +160,8 @@ export function expandAbbreviations(text: string, lexicon: Lexicon = LEXICON): s
     }
   }
   let out = norm;
-  for (const i of inserts.sort((a, b) => b.at - a.at)) out = `${out.slice(0, i.at)} ${i.text}${out.slice(i.at)}`;
+  for (const i of inserts.sort((a, b) => b.at - a.at))
+    out = `${out.slice(0, i.at)} ${i.text}${out.slice(i.at)}`;
   return out;
 }
 

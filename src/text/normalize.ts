@@ -132,7 +132,8 @@ export function fold(text: string): string {
       out += f;
       i++;
     } else {
-      const pair = c <= 0xdbff && i + 1 < n && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff;
+      const pair =
+        c <= 0xdbff && i + 1 < n && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff;
       const ch = text.slice(i, pair ? i + 2 : i + 1);
       let f = FOLDED_CHARS.get(ch);
       if (f === undefined) {
@@ -152,12 +153,7 @@ const FOLDED_BMP: (string | undefined)[] = new Array<string | undefined>(0x10000
 const FOLDED_CHARS = new Map<string, string>();
 
 function foldSlow(ch: string): string {
-  return ch
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .normalize('NFC');
+  return ch.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
 }
 
 /** True when the text carries any Vietnamese diacritic (tone, vowel quality mark, or đ). */

@@ -18,6 +18,10 @@ export function maskPii(text: string): string {
     .replace(PHONE, '[SĐT]')
     .replace(ID_NUMBER, (d, _g: string, at: number, all: string) =>
       // Letters on both sides make it part of an identifier (a snapshot id, a serial number), not a person's number.
-      LETTER.test(all[at - 1] ?? '') && LETTER.test(all[at + d.length] ?? '') ? d : d.length === 12 ? '[CCCD]' : '[CMND]',
+      LETTER.test(all[at - 1] ?? '') && LETTER.test(all[at + d.length] ?? '')
+        ? d
+        : d.length === 12
+          ? '[CCCD]'
+          : '[CMND]',
     );
 }

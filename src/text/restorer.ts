@@ -68,7 +68,13 @@ export class DiacriticRestorer {
 
   static fromJSON(data: unknown): DiacriticRestorer {
     const d = data as RestorerData;
-    if (typeof d !== 'object' || d === null || d.version !== 1 || !Array.isArray(d.unigrams) || !Array.isArray(d.bigrams)) {
+    if (
+      typeof d !== 'object' ||
+      d === null ||
+      d.version !== 1 ||
+      !Array.isArray(d.unigrams) ||
+      !Array.isArray(d.bigrams)
+    ) {
       throw new Error('restorer.json: not a version 1 restorer model');
     }
     return new DiacriticRestorer(new Map(d.unigrams), new Map(d.bigrams));
@@ -107,7 +113,12 @@ export class DiacriticRestorer {
     const out = [...parts];
     let run: number[] = [];
     const flush = () => {
-      if (run.length > 0) this.decode(run.map((i) => parts[i] ?? ''), run, out);
+      if (run.length > 0)
+        this.decode(
+          run.map((i) => parts[i] ?? ''),
+          run,
+          out,
+        );
       run = [];
     };
     parts.forEach((p, i) => {

@@ -65,14 +65,20 @@ const DIGIT = /[0-9]/;
 function entitySpans(text: string): Span[] {
   const spans: Span[] = [];
   if (!DIGIT.test(text)) return spans;
-  for (const m of findDocumentNumbers(text)) spans.push({ index: m.index, end: m.index + m.length, token: m.token });
-  for (const m of findProcedureCodes(text)) spans.push({ index: m.index, end: m.index + m.length, token: m.base.toLowerCase() });
+  for (const m of findDocumentNumbers(text))
+    spans.push({ index: m.index, end: m.index + m.length, token: m.token });
+  for (const m of findProcedureCodes(text))
+    spans.push({ index: m.index, end: m.index + m.length, token: m.base.toLowerCase() });
   for (const m of findDates(text)) {
     if (/^\d/.test(m.text)) spans.push({ index: m.index, end: m.index + m.length, token: m.iso });
   }
   // Grouped numbers ("70.000", "1,500,000") become plain digits, the way amounts are compared.
   for (const m of text.matchAll(GROUPED_NUMBER)) {
-    spans.push({ index: m.index, end: m.index + m[0].length, token: String(Number(m[0].replace(/[.,]/g, ''))) });
+    spans.push({
+      index: m.index,
+      end: m.index + m[0].length,
+      token: String(Number(m[0].replace(/[.,]/g, ''))),
+    });
   }
   spans.sort((a, b) => a.index - b.index || b.end - a.end);
   const kept: Span[] = [];

@@ -15,7 +15,11 @@ import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { startApp } from '../helpers/app.js';
 
 const TOKEN = 'test-accounts-token-0123456789abcdef';
-const PASSWORDS = { 'chi.tran': 'mật khẩu quản trị 2025', 'an.nguyen': 'biên tập viên 2025!', 'binh.le': 'người xem 2025 ok' };
+const PASSWORDS = {
+  'chi.tran': 'mật khẩu quản trị 2025',
+  'an.nguyen': 'biên tập viên 2025!',
+  'binh.le': 'người xem 2025 ok',
+};
 const XHR = { 'X-Requested-With': 'XMLHttpRequest' };
 
 let t = Date.parse('2025-06-02T01:00:00.000Z');
@@ -32,9 +36,24 @@ beforeAll(async () => {
   const live = new LiveIndex();
   const snapshots = new SnapshotStore(dataDir);
   const library = new DocumentLibrary(dataDir);
-  const jobs = new ReindexJobs({ store: snapshots, library, live, setting: { kind: 'lsa' }, corpusDir: dataDir });
+  const jobs = new ReindexJobs({
+    store: snapshots,
+    library,
+    live,
+    setting: { kind: 'lsa' },
+    corpusDir: dataDir,
+  });
   const sessions = new AdminSessions(officers.accounts, { idleMinutes: 30, maxHours: 12 }, clock.now);
-  const admin: AdminDeps = { token: TOKEN, sessions, library, jobs, live, snapshots, store: officers, logger: createLogger({ level: 'silent' }) };
+  const admin: AdminDeps = {
+    token: TOKEN,
+    sessions,
+    library,
+    jobs,
+    live,
+    snapshots,
+    store: officers,
+    logger: createLogger({ level: 'silent' }),
+  };
   app = await startApp(() => null, { ratePerMinute: 1_000_000, admin });
 });
 
@@ -67,32 +86,61 @@ describe('officer accounts on the admin API', () => {
   });
 
   const login = (username: string, password: string, headers: Record<string, string> = {}) =>
-    fetch(`${app.base}/admin/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...XHR, ...headers }, body: JSON.stringify({ username, password }) });
-  const cookieOf = (res: Response) => /^(tlcv_admin=[^;]+)/u.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
+    fetch(`${app.base}/admin/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...XHR, ...headers },
+      body: JSON.stringify({ username, password }),
+    });
+  const cookieOf = (res: Response) =>
+    /^(tlcv_admin=[^;]+)/u.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
   async function signIn(username: keyof typeof PASSWORDS): Promise<string> {
     const res = await login(username, PASSWORDS[username]);
     expect(res.status).toBe(200);
     return cookieOf(res);
   }
-  const call = (method: string, url: string, cookie: string, body?: unknown, extra: Record<string, string> = XHR) =>
-    fetch(`${app.base}${url}`, { method, headers: { cookie, ...extra, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const call = (
+    method: string,
+    url: string,
+    cookie: string,
+    body?: unknown,
+    extra: Record<string, string> = XHR,
+  ) =>
+    fetch(`${app.base}${url}`, {
+      method,
+      headers: { cookie, ...extra, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
 
   it('errors in the project convention: Vietnamese message, English detail', async () => {
     const res = await login('chi.tran', 'sai mật khẩu rồi');
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: 'unauthorized', message: 'Tên đăng nhập hoặc mật khẩu không đúng.', detail: 'wrong username or password' });
+    expect(await res.json()).toEqual({
+      error: 'unauthorized',
+      message: 'Tên đăng nhập hoặc mật khẩu không đúng.',
+      detail: 'wrong username or password',
+    });
     // An unknown name gets the very same answer.
     const unknown = await login('khong.co.ai', 'sai mật khẩu rồi');
     expect(unknown.status).toBe(401);
-    expect(((await unknown.json()) as { message: string }).message).toBe('Tên đăng nhập hoặc mật khẩu không đúng.');
+    expect(((await unknown.json()) as { message: string }).message).toBe(
+      'Tên đăng nhập hoặc mật khẩu không đúng.',
+    );
   });
 
   it('signs in with an HttpOnly, SameSite=Strict cookie whose id is stored only as a hash; /me names the officer and role', async () => {
     const res = await login('  CHI.TRAN ', PASSWORDS['chi.tran']);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ username: 'chi.tran', role: 'administrator', roleLabel: 'Quản trị viên', via: 'session', message: 'Đã đăng nhập.' });
+    expect(await res.json()).toMatchObject({
+      username: 'chi.tran',
+      role: 'administrator',
+      roleLabel: 'Quản trị viên',
+      via: 'session',
+      message: 'Đã đăng nhập.',
+    });
     const setCookie = res.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(/^tlcv_admin=[\w-]{43}; Path=\/admin; Max-Age=43200; HttpOnly; SameSite=Strict$/u);
+    expect(setCookie).toMatch(
+      /^tlcv_admin=[\w-]{43}; Path=\/admin; Max-Age=43200; HttpOnly; SameSite=Strict$/u,
+    );
     const cookie = cookieOf(res);
     const me = await call('GET', '/admin/api/me', cookie);
     expect(await me.json()).toEqual({
@@ -120,13 +168,19 @@ describe('officer accounts on the admin API', () => {
     const fifth = await login('binh.le', 'sai lần 5 nhé', from);
     expect(fifth.status).toBe(429);
     expect(fifth.headers.get('retry-after')).toBe('900');
-    expect(((await fifth.json()) as { message: string }).message).toBe('Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.');
+    expect(((await fifth.json()) as { message: string }).message).toBe(
+      'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.',
+    );
     clock.advance(5);
     const right = await login('binh.le', PASSWORDS['binh.le'], from);
     expect(right.status).toBe(429);
-    expect(((await right.json()) as { message: string }).message).toBe('Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 10 phút.');
+    expect(((await right.json()) as { message: string }).message).toBe(
+      'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 10 phút.',
+    );
     // Another address is not locked out by these failures.
-    expect((await login('binh.le', PASSWORDS['binh.le'], { 'X-Forwarded-For': '198.51.100.8' })).status).toBe(200);
+    expect((await login('binh.le', PASSWORDS['binh.le'], { 'X-Forwarded-For': '198.51.100.8' })).status).toBe(
+      200,
+    );
     clock.advance(10);
     expect((await login('binh.le', PASSWORDS['binh.le'], from)).status).toBe(200);
   });
@@ -152,7 +206,9 @@ describe('officer accounts on the admin API', () => {
     expect((await call('GET', '/admin/api/export/audit.csv', editor)).status).toBe(403);
     const rollback = await call('POST', '/admin/api/snapshots/s1/activate', editor);
     expect(rollback.status).toBe(403);
-    expect(((await rollback.json()) as { message: string }).message).toBe('Vai trò “Biên tập viên” không được phép thực hiện thao tác này.');
+    expect(((await rollback.json()) as { message: string }).message).toBe(
+      'Vai trò “Biên tập viên” không được phép thực hiện thao tác này.',
+    );
     // Past the role check, the request itself is judged (an empty edit is a 400).
     expect((await call('PATCH', '/admin/api/documents/x', editor, {})).status).toBe(400);
     expect((await call('PATCH', '/admin/api/documents/x', administrator, {})).status).toBe(400);
@@ -163,11 +219,18 @@ describe('officer accounts on the admin API', () => {
     const cookie = await signIn('chi.tran');
     const forged = await call('PATCH', '/admin/api/documents/x', cookie, {}, {});
     expect(forged.status).toBe(403);
-    expect(await forged.json()).toMatchObject({ error: 'forbidden', message: 'Yêu cầu bị từ chối để bảo vệ phiên đăng nhập. Vui lòng thao tác từ trang quản trị.' });
+    expect(await forged.json()).toMatchObject({
+      error: 'forbidden',
+      message: 'Yêu cầu bị từ chối để bảo vệ phiên đăng nhập. Vui lòng thao tác từ trang quản trị.',
+    });
     expect((await call('PATCH', '/admin/api/documents/x', cookie, {})).status).toBe(400);
     // Reading needs no header; signing in does.
     expect((await call('GET', '/admin/api/me', cookie, undefined, {})).status).toBe(200);
-    const noHeader = await fetch(`${app.base}/admin/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'chi.tran', password: PASSWORDS['chi.tran'] }) });
+    const noHeader = await fetch(`${app.base}/admin/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'chi.tran', password: PASSWORDS['chi.tran'] }),
+    });
     expect(noHeader.status).toBe(403);
   });
 
@@ -180,7 +243,9 @@ describe('officer accounts on the admin API', () => {
     clock.advance(31);
     const expired = await call('GET', '/admin/api/me', idle);
     expect(expired.status).toBe(401);
-    expect(((await expired.json()) as { message: string }).message).toBe('Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.');
+    expect(((await expired.json()) as { message: string }).message).toBe(
+      'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.',
+    );
     expect(expired.headers.get('set-cookie')).toMatch(/^tlcv_admin=; Path=\/admin; Max-Age=0/u);
 
     const busy = await signIn('an.nguyen');
@@ -212,7 +277,9 @@ describe('officer accounts on the admin API', () => {
     expect((await call('GET', '/admin/api/me', cookieOf(afterReset))).status).toBe(401);
     const disabled = await login('an.nguyen', 'mật khẩu mới của An 2025');
     expect(disabled.status).toBe(403);
-    expect(((await disabled.json()) as { message: string }).message).toBe('Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ quản trị viên.');
+    expect(((await disabled.json()) as { message: string }).message).toBe(
+      'Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ quản trị viên.',
+    );
     await accounts.enable('an.nguyen');
   });
 
@@ -220,27 +287,57 @@ describe('officer accounts on the admin API', () => {
     const me = await fetch(`${app.base}/admin/api/me`, { headers: { Authorization: `Bearer ${TOKEN}` } });
     expect(await me.json()).toMatchObject({ username: 'token', role: 'administrator', via: 'token' });
     // The token needs no CSRF header: it is never sent by a browser on its own.
-    expect((await fetch(`${app.base}/admin/api/documents/x`, { method: 'PATCH', headers: { Authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{}' })).status).toBe(400);
-    expect((await fetch(`${app.base}/admin/api/export/gaps.csv`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${app.base}/admin/api/documents/x`, {
+          method: 'PATCH',
+          headers: { Authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await fetch(`${app.base}/admin/api/export/gaps.csv`, {
+          headers: { Authorization: `Bearer ${TOKEN}` },
+        })
+      ).status,
+    ).toBe(200);
     const reader = await signIn('binh.le');
     expect((await call('GET', '/admin/api/export/feedback.csv', reader)).status).toBe(200);
-    const audit = (await (await call('GET', '/admin/api/audit', reader)).json()) as { audit: { actor: string; action: string; target: string | null; result: string }[] };
+    const audit = (await (await call('GET', '/admin/api/audit', reader)).json()) as {
+      audit: { actor: string; action: string; target: string | null; result: string }[];
+    };
     expect(audit.audit.slice(0, 3).map((a) => [a.actor, a.action, a.target, a.result])).toEqual([
       ['binh.le', 'export', 'feedback.csv', 'ok'],
       ['binh.le', 'login', null, 'ok'],
       ['token', 'export', 'gaps.csv', 'ok'],
     ]);
-    expect(audit.audit.some((a) => a.actor === 'chi.tran' && a.action === 'login' && a.result === 'error')).toBe(true);
+    expect(
+      audit.audit.some((a) => a.actor === 'chi.tran' && a.action === 'login' && a.result === 'error'),
+    ).toBe(true);
     expect(audit.audit.some((a) => a.actor === 'an.nguyen' && a.action === 'logout')).toBe(true);
     expect(audit.audit.every((a) => !a.actor.startsWith('admin@'))).toBe(true);
   });
 
   it('validates account names, roles and password length', async () => {
     const accounts = new AccountAdmin(officers.accounts, clock.now);
-    await expect(accounts.add('token', 'reader', 'đủ dài rồi đấy')).rejects.toMatchObject({ code: 'bad_request' });
-    await expect(accounts.add('a b', 'reader', 'đủ dài rồi đấy')).rejects.toMatchObject({ code: 'bad_request' });
-    await expect(accounts.add('ok.name', 'owner', 'đủ dài rồi đấy')).rejects.toMatchObject({ code: 'bad_request', message: 'role: one of administrator, editor, reader' });
-    await expect(accounts.add('ok.name', 'reader', 'ngắn')).rejects.toMatchObject({ code: 'bad_request', message: 'password: at least 10 characters' });
-    await expect(accounts.add('CHI.TRAN', 'reader', 'đủ dài rồi đấy')).rejects.toMatchObject({ code: 'conflict' });
+    await expect(accounts.add('token', 'reader', 'đủ dài rồi đấy')).rejects.toMatchObject({
+      code: 'bad_request',
+    });
+    await expect(accounts.add('a b', 'reader', 'đủ dài rồi đấy')).rejects.toMatchObject({
+      code: 'bad_request',
+    });
+    await expect(accounts.add('ok.name', 'owner', 'đủ dài rồi đấy')).rejects.toMatchObject({
+      code: 'bad_request',
+      message: 'role: one of administrator, editor, reader',
+    });
+    await expect(accounts.add('ok.name', 'reader', 'ngắn')).rejects.toMatchObject({
+      code: 'bad_request',
+      message: 'password: at least 10 characters',
+    });
+    await expect(accounts.add('CHI.TRAN', 'reader', 'đủ dài rồi đấy')).rejects.toMatchObject({
+      code: 'conflict',
+    });
   });
 });

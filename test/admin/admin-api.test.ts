@@ -51,7 +51,16 @@ beforeAll(async () => {
   const library = new DocumentLibrary(dataDir);
   jobs = new ReindexJobs({ store: snapshots, library, live, setting: { kind: 'lsa' }, corpusDir: CORPUS });
   const store = SqliteStore.open(':memory:');
-  const admin: AdminDeps = { token: TOKEN, library, jobs, live, snapshots, store, logger: createLogger({ level: 'silent' }), maxUploadBytes: 1_500_000 };
+  const admin: AdminDeps = {
+    token: TOKEN,
+    library,
+    jobs,
+    live,
+    snapshots,
+    store,
+    logger: createLogger({ level: 'silent' }),
+    maxUploadBytes: 1_500_000,
+  };
   app = await startApp(live.current, { admin, ratePerMinute: 1_000_000 });
   // The admin deps use their own store for the audit log; the app's store records conversations.
   admin.store = app.store;
@@ -66,16 +75,41 @@ const uploads = () => readdir(path.join(dataDir, 'uploads')).catch(() => [] as s
 
 const auth = { Authorization: `Bearer ${TOKEN}` };
 
-async function upload(files: { name: string; bytes: Uint8Array | string; type?: string }[], fields: Record<string, string> = {}, query = '') {
+async function upload(
+  files: { name: string; bytes: Uint8Array | string; type?: string }[],
+  fields: Record<string, string> = {},
+  query = '',
+) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  for (const f of files) form.append('file', new Blob([typeof f.bytes === 'string' ? f.bytes : new Uint8Array(f.bytes)], { type: f.type ?? 'application/octet-stream' }), f.name);
-  const res = await fetch(`${app.base}/admin/api/documents${query}`, { method: 'POST', headers: auth, body: form });
-  return { status: res.status, body: (await res.json()) as { results: { name: string; status: string; code?: string; reason?: string }[]; job?: Job } };
+  for (const f of files)
+    form.append(
+      'file',
+      new Blob([typeof f.bytes === 'string' ? f.bytes : new Uint8Array(f.bytes)], {
+        type: f.type ?? 'application/octet-stream',
+      }),
+      f.name,
+    );
+  const res = await fetch(`${app.base}/admin/api/documents${query}`, {
+    method: 'POST',
+    headers: auth,
+    body: form,
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      results: { name: string; status: string; code?: string; reason?: string }[];
+      job?: Job;
+    },
+  };
 }
 
 async function reindexNow(full = false): Promise<Job> {
-  const res = await fetch(`${app.base}/admin/api/reindex`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ full }) });
+  const res = await fetch(`${app.base}/admin/api/reindex`, {
+    method: 'POST',
+    headers: { ...auth, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ full }),
+  });
   expect(res.status).toBe(202);
   const { job } = (await res.json()) as { job: Job };
   const done = await jobs.wait(job.id);
@@ -83,18 +117,30 @@ async function reindexNow(full = false): Promise<Job> {
   return done;
 }
 
-async function ask(message: string): Promise<{ citations: { label: string; sourceId: string }[]; outcome: string }> {
-  const res = await fetch(`${app.base}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message }) });
+async function ask(
+  message: string,
+): Promise<{ citations: { label: string; sourceId: string }[]; outcome: string }> {
+  const res = await fetch(`${app.base}/api/chat`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ message }),
+  });
   return (await res.json()) as { citations: { label: string; sourceId: string }[]; outcome: string };
 }
 
-const citesDecision = async () => (await ask(QUESTION)).citations.some((c) => c.label.includes('01/2099/QĐ-UBND'));
+const citesDecision = async () =>
+  (await ask(QUESTION)).citations.some((c) => c.label.includes('01/2099/QĐ-UBND'));
 
 describe('admin API access', () => {
   it('refuses a missing, wrong or same-length wrong token with the same 401 and no hint', async () => {
     const wrongSameLength = 'x'.repeat(TOKEN.length);
     const answers = [];
-    for (const headers of [{}, { Authorization: 'Bearer nope' }, { Authorization: `Bearer ${wrongSameLength}` }, { Authorization: TOKEN }]) {
+    for (const headers of [
+      {},
+      { Authorization: 'Bearer nope' },
+      { Authorization: `Bearer ${wrongSameLength}` },
+      { Authorization: TOKEN },
+    ]) {
       const res = await fetch(`${app.base}/admin/api/documents`, { headers });
       answers.push([res.status, await res.text()]);
     }
@@ -107,7 +153,9 @@ describe('admin API access', () => {
     const proxied = await fetch(`${app.base}/metrics`, { headers: { 'X-Forwarded-For': '203.0.113.7' } });
     expect(proxied.status).toBe(401);
     expect(((await proxied.json()) as { message: string }).message).toMatch(/quản trị viên/u);
-    const scraped = await fetch(`${app.base}/metrics`, { headers: { 'X-Forwarded-For': '203.0.113.7', ...auth } });
+    const scraped = await fetch(`${app.base}/metrics`, {
+      headers: { 'X-Forwarded-For': '203.0.113.7', ...auth },
+    });
     expect(scraped.status).toBe(200);
     expect(await scraped.text()).toMatch(/^retrieval_cache_hits |assistant_answers_total/mu);
   });
@@ -127,19 +175,32 @@ describe('administering documents on a live server', () => {
 
   it('an uploaded decision is cited in answers after a re-index, and the change is audited', async () => {
     expect(await citesDecision()).toBe(false);
-    const up = await upload([{ name: 'qd-01-2099-gio-tiep-nhan.md', bytes: DECISION, type: 'text/markdown' }], { audience: 'public' });
+    const up = await upload(
+      [{ name: 'qd-01-2099-gio-tiep-nhan.md', bytes: DECISION, type: 'text/markdown' }],
+      { audience: 'public' },
+    );
     expect(up.status).toBe(201);
     expect(up.body.results[0]).toMatchObject({ status: 'stored' });
     const job = await reindexNow();
     expect(job.report?.added.some((p) => p.endsWith('qd-01-2099-gio-tiep-nhan.md'))).toBe(true);
     expect(await citesDecision()).toBe(true);
     firstWithDecision = job.report!.snapshotId!;
-    const list = (await (await fetch(`${app.base}/admin/api/documents?kind=legal`, { headers: auth })).json()) as { documents: { id: string; number?: string; uploaded: boolean; chunks: number; snapshot: string }[] };
+    const list = (await (
+      await fetch(`${app.base}/admin/api/documents?kind=legal`, { headers: auth })
+    ).json()) as {
+      documents: { id: string; number?: string; uploaded: boolean; chunks: number; snapshot: string }[];
+    };
     const doc = list.documents.find((d) => d.number === '01/2099/QĐ-UBND');
     expect(doc).toMatchObject({ uploaded: true, snapshot: firstWithDecision });
     expect(doc!.chunks).toBeGreaterThan(0);
-    const audit = (await (await fetch(`${app.base}/admin/api/audit`, { headers: auth })).json()) as { audit: { action: string; target: string; result: string }[] };
-    expect(audit.audit.some((a) => a.action === 'upload' && a.target === 'qd-01-2099-gio-tiep-nhan.md' && a.result === 'ok')).toBe(true);
+    const audit = (await (await fetch(`${app.base}/admin/api/audit`, { headers: auth })).json()) as {
+      audit: { action: string; target: string; result: string }[];
+    };
+    expect(
+      audit.audit.some(
+        (a) => a.action === 'upload' && a.target === 'qd-01-2099-gio-tiep-nhan.md' && a.result === 'ok',
+      ),
+    ).toBe(true);
   });
 
   it('uploading the same file again is reported as a duplicate and stores nothing', async () => {
@@ -162,10 +223,16 @@ describe('administering documents on a live server', () => {
   });
 
   it('rolling back to an earlier snapshot restores its answers', async () => {
-    const res = await fetch(`${app.base}/admin/api/snapshots/${firstWithDecision}/activate`, { method: 'POST', headers: auth });
+    const res = await fetch(`${app.base}/admin/api/snapshots/${firstWithDecision}/activate`, {
+      method: 'POST',
+      headers: auth,
+    });
     expect(res.status).toBe(200);
     expect(await citesDecision()).toBe(true);
-    const list = (await (await fetch(`${app.base}/admin/api/snapshots`, { headers: auth })).json()) as { serving: string; snapshots: { id: string; active: boolean }[] };
+    const list = (await (await fetch(`${app.base}/admin/api/snapshots`, { headers: auth })).json()) as {
+      serving: string;
+      snapshots: { id: string; active: boolean }[];
+    };
     expect(list.serving).toBe(firstWithDecision);
     expect(list.snapshots.find((s) => s.active)?.id).toBe(firstWithDecision);
   });
@@ -177,7 +244,10 @@ describe('administering documents on a live server', () => {
       headers: { ...auth, 'Content-Type': 'application/json' },
       body: JSON.stringify({ status: 'con_hieu_luc' }),
     });
-    const res = await fetch(`${app.base}/admin/api/documents/${encodeURIComponent(DECISION_ID)}`, { method: 'DELETE', headers: auth });
+    const res = await fetch(`${app.base}/admin/api/documents/${encodeURIComponent(DECISION_ID)}`, {
+      method: 'DELETE',
+      headers: auth,
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { result: string }).result).toBe('file_deleted');
     await reindexNow();
@@ -186,25 +256,41 @@ describe('administering documents on a live server', () => {
   });
 
   it('a second re-index while one runs gets 409 with the running job id', async () => {
-    const first = await fetch(`${app.base}/admin/api/reindex`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ full: true }) });
+    const first = await fetch(`${app.base}/admin/api/reindex`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ full: true }),
+    });
     expect(first.status).toBe(202);
     const { job } = (await first.json()) as { job: Job };
-    const second = await fetch(`${app.base}/admin/api/reindex`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{}' });
+    const second = await fetch(`${app.base}/admin/api/reindex`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(second.status).toBe(409);
     expect(await second.json()).toMatchObject({ error: 'conflict', jobId: job.id });
     // Progress can be followed as Server-Sent Events until the job ends.
-    const events = await (await fetch(`${app.base}/admin/api/reindex/${job.id}/events`, { headers: auth })).text();
+    const events = await (
+      await fetch(`${app.base}/admin/api/reindex/${job.id}/events`, { headers: auth })
+    ).text();
     expect(events).toMatch(/event: end\ndata: .*"state":"succeeded"/u);
   });
 
   it('the server keeps answering while re-indexes and a rollback swap the snapshot', async () => {
-    const snapshotsBefore = (await (await fetch(`${app.base}/admin/api/snapshots`, { headers: auth })).json()) as { snapshots: { id: string }[] };
+    const snapshotsBefore = (await (
+      await fetch(`${app.base}/admin/api/snapshots`, { headers: auth })
+    ).json()) as { snapshots: { id: string }[] };
     let failures = 0;
     let answered = 0;
     let stop = false;
     const load = Array.from({ length: 8 }, async () => {
       while (!stop) {
-        const res = await fetch(`${app.base}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message: 'lệ phí đăng ký khai sinh' }) });
+        const res = await fetch(`${app.base}/api/chat`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ message: 'lệ phí đăng ký khai sinh' }),
+        });
         const body = (await res.json()) as { outcome: string };
         if (res.status !== 200 || body.outcome !== 'grounded') failures++;
         else answered++;
@@ -212,7 +298,10 @@ describe('administering documents on a live server', () => {
     });
     await reindexNow(true);
     await reindexNow(true);
-    const rollback = await fetch(`${app.base}/admin/api/snapshots/${snapshotsBefore.snapshots[0]!.id}/activate`, { method: 'POST', headers: auth });
+    const rollback = await fetch(
+      `${app.base}/admin/api/snapshots/${snapshotsBefore.snapshots[0]!.id}/activate`,
+      { method: 'POST', headers: auth },
+    );
     expect(rollback.status).toBe(200);
     stop = true;
     await Promise.all(load);
@@ -234,7 +323,10 @@ describe('bad uploads', () => {
       { name: '../../etc/passwd.txt', bytes: 'Điều 1. Nội dung.' },
       { name: 'qua-lon.txt', bytes: 'Điều 1. '.repeat(200_000) },
       { name: 'gia.docx', bytes: writeZip({ 'readme.txt': 'không phải Word' }) },
-      { name: 'thu-tuc.jsonl', bytes: '{"ma_thu_tuc": "9.999999", "ten_thu_tuc": "Thử"\n{khong phai json}\n' },
+      {
+        name: 'thu-tuc.jsonl',
+        bytes: '{"ma_thu_tuc": "9.999999", "ten_thu_tuc": "Thử"\n{khong phai json}\n',
+      },
     ]);
     expect(up.status, JSON.stringify(up.body)).toBe(422);
     const byName = Object.fromEntries(up.body.results.map((r) => [r.name, r]));
@@ -277,7 +369,17 @@ describe('bad uploads', () => {
 describe('file names of uploads', () => {
   it('refuses folders, "..", control characters and hidden names, and accepts Vietnamese names', async () => {
     const { badFileName } = await import('../../src/admin/library.js');
-    for (const bad of ['../x.pdf', 'a/b.pdf', 'a\\b.pdf', 'x\u0000.pdf', 'x\u001b.pdf', '.env', '', ' ', 'a'.repeat(200) + '.pdf']) {
+    for (const bad of [
+      '../x.pdf',
+      'a/b.pdf',
+      'a\\b.pdf',
+      'x\u0000.pdf',
+      'x\u001b.pdf',
+      '.env',
+      '',
+      ' ',
+      'a'.repeat(200) + '.pdf',
+    ]) {
       expect(badFileName(bad), JSON.stringify(bad)).not.toBeNull();
     }
     expect(badFileName('Nghị định 123-2015 hộ tịch.pdf')).toBeNull();
@@ -307,12 +409,22 @@ describe('a scanned decision uploaded by an administrator', () => {
     expect(up.body.results[0]).toMatchObject({ status: 'stored' });
     const job = await reindexNow();
     expect(job.report?.added.some((p) => p.endsWith('qd-05-2099-ban-quet.pdf'))).toBe(true);
-    const answer = (await ask('người khuyết tật nặng có được miễn cước chuyển phát hồ sơ không')) as unknown as {
+    const answer = (await ask(
+      'người khuyết tật nặng có được miễn cước chuyển phát hồ sơ không',
+    )) as unknown as {
       citations: { label: string; page?: number; scanned?: boolean }[];
     };
     const cited = answer.citations.find((c) => c.label.includes('05/2099/QĐ-UBND'));
-    expect(cited, JSON.stringify(answer.citations)).toMatchObject({ label: 'Điều 2 Quyết định 05/2099/QĐ-UBND', page: 2, scanned: true });
-    const list = (await (await fetch(`${app.base}/admin/api/documents?kind=legal`, { headers: auth })).json()) as { documents: { number?: string; scannedPages?: number[] }[] };
-    expect(list.documents.find((d) => d.number === '05/2099/QĐ-UBND')).toMatchObject({ scannedPages: [1, 2] });
+    expect(cited, JSON.stringify(answer.citations)).toMatchObject({
+      label: 'Điều 2 Quyết định 05/2099/QĐ-UBND',
+      page: 2,
+      scanned: true,
+    });
+    const list = (await (
+      await fetch(`${app.base}/admin/api/documents?kind=legal`, { headers: auth })
+    ).json()) as { documents: { number?: string; scannedPages?: number[] }[] };
+    expect(list.documents.find((d) => d.number === '05/2099/QĐ-UBND')).toMatchObject({
+      scannedPages: [1, 2],
+    });
   }, 120_000);
 });

@@ -71,7 +71,15 @@ Quyết định này có hiệu lực kể từ ngày ký.
 const HOSTILE_NUMBER = '03/2099/QĐ-UBND';
 // ("thủ tục cấp phép bay drone trên sao Hỏa" is answered from the building-permit procedure, so not a gap.)
 const GAP_QUESTION = 'thủ tục nuôi khủng long trên sao Hỏa';
-const PHASE_LABELS = ['Chuẩn bị', 'Đọc tệp', 'Chỉ mục từ', 'Mô hình dấu', 'Nhúng vector', 'Xuất bản', 'Nạp bản mới'];
+const PHASE_LABELS = [
+  'Chuẩn bị',
+  'Đọc tệp',
+  'Chỉ mục từ',
+  'Mô hình dấu',
+  'Nhúng vector',
+  'Xuất bản',
+  'Nạp bản mới',
+];
 
 interface DocJson {
   id: string;
@@ -90,7 +98,8 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
   const cspViolations: string[] = [];
 
   const auth = { Authorization: `Bearer ${TOKEN}` };
-  const getJson = async <T>(url: string): Promise<T> => (await (await fetch(`${app.base}${url}`, { headers: auth })).json()) as T;
+  const getJson = async <T>(url: string): Promise<T> =>
+    (await (await fetch(`${app.base}${url}`, { headers: auth })).json()) as T;
   const documents = () => getJson<{ total: number; documents: DocJson[] }>('/admin/api/documents');
   const serving = async () => (await getJson<{ serving: string }>('/admin/api/snapshots')).serving;
 
@@ -110,7 +119,9 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
   async function uploadAndReindex(name: string, text: string): Promise<Locator> {
     await tab('Tải lên').click();
     const panel = page.locator('#panel-upload');
-    await panel.getByLabel(/^Tệp/u).setInputFiles({ name, mimeType: 'text/markdown', buffer: Buffer.from(text, 'utf8') });
+    await panel
+      .getByLabel(/^Tệp/u)
+      .setInputFiles({ name, mimeType: 'text/markdown', buffer: Buffer.from(text, 'utf8') });
     await panel.getByLabel('Đối tượng').selectOption('public');
     await panel.getByLabel('Lập chỉ mục lại ngay').check();
     await panel.getByRole('button', { name: 'Tải lên', exact: true }).click();
@@ -154,16 +165,29 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     page.setDefaultTimeout(30_000);
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy/iu.test(msg.text())) cspViolations.push(msg.text());
+      if (msg.type() === 'error' && /Content Security Policy/iu.test(msg.text()))
+        cspViolations.push(msg.text());
     });
     // Records every phase the job views show, so the test can tell progress was live.
     await page.addInitScript(() => {
-      const w = window as unknown as { __phases: string[]; MutationObserver: new (cb: () => void) => { observe(n: unknown, o: unknown): void } };
-      const doc = (globalThis as unknown as { document: { addEventListener(t: string, f: () => void): void; querySelectorAll(s: string): { textContent: string }[]; body: unknown } }).document;
+      const w = window as unknown as {
+        __phases: string[];
+        MutationObserver: new (cb: () => void) => { observe(n: unknown, o: unknown): void };
+      };
+      const doc = (
+        globalThis as unknown as {
+          document: {
+            addEventListener(t: string, f: () => void): void;
+            querySelectorAll(s: string): { textContent: string }[];
+            body: unknown;
+          };
+        }
+      ).document;
       w.__phases = [];
       doc.addEventListener('DOMContentLoaded', () => {
         new w.MutationObserver(() => {
-          for (const p of doc.querySelectorAll('.job .phase')) if (w.__phases.at(-1) !== p.textContent) w.__phases.push(p.textContent);
+          for (const p of doc.querySelectorAll('.job .phase'))
+            if (w.__phases.at(-1) !== p.textContent) w.__phases.push(p.textContent);
         }).observe(doc.body, { childList: true, subtree: true, characterData: true });
       });
     });
@@ -215,7 +239,8 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     await filters.getByLabel('Hiệu lực').selectOption('het_hieu_luc_toan_bo');
     await settled('#doc-table');
     const expired = all.documents.filter((d) => d.status === 'het_hieu_luc_toan_bo').length;
-    if (expired === 0) await page.locator('#doc-table td.empty', { hasText: 'Không có văn bản nào phù hợp.' }).waitFor();
+    if (expired === 0)
+      await page.locator('#doc-table td.empty', { hasText: 'Không có văn bản nào phù hợp.' }).waitFor();
     else expect(await docRows().count()).toBe(expired);
 
     await filters.getByLabel('Hiệu lực').selectOption('con_hieu_luc');
@@ -223,7 +248,9 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     const inForce = all.documents.filter((d) => d.status === 'con_hieu_luc').length;
     expect(inForce).toBeGreaterThan(0);
     expect(await docRows().count()).toBe(inForce);
-    expect(new Set(await page.locator('#doc-table tbody td:nth-child(4) .badge').allTextContents())).toEqual(new Set(['Còn hiệu lực']));
+    expect(new Set(await page.locator('#doc-table tbody td:nth-child(4) .badge').allTextContents())).toEqual(
+      new Set(['Còn hiệu lực']),
+    );
 
     // The kind filter, and the audience column in Vietnamese.
     await filters.getByLabel('Hiệu lực').selectOption('');
@@ -231,7 +258,9 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     await settled('#doc-table');
     const legal = (await getJson<{ total: number }>('/admin/api/documents?kind=legal')).total;
     expect(await docRows().count()).toBe(legal);
-    expect(new Set(await page.locator('#doc-table tbody td:nth-child(5)').allTextContents())).toEqual(new Set(['Công khai']));
+    expect(new Set(await page.locator('#doc-table tbody td:nth-child(5)').allTextContents())).toEqual(
+      new Set(['Công khai']),
+    );
     await filters.getByLabel('Loại').selectOption('');
     await settled('#doc-table');
     expect(await docRows().count()).toBe(all.total);
@@ -240,13 +269,18 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
   it('an upload with "Lập chỉ mục lại ngay" shows the upload and re-index progress, then the decision is in the table', async () => {
     const result = await uploadAndReindex('qd-02-2099-ki-ot.md', DECISION);
     expect(await result.textContent()).toContain('Đã lưu');
-    expect(await page.locator('#upload-progress').evaluate((el) => (el as unknown as { value: number }).value)).toBe(100);
+    expect(
+      await page.locator('#upload-progress').evaluate((el) => (el as unknown as { value: number }).value),
+    ).toBe(100);
     const job = page.locator('#upload-job');
     expect(await job.textContent()).toContain('Hoàn tất');
     expect(await job.locator('.counts').textContent()).toContain('Thêm mới: 1');
     // The progress was shown live, with the phase in Vietnamese.
     const phases = await page.evaluate(() => window.__phases ?? []);
-    expect(phases.some((p) => p.startsWith('Đang chạy: ') && PHASE_LABELS.some((l) => p.includes(l))), phases.join(' | ')).toBe(true);
+    expect(
+      phases.some((p) => p.startsWith('Đang chạy: ') && PHASE_LABELS.some((l) => p.includes(l))),
+      phases.join(' | '),
+    ).toBe(true);
     await notice().filter({ hasText: 'Lập chỉ mục xong' }).waitFor();
 
     await mkdir(OUTPUT, { recursive: true });
@@ -286,7 +320,9 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     await page.locator('#reindex-job progress').waitFor();
     await page.locator('#reindex-job:not([data-state="running"])').waitFor({ timeout: 90_000 });
     expect(await page.locator('#reindex-job').getAttribute('data-state')).toBe('succeeded');
-    expect(await page.locator('#reindex-job .counts').textContent()).toMatch(/Thêm mới: \d+.*Cập nhật: \d+.*Không đổi: \d+.*Lỗi: 0/u);
+    expect(await page.locator('#reindex-job .counts').textContent()).toMatch(
+      /Thêm mới: \d+.*Cập nhật: \d+.*Không đổi: \d+.*Lỗi: 0/u,
+    );
     expect(await pendingBanner.isHidden()).toBe(true);
     await openDocuments();
     const after = docRow(DECISION_NUMBER);
@@ -309,7 +345,11 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
   });
 
   it('the gap report lists a question the assistant declined', async () => {
-    const res = await fetch(`${app.base}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message: GAP_QUESTION }) });
+    const res = await fetch(`${app.base}/api/chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ message: GAP_QUESTION }),
+    });
     expect(((await res.json()) as { outcome: string }).outcome).toBe('declined');
     await tab('Câu hỏi chưa trả lời').click();
     await settled('#gap-table');
@@ -321,13 +361,22 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
 
   it('the feedback table shows the rating and the comment, and filters by rating', async () => {
     const chat = (await (
-      await fetch(`${app.base}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message: 'Lệ phí đăng ký khai sinh bao nhiêu?' }) })
+      await fetch(`${app.base}/api/chat`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: 'Lệ phí đăng ký khai sinh bao nhiêu?' }),
+      })
     ).json()) as { conversationId: string; messageId: string };
     const comment = 'Chưa nói rõ lệ phí khi đăng ký quá hạn <b>đậm</b>';
     const fb = await fetch(`${app.base}/api/feedback`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ conversationId: chat.conversationId, messageId: chat.messageId, rating: 'down', comment }),
+      body: JSON.stringify({
+        conversationId: chat.conversationId,
+        messageId: chat.messageId,
+        rating: 'down',
+        comment,
+      }),
     });
     expect(fb.status).toBe(201);
     await tab('Góp ý').click();
@@ -348,7 +397,9 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     const last = page.locator('#reindex-job');
     const runningId = (await last.getAttribute('data-job'))!;
     const spy = vi.spyOn(jobs, 'start').mockImplementationOnce(() => {
-      throw new AppError('conflict', `a re-index is already running (job ${runningId})`, { source: runningId });
+      throw new AppError('conflict', `a re-index is already running (job ${runningId})`, {
+        source: runningId,
+      });
     });
     try {
       await tab('Lập chỉ mục').click();
@@ -366,7 +417,11 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
   it('the snapshot list shows every snapshot, which one serves, and "Khôi phục" rolls back', async () => {
     await tab('Bản chỉ mục').click();
     await settled('#snapshot-table');
-    const list = (await getJson<{ snapshots: { id: string; createdAt: string }[]; serving: string }>('/admin/api/snapshots')).snapshots;
+    const list = (
+      await getJson<{ snapshots: { id: string; createdAt: string }[]; serving: string }>(
+        '/admin/api/snapshots',
+      )
+    ).snapshots;
     expect(list.length).toBeGreaterThanOrEqual(2);
     const rows = page.locator('#snapshot-table tbody tr');
     expect(await rows.count()).toBe(list.length);
@@ -380,7 +435,10 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     const oldest = [...list].sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0]!.id;
     expect(oldest).not.toBe(before);
     page.once('dialog', (d) => void d.accept());
-    await page.locator(`#snapshot-table tbody tr[data-snapshot="${oldest}"]`).getByRole('button', { name: 'Khôi phục' }).click();
+    await page
+      .locator(`#snapshot-table tbody tr[data-snapshot="${oldest}"]`)
+      .getByRole('button', { name: 'Khôi phục' })
+      .click();
     await page.locator(`#snapshot-table tbody tr[data-serving="true"][data-snapshot="${oldest}"]`).waitFor();
     await notice().filter({ hasText: oldest }).waitFor();
     expect(await serving()).toBe(oldest);
@@ -404,8 +462,12 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     await row.getByRole('button', { name: /^Xóa/u }).click();
     await notice().filter({ hasText: 'Thay đổi có hiệu lực sau khi lập chỉ mục lại.' }).waitFor();
     await settled('#doc-table');
-    expect(await page.locator(`#doc-table tbody tr[data-id="${first.id}"]`).textContent()).toContain('Chờ xóa');
-    expect((await documents()).documents.find((d) => d.id === first.id)?.pendingEdit).toMatchObject({ deleted: true });
+    expect(await page.locator(`#doc-table tbody tr[data-id="${first.id}"]`).textContent()).toContain(
+      'Chờ xóa',
+    );
+    expect((await documents()).documents.find((d) => d.id === first.id)?.pendingEdit).toMatchObject({
+      deleted: true,
+    });
   });
 
   it('the tabs work from the keyboard', async () => {
@@ -445,7 +507,9 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
   it('an officer signs in with an account: a wrong password is refused, a reader sees reports but no change actions, and exports CSV', async () => {
     // Back from a failed single sign-on (none is configured here, so its link is not shown).
     await page.goto(`${app.base}/admin?sso=failed`);
-    await page.locator('#account-error', { hasText: 'Đăng nhập một lần (SSO) không thành công, vui lòng thử lại.' }).waitFor();
+    await page
+      .locator('#account-error', { hasText: 'Đăng nhập một lần (SSO) không thành công, vui lòng thử lại.' })
+      .waitFor();
     expect(page.url()).toBe(`${app.base}/admin`);
     expect(await page.locator('#sso-box').isHidden()).toBe(true);
     await page.getByLabel('Tên đăng nhập').fill('binh.le');
@@ -457,7 +521,9 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     await signIn('binh.le', READER_PASSWORD);
     expect(await page.locator('#whoami').textContent()).toBe('binh.le · Người xem');
     // The session cookie is HttpOnly: the page's script cannot read it, and nothing is kept in storage.
-    expect(await page.evaluate(() => (document as unknown as { cookie: string }).cookie)).not.toContain('tlcv_admin');
+    expect(await page.evaluate(() => (document as unknown as { cookie: string }).cookie)).not.toContain(
+      'tlcv_admin',
+    );
     expect(await page.evaluate(() => sessionStorage.getItem('tlcv-admin-token'))).toBeNull();
     expect(await tab('Tải lên').isHidden()).toBe(true);
     expect(await tab('Lập chỉ mục').isHidden()).toBe(true);
@@ -470,7 +536,11 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
 
     await tab('Nhật ký').click();
     await settled('#audit-table');
-    await page.locator('#audit-table tbody tr', { hasText: 'binh.le' }).filter({ hasText: 'Đăng nhập' }).first().waitFor();
+    await page
+      .locator('#audit-table tbody tr', { hasText: 'binh.le' })
+      .filter({ hasText: 'Đăng nhập' })
+      .first()
+      .waitFor();
     const download = page.waitForEvent('download');
     await page.locator('#panel-audit').getByRole('button', { name: 'Tải tệp CSV' }).click();
     const file = await download;
@@ -494,7 +564,8 @@ describe.skipIf(!hasChromium)('administration page (/admin) in Chromium', () => 
     expect(await page.locator('#whoami').textContent()).toBe('an.nguyen · Biên tập viên');
     expect(await tab('Tải lên').isVisible()).toBe(true);
     expect(await tab('Lập chỉ mục').isVisible()).toBe(true);
-    for (const name of ['Câu hỏi chưa trả lời', 'Góp ý', 'Nhật ký']) expect(await tab(name).isHidden()).toBe(true);
+    for (const name of ['Câu hỏi chưa trả lời', 'Góp ý', 'Nhật ký'])
+      expect(await tab(name).isHidden()).toBe(true);
     expect(await page.locator('#doc-table button[data-action="edit"]').count()).toBe(await docRows().count());
     // Keyboard navigation skips the hidden tabs.
     await tab('Văn bản').focus();

@@ -10,13 +10,20 @@ import { SnapshotStore } from '../../src/index/snapshot-store.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Runs `npm run reindex -- --full` as a child process; kills it with SIGKILL when a progress line starts with `killAt`. */
-function reindexChild(dataDir: string, killAt?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; killedAfter?: string }> {
+function reindexChild(
+  dataDir: string,
+  killAt?: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; killedAfter?: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/reindex.ts'), '--full'], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, CORPUS_DIR: path.join(ROOT, 'corpus') },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'scripts/reindex.ts'), '--full'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, CORPUS_DIR: path.join(ROOT, 'corpus') },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let seen: string | undefined;
     let buffer = '';
     child.stderr.on('data', (d: Buffer) => {
@@ -54,7 +61,9 @@ describe('crash safety of a re-index', () => {
       expect(serving).toBe(await store.currentId());
       expect((await retriever.retrieve('lệ phí đăng ký khai sinh')).results.length).toBeGreaterThan(0);
       // Half-written folders of the killed build are cleaned up at start.
-      expect((await readdir(path.join(dataDir, 'snapshots'))).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+      expect((await readdir(path.join(dataDir, 'snapshots'))).filter((n) => n.startsWith('.tmp-'))).toEqual(
+        [],
+      );
     }
     const last = await reindexChild(dataDir);
     expect(last.code).toBe(0);

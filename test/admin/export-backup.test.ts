@@ -43,8 +43,22 @@ describe('exports and backup', () => {
     const live = new LiveIndex();
     const snapshots = new SnapshotStore(dataDir);
     const library = new DocumentLibrary(dataDir);
-    const jobs = new ReindexJobs({ store: snapshots, library, live, setting: { kind: 'lsa' }, corpusDir: dataDir });
-    const admin: AdminDeps = { token: TOKEN, library, jobs, live, snapshots, store, logger: createLogger({ level: 'silent' }) };
+    const jobs = new ReindexJobs({
+      store: snapshots,
+      library,
+      live,
+      setting: { kind: 'lsa' },
+      corpusDir: dataDir,
+    });
+    const admin: AdminDeps = {
+      token: TOKEN,
+      library,
+      jobs,
+      live,
+      snapshots,
+      store,
+      logger: createLogger({ level: 'silent' }),
+    };
     app = await startApp(() => null, { ratePerMinute: 1_000_000, admin });
     const turn = await store.recordTurn({
       conversation: { id: 'c-1', channel: 'zalo' },
@@ -52,12 +66,21 @@ describe('exports and backup', () => {
       answer: { text: 'Dòng một\nDòng hai', channel: 'zalo', grounded: true },
       stateJson: '{}',
     });
-    await store.addFeedback({ conversationId: 'c-1', messageId: turn.answerId!, rating: 'down', comment: '=1+1 chưa đúng' });
+    await store.addFeedback({
+      conversationId: 'c-1',
+      messageId: turn.answerId!,
+      rating: 'down',
+      comment: '=1+1 chưa đúng',
+    });
     await store.recordTurn({
       conversation: { id: 'c-2', channel: 'web' },
       question: { text: 'nuôi khủng long, cần giấy phép gì', channel: 'web' },
       stateJson: '{}',
-      unanswered: { question: 'nuôi khủng long, cần giấy phép gì', channel: 'web', normalized: 'nuoi khung long can giay phep gi' },
+      unanswered: {
+        question: 'nuôi khủng long, cần giấy phép gì',
+        channel: 'web',
+        normalized: 'nuoi khung long can giay phep gi',
+      },
     });
   });
   afterAll(async () => {
@@ -66,7 +89,8 @@ describe('exports and backup', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const get = (name: string) => fetch(`${app.base}/admin/api/export/${name}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const get = (name: string) =>
+    fetch(`${app.base}/admin/api/export/${name}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
   /** The body with its byte-order mark (Response.text() drops it). */
   const raw = async (name: string) => Buffer.from(await (await get(name)).arrayBuffer()).toString('utf8');
 
@@ -74,28 +98,41 @@ describe('exports and backup', () => {
     const res = await get('feedback.csv');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="tro-ly-cong-vu-feedback-\d{4}-\d{2}-\d{2}\.csv"$/u);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="tro-ly-cong-vu-feedback-\d{4}-\d{2}-\d{2}\.csv"$/u,
+    );
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.subarray(3).toString('utf8');
     const [header, row] = text.split('\r\n');
     expect(header).toBe('Thời điểm,Đánh giá,Câu hỏi,Câu trả lời,Góp ý,Mã hội thoại');
-    expect(row).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z,Chưa hữu ích,"Sổ đỏ, sổ hồng ""mất"" thì làm lại thế nào\?","Dòng một\nDòng hai",'=1\+1 chưa đúng,c-1$/u);
+    expect(row).toMatch(
+      /^\d{4}-\d{2}-\d{2}T[\d:.]+Z,Chưa hữu ích,"Sổ đỏ, sổ hồng ""mất"" thì làm lại thế nào\?","Dòng một\nDòng hai",'=1\+1 chưa đúng,c-1$/u,
+    );
     expect(text.endsWith('c-1\r\n')).toBe(true);
   });
 
   it('exports the gap report and the audit log (which records the exports)', async () => {
     const gaps = await raw('gaps.csv');
-    expect(gaps).toBe('\uFEFFCâu hỏi,Khóa gom nhóm,Số lần,Lần hỏi gần nhất,Kênh\r\n' + `"nuôi khủng long, cần giấy phép gì",nuoi khung long can giay phep gi,1,${(await store.gapReport())[0]!.lastAskedAt},web\r\n`);
+    expect(gaps).toBe(
+      '\uFEFFCâu hỏi,Khóa gom nhóm,Số lần,Lần hỏi gần nhất,Kênh\r\n' +
+        `"nuôi khủng long, cần giấy phép gì",nuoi khung long can giay phep gi,1,${(await store.gapReport())[0]!.lastAskedAt},web\r\n`,
+    );
     const audit = (await raw('audit.csv')).split('\r\n');
     expect(audit[0]).toBe('\uFEFFThời điểm,Người thực hiện,Thao tác,Đối tượng,Kết quả,Chi tiết');
-    expect(audit.slice(1, 3).map((l) => l.split(',').slice(1).join(','))).toEqual(['token,export,gaps.csv,Thành công,1 rows', 'token,export,feedback.csv,Thành công,1 rows']);
+    expect(audit.slice(1, 3).map((l) => l.split(',').slice(1).join(','))).toEqual([
+      'token,export,gaps.csv,Thành công,1 rows',
+      'token,export,feedback.csv,Thành công,1 rows',
+    ]);
     expect((await get('conversations.csv')).status).toBe(404);
   });
 
   it('backs up the database online, the snapshot in service, uploads and library.json, and checks the copy', async () => {
     await mkdir(path.join(dataDir, 'snapshots', '20250601-abc'), { recursive: true });
-    await writeFile(path.join(dataDir, 'snapshots', '20250601-abc', 'manifest.json'), '{"id":"20250601-abc"}');
+    await writeFile(
+      path.join(dataDir, 'snapshots', '20250601-abc', 'manifest.json'),
+      '{"id":"20250601-abc"}',
+    );
     await mkdir(path.join(dataDir, 'snapshots', '20240101-old'), { recursive: true });
     await writeFile(path.join(dataDir, 'CURRENT'), '20250601-abc\n');
     await mkdir(path.join(dataDir, 'uploads'), { recursive: true });
@@ -104,11 +141,24 @@ describe('exports and backup', () => {
     const out = path.join(dataDir, 'backups');
 
     // Through the server's own connection, and through a second one while the server holds the file.
-    const viaStore = await backupDataDir({ dataDir, outDir: out, now: new Date('2025-06-01T08:09:10.123Z'), copyDatabase: (dest) => store.backupTo(dest) });
+    const viaStore = await backupDataDir({
+      dataDir,
+      outDir: out,
+      now: new Date('2025-06-01T08:09:10.123Z'),
+      copyDatabase: (dest) => store.backupTo(dest),
+    });
     const viaFile = await backupDataDir({ dataDir, outDir: out, now: new Date('2025-06-01T08:09:11Z') });
     for (const r of [viaStore, viaFile]) {
-      expect(r.parts.map((p) => p.name)).toEqual(['assistant.db', 'snapshots/20250601-abc', 'uploads', 'library.json']);
-      expect(r.database).toMatchObject({ integrity: 'ok', rows: { conversations: 2, messages: 3, feedback: 1, unanswered: 1 } });
+      expect(r.parts.map((p) => p.name)).toEqual([
+        'assistant.db',
+        'snapshots/20250601-abc',
+        'uploads',
+        'library.json',
+      ]);
+      expect(r.database).toMatchObject({
+        integrity: 'ok',
+        rows: { conversations: 2, messages: 3, feedback: 1, unanswered: 1 },
+      });
       expect(r.snapshot).toBe('20250601-abc');
       expect(r.totalBytes).toBe(r.parts.reduce((n, p) => n + p.bytes, 0));
       expect(r.parts.find((p) => p.name === 'uploads')?.bytes).toBe(Buffer.byteLength('Điều 1. Phạm vi'));
@@ -119,15 +169,26 @@ describe('exports and backup', () => {
     const copy = new BetterSqlite3(path.join(viaFile.dir, 'assistant.db'), { readonly: true });
     expect(copy.prepare('SELECT comment FROM feedback').pluck().get()).toBe('=1+1 chưa đúng');
     copy.close();
-    await expect(backupDataDir({ dataDir, outDir: out, now: new Date('2025-06-01T08:09:11Z') })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(
+      backupDataDir({ dataDir, outDir: out, now: new Date('2025-06-01T08:09:11Z') }),
+    ).rejects.toMatchObject({ code: 'conflict' });
   });
 });
 
 /** Runs an npm script's entry point with tsx, the given DATA_DIR and standard input. */
-function run(script: string, args: string[], env: Record<string, string>, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  input = '',
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', script), ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'scripts', script), ...args],
+      { cwd: ROOT, env: { ...process.env, ...env } },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(input);
   });
@@ -144,18 +205,35 @@ describe('npm run accounts, backup and purge', () => {
 
   it('adds an account with the password from standard input, lists and disables it, backs up and purges', async () => {
     const env = { DATA_DIR: path.join(dir, 'data'), ADMIN_TOKEN: '', RETENTION_DAYS: '30' };
-    const added = await run('accounts.ts', ['add', 'Lan.Pham', '--role', 'editor'], env, 'mật khẩu đủ dài 2025\n');
-    expect(added).toMatchObject({ code: 0, stdout: 'added lan.pham (editor, Biên tập viên)\nfirst account: restart the server to turn the admin page on\n' });
+    const added = await run(
+      'accounts.ts',
+      ['add', 'Lan.Pham', '--role', 'editor'],
+      env,
+      'mật khẩu đủ dài 2025\n',
+    );
+    expect(added).toMatchObject({
+      code: 0,
+      stdout:
+        'added lan.pham (editor, Biên tập viên)\nfirst account: restart the server to turn the admin page on\n',
+    });
     const short = await run('accounts.ts', ['add', 'x.y', '--role', 'reader'], env, 'ngắn\n');
     expect(short.code).toBe(2);
     expect(short.stderr).toContain('password: at least 10 characters');
-    expect((await run('accounts.ts', ['disable', 'lan.pham'], env)).stdout).toBe('disabled lan.pham; 0 session(s) ended\n');
-    expect((await run('accounts.ts', ['list'], env)).stdout).toMatch(/^lan\.pham\s+editor\s+disabled\s+last sign-in never\n$/u);
+    expect((await run('accounts.ts', ['disable', 'lan.pham'], env)).stdout).toBe(
+      'disabled lan.pham; 0 session(s) ended\n',
+    );
+    expect((await run('accounts.ts', ['list'], env)).stdout).toMatch(
+      /^lan\.pham\s+editor\s+disabled\s+last sign-in never\n$/u,
+    );
 
     const backup = await run('backup.ts', ['--out', path.join(dir, 'out')], env);
     expect(backup.code).toBe(0);
-    expect(backup.stdout).toMatch(/database check: ok, schema version \d+; conversations 0, messages 0, feedback 0, unanswered 0, audit_log 0, admin_accounts 1\n/u);
+    expect(backup.stdout).toMatch(
+      /database check: ok, schema version \d+; conversations 0, messages 0, feedback 0, unanswered 0, audit_log 0, admin_accounts 1\n/u,
+    );
     const purge = await run('purge.ts', [], env);
-    expect(purge.stdout).toMatch(/^removed data older than \S+: 0 conversations, 0 messages, 0 feedback, 0 unanswered questions \(kept as 0 gap-report counts\)\n$/u);
+    expect(purge.stdout).toMatch(
+      /^removed data older than \S+: 0 conversations, 0 messages, 0 feedback, 0 unanswered questions \(kept as 0 gap-report counts\)\n$/u,
+    );
   }, 60_000);
 });

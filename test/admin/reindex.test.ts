@@ -15,7 +15,10 @@ beforeEach(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'tlcv-reindex-'));
   corpus = path.join(work, 'corpus');
   await cp(path.join(root, 'corpus', 'procedures'), path.join(corpus, 'procedures'), { recursive: true });
-  await cp(path.join(root, 'corpus', 'legal', 'luat-cu-tru-2020.md'), path.join(corpus, 'luat-cu-tru-2020.md'));
+  await cp(
+    path.join(root, 'corpus', 'legal', 'luat-cu-tru-2020.md'),
+    path.join(corpus, 'luat-cu-tru-2020.md'),
+  );
   store = new SnapshotStore(path.join(work, 'data'));
 });
 
@@ -50,7 +53,9 @@ describe('re-index', () => {
     expect(second.documents).toBe(first.documents + 1);
     const snapshot = await store.loadCurrent(setting);
     expect(snapshot?.documents.some((d) => d.title.includes('tiếp nhận hồ sơ trực tuyến'))).toBe(true);
-    expect((await readdir(path.join(work, 'data', 'snapshots'))).filter((d) => d.startsWith('.tmp'))).toEqual([]);
+    expect((await readdir(path.join(work, 'data', 'snapshots'))).filter((d) => d.startsWith('.tmp'))).toEqual(
+      [],
+    );
   });
 
   it('adding a document extends the snapshot in service: the new one is found on both sides, the old ones answer as before', async () => {
@@ -58,7 +63,8 @@ describe('re-index', () => {
     const first = await reindex(store, lsa, { paths: [corpus] });
     const before = await store.loadCurrent(lsa);
     const { Retriever } = await import('../../src/retrieve/retriever.js');
-    const oldTop = (await new Retriever(before!).retrieve('đăng ký thường trú cần giấy tờ gì')).results[0]!.doc.id;
+    const oldTop = (await new Retriever(before!).retrieve('đăng ký thường trú cần giấy tờ gì')).results[0]!
+      .doc.id;
     await writeFile(
       path.join(corpus, 'zz-thong-bao.md'),
       'THÔNG BÁO\nVề việc tiếp nhận hồ sơ qua kiốt tự phục vụ\n\nĐiều 1. Phạm vi\nKiốt tự phục vụ tiếp nhận hồ sơ đăng ký khai sinh.\n',

@@ -29,9 +29,15 @@ async function turn(id: string, question: string, declined = false) {
   return store.recordTurn({
     conversation: { id, channel: 'web' },
     question: { text: question, channel: 'web' },
-    answer: { text: declined ? 'Xin lỗi, chưa có thông tin.' : 'Cần tờ khai và giấy chứng sinh.', channel: 'web', grounded: !declined },
+    answer: {
+      text: declined ? 'Xin lỗi, chưa có thông tin.' : 'Cần tờ khai và giấy chứng sinh.',
+      channel: 'web',
+      grounded: !declined,
+    },
     stateJson: '{}',
-    ...(declined ? { unanswered: { question, channel: 'web' as const, normalized: question.toLowerCase() } } : {}),
+    ...(declined
+      ? { unanswered: { question, channel: 'web' as const, normalized: question.toLowerCase() } }
+      : {}),
   });
 }
 
@@ -48,7 +54,12 @@ describe('personal data retention (RETENTION_DAYS)', () => {
   it('removes conversations, messages and feedback older than the period, keeps the gap counts, and audits the counts', async () => {
     // January 2024: an answered conversation with feedback, and two declined questions (one asked twice).
     const old = await turn('c-old', 'đăng ký khai sinh cần gì');
-    await store.addFeedback({ conversationId: 'c-old', messageId: old.answerId!, rating: 'down', comment: 'chưa đủ' });
+    await store.addFeedback({
+      conversationId: 'c-old',
+      messageId: old.answerId!,
+      rating: 'down',
+      comment: 'chưa đủ',
+    });
     await turn('c-old-2', 'Xin visa đi Hàn Quốc', true);
     t += DAY;
     await turn('c-old-3', 'xin visa đi hàn quốc', true);
@@ -60,24 +71,51 @@ describe('personal data retention (RETENTION_DAYS)', () => {
     const recent = await turn('c-new', 'Xin visa đi Hàn Quốc', true);
     await store.addFeedback({ conversationId: 'c-new', messageId: recent.answerId!, rating: 'up' });
     expect(await store.gapReport()).toEqual([
-      { normalized: 'xin visa đi hàn quốc', example: 'Xin visa đi Hàn Quốc', count: 3, lastAskedAt: '2025-06-01T09:00:00.000Z', channels: ['web'] },
+      {
+        normalized: 'xin visa đi hàn quốc',
+        example: 'Xin visa đi Hàn Quốc',
+        count: 3,
+        lastAskedAt: '2025-06-01T09:00:00.000Z',
+        channels: ['web'],
+      },
     ]);
 
     const counts = await purgePersonalData(store, 365, new Date(t));
-    expect(counts).toEqual({ before: '2024-06-01T09:00:00.000Z', conversations: 3, messages: 8, feedback: 1, unanswered: 2, gapsArchived: 1 });
+    expect(counts).toEqual({
+      before: '2024-06-01T09:00:00.000Z',
+      conversations: 3,
+      messages: 8,
+      feedback: 1,
+      unanswered: 2,
+      gapsArchived: 1,
+    });
     expect(count('conversations')).toBe(2);
     expect(count('messages')).toBe(4);
     expect(count('feedback')).toBe(1);
     expect(count('unanswered')).toBe(1);
-    expect((await store.listMessages('c-long')).map((m) => m.text)).toEqual(['lệ phí bao nhiêu', 'Cần tờ khai và giấy chứng sinh.']);
+    expect((await store.listMessages('c-long')).map((m) => m.text)).toEqual([
+      'lệ phí bao nhiêu',
+      'Cần tờ khai và giấy chứng sinh.',
+    ]);
     expect(await store.getConversation('c-old')).toBeNull();
     // The gap report still counts the purged questions, without any link to a conversation.
     expect(await store.gapReport()).toEqual([
-      { normalized: 'xin visa đi hàn quốc', example: 'Xin visa đi Hàn Quốc', count: 3, lastAskedAt: '2025-06-01T09:00:00.000Z', channels: ['web'] },
+      {
+        normalized: 'xin visa đi hàn quốc',
+        example: 'Xin visa đi Hàn Quốc',
+        count: 3,
+        lastAskedAt: '2025-06-01T09:00:00.000Z',
+        channels: ['web'],
+      },
     ]);
     expect((await store.gapReport({ since: '2025-01-01T00:00:00.000Z' }))[0]?.count).toBe(1);
     const [entry] = await store.listAudit();
-    expect(entry).toMatchObject({ actor: 'system', action: 'purge', target: 'trước 2024-06-01T09:00:00.000Z', result: 'ok' });
+    expect(entry).toMatchObject({
+      actor: 'system',
+      action: 'purge',
+      target: 'trước 2024-06-01T09:00:00.000Z',
+      result: 'ok',
+    });
     expect(JSON.parse(entry!.detail!)).toEqual(counts);
 
     // A year later the recent question is purged too, and the archived count adds up.
@@ -86,7 +124,13 @@ describe('personal data retention (RETENTION_DAYS)', () => {
     expect(later).toMatchObject({ conversations: 2, unanswered: 1, gapsArchived: 1 });
     expect(count('messages') + count('conversations') + count('feedback') + count('unanswered')).toBe(0);
     expect(await store.gapReport()).toEqual([
-      { normalized: 'xin visa đi hàn quốc', example: 'Xin visa đi Hàn Quốc', count: 3, lastAskedAt: '2025-06-01T09:00:00.000Z', channels: ['web'] },
+      {
+        normalized: 'xin visa đi hàn quốc',
+        example: 'Xin visa đi Hàn Quốc',
+        count: 3,
+        lastAskedAt: '2025-06-01T09:00:00.000Z',
+        channels: ['web'],
+      },
     ]);
   });
 
@@ -97,7 +141,12 @@ describe('personal data retention (RETENTION_DAYS)', () => {
     expect(count('messages')).toBe(2);
     expect(await store.listAudit()).toEqual([]);
 
-    const job = scheduleRetention({ store, days: 30, logger: createLogger({ level: 'silent' }), now: () => new Date(t) });
+    const job = scheduleRetention({
+      store,
+      days: 30,
+      logger: createLogger({ level: 'silent' }),
+      now: () => new Date(t),
+    });
     await job.ran;
     job.stop();
     expect(count('messages')).toBe(0);

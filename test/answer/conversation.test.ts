@@ -18,7 +18,12 @@ let assistant: Assistant;
 beforeAll(async () => {
   retriever = await bundledRetriever();
   store = SqliteStore.open(':memory:');
-  assistant = createAssistant({ retriever: () => retriever, store, handoffContact: 'Tổng đài 1022', cacheSize: 0 });
+  assistant = createAssistant({
+    retriever: () => retriever,
+    store,
+    handoffContact: 'Tổng đài 1022',
+    cacheSize: 0,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -26,7 +31,12 @@ afterAll(async () => {
 });
 
 const ask = (message: string, conversationId?: string): Promise<Answer> =>
-  assistant.reply({ message, channel: 'web', audience: 'public', ...(conversationId ? { conversationId } : {}) });
+  assistant.reply({
+    message,
+    channel: 'web',
+    audience: 'public',
+    ...(conversationId ? { conversationId } : {}),
+  });
 
 const KHAI_SINH = '1.001193';
 
@@ -129,7 +139,10 @@ describe('questions the corpus cannot answer are declined with the hand-off cont
   }
 
   it('declines an opinion asked in the middle of a conversation, typed with or without diacritics', async () => {
-    for (const message of ['Theo bạn thì có nên đặt tên con theo họ mẹ không?', fold('Theo bạn thì có nên đặt tên con theo họ mẹ không?')]) {
+    for (const message of [
+      'Theo bạn thì có nên đặt tên con theo họ mẹ không?',
+      fold('Theo bạn thì có nên đặt tên con theo họ mẹ không?'),
+    ]) {
       const first = await ask('Đăng ký khai sinh cần giấy tờ gì?');
       const next = await ask(message, first.conversationId);
       expect(next.grounded).toBe(false);

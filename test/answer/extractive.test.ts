@@ -6,9 +6,17 @@ import { makeDoc } from '../helpers/docs.js';
 
 /** A procedure record with the given fields, one passage each. */
 async function procedure(fields: [ProcedureField, string][]) {
-  const doc = makeDoc('9.000001', 'Cấp giấy phép thử nghiệm', fields.map(([, text]) => text), { kind: 'procedure' });
+  const doc = makeDoc(
+    '9.000001',
+    'Cấp giấy phép thử nghiệm',
+    fields.map(([, text]) => text),
+    { kind: 'procedure' },
+  );
   doc.chunks.forEach((c, i) => (c.field = fields[i]![0]));
-  const snapshot = await IndexSnapshot.build({ sources: [], documents: [doc], parent: null }, { kind: 'none' });
+  const snapshot = await IndexSnapshot.build(
+    { sources: [], documents: [doc], parent: null },
+    { kind: 'none' },
+  );
   return { snapshot, meta: doc.meta };
 }
 

@@ -14,7 +14,9 @@ let bot: AssistantBot;
 beforeAll(async () => {
   retriever = await bundledRetriever();
   store = SqliteStore.open(':memory:');
-  bot = new AssistantBot(createAssistant({ retriever: () => retriever, store, handoffContact: 'Tổng đài 1022' }));
+  bot = new AssistantBot(
+    createAssistant({ retriever: () => retriever, store, handoffContact: 'Tổng đài 1022' }),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -28,7 +30,11 @@ describe('Bot Framework dialogs (TestAdapter)', () => {
   it('welcomes a new member on conversationUpdate', async () => {
     const a = adapter();
     await a
-      .send({ type: 'conversationUpdate', membersAdded: [{ id: 'user1', name: 'Cán bộ' }], recipient: { id: 'bot', name: 'bot' } } as Partial<Activity>)
+      .send({
+        type: 'conversationUpdate',
+        membersAdded: [{ id: 'user1', name: 'Cán bộ' }],
+        recipient: { id: 'bot', name: 'bot' },
+      } as Partial<Activity>)
       .assertReply((r) => expect(text(r)).toMatch(/^Xin chào! Tôi là Trợ lý Công vụ/u))
       .startTest();
   });
@@ -39,7 +45,9 @@ describe('Bot Framework dialogs (TestAdapter)', () => {
       .assertReply((r) => {
         expect(r.textFormat).toBe('markdown');
         expect(text(r)).toMatch(/Thành phần hồ sơ của thủ tục “Thủ tục đăng ký kết hôn”/u);
-        expect(text(r)).toMatch(/\*\*Nguồn:\*\*\n\n1\. .*Thủ tục .* – Thủ tục đăng ký kết hôn · Thành phần hồ sơ/u);
+        expect(text(r)).toMatch(
+          /\*\*Nguồn:\*\*\n\n1\. .*Thủ tục .* – Thủ tục đăng ký kết hôn · Thành phần hồ sơ/u,
+        );
         expect(r.suggestedActions?.actions.length).toBeGreaterThan(0);
       })
       .startTest();
@@ -58,7 +66,9 @@ describe('Bot Framework dialogs (TestAdapter)', () => {
 
   it('declines with the hand-off contact when it does not know', async () => {
     // A conversation of its own: the adapters above share one, with a procedure in focus.
-    await new TestAdapter((context) => bot.run(context), { conversation: { id: 'unknown-question', isGroup: false, conversationType: 'personal', name: '' } })
+    await new TestAdapter((context) => bot.run(context), {
+      conversation: { id: 'unknown-question', isGroup: false, conversationType: 'personal', name: '' },
+    })
       .send('kết quả bóng đá tối qua thế nào')
       .assertReply((r) => {
         expect(text(r)).toMatch(/^Xin lỗi/u);
@@ -69,7 +79,11 @@ describe('Bot Framework dialogs (TestAdapter)', () => {
 
   it('asks for text when a message carries only an attachment', async () => {
     await adapter()
-      .send({ type: 'message', text: '', attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }] } as Partial<Activity>)
+      .send({
+        type: 'message',
+        text: '',
+        attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }],
+      } as Partial<Activity>)
       .assertReply((r) => expect(text(r)).toMatch(/dạng chữ/u))
       .startTest();
   });
@@ -90,12 +104,20 @@ describe('POST /api/messages over HTTP', () => {
         serviceUrl: 'http://127.0.0.1:1',
         deliveryMode: 'expectReplies',
       };
-      const res = await fetch(`${app.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const res = await fetch(`${app.base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { activities: Partial<Activity>[] };
       expect(body.activities).toHaveLength(1);
       expect(text(body.activities[0]!)).toMatch(/^Phí, lệ phí của thủ tục “Thủ tục đăng ký khai sinh”/u);
-      const bad = await fetch(`${app.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
+      const bad = await fetch(`${app.base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"type":',
+      });
       expect(bad.status).toBe(400);
     } finally {
       await app.close();
@@ -108,7 +130,15 @@ describe('Teams rendering', () => {
     const md = renderTeams({
       conversationId: 'c',
       answer: 'Mẫu <script>x</script> *đậm* [1]',
-      citations: [{ n: 1, label: 'Thủ tục 1.001193 – Đăng ký khai sinh · Phí, lệ phí', sourceId: '1.001193', chunkId: 'x', url: 'https://dichvucong.gov.vn/p/1' }],
+      citations: [
+        {
+          n: 1,
+          label: 'Thủ tục 1.001193 – Đăng ký khai sinh · Phí, lệ phí',
+          sourceId: '1.001193',
+          chunkId: 'x',
+          url: 'https://dichvucong.gov.vn/p/1',
+        },
+      ],
       grounded: true,
       outcome: 'grounded',
       intent: 'procedure',
@@ -119,6 +149,8 @@ describe('Teams rendering', () => {
     });
     expect(md).toContain('&lt;script&gt;');
     expect(md).toContain('\\*đậm\\*');
-    expect(md).toContain('1. [Thủ tục 1.001193 – Đăng ký khai sinh · Phí, lệ phí](https://dichvucong.gov.vn/p/1)');
+    expect(md).toContain(
+      '1. [Thủ tục 1.001193 – Đăng ký khai sinh · Phí, lệ phí](https://dichvucong.gov.vn/p/1)',
+    );
   });
 });

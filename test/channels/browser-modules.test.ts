@@ -43,7 +43,9 @@ describe('browserModulesRouter', () => {
   });
 
   it('type-checks and lints exactly the folders it serves (tsconfig.browser.json, eslint.config.js)', () => {
-    const tsconfig = JSON.parse(readFileSync(path.join(ROOT, 'tsconfig.browser.json'), 'utf8').replace(/^\s*\/\/.*$/gmu, '')) as { include: string[] };
+    const tsconfig = JSON.parse(
+      readFileSync(path.join(ROOT, 'tsconfig.browser.json'), 'utf8').replace(/^\s*\/\/.*$/gmu, ''),
+    ) as { include: string[] };
     expect(tsconfig.include).toEqual(BROWSER_MODULE_FOLDERS.map((f) => `src/${f}/*.js`));
     const eslint = readFileSync(path.join(ROOT, 'eslint.config.js'), 'utf8');
     for (const f of BROWSER_MODULE_FOLDERS) expect(eslint).toContain(`'src/${f}/**/*.js'`);

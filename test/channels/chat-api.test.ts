@@ -41,17 +41,38 @@ async function chat(message: unknown, conversationId?: string): Promise<{ status
   return { status: res.status, body: (await res.json()) as ChatJson };
 }
 
-const codeOf = (title: RegExp) => retriever.snapshot.documents.find((d) => d.kind === 'procedure' && title.test(d.title))!.id;
+const codeOf = (title: RegExp) =>
+  retriever.snapshot.documents.find((d) => d.kind === 'procedure' && title.test(d.title))!.id;
 
 describe('POST /api/chat on the bundled corpus', () => {
   const CASES: { question: string; procedure: RegExp; field: string }[] = [
-    { question: 'Lệ phí đăng ký khai sinh bao nhiêu?', procedure: /^Thủ tục đăng ký khai sinh$/u, field: 'phi' },
-    { question: 'le phi dang ky khai sinh bao nhieu', procedure: /^Thủ tục đăng ký khai sinh$/u, field: 'phi' },
-    { question: 'Đăng ký kết hôn cần những giấy tờ gì?', procedure: /^Thủ tục đăng ký kết hôn$/u, field: 'ho_so' },
-    { question: 'dang ky ket hon can nhung giay to gi', procedure: /^Thủ tục đăng ký kết hôn$/u, field: 'ho_so' },
+    {
+      question: 'Lệ phí đăng ký khai sinh bao nhiêu?',
+      procedure: /^Thủ tục đăng ký khai sinh$/u,
+      field: 'phi',
+    },
+    {
+      question: 'le phi dang ky khai sinh bao nhieu',
+      procedure: /^Thủ tục đăng ký khai sinh$/u,
+      field: 'phi',
+    },
+    {
+      question: 'Đăng ký kết hôn cần những giấy tờ gì?',
+      procedure: /^Thủ tục đăng ký kết hôn$/u,
+      field: 'ho_so',
+    },
+    {
+      question: 'dang ky ket hon can nhung giay to gi',
+      procedure: /^Thủ tục đăng ký kết hôn$/u,
+      field: 'ho_so',
+    },
     { question: 'cấp lại CCCD mất mấy ngày', procedure: /^Cấp lại thẻ căn cước$/u, field: 'thoi_han' },
     { question: 'dang ky tam tru nop o dau', procedure: /^Đăng ký tạm trú$/u, field: 'co_quan' },
-    { question: 'Đổi bằng lái xe có nộp online được không?', procedure: /^Đổi giấy phép lái xe$/u, field: 'cach_thuc' },
+    {
+      question: 'Đổi bằng lái xe có nộp online được không?',
+      procedure: /^Đổi giấy phép lái xe$/u,
+      field: 'cach_thuc',
+    },
   ];
   for (const c of CASES) {
     it(`answers "${c.question}" from the ${c.field} field of the right procedure, with its citation`, async () => {
@@ -118,7 +139,11 @@ describe('POST /api/chat on the bundled corpus', () => {
   });
 
   it('declines a permit question about something no document mentions, instead of answering with a building permit', async () => {
-    for (const message of ['thủ tục cấp phép bay drone trên sao Hỏa', 'cấp phép bay flycam', 'xin giấy phép karaoke']) {
+    for (const message of [
+      'thủ tục cấp phép bay drone trên sao Hỏa',
+      'cấp phép bay flycam',
+      'xin giấy phép karaoke',
+    ]) {
       const { body } = await chat(message);
       expect(body.outcome, message).toBe('declined');
     }
@@ -147,7 +172,12 @@ describe('POST /api/chat on the bundled corpus', () => {
       fetch(`${base}/api/feedback`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ conversationId: body.conversationId, messageId: body.messageId, rating, comment }),
+        body: JSON.stringify({
+          conversationId: body.conversationId,
+          messageId: body.messageId,
+          rating,
+          comment,
+        }),
       });
     expect((await send('up')).status).toBe(201);
     expect((await send('down', 'Thiếu mẫu tờ khai')).status).toBe(201);
@@ -166,10 +196,16 @@ describe('POST /api/chat/stream', () => {
       body: JSON.stringify({ message: 'đăng ký khai sinh cần giấy tờ gì' }),
     });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/u);
-    const events = (await res.text()).trim().split('\n\n').map((block) => {
-      const [event, data] = block.split('\n');
-      return { event: event!.replace('event: ', ''), data: JSON.parse(data!.replace('data: ', '')) as Record<string, unknown> };
-    });
+    const events = (await res.text())
+      .trim()
+      .split('\n\n')
+      .map((block) => {
+        const [event, data] = block.split('\n');
+        return {
+          event: event!.replace('event: ', ''),
+          data: JSON.parse(data!.replace('data: ', '')) as Record<string, unknown>,
+        };
+      });
     expect(events.map((e) => e.event)).toEqual(['delta', 'answer']);
     expect(events[0]!.data.text).toBe(events[1]!.data.answer);
     expect(events[1]!.data).toMatchObject({ grounded: true, field: 'ho_so' });
@@ -188,10 +224,14 @@ describe('bad input on /api/chat', () => {
   });
 
   it('answers 400 for malformed JSON and for a missing message, and 413 for a huge body', async () => {
-    const post = (body: string) => fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (body: string) =>
+      fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const malformed = await post('{"message": ');
     expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toMatchObject({ error: 'bad_request', message: 'Nội dung yêu cầu không phải JSON hợp lệ.' });
+    expect(await malformed.json()).toMatchObject({
+      error: 'bad_request',
+      message: 'Nội dung yêu cầu không phải JSON hợp lệ.',
+    });
     expect((await post('{}')).status).toBe(400);
     expect((await post(JSON.stringify({ message: 'a'.repeat(200_000) }))).status).toBe(413);
   });

@@ -12,19 +12,31 @@ let app: Awaited<ReturnType<typeof startApp>>;
 const fallbacks: { step: string; code: string }[] = [];
 
 /** The model's answer: cites passage 1, or what the test sets. */
-let reply: () => { content?: string; delayMs?: number; status?: number } = () => ({ content: 'Đăng ký khai sinh đúng hạn được miễn lệ phí [1].' });
+let reply: () => { content?: string; delayMs?: number; status?: number } = () => ({
+  content: 'Đăng ký khai sinh đúng hạn được miễn lệ phí [1].',
+});
 
 beforeAll(async () => {
   retriever = await bundledRetriever();
   llm = await startFakeOpenAiServer((req) => {
     const system = req.body.messages[0]?.content ?? '';
     // The rewrite prompt asks for a standalone question; answer it with the follow-up made explicit.
-    if (/câu hỏi độc lập|standalone/iu.test(system)) return { content: 'Lệ phí đăng ký khai sinh là bao nhiêu?' };
+    if (/câu hỏi độc lập|standalone/iu.test(system))
+      return { content: 'Lệ phí đăng ký khai sinh là bao nhiêu?' };
     return reply();
   });
-  const writer = await createLlmComposer({ baseUrl: llm.baseUrl, model: 'fake-model', timeoutMs: 1500, promptsDir: path.resolve('prompts') });
+  const writer = await createLlmComposer({
+    baseUrl: llm.baseUrl,
+    model: 'fake-model',
+    timeoutMs: 1500,
+    promptsDir: path.resolve('prompts'),
+  });
   app = await startApp(() => retriever, {
-    assistant: { writer, onLlmFallback: (step, err) => fallbacks.push({ step, code: (err as { code?: string }).code ?? 'unknown' }) },
+    assistant: {
+      writer,
+      onLlmFallback: (step, err) =>
+        fallbacks.push({ step, code: (err as { code?: string }).code ?? 'unknown' }),
+    },
   });
 });
 afterAll(async () => {
@@ -38,7 +50,13 @@ async function chat(message: string, conversationId?: string) {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ message, ...(conversationId ? { conversationId } : {}) }),
   });
-  return (await res.json()) as { answer: string; mode: string; outcome: string; citations: { n: number; label: string }[]; conversationId: string };
+  return (await res.json()) as {
+    answer: string;
+    mode: string;
+    outcome: string;
+    citations: { n: number; label: string }[];
+    conversationId: string;
+  };
 }
 
 describe('/api/chat with an OpenAI-compatible model configured', () => {
@@ -49,7 +67,10 @@ describe('/api/chat with an OpenAI-compatible model configured', () => {
     expect(body.answer).toBe('Đăng ký khai sinh đúng hạn được miễn lệ phí [1].');
     expect(body.citations[0]!.label).toMatch(/khai sinh/u);
     // The passages went to the model fenced, with the question.
-    const last = llm.requests.at(-1)!.body.messages.map((m) => m.content).join('\n');
+    const last = llm.requests
+      .at(-1)!
+      .body.messages.map((m) => m.content)
+      .join('\n');
     expect(last).toMatch(/<<<ĐOẠN \[1\] id=[0-9a-f]+/u);
   });
 
@@ -78,13 +99,17 @@ describe('/api/chat with an OpenAI-compatible model configured', () => {
     const before = llm.requests.length;
     const second = await chat('giấy chứng sinh bị mất thì nộp giấy tờ thay thế nào', first.conversationId);
     expect(second.outcome).toBe('grounded');
-    const rewrite = llm.requests.slice(before).find((r) => /câu hỏi độc lập/u.test(r.body.messages[0]?.content ?? ''));
+    const rewrite = llm.requests
+      .slice(before)
+      .find((r) => /câu hỏi độc lập/u.test(r.body.messages[0]?.content ?? ''));
     expect(rewrite, 'a rewrite request').toBeDefined();
     expect(rewrite!.body.messages.map((m) => m.content).join('\n')).toMatch(/đăng ký khai sinh/u);
     // "còn lệ phí thì sao?" is answered from the procedure in focus without asking the model to rewrite.
     const n = llm.requests.length;
     const third = await chat('còn lệ phí thì sao?', first.conversationId);
     expect(third.outcome).toBe('grounded');
-    expect(llm.requests.slice(n).some((r) => /câu hỏi độc lập/u.test(r.body.messages[0]?.content ?? ''))).toBe(false);
+    expect(
+      llm.requests.slice(n).some((r) => /câu hỏi độc lập/u.test(r.body.messages[0]?.content ?? '')),
+    ).toBe(false);
   });
 });

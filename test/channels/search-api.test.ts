@@ -12,7 +12,10 @@ let logs: Record<string, unknown>[];
 let close: () => Promise<void>;
 
 beforeAll(async () => {
-  const snapshot = await IndexSnapshot.build({ sources: [], documents: sampleDocs(), parent: null }, { kind: 'hashed' });
+  const snapshot = await IndexSnapshot.build(
+    { sources: [], documents: sampleDocs(), parent: null },
+    { kind: 'hashed' },
+  );
   const retriever = new Retriever(snapshot);
   ({ base, close, logs } = await startApp(() => (ready ? retriever : null), { draining: () => draining }));
 });
@@ -34,12 +37,21 @@ describe('search API', () => {
 
   it('a chat stream that fails after its 200 sends an error event in Vietnamese and is logged as failed', async () => {
     ready = false;
-    const res = await fetch(`${base}/api/chat/stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'lệ phí khai sinh' }) });
+    const res = await fetch(`${base}/api/chat/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'lệ phí khai sinh' }),
+    });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/^event: error\ndata: \{"error":"snapshot_missing","message":"Đang nạp chỉ mục/mu);
     ready = true;
-    expect(logs.some((l) => l.msg === 'request failed' && l.path === '/api/chat/stream' && l.streamError === 'snapshot_missing')).toBe(true);
+    expect(
+      logs.some(
+        (l) =>
+          l.msg === 'request failed' && l.path === '/api/chat/stream' && l.streamError === 'snapshot_missing',
+      ),
+    ).toBe(true);
   });
 
   it('goes unready (503, in Vietnamese) while the process drains for a restart', async () => {
@@ -63,7 +75,9 @@ describe('search API', () => {
 
   it('never shows internal documents on the public search', async () => {
     ready = true;
-    const res = await fetch(`${base}/api/search?q=${encodeURIComponent('quy chế nội bộ tiếp nhận hồ sơ')}&k=10`);
+    const res = await fetch(
+      `${base}/api/search?q=${encodeURIComponent('quy chế nội bộ tiếp nhận hồ sơ')}&k=10`,
+    );
     const body = (await res.json()) as { results: { id: string }[] };
     expect(body.results.map((r) => r.id)).not.toContain('noi-bo');
   });
@@ -72,7 +86,11 @@ describe('search API', () => {
     ready = true;
     const missing = await fetch(`${base}/api/search`);
     expect(missing.status).toBe(400);
-    expect(await missing.json()).toMatchObject({ error: 'bad_request', message: 'Yêu cầu không hợp lệ.', detail: expect.stringMatching(/"q"/u) });
+    expect(await missing.json()).toMatchObject({
+      error: 'bad_request',
+      message: 'Yêu cầu không hợp lệ.',
+      detail: expect.stringMatching(/"q"/u),
+    });
     const long = await fetch(`${base}/api/search?q=${'a'.repeat(1001)}`);
     expect(long.status).toBe(400);
     const unknown = await fetch(`${base}/khong-co`);

@@ -15,7 +15,13 @@ afterAll(async () => {
 
 describe('source page of a citation', () => {
   it('a citation link opens the procedure with every passage anchored by its id', async () => {
-    const answer = (await (await fetch(`${app.base}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message: 'lệ phí đăng ký khai sinh' }) })).json()) as {
+    const answer = (await (
+      await fetch(`${app.base}/api/chat`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: 'lệ phí đăng ký khai sinh' }),
+      })
+    ).json()) as {
       citations: { sourceId: string; chunkId: string; label: string }[];
     };
     const cited = answer.citations[0]!;
@@ -45,6 +51,8 @@ describe('source page of a citation', () => {
   });
 
   it('text is escaped for HTML', () => {
-    expect(escapeHtml(`<img src=x onerror="a('b')">&`)).toBe('&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;');
+    expect(escapeHtml(`<img src=x onerror="a('b')">&`)).toBe(
+      '&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;',
+    );
   });
 });

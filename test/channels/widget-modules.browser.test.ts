@@ -11,7 +11,10 @@ import { hasChromium, launchBrowser } from '../helpers/browser.js';
 
 // The project compiles without the DOM lib: the few browser globals used in page functions.
 declare const document: {
-  addEventListener(type: 'securitypolicyviolation', fn: (e: { blockedURI: string; violatedDirective: string }) => void): void;
+  addEventListener(
+    type: 'securitypolicyviolation',
+    fn: (e: { blockedURI: string; violatedDirective: string }) => void,
+  ): void;
   querySelectorAll(selector: string): ArrayLike<{ getAttribute(name: string): string | null }>;
 };
 declare const window: { __csp: string[] };
@@ -20,12 +23,18 @@ type App = Awaited<ReturnType<typeof startApp>>;
 
 /** Relative and absolute specifiers of the static imports and exports in a module's source. */
 function importsOf(source: string): string[] {
-  return [...source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gmu), ...source.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gmu)].map((m) => m[1]!);
+  return [
+    ...source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gmu),
+    ...source.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gmu),
+  ].map((m) => m[1]!);
 }
 
 /** A `script-src` directive of a CSP header. */
 function scriptSrc(csp: string | null): string | undefined {
-  return csp?.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src '));
+  return csp
+    ?.split(';')
+    .map((d) => d.trim())
+    .find((d) => d.startsWith('script-src '));
 }
 
 describe.skipIf(!hasChromium)('the chat frame’s ES modules in Chromium', () => {
@@ -55,14 +64,17 @@ describe.skipIf(!hasChromium)('the chat frame’s ES modules in Chromium', () =>
     page.on('console', (m) => {
       // Opened as a top-level page (not in the loader's iframe) Chromium also asks for /favicon.ico.
       if (m.location().url.endsWith('/favicon.ico')) return;
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()} (${m.location().url})`);
+      if (m.type() === 'error' || m.type() === 'warning')
+        problems.push(`console ${m.type()}: ${m.text()} (${m.location().url})`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
     // Injected by the browser before any page script: reports what the CSP blocked.
     await page.addInitScript(() => {
       window.__csp = [];
-      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
     });
     const scripts = new Map<string, Response>();
     page.on('response', (r) => {
@@ -111,9 +123,13 @@ describe.skipIf(!hasChromium)('the chat frame’s ES modules in Chromium', () =>
     expect([...graph].some((u) => u.includes('/assets/lib/browser/'))).toBe(true);
 
     // Every module of the graph is preloaded by frame.html, and nothing else is.
-    const preloaded = await page.evaluate(() => Array.from(document.querySelectorAll('link[rel="modulepreload"]'), (l) => l.getAttribute('href') ?? ''));
+    const preloaded = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('link[rel="modulepreload"]'), (l) => l.getAttribute('href') ?? ''),
+    );
     const entryUrl = new URL(entry!, app.base).href;
-    expect(new Set(preloaded.map((h) => new URL(h, app.base).href))).toEqual(new Set([...graph].filter((u) => u !== entryUrl)));
+    expect(new Set(preloaded.map((h) => new URL(h, app.base).href))).toEqual(
+      new Set([...graph].filter((u) => u !== entryUrl)),
+    );
 
     expect(await page.evaluate(() => window.__csp)).toEqual([]);
     expect(problems).toEqual([]);

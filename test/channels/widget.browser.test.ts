@@ -70,15 +70,27 @@ async function startPortal(appBase: () => string): Promise<{ origin: string; clo
 }
 
 /** A CORS preflight for POST /api/chat as a browser on `origin` sends it. */
-function preflight(base: string, origin: string): Promise<{ status: number; allowOrigin: string | undefined }> {
+function preflight(
+  base: string,
+  origin: string,
+): Promise<{ status: number; allowOrigin: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${base}/api/chat`,
-      { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } },
+      {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type',
+        },
+      },
       (res) => {
         res.resume();
         const acao = res.headers['access-control-allow-origin'];
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, allowOrigin: Array.isArray(acao) ? acao[0] : acao }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, allowOrigin: Array.isArray(acao) ? acao[0] : acao }),
+        );
       },
     );
     req.on('error', reject);
@@ -89,7 +101,8 @@ function preflight(base: string, origin: string): Promise<{ status: number; allo
 const bubble = (page: Page): Locator => page.getByRole('button', { name: BUBBLE });
 const chat = (page: Page): FrameLocator => page.frameLocator('iframe[title="Trợ lý Công vụ"]');
 /** Answers (final, not the typing indicator or the greeting) in the message list. */
-const answers = (frame: FrameLocator): Locator => frame.locator('#log > .msg.bot:not(.greeting):not(.pending)');
+const answers = (frame: FrameLocator): Locator =>
+  frame.locator('#log > .msg.bot:not(.greeting):not(.pending)');
 
 /** The chat frame as a Playwright Frame, for evaluating in it. */
 async function frameOf(page: Page): Promise<Frame> {
@@ -139,7 +152,11 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
     const retriever = await bundledRetriever();
     portal = await startPortal(() => app.base);
     stranger = await startPortal(() => app.base);
-    app = await startApp(() => retriever, { frameAncestors: [portal.origin], handoffContact: 'Tổng đài 1022', ratePerMinute: 600 });
+    app = await startApp(() => retriever, {
+      frameAncestors: [portal.origin],
+      handoffContact: 'Tổng đài 1022',
+      ratePerMinute: 600,
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -191,7 +208,9 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
     const down = answer.getByRole('button', { name: 'Chưa hữu ích' });
     await down.click();
     expect(await down.getAttribute('aria-pressed')).toBe('true');
-    expect(await answer.getByRole('button', { name: 'Hữu ích', exact: true }).getAttribute('aria-pressed')).toBe('false');
+    expect(
+      await answer.getByRole('button', { name: 'Hữu ích', exact: true }).getAttribute('aria-pressed'),
+    ).toBe('false');
     await answer.getByLabel('Góp ý thêm (không bắt buộc)').fill('Cần thêm mức lệ phí khi đăng ký quá hạn');
     await answer.getByRole('button', { name: 'Gửi góp ý' }).click();
     await answer.getByText('Cảm ơn bạn đã góp ý.').waitFor();
@@ -205,7 +224,15 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
     let frame = await openWidget(page, `${app.base}/`);
     const first = await ask(frame, QUESTION);
     const firstText = await first.locator('.text').innerText();
-    const saved = await (await frameOf(page)).evaluate(() => JSON.parse(localStorage.getItem('tlcv-widget:v1') ?? 'null') as { conversationId: string; messages: unknown[] });
+    const saved = await (
+      await frameOf(page)
+    ).evaluate(
+      () =>
+        JSON.parse(localStorage.getItem('tlcv-widget:v1') ?? 'null') as {
+          conversationId: string;
+          messages: unknown[];
+        },
+    );
     expect(saved.conversationId).toMatch(/^[\w-]{1,64}$/u);
     expect(saved.messages).toHaveLength(2);
 
@@ -216,9 +243,20 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
     await frame.locator('#log .msg.user').getByText(QUESTION).waitFor();
     expect(await answers(frame).first().locator('.text').innerText()).toBe(firstText);
 
-    const [req] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/chat/stream')), ask(frame, 'Nộp hồ sơ ở đâu?')]);
+    const [req] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/api/chat/stream')),
+      ask(frame, 'Nộp hồ sơ ở đâu?'),
+    ]);
     expect((req.postDataJSON() as { conversationId?: string }).conversationId).toBe(saved.conversationId);
-    const after = await (await frameOf(page)).evaluate(() => JSON.parse(localStorage.getItem('tlcv-widget:v1') ?? 'null') as { conversationId: string; messages: unknown[] });
+    const after = await (
+      await frameOf(page)
+    ).evaluate(
+      () =>
+        JSON.parse(localStorage.getItem('tlcv-widget:v1') ?? 'null') as {
+          conversationId: string;
+          messages: unknown[];
+        },
+    );
     expect(after.conversationId).toBe(saved.conversationId);
     expect(after.messages).toHaveLength(4);
   });
@@ -232,7 +270,10 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
     expect(await first.locator('.text').innerText()).toMatch(/khai sinh/iu);
     expect(await suggestions.count()).toBe(0);
 
-    const followUp = first.getByRole('group', { name: 'Câu hỏi gợi ý tiếp theo' }).getByRole('button').filter({ hasText: 'Nộp hồ sơ ở đâu?' });
+    const followUp = first
+      .getByRole('group', { name: 'Câu hỏi gợi ý tiếp theo' })
+      .getByRole('button')
+      .filter({ hasText: 'Nộp hồ sơ ở đâu?' });
     await followUp.click();
     await answers(frame).nth(1).waitFor();
     expect(await frame.locator('#log .msg.user .bubble').nth(1).innerText()).toBe('Nộp hồ sơ ở đâu?');
@@ -280,7 +321,11 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
     await context.route('**/api/chat/stream', (route) =>
       mode === 'down'
         ? route.abort('connectionrefused')
-        : route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ error: 'rate_limited', message: busy }) }),
+        : route.fulfill({
+            status: 429,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: 'rate_limited', message: busy }),
+          }),
     );
     const frame = await openWidget(page, `${app.base}/`);
     const errors = frame.locator('#log .msg.bot.error');
@@ -316,7 +361,11 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
 
     await page.keyboard.press('Escape');
     await page.locator('iframe[title="Trợ lý Công vụ"]').waitFor({ state: 'hidden' });
-    await page.waitForFunction(() => document.activeElement?.tagName === 'TLCV-WIDGET' && document.activeElement.shadowRoot?.activeElement?.tagName === 'BUTTON');
+    await page.waitForFunction(
+      () =>
+        document.activeElement?.tagName === 'TLCV-WIDGET' &&
+        document.activeElement.shadowRoot?.activeElement?.tagName === 'BUTTON',
+    );
     expect(await bubble(page).getAttribute('aria-expanded')).toBe('false');
   });
 
@@ -340,16 +389,25 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
 
   it('on a 360 px phone the open widget fills the screen without horizontal scrolling and the question box stays visible', async () => {
     await context.close();
-    context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
     page = await context.newPage();
     const frame = await openWidget(page, `${app.base}/`);
     await ask(frame, QUESTION);
 
     // The demo page itself fits the phone too (otherwise the browser zooms the layout out).
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
+    ).toBe(true);
     const box = await page.locator('iframe[title="Trợ lý Công vụ"]').boundingBox();
     expect(box).toMatchObject({ x: 0, y: 0, width: 360, height: 740 });
-    const overflow = await (await frameOf(page)).evaluate(() => {
+    const overflow = await (
+      await frameOf(page)
+    ).evaluate(() => {
       const doc = document.documentElement;
       const log = document.getElementById('log')!;
       return { doc: [doc.scrollWidth, doc.clientWidth], log: [log.scrollWidth, log.clientWidth] };
@@ -376,7 +434,18 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
         box: await b.boundingBox(),
         style: await b.evaluate((el) => {
           const s = getComputedStyle(el);
-          return [s.display, s.visibility, s.opacity, s.position, s.backgroundColor, s.color, s.borderRadius, s.borderStyle, s.width, s.height];
+          return [
+            s.display,
+            s.visibility,
+            s.opacity,
+            s.position,
+            s.backgroundColor,
+            s.color,
+            s.borderRadius,
+            s.borderStyle,
+            s.width,
+            s.height,
+          ];
         }),
         icon: await b.locator('svg.o').evaluate((el) => getComputedStyle(el).display),
       };
@@ -384,7 +453,9 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
     const plain = await look(`${portal.origin}/plain`);
     const hostile = await look(`${portal.origin}/hostile`);
     // The page's own buttons do get the hostile styles.
-    expect(await page.locator('#own').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 0, 0)');
+    expect(await page.locator('#own').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+      'rgb(255, 0, 0)',
+    );
     expect(hostile).toEqual(plain);
     expect(plain.style.slice(0, 5)).toEqual(['flex', 'visible', '1', 'fixed', 'rgb(11, 92, 173)']);
     expect(plain.box).toMatchObject({ width: 56, height: 56 });
@@ -416,7 +487,11 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
     const post = (p: Page) =>
       p.evaluate(async (api) => {
         try {
-          const res = await fetch(`${api}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message: 'xin chào' }) });
+          const res = await fetch(`${api}/api/chat`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ message: 'xin chào' }),
+          });
           return res.status;
         } catch {
           return 'blocked';

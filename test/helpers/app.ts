@@ -18,8 +18,13 @@ import { SqliteStore } from '../../src/store/sqlite-store.js';
 export async function bundledRetriever(): Promise<Retriever> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tlcv-bundled-'));
   const store = new SnapshotStore(dataDir);
-  const report = await reindex(store, { kind: 'lsa' }, { paths: [path.resolve(import.meta.dirname, '../../corpus')] });
-  if (report.failed.length > 0) throw new Error(`bundled corpus failed: ${report.failed.map((f) => f.path).join(', ')}`);
+  const report = await reindex(
+    store,
+    { kind: 'lsa' },
+    { paths: [path.resolve(import.meta.dirname, '../../corpus')] },
+  );
+  if (report.failed.length > 0)
+    throw new Error(`bundled corpus failed: ${report.failed.map((f) => f.path).join(', ')}`);
   const snapshot = await store.loadCurrent({ kind: 'lsa' });
   if (!snapshot) throw new Error('no snapshot was published');
   await rm(dataDir, { recursive: true, force: true });
@@ -31,7 +36,8 @@ export function memoryLog(): { lines: Record<string, unknown>[]; stream: Writabl
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString('utf8').split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
+      for (const l of chunk.toString('utf8').split('\n'))
+        if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
       done();
     },
   });
@@ -42,7 +48,14 @@ export function memoryLog(): { lines: Record<string, unknown>[]; stream: Writabl
 export async function startApp(
   retriever: () => Retriever | null,
   options: Omit<Partial<AppDeps>, 'assistant'> & { assistant?: Partial<AssistantDeps> } = {},
-): Promise<{ base: string; server: Server; store: SqliteStore; assistant: Assistant; logs: Record<string, unknown>[]; close: () => Promise<void> }> {
+): Promise<{
+  base: string;
+  server: Server;
+  store: SqliteStore;
+  assistant: Assistant;
+  logs: Record<string, unknown>[];
+  close: () => Promise<void>;
+}> {
   const store = SqliteStore.open(':memory:');
   const log = memoryLog();
   const metrics = options.metrics ?? createMetrics();
@@ -54,7 +67,14 @@ export async function startApp(
     ...options.assistant,
   });
   const { assistant: _ignored, ...appOptions } = options;
-  const app = createApp({ retriever, assistant, store, logger: createLogger({ level: 'info', destination: log.stream }), metrics, ...appOptions });
+  const app = createApp({
+    retriever,
+    assistant,
+    store,
+    logger: createLogger({ level: 'info', destination: log.stream }),
+    metrics,
+    ...appOptions,
+  });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

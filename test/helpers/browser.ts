@@ -11,7 +11,9 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  */
 export const hasChromium = existsSync(chromiumPath);
 if (!hasChromium && process.env.CI === 'true') {
-  throw new Error(`Chromium not found at ${chromiumPath}: .ci/run installs it with apt-get (or set CHROMIUM_PATH)`);
+  throw new Error(
+    `Chromium not found at ${chromiumPath}: .ci/run installs it with apt-get (or set CHROMIUM_PATH)`,
+  );
 }
 
 /** Headless Chromium through playwright-core (no browser download). */

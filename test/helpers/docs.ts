@@ -4,7 +4,12 @@ import type { Chunk, IngestedDocument } from '../../src/ingest/types.js';
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** A small hand-made document with one passage per body, for index tests that must not depend on loaders. */
-export function makeDoc(id: string, title: string, bodies: string[], extra: Partial<IngestedDocument['meta']> = {}): IngestedDocument {
+export function makeDoc(
+  id: string,
+  title: string,
+  bodies: string[],
+  extra: Partial<IngestedDocument['meta']> = {},
+): IngestedDocument {
   const chunks: Chunk[] = bodies.map((text, i) => ({
     id: `${id}#${i}`,
     docId: id,

@@ -65,32 +65,58 @@ describe('lexical BM25F index', () => {
   });
 
   it('property: appending passages gives the same index as building over all of them', () => {
-    const words = ['khai', 'sinh', 'kết', 'hôn', 'đăng', 'ký', 'hồ', 'sơ', 'lệ', 'phí', 'căn', 'cước', 'đất', 'đai', 'xe', 'máy', 'thuế'];
+    const words = [
+      'khai',
+      'sinh',
+      'kết',
+      'hôn',
+      'đăng',
+      'ký',
+      'hồ',
+      'sơ',
+      'lệ',
+      'phí',
+      'căn',
+      'cước',
+      'đất',
+      'đai',
+      'xe',
+      'máy',
+      'thuế',
+    ];
     const passage = fc.record({
       heading: fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 4 }).map((w) => w.join(' ')),
       body: fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 300 }).map((w) => w.join(' ')),
     });
     fc.assert(
-      fc.property(fc.array(passage, { minLength: 1, maxLength: 40 }), fc.array(passage, { minLength: 1, maxLength: 20 }), (old, added) => {
-        const whole = LexicalIndex.build([...old, ...added]);
-        const appended = LexicalIndex.append(LexicalIndex.build(old), added);
-        expect(appended.size).toBe(whole.size);
-        expect(appended.vocabularySize).toBe(whole.vocabularySize);
-        for (const q of ['đăng ký khai sinh', 'le phi thue', 'đất đai xe máy hồ sơ']) {
-          const a = new Float32Array(whole.size);
-          const b = new Float32Array(whole.size);
-          whole.accumulate(termsOf(q), a);
-          appended.accumulate(termsOf(q), b);
-          expect([...b]).toEqual([...a]);
-          for (const t of termsOf(q)) expect(appended.documentFrequency(t.term)).toBe(whole.documentFrequency(t.term));
-        }
-      }),
+      fc.property(
+        fc.array(passage, { minLength: 1, maxLength: 40 }),
+        fc.array(passage, { minLength: 1, maxLength: 20 }),
+        (old, added) => {
+          const whole = LexicalIndex.build([...old, ...added]);
+          const appended = LexicalIndex.append(LexicalIndex.build(old), added);
+          expect(appended.size).toBe(whole.size);
+          expect(appended.vocabularySize).toBe(whole.vocabularySize);
+          for (const q of ['đăng ký khai sinh', 'le phi thue', 'đất đai xe máy hồ sơ']) {
+            const a = new Float32Array(whole.size);
+            const b = new Float32Array(whole.size);
+            whole.accumulate(termsOf(q), a);
+            appended.accumulate(termsOf(q), b);
+            expect([...b]).toEqual([...a]);
+            for (const t of termsOf(q))
+              expect(appended.documentFrequency(t.term)).toBe(whole.documentFrequency(t.term));
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('appending re-codes a first gap that needs several bytes', () => {
-    const old = Array.from({ length: 20_000 }, (_, i) => ({ heading: i === 0 ? 'hiếm gặp' : 'thường', body: `đoạn ${i % 7}` }));
+    const old = Array.from({ length: 20_000 }, (_, i) => ({
+      heading: i === 0 ? 'hiếm gặp' : 'thường',
+      body: `đoạn ${i % 7}`,
+    }));
     const added = [{ heading: 'hiếm gặp', body: 'đoạn mới' }];
     const whole = LexicalIndex.build([...old, ...added]);
     const appended = LexicalIndex.append(LexicalIndex.build(old), added);
@@ -145,12 +171,16 @@ describe('packed postings and term dictionary', () => {
 
   it('property: the dictionary agrees with a Map on random vocabularies', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { maxLength: 40 }), fc.string({ maxLength: 6 }), (terms, probe) => {
-        const { dictionary, rankOf } = TermDictionary.fromTerms(terms);
-        const oracle = new Map(terms.map((t, i) => [t, rankOf[i]!]));
-        expect(dictionary.id(probe)).toBe(oracle.get(probe) ?? -1);
-        for (const [t, id] of oracle) expect(dictionary.id(t)).toBe(id);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { maxLength: 40 }),
+        fc.string({ maxLength: 6 }),
+        (terms, probe) => {
+          const { dictionary, rankOf } = TermDictionary.fromTerms(terms);
+          const oracle = new Map(terms.map((t, i) => [t, rankOf[i]!]));
+          expect(dictionary.id(probe)).toBe(oracle.get(probe) ?? -1);
+          for (const [t, id] of oracle) expect(dictionary.id(t)).toBe(id);
+        },
+      ),
     );
   });
 });

@@ -60,7 +60,9 @@ describe('LSA embedder trained on the corpus', () => {
 
 describe('embedder configuration', () => {
   it('refuses to load an index built with another embedder, saying how to fix it', async () => {
-    await expect(loadEmbedder({ kind: 'hashed' }, tmpdir(), { id: 'lsa-v1-128', dimension: 128 })).rejects.toMatchObject({
+    await expect(
+      loadEmbedder({ kind: 'hashed' }, tmpdir(), { id: 'lsa-v1-128', dimension: 128 }),
+    ).rejects.toMatchObject({
       code: 'embedder_mismatch',
       message: expect.stringMatching(/lsa-v1-128.*--rebuild/su),
     });
@@ -74,7 +76,9 @@ describe('embedder configuration', () => {
   });
 
   it('a missing ONNX model folder is a clear configuration error', () => {
-    expect(() => new OnnxEmbeddings('/khong/co/mo-hinh')).toThrow(/EMBEDDINGS_ONNX_DIR \/khong\/co\/mo-hinh: no config\.json/u);
+    expect(() => new OnnxEmbeddings('/khong/co/mo-hinh')).toThrow(
+      /EMBEDDINGS_ONNX_DIR \/khong\/co\/mo-hinh: no config\.json/u,
+    );
   });
 });
 
@@ -129,7 +133,10 @@ describe('OpenAI-compatible embeddings client (fake endpoint on loopback)', () =
     const client = new OpenAICompatibleEmbeddings({ baseUrl: base, model: 'bge-m3', apiKey: 'sk-secret' });
     const err = await client.embedQuery('xin chào').catch((e: unknown) => e as Error & { code: string });
     status401 = false;
-    expect(err).toMatchObject({ code: 'embedder_unavailable', message: expect.stringMatching(/HTTP 401.*invalid api key/u) });
+    expect(err).toMatchObject({
+      code: 'embedder_unavailable',
+      message: expect.stringMatching(/HTTP 401.*invalid api key/u),
+    });
     expect((err as Error).message).not.toContain('sk-secret');
   });
 });

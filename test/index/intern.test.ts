@@ -9,7 +9,9 @@ describe('string pool', () => {
       { heading: 'Đăng ký khai sinh', breadcrumb: ['Đăng ký khai sinh', 'Phí'], nested: { at: ['Cấp xã'] } },
     ]);
     expect(docs).toEqual([{ title: 'Đăng ký khai sinh', levels: ['Cấp xã'], n: 1, none: null }]);
-    expect(chunks).toEqual([{ heading: 'Đăng ký khai sinh', breadcrumb: ['Đăng ký khai sinh', 'Phí'], nested: { at: ['Cấp xã'] } }]);
+    expect(chunks).toEqual([
+      { heading: 'Đăng ký khai sinh', breadcrumb: ['Đăng ký khai sinh', 'Phí'], nested: { at: ['Cấp xã'] } },
+    ]);
     expect(pool.string('Phí')).toBe('Phí');
   });
 });

@@ -11,7 +11,11 @@ const hashed = { kind: 'hashed', dimension: 64 } as const;
 
 async function build(docs = sampleDocs()) {
   return IndexSnapshot.build(
-    { sources: [{ path: 'x', fileHash: 'h', documentIds: docs.map((d) => d.meta.id) }], documents: docs, parent: null },
+    {
+      sources: [{ path: 'x', fileHash: 'h', documentIds: docs.map((d) => d.meta.id) }],
+      documents: docs,
+      parent: null,
+    },
     hashed,
   );
 }

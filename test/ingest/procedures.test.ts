@@ -130,7 +130,9 @@ describe.skipIf(!present)('national procedure records (real data from datasets/t
     // Long fields (here the steps) are cut into pieces that keep the field and its citation.
     const steps = doc?.chunks.filter((c) => c.field === 'trinh_tu') ?? [];
     expect(steps.map((c) => c.id).slice(0, 2)).toEqual(['1.001193#trinh_tu', '1.001193#trinh_tu.p2']);
-    expect(steps.every((c) => c.text.length <= 3100 && c.citation.endsWith('· Trình tự thực hiện'))).toBe(true);
+    expect(steps.every((c) => c.text.length <= 3100 && c.citation.endsWith('· Trình tự thực hiện'))).toBe(
+      true,
+    );
     const phi = doc?.chunks.find((c) => c.field === 'phi');
     expect(phi).toMatchObject({
       id: '1.001193#phi',

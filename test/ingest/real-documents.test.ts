@@ -75,17 +75,34 @@ async function mixedPdf(): Promise<Buffer> {
 describe.runIf(runOcr)('scanned documents are read by OCR', () => {
   it('a scanned decree keeps its diacritics, number and Điều structure, and its passages say they come from a scan', async () => {
     const [doc] = await loadFile({ path: 'uploads/nd-31-scan.pdf', bytes: scanned });
-    expect(doc?.meta).toMatchObject({ id: '31/2098/NĐ-CP', number: '31/2098/NĐ-CP', docType: 'Nghị định', issuer: 'CHÍNH PHỦ', signedDate: '2098-03-15', scannedPages: [1, 2] });
+    expect(doc?.meta).toMatchObject({
+      id: '31/2098/NĐ-CP',
+      number: '31/2098/NĐ-CP',
+      docType: 'Nghị định',
+      issuer: 'CHÍNH PHỦ',
+      signedDate: '2098-03-15',
+      scannedPages: [1, 2],
+    });
     const articles = doc!.chunks.filter((c) => c.article !== undefined);
     expect([...new Set(articles.map((c) => c.article))]).toEqual(['1', '2', '3', '4']);
     const fee = doc!.chunks.find((c) => c.article === '3' && c.text.includes('miễn cước'));
-    expect(fee).toMatchObject({ page: 2, scanned: true, citation: expect.stringMatching(/Điều 3 Nghị định 31\/2098\/NĐ-CP$/u) });
-    expect(doc!.chunks.map((c) => c.text).join('\n')).toContain('Người có công với cách mạng được miễn cước chuyển phát hồ sơ');
+    expect(fee).toMatchObject({
+      page: 2,
+      scanned: true,
+      citation: expect.stringMatching(/Điều 3 Nghị định 31\/2098\/NĐ-CP$/u),
+    });
+    expect(doc!.chunks.map((c) => c.text).join('\n')).toContain(
+      'Người có công với cách mạng được miễn cước chuyển phát hồ sơ',
+    );
   }, 60_000);
 
   it('a mixed PDF only recognises the page without a text layer', async () => {
     const pages: number[] = [];
-    const [doc] = await loadFile({ path: 'mixed.pdf', bytes: await mixedPdf() }, {}, { onOcrProgress: (done, total) => pages.push(done, total) });
+    const [doc] = await loadFile(
+      { path: 'mixed.pdf', bytes: await mixedPdf() },
+      {},
+      { onOcrProgress: (done, total) => pages.push(done, total) },
+    );
     expect(doc?.meta.scannedPages).toEqual([2]);
     expect(pages).toEqual([0, 1, 1, 1]);
     expect(doc!.chunks.find((c) => c.article === '1')?.scanned).toBeUndefined();
@@ -107,14 +124,19 @@ describe('without OCR', () => {
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('pdf_image_only');
     expect((err as AppError).message).toMatch(/no text layer; it looks scanned — run OCR first/u);
-    expect((err as AppError).reason).toMatch(/^scan\.pdf: tệp PDF là bản quét \(2 trang, không có lớp chữ\) .*chưa cài chương trình nhận dạng chữ tesseract/u);
+    expect((err as AppError).reason).toMatch(
+      /^scan\.pdf: tệp PDF là bản quét \(2 trang, không có lớp chữ\) .*chưa cài chương trình nhận dạng chữ tesseract/u,
+    );
   });
 });
 
 describe('OCR clean-up and page furniture', () => {
   it('joins split diacritics, reads digits in numbers and headings, drops stamp noise', () => {
-    const raw = 'Điều l. Phạm vi\nNghi ̣ định này\nngày 29 tháng l1 năm 2O20\n% ¬ ˆ\n—*\nmôi trư-\nờng điện tử';
-    expect(cleanOcrText(raw)).toBe('Điều 1. Phạm vi\nNghị định này\nngày 29 tháng 11 năm 2020\nmôi trường điện tử');
+    const raw =
+      'Điều l. Phạm vi\nNghi ̣ định này\nngày 29 tháng l1 năm 2O20\n% ¬ ˆ\n—*\nmôi trư-\nờng điện tử';
+    expect(cleanOcrText(raw)).toBe(
+      'Điều 1. Phạm vi\nNghị định này\nngày 29 tháng 11 năm 2020\nmôi trường điện tử',
+    );
   });
 
   it('removes the gazette header, page numbers and lines repeated at the top of every page', () => {
@@ -123,12 +145,16 @@ describe('OCR clean-up and page furniture', () => {
       '34 \tCÔNG BÁO/Số 35 + 36/Ngày 08-01-2024\nĐiều 2. B\n- 2 -',
       'CÔNG BÁO/Số 35 + 36/Ngày 08-01-2024 \t35\nĐiều 3. C',
     ];
-    expect(stripPageFurniture(pages)).toEqual(['QUỐC HỘI\nLuật số: 26/2023/QH15\nĐiều 1. A', 'Điều 2. B', 'Điều 3. C']);
+    expect(stripPageFurniture(pages)).toEqual([
+      'QUỐC HỘI\nLuật số: 26/2023/QH15\nĐiều 1. A',
+      'Điều 2. B',
+      'Điều 3. C',
+    ]);
   });
 });
 
 describe('headers of real documents', () => {
-  it('an OCR\'d header with its stamp, a spaced number and words run together still gives number, type, issuer and date', async () => {
+  it("an OCR'd header with its stamp, a spaced number and words run together still gives number, type, issuer and date", async () => {
     const page = [
       'Ký bởi: Cổng Thông tin điện tử Chính phủ',
       'CHINHPHU.VN Thời gian ký: 03.02.2098 09:57:52 +07:00',
@@ -142,40 +168,72 @@ describe('headers of real documents', () => {
       'Điều 2. Đối tượng áp dụng',
       'Các cơ quan giải quyết thủ tục hành chính và tổ chức, cá nhân có yêu cầu.',
     ].join('\n');
-    const [doc] = await loadFile({ path: 'nd-45-scan.txt', bytes: Buffer.from(cleanOcrText(stripPageFurniture([page])[0]!)) });
-    expect(doc?.meta).toMatchObject({ number: '45/2098/NĐ-CP', docType: 'Nghị định', issuer: 'CHÍNH PHỦ', signedDate: '2098-04-08', place: 'Hà Nội' });
-    expect(doc?.meta.title).toBe('Nghị định 45/2098/NĐ-CP về thực hiện thủ tục hành chính trên môi trường điện tử');
+    const [doc] = await loadFile({
+      path: 'nd-45-scan.txt',
+      bytes: Buffer.from(cleanOcrText(stripPageFurniture([page])[0]!)),
+    });
+    expect(doc?.meta).toMatchObject({
+      number: '45/2098/NĐ-CP',
+      docType: 'Nghị định',
+      issuer: 'CHÍNH PHỦ',
+      signedDate: '2098-04-08',
+      place: 'Hà Nội',
+    });
+    expect(doc?.meta.title).toBe(
+      'Nghị định 45/2098/NĐ-CP về thực hiện thủ tục hành chính trên môi trường điện tử',
+    );
     expect(doc!.chunks.filter((c) => c.article !== undefined).map((c) => c.article)).toEqual(['1', '2']);
   });
 
-  it('a number cited in the subject is not the document\'s; an unreadable one is completed from the file name only when they agree', async () => {
+  it("a number cited in the subject is not the document's; an unreadable one is completed from the file name only when they agree", async () => {
     const text = (numberLine: string) =>
       `BỘ CÔNG AN\n${numberLine}\nHà Nội, ngày 31 tháng 12 năm 2098\nTHÔNG TƯ\nSửa đổi một số điều của Thông tư số 57/2095/TT-BCA\nĐiều 1. Sửa đổi\nSửa đổi khoản 1 Điều 3 của Thông tư số 57/2095/TT-BCA về trang bị phương tiện.\nĐiều 2. Hiệu lực\nThông tư này có hiệu lực kể từ ngày ký.`;
-    const [garbled] = await loadFile({ path: '24_THONG_TU_Thong tu 148.2098.TT_BCA.txt', bytes: Buffer.from(text("Số: 4/#'/2098/TT-BCA")) });
+    const [garbled] = await loadFile({
+      path: '24_THONG_TU_Thong tu 148.2098.TT_BCA.txt',
+      bytes: Buffer.from(text("Số: 4/#'/2098/TT-BCA")),
+    });
     expect(garbled?.meta.number).toBe('148/2098/TT-BCA');
     expect(garbled?.warnings?.join('\n')).toMatch(/lấy theo tên tệp: 148\/2098\/TT-BCA/u);
-    const [otherName] = await loadFile({ path: 'thong-tu-12-2097-tt-btp.txt', bytes: Buffer.from(text("Số: 4/#'/2098/TT-BCA")) });
+    const [otherName] = await loadFile({
+      path: 'thong-tu-12-2097-tt-btp.txt',
+      bytes: Buffer.from(text("Số: 4/#'/2098/TT-BCA")),
+    });
     expect(otherName?.meta.number).toBeUndefined();
     expect(otherName?.warnings?.join('\n')).toMatch(/số hiệu trên văn bản không đọc được/u);
   });
 
-  it('a Công báo PDF gets the law\'s own number, not the gazette issue, and no page header in its passages', async () => {
-    const header = (n: number) => (n % 2 === 1 ? `CÔNG BÁO/Số 71 + 72/Ngày 20-02-2098    ${n}` : `${n}    CÔNG BÁO/Số 71 + 72/Ngày 20-02-2098`);
+  it("a Công báo PDF gets the law's own number, not the gazette issue, and no page header in its passages", async () => {
+    const header = (n: number) =>
+      n % 2 === 1
+        ? `CÔNG BÁO/Số 71 + 72/Ngày 20-02-2098    ${n}`
+        : `${n}    CÔNG BÁO/Số 71 + 72/Ngày 20-02-2098`;
     const pdf = await writeVietnamesePdf([
       `${header(33)}\nQUỐC HỘI\nLuật số: 12/2098/QH15\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLUẬT\nTHƯ VIỆN SỐ\nChương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\nLuật này quy định về thư viện số của cơ quan nhà nước.`,
       `${header(34)}\nĐiều 2. Giải thích từ ngữ\nThư viện số là thư viện lưu giữ tài liệu dạng số.`,
       `${header(35)}\nĐiều 3. Hiệu lực thi hành\nLuật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2098.`,
     ]);
     const [doc] = await loadFile({ path: 'cong-bao-so-71.pdf', bytes: pdf });
-    expect(doc?.meta).toMatchObject({ id: '12/2098/QH15', number: '12/2098/QH15', docType: 'Luật', issuer: 'QUỐC HỘI', title: 'Luật Thư viện số' });
+    expect(doc?.meta).toMatchObject({
+      id: '12/2098/QH15',
+      number: '12/2098/QH15',
+      docType: 'Luật',
+      issuer: 'QUỐC HỘI',
+      title: 'Luật Thư viện số',
+    });
     expect(doc!.chunks.some((c) => /CÔNG BÁO/u.test(c.text))).toBe(false);
     expect(doc!.chunks.filter((c) => c.article !== undefined).map((c) => c.article)).toEqual(['1', '2', '3']);
   });
 
   it('a draft công văn with a blank number is read as unnumbered, with its place, and no date is made up', async () => {
-    const text = 'BỘ CÔNG AN\nCỤC CẢNH SÁT PCCC VÀ CNCH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: \t/PCCC&CNCH-P6\nV/v đề nghị góp ý dự thảo tiêu chuẩn\nHà Nội, ngày tháng năm 2098\nKính gửi: Các đơn vị\nHội đồng thẩm định đã họp ngày 12/6/2098 và đề nghị các đơn vị góp ý bằng văn bản đối với dự thảo tiêu chuẩn về giày chữa cháy.';
+    const text =
+      'BỘ CÔNG AN\nCỤC CẢNH SÁT PCCC VÀ CNCH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: \t/PCCC&CNCH-P6\nV/v đề nghị góp ý dự thảo tiêu chuẩn\nHà Nội, ngày tháng năm 2098\nKính gửi: Các đơn vị\nHội đồng thẩm định đã họp ngày 12/6/2098 và đề nghị các đơn vị góp ý bằng văn bản đối với dự thảo tiêu chuẩn về giày chữa cháy.';
     const [doc] = await loadFile({ path: 'cv-xin-y-kien.txt', bytes: Buffer.from(text) });
-    expect(doc?.meta).toMatchObject({ docType: 'Công văn', unnumbered: true, place: 'Hà Nội', title: 'Công văn …/PCCC&CNCH-P6 đề nghị góp ý dự thảo tiêu chuẩn' });
+    expect(doc?.meta).toMatchObject({
+      docType: 'Công văn',
+      unnumbered: true,
+      place: 'Hà Nội',
+      title: 'Công văn …/PCCC&CNCH-P6 đề nghị góp ý dự thảo tiêu chuẩn',
+    });
     expect(doc?.meta.signedDate).toBeUndefined();
     expect(doc?.meta.number).toBeUndefined();
     expect(doc?.warnings?.join('\n')).toMatch(/văn bản chưa có số/u);
@@ -184,24 +242,47 @@ describe('headers of real documents', () => {
   it('a Word 97 .doc is read, and the same bytes named .docx are read by content with a warning', async () => {
     const bytes = await readFile(join(FIXTURES, 'qd-07-2025-lang-son.doc'));
     const [doc] = await loadFile({ path: 'qd-07.doc', bytes });
-    expect(doc?.meta).toMatchObject({ number: '07/2025/QĐ-UBND', docType: 'Quyết định', issuer: 'ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN', place: 'Lạng Sơn', signedDate: '2025-03-14' });
+    expect(doc?.meta).toMatchObject({
+      number: '07/2025/QĐ-UBND',
+      docType: 'Quyết định',
+      issuer: 'ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN',
+      place: 'Lạng Sơn',
+      signedDate: '2025-03-14',
+    });
     expect(doc!.chunks.find((c) => c.article === '2')?.text).toMatch(/Người lớn: 20\.000 đồng\/lượt/u);
     const [copy] = await loadFile({ path: 'qd-07-copy.docx', bytes });
     expect(copy?.meta.id).toBe(doc?.meta.id);
     expect(copy?.warnings?.[0]).toMatch(/đuôi “\.docx” nhưng nội dung là Word 97–2003/u);
   });
 
-  it('a web server\'s error page saved as .pdf is refused with a clear reason', async () => {
-    const html = '<html><head><title>404 - File or directory not found.</title></head><body><h2>404 - File or directory not found.</h2><p>The resource you are looking for might have been removed.</p></body></html>';
+  it("a web server's error page saved as .pdf is refused with a clear reason", async () => {
+    const html =
+      '<html><head><title>404 - File or directory not found.</title></head><body><h2>404 - File or directory not found.</h2><p>The resource you are looking for might have been removed.</p></body></html>';
     const err = await loadFile({ path: 'TCVN 5739.pdf', bytes: Buffer.from(html) }).catch((e: unknown) => e);
     expect((err as AppError).code).toBe('not_a_document');
     expect((err as AppError).reason).toMatch(/trang báo lỗi của máy chủ web/u);
   });
 
   it('a DOCX fee table keeps each row on one line', async () => {
-    const docx = writeMinimalDocx(['ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN', 'Số: 09/2098/QĐ-UBND', 'QUYẾT ĐỊNH', 'Về mức thu lệ phí', 'Điều 1. Mức thu', 'Mức thu như sau:'], {
-      tables: [[['STT', 'Nội dung', 'Mức thu'], ['1', 'Cấp mới giấy phép', '50.000 đồng'], ['2', 'Cấp lại giấy phép', '25.000 đồng']]],
-    });
+    const docx = writeMinimalDocx(
+      [
+        'ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN',
+        'Số: 09/2098/QĐ-UBND',
+        'QUYẾT ĐỊNH',
+        'Về mức thu lệ phí',
+        'Điều 1. Mức thu',
+        'Mức thu như sau:',
+      ],
+      {
+        tables: [
+          [
+            ['STT', 'Nội dung', 'Mức thu'],
+            ['1', 'Cấp mới giấy phép', '50.000 đồng'],
+            ['2', 'Cấp lại giấy phép', '25.000 đồng'],
+          ],
+        ],
+      },
+    );
     const [doc] = await loadFile({ path: 'qd-09.docx', bytes: docx });
     expect(doc!.chunks.map((c) => c.text).join('\n')).toContain('2 | Cấp lại giấy phép | 25.000 đồng');
   });
@@ -211,7 +292,7 @@ describe('document identity', () => {
   const decision = (province: string, topic: string) =>
     `ỦY BAN NHÂN DÂN\nTỈNH ${province}\nSố: 01/2024/QĐ-UBND\n${province === 'LẠNG SƠN' ? 'Lạng Sơn' : 'Cao Bằng'}, ngày 10 tháng 01 năm 2024\nQUYẾT ĐỊNH\nVề ${topic}\nĐiều 1. Nội dung\nQuy định ${topic} trên địa bàn tỉnh.\nĐiều 2. Hiệu lực\nQuyết định này có hiệu lực kể từ ngày ký.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH`;
 
-  it('two provinces\' decisions both numbered 01/2024/QĐ-UBND are both indexed, each cited for its own content', async () => {
+  it("two provinces' decisions both numbered 01/2024/QĐ-UBND are both indexed, each cited for its own content", async () => {
     const folder = join(dir, 'two-provinces');
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'lang-son.txt'), decision('LẠNG SƠN', 'giá vé tham quan động Tam Thanh'));
@@ -222,8 +303,14 @@ describe('document identity', () => {
     expect(report.documents).toBe(2);
     const retriever = new Retriever((await store.loadCurrent({ kind: 'lsa' }))!);
     const top = async (q: string) => (await retriever.retrieve(q)).results[0]?.doc;
-    expect(await top('giá vé tham quan động Tam Thanh')).toMatchObject({ number: '01/2024/QĐ-UBND', issuer: 'ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN' });
-    expect(await top('giá vé thác Bản Giốc')).toMatchObject({ number: '01/2024/QĐ-UBND', issuer: 'ỦY BAN NHÂN DÂN TỈNH CAO BẰNG' });
+    expect(await top('giá vé tham quan động Tam Thanh')).toMatchObject({
+      number: '01/2024/QĐ-UBND',
+      issuer: 'ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN',
+    });
+    expect(await top('giá vé thác Bản Giốc')).toMatchObject({
+      number: '01/2024/QĐ-UBND',
+      issuer: 'ỦY BAN NHÂN DÂN TỈNH CAO BẰNG',
+    });
   });
 
   it('a decree and its annex stay one document with both texts; the annex is cited as its Phụ lục', async () => {
@@ -240,7 +327,9 @@ describe('document identity', () => {
     const [doc] = await loadFile({ path: 'PL QD 1072 ngay 27-2-2098.txt', bytes: Buffer.from(text) });
     expect(doc?.meta).toMatchObject({ docType: 'Phụ lục', annexOf: 'Quyết định …/QĐ-UBND ngày 27/02/2098' });
     expect(doc?.meta.number).toBeUndefined();
-    expect(doc?.meta.title).toMatch(/^Phụ lục 1 Quyết định …\/QĐ-UBND ngày 27\/02\/2098: Danh mục quy trình nội bộ/u);
+    expect(doc?.meta.title).toMatch(
+      /^Phụ lục 1 Quyết định …\/QĐ-UBND ngày 27\/02\/2098: Danh mục quy trình nội bộ/u,
+    );
   });
 
   it('a folder ingest accounts for every file, and the same document in two formats is reported as a duplicate naming both', async () => {
@@ -249,19 +338,30 @@ describe('document identity', () => {
     const doc = await readFile(join(FIXTURES, 'qd-07-2025-lang-son.doc'));
     await writeFile(join(folder, 'qd-07.doc'), doc);
     await writeFile(join(folder, 'qd-07-ban-sao.docx'), doc);
-    await writeFile(join(folder, 'loi-404.pdf'), '<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>');
+    await writeFile(
+      join(folder, 'loi-404.pdf'),
+      '<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>',
+    );
     await writeFile(join(folder, 'bang-tinh.xlsx'), Buffer.from('PK\x05\x06'));
     await writeFile(join(folder, 'README.md'), '# Thư mục văn bản');
     await writeFile(join(folder, '.git', 'HEAD'), 'ref: refs/heads/main');
-    const report = await reindex(new SnapshotStore(join(dir, 'data-mixed')), { kind: 'lsa' }, { paths: [folder] });
+    const report = await reindex(
+      new SnapshotStore(join(dir, 'data-mixed')),
+      { kind: 'lsa' },
+      { paths: [folder] },
+    );
     const name = (p: string) => p.split('/').pop();
     expect(report.added.map(name)).toEqual(['qd-07-ban-sao.docx']);
     expect(report.failed.map((f) => [name(f.path), f.code])).toEqual([
       ['loi-404.pdf', 'not_a_document'],
       ['qd-07.doc', 'duplicate_document'],
     ]);
-    expect(report.failed[1]!.reason).toMatch(/qd-07\.doc: trùng với văn bản .* đã có trong kho từ tệp .*qd-07-ban-sao\.docx/u);
+    expect(report.failed[1]!.reason).toMatch(
+      /qd-07\.doc: trùng với văn bản .* đã có trong kho từ tệp .*qd-07-ban-sao\.docx/u,
+    );
     expect(report.skipped.map((s) => name(s.path))).toEqual(['.git', 'README.md', 'bang-tinh.xlsx']);
-    expect(report.warnings.map((w) => w.message).join('\n')).toMatch(/qd-07-ban-sao\.docx: tên tệp có đuôi “\.docx”/u);
+    expect(report.warnings.map((w) => w.message).join('\n')).toMatch(
+      /qd-07-ban-sao\.docx: tên tệp có đuôi “\.docx”/u,
+    );
   });
 });

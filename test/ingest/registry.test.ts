@@ -69,10 +69,16 @@ describe('PDF ingest', () => {
     const empty = await failure('corpus/empty.pdf', await writeVietnamesePdf([]));
     expect([empty.code, empty.message]).toEqual(['pdf_empty', 'corpus/empty.pdf: the PDF has no pages']);
     const noOcr = { ocr: { ...DEFAULT_OCR_SETTINGS, enabled: false } };
-    const scanned = await loadFile({ path: 'corpus/scan.pdf', bytes: await writeVietnamesePdf([], { blankPages: 2 }) }, {}, noOcr).catch((e: AppError) => e);
+    const scanned = await loadFile(
+      { path: 'corpus/scan.pdf', bytes: await writeVietnamesePdf([], { blankPages: 2 }) },
+      {},
+      noOcr,
+    ).catch((e: AppError) => e);
     expect(scanned).toBeInstanceOf(AppError);
     expect((scanned as AppError).code).toBe('pdf_image_only');
-    expect((scanned as AppError).message).toMatch(/^corpus\/scan\.pdf: the PDF has 2 pages but no text layer; it looks scanned — run OCR first \(/u);
+    expect((scanned as AppError).message).toMatch(
+      /^corpus\/scan\.pdf: the PDF has 2 pages but no text layer; it looks scanned — run OCR first \(/u,
+    );
     expect((scanned as AppError).reason).toMatch(/bản quét .*OCR_ENABLED=false/u);
   });
 });

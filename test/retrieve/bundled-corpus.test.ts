@@ -65,7 +65,10 @@ describe('retrieval over the bundled corpus', () => {
   });
 
   it('cites the article of a law for a legal question, with the page of the generated PDF', async () => {
-    const { results } = await retriever.retrieve('thẩm quyền đăng ký khai sinh cho trẻ em theo Luật Hộ tịch', { k: 5 });
+    const { results } = await retriever.retrieve(
+      'thẩm quyền đăng ký khai sinh cho trẻ em theo Luật Hộ tịch',
+      { k: 5 },
+    );
     const law = results.find((r) => r.doc.kind === 'legal' && /hộ tịch/iu.test(r.doc.title));
     expect(law).toBeDefined();
     expect(law?.chunks[0]?.chunk.citation).toMatch(/^Điều \d+/u);

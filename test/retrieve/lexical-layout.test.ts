@@ -44,8 +44,16 @@ describe('lexical document scores', () => {
     const contiguous = new Retriever(snapshot([0, 1, 2, 3, 4]));
     const interleaved = new Retriever(snapshot([0, 2, 1, 4, 3]));
     for (const q of ['đăng ký khai sinh', 'đăng ký thường trú hồ sơ', 'đất đai đăng ký']) {
-      const a = (await contiguous.retrieve(q, { k: 3 })).results.map((r) => [r.doc.id, r.score, r.lexicalRank]);
-      const b = (await interleaved.retrieve(q, { k: 3 })).results.map((r) => [r.doc.id, r.score, r.lexicalRank]);
+      const a = (await contiguous.retrieve(q, { k: 3 })).results.map((r) => [
+        r.doc.id,
+        r.score,
+        r.lexicalRank,
+      ]);
+      const b = (await interleaved.retrieve(q, { k: 3 })).results.map((r) => [
+        r.doc.id,
+        r.score,
+        r.lexicalRank,
+      ]);
       expect(a.length).toBeGreaterThan(0);
       expect(b).toEqual(a);
     }

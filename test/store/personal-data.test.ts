@@ -47,7 +47,12 @@ describe('personal data in the database', () => {
     const feedback = await fetch(`${app.base}/api/feedback`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ conversationId: first.conversationId, messageId: first.messageId, rating: 'down', comment: `liên hệ ${EMAIL} hoặc ${PHONE}` }),
+      body: JSON.stringify({
+        conversationId: first.conversationId,
+        messageId: first.messageId,
+        rating: 'down',
+        comment: `liên hệ ${EMAIL} hoặc ${PHONE}`,
+      }),
     });
     expect(feedback.status).toBe(201);
     await app.close();
@@ -55,13 +60,23 @@ describe('personal data in the database', () => {
 
     const db = new Database(file, { readonly: true });
     try {
-      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-      const everything = tables.flatMap((t) => db.prepare(`SELECT * FROM "${t}"`).all().map((row) => JSON.stringify(row))).join('\n');
+      const tables = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
+      ).map((t) => t.name);
+      const everything = tables
+        .flatMap((t) =>
+          db
+            .prepare(`SELECT * FROM "${t}"`)
+            .all()
+            .map((row) => JSON.stringify(row)),
+        )
+        .join('\n');
       // The turns were stored, masked.
       expect(everything).toContain('[CCCD]');
       expect(everything).toContain('[SĐT]');
       expect(everything).toContain('[email]');
-      for (const secret of [CCCD, CMND, PHONE, PHONE.replace(/ /gu, ''), EMAIL]) expect(everything).not.toContain(secret);
+      for (const secret of [CCCD, CMND, PHONE, PHONE.replace(/ /gu, ''), EMAIL])
+        expect(everything).not.toContain(secret);
     } finally {
       db.close();
     }

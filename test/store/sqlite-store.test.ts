@@ -230,8 +230,16 @@ describe('turns', () => {
 
   it('keeps the question of a turn whose answering failed, and leaves the state as it was', async () => {
     const store = SqliteStore.open(file);
-    await store.recordTurn({ conversation: { id: 'c-fail', channel: 'api' }, question: { text: 'một', channel: 'api' }, answer: { text: 'đáp', channel: 'api' }, stateJson: '{"n":1}' });
-    const only = await store.recordTurn({ conversation: { id: 'c-fail', channel: 'api' }, question: { text: 'hai', channel: 'api' } });
+    await store.recordTurn({
+      conversation: { id: 'c-fail', channel: 'api' },
+      question: { text: 'một', channel: 'api' },
+      answer: { text: 'đáp', channel: 'api' },
+      stateJson: '{"n":1}',
+    });
+    const only = await store.recordTurn({
+      conversation: { id: 'c-fail', channel: 'api' },
+      question: { text: 'hai', channel: 'api' },
+    });
     expect(only.answerId).toBeNull();
     expect((await store.listMessages('c-fail')).map((m) => m.text)).toEqual(['một', 'đáp', 'hai']);
     expect(await store.turnState('c-fail')).toBe('{"n":1}');
@@ -243,10 +251,20 @@ describe('turns', () => {
     const ids = Array.from({ length: 20 }, (_, i) => `c-group-${i}`);
     const outcomes = await Promise.allSettled([
       ...ids.map((id, i) =>
-        store.recordTurn({ conversation: { id, channel: 'api' }, question: { text: `hỏi ${i}`, channel: 'api' }, answer: { text: `đáp ${i}`, channel: 'api' }, stateJson: `{"n":${i}}` }),
+        store.recordTurn({
+          conversation: { id, channel: 'api' },
+          question: { text: `hỏi ${i}`, channel: 'api' },
+          answer: { text: `đáp ${i}`, channel: 'api' },
+          stateJson: `{"n":${i}}`,
+        }),
       ),
       // An answer without text: this turn fails halfway, after its conversation and question were written.
-      store.recordTurn({ conversation: { id: 'c-bad', channel: 'api' }, question: { text: 'x', channel: 'api' }, answer: { text: null as never, channel: 'api' }, stateJson: '{}' }),
+      store.recordTurn({
+        conversation: { id: 'c-bad', channel: 'api' },
+        question: { text: 'x', channel: 'api' },
+        answer: { text: null as never, channel: 'api' },
+        stateJson: '{}',
+      }),
     ]);
     await store.close();
     expect(outcomes.slice(0, 20).every((o) => o.status === 'fulfilled')).toBe(true);
@@ -255,7 +273,10 @@ describe('turns', () => {
     const reopened = SqliteStore.open(file);
     for (const [i, id] of ids.entries()) {
       const o = outcomes[i] as PromiseFulfilledResult<{ questionId: string; answerId: string | null }>;
-      expect((await reopened.listMessages(id)).map((m) => m.id)).toEqual([o.value.questionId, o.value.answerId]);
+      expect((await reopened.listMessages(id)).map((m) => m.id)).toEqual([
+        o.value.questionId,
+        o.value.answerId,
+      ]);
       expect(await reopened.turnState(id)).toBe(`{"n":${i}}`);
     }
     expect(await reopened.listMessages('c-bad')).toEqual([]);
@@ -265,7 +286,12 @@ describe('turns', () => {
 
   it('lets the next turn read the state of a turn that is still waiting for its commit', async () => {
     const store = SqliteStore.open(file);
-    const first = store.recordTurn({ conversation: { id: 'c-seq', channel: 'api' }, question: { text: 'một', channel: 'api' }, answer: { text: 'đáp', channel: 'api' }, stateJson: '{"focus":"1.001193"}' });
+    const first = store.recordTurn({
+      conversation: { id: 'c-seq', channel: 'api' },
+      question: { text: 'một', channel: 'api' },
+      answer: { text: 'đáp', channel: 'api' },
+      stateJson: '{"focus":"1.001193"}',
+    });
     expect(await store.turnState('c-seq')).toBe('{"focus":"1.001193"}');
     await first;
     expect(await store.turnState('c-seq')).toBe('{"focus":"1.001193"}');
@@ -274,7 +300,10 @@ describe('turns', () => {
 
   it('writes a queued turn before closing instead of dropping it', async () => {
     const store = SqliteStore.open(file);
-    const pending = store.recordTurn({ conversation: { id: 'c-close', channel: 'api' }, question: { text: 'hỏi rồi tắt', channel: 'api' } });
+    const pending = store.recordTurn({
+      conversation: { id: 'c-close', channel: 'api' },
+      question: { text: 'hỏi rồi tắt', channel: 'api' },
+    });
     await store.close();
     await pending;
     const reopened = SqliteStore.open(file);
@@ -284,10 +313,17 @@ describe('turns', () => {
 
   it('gives messages time-ordered UUIDs (version 7), so new rows land at the end of the index', async () => {
     const store = SqliteStore.open(file);
-    const first = await store.recordTurn({ conversation: { id: 'c-v7', channel: 'api' }, question: { text: 'a', channel: 'api' } });
+    const first = await store.recordTurn({
+      conversation: { id: 'c-v7', channel: 'api' },
+      question: { text: 'a', channel: 'api' },
+    });
     await new Promise((r) => setTimeout(r, 3));
-    const second = await store.recordTurn({ conversation: { id: 'c-v7', channel: 'api' }, question: { text: 'b', channel: 'api' } });
-    for (const id of [first.questionId, second.questionId]) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const second = await store.recordTurn({
+      conversation: { id: 'c-v7', channel: 'api' },
+      question: { text: 'b', channel: 'api' },
+    });
+    for (const id of [first.questionId, second.questionId])
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(first.questionId < second.questionId).toBe(true);
     await store.close();
   });

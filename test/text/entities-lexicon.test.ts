@@ -16,7 +16,8 @@ import {
 
 describe('entity recognisers', () => {
   it('finds document numbers in every official shape, whatever the case the user typed', () => {
-    const text = 'Căn cứ 123/2015/nd-cp, 01/2022/TT-BTP, 119/QĐ-UBND, 49-NQ/TU, 03/VBHN-VPQH và Luật số 59/2020/QH14';
+    const text =
+      'Căn cứ 123/2015/nd-cp, 01/2022/TT-BTP, 119/QĐ-UBND, 49-NQ/TU, 03/VBHN-VPQH và Luật số 59/2020/QH14';
     expect(findDocumentNumbers(text).map((m) => m.canonical)).toEqual([
       '123/2015/ND-CP',
       '01/2022/TT-BTP',
@@ -54,9 +55,9 @@ describe('entity recognisers', () => {
   });
 
   it('reads amounts of money in đồng', () => {
-    expect(findMoney('70.000 đồng, 1,500,000 VNĐ, 50 nghìn đồng, 2 triệu đồng').map((m) => m.amount)).toEqual([
-      70_000, 1_500_000, 50_000, 2_000_000,
-    ]);
+    expect(findMoney('70.000 đồng, 1,500,000 VNĐ, 50 nghìn đồng, 2 triệu đồng').map((m) => m.amount)).toEqual(
+      [70_000, 1_500_000, 50_000, 2_000_000],
+    );
   });
 });
 
@@ -89,9 +90,9 @@ describe('query lexicon', () => {
   });
 
   it('refuses a lexicon entry with an unknown field', () => {
-    expect(() => compileLexicon({ abbreviations: {}, phrases: [], questions: [{ field: 'x', say: ['a'], means: 'b' }] })).toThrow(
-      /questions\[0\]: unknown field "x"/u,
-    );
+    expect(() =>
+      compileLexicon({ abbreviations: {}, phrases: [], questions: [{ field: 'x', say: ['a'], means: 'b' }] }),
+    ).toThrow(/questions\[0\]: unknown field "x"/u);
   });
 });
 

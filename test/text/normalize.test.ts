@@ -14,14 +14,58 @@ import {
 
 /** Vietnamese syllables with every tone on every vowel kind, in both tone conventions. */
 const SYLLABLES = [
-  'hòa', 'hoà', 'thủy', 'thuỷ', 'khỏe', 'khoẻ', 'ủy', 'uỷ', 'quý', 'khuỷu', 'người', 'nghĩa', 'giữ', 'quốc',
-  'đăng', 'ký', 'hồ', 'sơ', 'lệ', 'phí', 'thời', 'hạn', 'giải', 'quyết', 'cơ', 'quan', 'thực', 'hiện',
-  'Đồng', 'ĐIỀU', 'Chương', 'căn', 'cước', 'công', 'dân', 'tuổi', 'rượu', 'ngoài', 'mùa', 'của', 'gì', 'giá',
+  'hòa',
+  'hoà',
+  'thủy',
+  'thuỷ',
+  'khỏe',
+  'khoẻ',
+  'ủy',
+  'uỷ',
+  'quý',
+  'khuỷu',
+  'người',
+  'nghĩa',
+  'giữ',
+  'quốc',
+  'đăng',
+  'ký',
+  'hồ',
+  'sơ',
+  'lệ',
+  'phí',
+  'thời',
+  'hạn',
+  'giải',
+  'quyết',
+  'cơ',
+  'quan',
+  'thực',
+  'hiện',
+  'Đồng',
+  'ĐIỀU',
+  'Chương',
+  'căn',
+  'cước',
+  'công',
+  'dân',
+  'tuổi',
+  'rượu',
+  'ngoài',
+  'mùa',
+  'của',
+  'gì',
+  'giá',
 ];
 const syllable = fc.constantFrom(...SYLLABLES);
 const sentence = fc.array(syllable, { minLength: 1, maxLength: 12 }).map((w) => w.join(' '));
 /** Old-tone and NFD variants of a Vietnamese string. */
-const variants = (s: string) => [s, s.normalize('NFD'), canonicalTones(s), s.replace(/oà/g, 'òa').replace(/uỷ/g, 'ủy')];
+const variants = (s: string) => [
+  s,
+  s.normalize('NFD'),
+  canonicalTones(s),
+  s.replace(/oà/g, 'òa').replace(/uỷ/g, 'ủy'),
+];
 
 describe('Vietnamese normalisation', () => {
   it('treats modern and classic tone placement as the same word', () => {
@@ -31,7 +75,20 @@ describe('Vietnamese normalisation', () => {
   });
 
   it('keeps tones that are already on the only possible vowel', () => {
-    for (const w of ['quý', 'khuỷu', 'người', 'nghĩa', 'giữ', 'quốc', 'gì', 'giá', 'rượu', 'ngoài', 'của', 'mùa']) {
+    for (const w of [
+      'quý',
+      'khuỷu',
+      'người',
+      'nghĩa',
+      'giữ',
+      'quốc',
+      'gì',
+      'giá',
+      'rượu',
+      'ngoài',
+      'của',
+      'mùa',
+    ]) {
       expect(normalize(w)).toBe(w);
     }
   });
@@ -81,10 +138,23 @@ describe('Vietnamese normalisation', () => {
 
   it('tokenises into syllables and keeps legal entities whole', () => {
     expect(tokenize('Nghị định 123/2015/NĐ-CP quy định lệ phí 70.000 đồng')).toEqual([
-      'nghị', 'định', '123/2015/nđ-cp', 'quy', 'định', 'lệ', 'phí', '70000', 'đồng',
+      'nghị',
+      'định',
+      '123/2015/nđ-cp',
+      'quy',
+      'định',
+      'lệ',
+      'phí',
+      '70000',
+      'đồng',
     ]);
     expect(tokenize('Mã thủ tục 1.001612.000.00.00.H01, ngày 15/11/2014')).toEqual([
-      'mã', 'thủ', 'tục', '1.001612', 'ngày', '2014-11-15',
+      'mã',
+      'thủ',
+      'tục',
+      '1.001612',
+      'ngày',
+      '2014-11-15',
     ]);
   });
 
@@ -101,9 +171,13 @@ describe('Vietnamese normalisation', () => {
   });
 
   it('reports text from TCVN3 and VNI fonts, but not Unicode Vietnamese', () => {
-    expect(detectLegacyEncoding('Céng hoµ x· héi chñ nghÜa ViÖt Nam\n§éc lËp - Tù do - H¹nh phóc')?.encoding).toBe('TCVN3');
+    expect(
+      detectLegacyEncoding('Céng hoµ x· héi chñ nghÜa ViÖt Nam\n§éc lËp - Tù do - H¹nh phóc')?.encoding,
+    ).toBe('TCVN3');
     expect(detectLegacyEncoding('Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam. Ñoäc laäp')?.encoding).toBe('VNI');
-    expect(detectLegacyEncoding('Cộng hòa xã hội chủ nghĩa Việt Nam. Độc lập - Tự do - Hạnh phúc')).toBeNull();
+    expect(
+      detectLegacyEncoding('Cộng hòa xã hội chủ nghĩa Việt Nam. Độc lập - Tự do - Hạnh phúc'),
+    ).toBeNull();
     expect(detectLegacyEncoding('Café, résumé and naïve are French words.')).toBeNull();
     expect(nfc('e\u0301')).toBe('é');
   });

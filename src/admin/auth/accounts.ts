@@ -7,7 +7,10 @@ import { normalizeUsername, USERNAME_PATTERN } from './sessions.js';
 export function checkUsername(raw: string): string {
   const name = normalizeUsername(raw);
   if (!USERNAME_PATTERN.test(name) || name === 'token' || name === 'system' || name === 'cli') {
-    throw new AppError('bad_request', `username "${raw}": 2 to 64 letters, digits, dot, dash, underscore or @ (not token, system or cli)`);
+    throw new AppError(
+      'bad_request',
+      `username "${raw}": 2 to 64 letters, digits, dot, dash, underscore or @ (not token, system or cli)`,
+    );
   }
   return name;
 }
@@ -18,7 +21,8 @@ export function checkRole(raw: string | undefined): Role {
 }
 
 export function checkPassword(password: string): string {
-  if ([...password].length < MIN_PASSWORD_LENGTH) throw new AppError('bad_request', `password: at least ${MIN_PASSWORD_LENGTH} characters`);
+  if ([...password].length < MIN_PASSWORD_LENGTH)
+    throw new AppError('bad_request', `password: at least ${MIN_PASSWORD_LENGTH} characters`);
   if (password.length > 1024) throw new AppError('bad_request', 'password: at most 1024 characters');
   return password;
 }
@@ -34,7 +38,12 @@ export class AccountAdmin {
     const name = checkUsername(username);
     const r = checkRole(role);
     const hash = await hashPassword(checkPassword(password));
-    await this.accounts.createAccount({ username: name, role: r, passwordHash: hash, now: this.now().toISOString() });
+    await this.accounts.createAccount({
+      username: name,
+      role: r,
+      passwordHash: hash,
+      now: this.now().toISOString(),
+    });
     return (await this.accounts.getAccount(name))!;
   }
 
@@ -69,7 +78,8 @@ export class AccountAdmin {
 
   private async existing(username: string): Promise<string> {
     const name = normalizeUsername(username);
-    if (!(await this.accounts.getAccount(name))) throw new AppError('not_found', `no account ${name} (see npm run accounts -- list)`);
+    if (!(await this.accounts.getAccount(name)))
+      throw new AppError('not_found', `no account ${name} (see npm run accounts -- list)`);
     return name;
   }
 }

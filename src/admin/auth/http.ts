@@ -28,8 +28,12 @@ export interface AuthDeps {
 /** Constant-time check of a bearer token (both sides hashed first, so lengths do not leak either). */
 export function tokenMatches(header: string | undefined, token: string | undefined): boolean {
   const m = /^Bearer (.+)$/u.exec(header ?? '');
-  const given = createHash('sha256').update(m?.[1] ?? '').digest();
-  const expected = createHash('sha256').update(token ?? '').digest();
+  const given = createHash('sha256')
+    .update(m?.[1] ?? '')
+    .digest();
+  const expected = createHash('sha256')
+    .update(token ?? '')
+    .digest();
   return m !== null && token !== undefined && timingSafeEqual(given, expected);
 }
 
@@ -43,7 +47,14 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 function cookie(req: Request, value: string, maxAgeS: number): string {
-  return [`${SESSION_COOKIE}=${value}`, 'Path=/admin', `Max-Age=${maxAgeS}`, 'HttpOnly', 'SameSite=Strict', ...(req.secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=${value}`,
+    'Path=/admin',
+    `Max-Age=${maxAgeS}`,
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(req.secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 /** The signed-in officer of a request that passed `authenticate`. */
@@ -88,7 +99,10 @@ export function authenticate(deps: AuthDeps): RequestHandler {
     if (!officer) {
       if (value) {
         res.setHeader('Set-Cookie', cookie(req, '', 0));
-        return refuse(res, 401, { error: 'unauthorized', message: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.' });
+        return refuse(res, 401, {
+          error: 'unauthorized',
+          message: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.',
+        });
       }
       return refuse(res, 401, unauthorized);
     }
@@ -110,11 +124,20 @@ export function allow(permission: Permission): RequestHandler {
   };
 }
 
-const loginBody = z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1024) }).strict();
+const loginBody = z
+  .object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1024) })
+  .strict();
 
 /** What `GET /admin/api/me` and a sign-in answer. */
 export function describeOfficer(o: Officer) {
-  return { username: o.username, role: o.role, roleLabel: ROLE_LABELS[o.role], via: o.via, permissions: permissionsOf(o.role), expiresAt: o.expiresAt ?? null };
+  return {
+    username: o.username,
+    role: o.role,
+    roleLabel: ROLE_LABELS[o.role],
+    via: o.via,
+    permissions: permissionsOf(o.role),
+    expiresAt: o.expiresAt ?? null,
+  };
 }
 
 /** `POST /admin/api/login` and `/logout`, which come before `authenticate`. */
@@ -141,7 +164,10 @@ export function loginRouter(deps: AuthDeps): Router {
   // What the sign-in form offers, asked before anyone is signed in.
   router.get('/admin/api/auth-options', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ password: deps.sessions !== undefined, sso: deps.oidc !== undefined && deps.sessions !== undefined });
+    res.json({
+      password: deps.sessions !== undefined,
+      sso: deps.oidc !== undefined && deps.sessions !== undefined,
+    });
   });
   if (deps.oidc && deps.sessions) mountOidc(router, deps, deps.oidc, deps.sessions);
   router.post('/admin/api/logout', async (req, res) => {
@@ -169,7 +195,14 @@ const OIDC_PATH = '/admin/api/oidc';
  */
 function mountOidc(router: Router, deps: AuthDeps, oidc: OidcClient, sessions: AdminSessions): void {
   const stateCookie = (req: Request, value: string, maxAgeS: number) =>
-    [`${OIDC_STATE_COOKIE}=${value}`, `Path=${OIDC_PATH}`, `Max-Age=${maxAgeS}`, 'HttpOnly', 'SameSite=Lax', ...(req.secure ? ['Secure'] : [])].join('; ');
+    [
+      `${OIDC_STATE_COOKIE}=${value}`,
+      `Path=${OIDC_PATH}`,
+      `Max-Age=${maxAgeS}`,
+      'HttpOnly',
+      'SameSite=Lax',
+      ...(req.secure ? ['Secure'] : []),
+    ].join('; ');
   router.get(`${OIDC_PATH}/login`, async (req, res) => {
     const base = deps.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const { url, state } = await oidc.start(`${base}${OIDC_PATH}/callback`);

@@ -42,11 +42,18 @@ const b64url = (b: Buffer) => b.toString('base64url');
 /** Parses `group=role,group=role` (OIDC_ROLE_MAP); a role that is not one of the three is `config_invalid`. */
 export function parseRoleMap(spec: string): Record<string, Role> {
   const map: Record<string, Role> = {};
-  for (const pair of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = pair.lastIndexOf('=');
     const value = pair.slice(0, eq).trim();
     const role = pair.slice(eq + 1).trim() as Role;
-    if (eq <= 0 || !value || !ROLES.includes(role)) throw new AppError('config_invalid', `OIDC_ROLE_MAP: "${pair}" is not claim-value=administrator|editor|reader`);
+    if (eq <= 0 || !value || !ROLES.includes(role))
+      throw new AppError(
+        'config_invalid',
+        `OIDC_ROLE_MAP: "${pair}" is not claim-value=administrator|editor|reader`,
+      );
     map[value] = role;
   }
   return map;
@@ -57,13 +64,22 @@ async function getJson<T>(url: string, init: RequestInit = {}): Promise<T> {
   try {
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(FETCH_MS) });
   } catch (err) {
-    throw new AppError('unauthorized', `OpenID provider unreachable at ${url}`, { cause: err, reason: 'Không kết nối được máy chủ đăng nhập một lần (SSO), vui lòng thử lại sau.' });
+    throw new AppError('unauthorized', `OpenID provider unreachable at ${url}`, {
+      cause: err,
+      reason: 'Không kết nối được máy chủ đăng nhập một lần (SSO), vui lòng thử lại sau.',
+    });
   }
-  if (!res.ok) throw new AppError('unauthorized', `OpenID provider answered HTTP ${res.status} at ${url}`, { reason: 'Máy chủ đăng nhập một lần (SSO) từ chối yêu cầu.' });
+  if (!res.ok)
+    throw new AppError('unauthorized', `OpenID provider answered HTTP ${res.status} at ${url}`, {
+      reason: 'Máy chủ đăng nhập một lần (SSO) từ chối yêu cầu.',
+    });
   return (await res.json()) as T;
 }
 
-const refused = (detail: string) => new AppError('unauthorized', detail, { reason: 'Đăng nhập một lần (SSO) không thành công, vui lòng thử lại.' });
+const refused = (detail: string) =>
+  new AppError('unauthorized', detail, {
+    reason: 'Đăng nhập một lần (SSO) không thành công, vui lòng thử lại.',
+  });
 
 /**
  * The relying party: builds the authorization URL (state, nonce, S256 code challenge), then on the
@@ -80,7 +96,9 @@ export class OidcClient {
   ) {}
 
   private meta(): Promise<Discovery> {
-    this.discovery ??= getJson<Discovery>(`${this.settings.issuer.replace(/\/+$/u, '')}/.well-known/openid-configuration`).catch((err: unknown) => {
+    this.discovery ??= getJson<Discovery>(
+      `${this.settings.issuer.replace(/\/+$/u, '')}/.well-known/openid-configuration`,
+    ).catch((err: unknown) => {
       this.discovery = undefined;
       throw err;
     });
@@ -111,18 +129,37 @@ export class OidcClient {
   }
 
   /** Redeems the code of a callback whose state matches the browser's cookie; returns the officer. */
-  async finish(q: { code: string | undefined; state: string | undefined; error: string | undefined; cookieState: string | undefined }): Promise<OidcIdentity> {
+  async finish(q: {
+    code: string | undefined;
+    state: string | undefined;
+    error: string | undefined;
+    cookieState: string | undefined;
+  }): Promise<OidcIdentity> {
     if (q.error) throw refused(`the provider returned error=${q.error}`);
     const pending = q.state ? this.pending.get(q.state) : undefined;
-    if (!q.state || !q.code || !pending || q.state !== q.cookieState) throw new AppError('bad_request', 'unknown, expired or foreign OpenID state', { reason: 'Phiên đăng nhập một lần đã hết hạn hoặc không hợp lệ, vui lòng đăng nhập lại.' });
+    if (!q.state || !q.code || !pending || q.state !== q.cookieState)
+      throw new AppError('bad_request', 'unknown, expired or foreign OpenID state', {
+        reason: 'Phiên đăng nhập một lần đã hết hạn hoặc không hợp lệ, vui lòng đăng nhập lại.',
+      });
     this.pending.delete(q.state);
     if (pending.expires <= this.now().getTime()) throw refused('the OpenID state expired');
     const meta = await this.meta();
-    const basic = Buffer.from(`${encodeURIComponent(this.settings.clientId)}:${encodeURIComponent(this.settings.clientSecret)}`).toString('base64');
+    const basic = Buffer.from(
+      `${encodeURIComponent(this.settings.clientId)}:${encodeURIComponent(this.settings.clientSecret)}`,
+    ).toString('base64');
     const tokens = await getJson<{ id_token?: string }>(meta.token_endpoint, {
       method: 'POST',
-      headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: q.code, redirect_uri: pending.redirectUri, code_verifier: pending.verifier }).toString(),
+      headers: {
+        Authorization: `Basic ${basic}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: q.code,
+        redirect_uri: pending.redirectUri,
+        code_verifier: pending.verifier,
+      }).toString(),
     });
     if (!tokens.id_token) throw refused('the token endpoint returned no id_token');
     const claims = await this.verifyIdToken(tokens.id_token, meta, pending.nonce);
@@ -137,7 +174,12 @@ export class OidcClient {
     const { keys } = await getJson<{ keys: (JsonWebKey & { kid?: string })[] }>(meta.jwks_uri);
     const jwk = keys.find((k) => k.kty === 'RSA' && (header.kid === undefined || k.kid === header.kid));
     if (!jwk) throw refused(`no RSA key ${header.kid ?? ''} in the provider's JWKS`);
-    const ok = verify('RSA-SHA256', Buffer.from(`${h}.${p}`), createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(s, 'base64url'));
+    const ok = verify(
+      'RSA-SHA256',
+      Buffer.from(`${h}.${p}`),
+      createPublicKey({ key: jwk, format: 'jwk' }),
+      Buffer.from(s, 'base64url'),
+    );
     if (!ok) throw refused('id_token signature does not verify');
     const c = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
     const now = this.now().getTime() / 1000;
@@ -156,9 +198,14 @@ export class OidcClient {
     // ROLES is ordered from most to least: the highest role granted wins.
     const role = ROLES.find((r) => granted.includes(r));
     if (!role) {
-      throw new AppError('forbidden', `no value of claim ${this.settings.roleClaim} maps to a role`, { reason: 'Tài khoản của bạn chưa được cấp quyền sử dụng trang quản trị. Vui lòng liên hệ quản trị viên.' });
+      throw new AppError('forbidden', `no value of claim ${this.settings.roleClaim} maps to a role`, {
+        reason:
+          'Tài khoản của bạn chưa được cấp quyền sử dụng trang quản trị. Vui lòng liên hệ quản trị viên.',
+      });
     }
-    const name = [c.preferred_username, c.email, c.sub].find((v): v is string => typeof v === 'string' && v.trim() !== '');
+    const name = [c.preferred_username, c.email, c.sub].find(
+      (v): v is string => typeof v === 'string' && v.trim() !== '',
+    );
     if (!name || typeof c.sub !== 'string') throw refused('id_token names no user');
     return { username: name.normalize('NFC').trim().toLowerCase(), role, subject: c.sub };
   }

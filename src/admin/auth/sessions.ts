@@ -136,7 +136,14 @@ export class AdminSessions {
     const id = randomBytes(32).toString('base64url');
     const at = now.toISOString();
     const expiresAt = new Date(now.getTime() + this.settings.maxHours * 60 * MINUTE).toISOString();
-    await this.accounts.createSession({ idHash: sha256(id), username, createdAt: at, lastSeenAt: at, expiresAt, ip });
+    await this.accounts.createSession({
+      idHash: sha256(id),
+      username,
+      createdAt: at,
+      lastSeenAt: at,
+      expiresAt,
+      ip,
+    });
     await this.accounts.updateAccount(username, { lastLoginAt: at }, at);
     return { cookieValue: id, officer: { username, role, via: 'session', expiresAt } };
   }
@@ -153,7 +160,8 @@ export class AdminSessions {
       await this.accounts.deleteSession(idHash);
       return null;
     }
-    if (now - Date.parse(s.lastSeenAt) >= TOUCH_EVERY_MS) await this.accounts.touchSession(idHash, new Date(now).toISOString());
+    if (now - Date.parse(s.lastSeenAt) >= TOUCH_EVERY_MS)
+      await this.accounts.touchSession(idHash, new Date(now).toISOString());
     return { username: s.username, role: s.role, via: 'session', expiresAt: s.expiresAt };
   }
 
@@ -167,7 +175,10 @@ export class AdminSessions {
     const now = this.now();
     const iso = now.toISOString();
     await this.accounts.pruneLoginFailures(new Date(now.getTime() - this.windowMs).toISOString(), iso);
-    return this.accounts.deleteExpiredSessions(new Date(now.getTime() - this.settings.idleMinutes * MINUTE).toISOString(), iso);
+    return this.accounts.deleteExpiredSessions(
+      new Date(now.getTime() - this.settings.idleMinutes * MINUTE).toISOString(),
+      iso,
+    );
   }
 }
 
@@ -181,11 +192,16 @@ export function loginRefusal(err: LoginError): AppError {
   }
   if (err.refusal === 'local_account') {
     return new AppError('forbidden', 'a local account with a password has this name', {
-      reason: 'Tên này thuộc một tài khoản đăng nhập bằng mật khẩu; không thể đăng nhập một lần (SSO) vào tài khoản đó.',
+      reason:
+        'Tên này thuộc một tài khoản đăng nhập bằng mật khẩu; không thể đăng nhập một lần (SSO) vào tài khoản đó.',
     });
   }
   if (err.refusal === 'disabled') {
-    return new AppError('forbidden', 'the account is disabled', { reason: 'Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ quản trị viên.' });
+    return new AppError('forbidden', 'the account is disabled', {
+      reason: 'Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ quản trị viên.',
+    });
   }
-  return new AppError('unauthorized', 'wrong username or password', { reason: 'Tên đăng nhập hoặc mật khẩu không đúng.' });
+  return new AppError('unauthorized', 'wrong username or password', {
+    reason: 'Tên đăng nhập hoặc mật khẩu không đúng.',
+  });
 }

@@ -25,7 +25,12 @@
     het_hieu_luc_toan_bo: 'Hết hiệu lực toàn bộ',
     chua_co_hieu_luc: 'Chưa có hiệu lực',
   };
-  var STATUS_TONE = { con_hieu_luc: 'ok', het_hieu_luc_mot_phan: 'warn', het_hieu_luc_toan_bo: 'bad', chua_co_hieu_luc: 'muted' };
+  var STATUS_TONE = {
+    con_hieu_luc: 'ok',
+    het_hieu_luc_mot_phan: 'warn',
+    het_hieu_luc_toan_bo: 'bad',
+    chua_co_hieu_luc: 'muted',
+  };
   var AUDIENCE = { public: 'Công khai', internal: 'Nội bộ' };
   var KIND = { legal: 'Văn bản pháp luật', procedure: 'Thủ tục hành chính', article: 'Bài viết' };
   var PHASE = {
@@ -100,7 +105,14 @@
   function vnTime(iso) {
     var d = new Date(iso);
     if (isNaN(d.getTime())) return String(iso || '');
-    return d.toLocaleString('vi-VN', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    return d.toLocaleString('vi-VN', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
   }
 
   function cut(text, max) {
@@ -311,7 +323,11 @@
     $('account-error').textContent = '';
     fetch(API + '/login', {
       method: 'POST',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+        'X-Requested-With': 'XMLHttpRequest',
+      },
       body: JSON.stringify({ username: username, password: password }),
       cache: 'no-store',
       credentials: 'same-origin',
@@ -393,7 +409,12 @@
     notify('Đã đăng xuất.');
     // The server ends the session and clears the cookie; the page is signed out either way.
     if (session) {
-      fetch(API + '/logout', { method: 'POST', headers: { 'X-Requested-With': 'XMLHttpRequest' }, credentials: 'same-origin', cache: 'no-store' }).catch(function () {});
+      fetch(API + '/logout', {
+        method: 'POST',
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+        credentials: 'same-origin',
+        cache: 'no-store',
+      }).catch(function () {});
     }
   });
 
@@ -490,10 +511,13 @@
     var out = [];
     if (p.deleted) out.push('xóa');
     if (p.status && p.status !== d.status) out.push('hiệu lực → ' + (STATUS[p.status] || p.status));
-    if (p.audience && p.audience !== d.audience) out.push('đối tượng → ' + (AUDIENCE[p.audience] || p.audience));
-    if (p.effectiveDate && p.effectiveDate !== d.effectiveDate) out.push('có hiệu lực từ ' + vnDate(p.effectiveDate));
+    if (p.audience && p.audience !== d.audience)
+      out.push('đối tượng → ' + (AUDIENCE[p.audience] || p.audience));
+    if (p.effectiveDate && p.effectiveDate !== d.effectiveDate)
+      out.push('có hiệu lực từ ' + vnDate(p.effectiveDate));
     if (p.expiryDate && p.expiryDate !== d.expiryDate) out.push('hết hiệu lực từ ' + vnDate(p.expiryDate));
-    if (p.replaces && p.replaces.join(',') !== (d.replaces || []).join(',')) out.push('thay thế: ' + (p.replaces.join(', ') || '(không)'));
+    if (p.replaces && p.replaces.join(',') !== (d.replaces || []).join(','))
+      out.push('thay thế: ' + (p.replaces.join(', ') || '(không)'));
     return out;
   }
 
@@ -534,7 +558,12 @@
       : docs;
     setRows($('doc-table'), shown.map(docRow), 8, 'Không có văn bản nào phù hợp.');
     $('doc-summary').textContent =
-      'Hiển thị ' + shown.length + ' / ' + docs.length + ' văn bản' + (docSnapshot ? ' · bản chỉ mục đang phục vụ: ' + docSnapshot : '');
+      'Hiển thị ' +
+      shown.length +
+      ' / ' +
+      docs.length +
+      ' văn bản' +
+      (docSnapshot ? ' · bản chỉ mục đang phục vụ: ' + docSnapshot : '');
     if (
       docs.some(function (d) {
         return pendingOf(d).length > 0;
@@ -556,28 +585,54 @@
           return 'trang ' + p.page + ' (' + p.confidence + '%)';
         })
         .join(', ');
-      titleCell.append(' ', badge('Cần kiểm tra OCR', 'warn'), el('span', { className: 'sub', text: 'Nhận dạng chữ kém tin cậy: ' + doubtful }));
+      titleCell.append(
+        ' ',
+        badge('Cần kiểm tra OCR', 'warn'),
+        el('span', { className: 'sub', text: 'Nhận dạng chữ kém tin cậy: ' + doubtful }),
+      );
     }
     if (pending.length) {
       var tag = badge(d.pendingEdit && d.pendingEdit.deleted ? 'Chờ xóa' : 'Chờ lập chỉ mục', 'warn');
       tag.setAttribute('title', 'Sau khi lập chỉ mục lại: ' + pending.join('; '));
-      titleCell.append(' ', tag, el('span', { className: 'sub', text: 'Sau khi lập chỉ mục lại: ' + pending.join('; ') }));
+      titleCell.append(
+        ' ',
+        tag,
+        el('span', { className: 'sub', text: 'Sau khi lập chỉ mục lại: ' + pending.join('; ') }),
+      );
     }
 
     var statusCell = el('td', null, [badge(STATUS[d.status] || d.status, STATUS_TONE[d.status])]);
-    if (d.effectiveDate) statusCell.append(el('span', { className: 'sub', text: 'Có hiệu lực từ ' + vnDate(d.effectiveDate) }));
-    if (d.expiryDate) statusCell.append(el('span', { className: 'sub', text: 'Hết hiệu lực từ ' + vnDate(d.expiryDate) }));
-    if (d.replaces && d.replaces.length) statusCell.append(el('span', { className: 'sub', text: 'Thay thế: ' + d.replaces.join(', ') }));
+    if (d.effectiveDate)
+      statusCell.append(el('span', { className: 'sub', text: 'Có hiệu lực từ ' + vnDate(d.effectiveDate) }));
+    if (d.expiryDate)
+      statusCell.append(el('span', { className: 'sub', text: 'Hết hiệu lực từ ' + vnDate(d.expiryDate) }));
+    if (d.replaces && d.replaces.length)
+      statusCell.append(el('span', { className: 'sub', text: 'Thay thế: ' + d.replaces.join(', ') }));
 
     var typeCell = el('td', { className: 'type' }, [d.docType || KIND[d.kind] || d.kind]);
-    if (d.docType && d.docType !== KIND[d.kind]) typeCell.append(el('span', { className: 'sub', text: KIND[d.kind] || d.kind }));
+    if (d.docType && d.docType !== KIND[d.kind])
+      typeCell.append(el('span', { className: 'sub', text: KIND[d.kind] || d.kind }));
 
     var label = '“' + cut(d.title, 80) + '”';
-    var edit = el('button', { type: 'button', className: 'secondary small', 'data-action': 'edit', 'data-id': d.id, 'aria-label': 'Sửa ' + label, text: 'Sửa' });
+    var edit = el('button', {
+      type: 'button',
+      className: 'secondary small',
+      'data-action': 'edit',
+      'data-id': d.id,
+      'aria-label': 'Sửa ' + label,
+      text: 'Sửa',
+    });
     edit.addEventListener('click', function () {
       openEdit(d);
     });
-    var del = el('button', { type: 'button', className: 'danger small', 'data-action': 'delete', 'data-id': d.id, 'aria-label': 'Xóa ' + label, text: 'Xóa' });
+    var del = el('button', {
+      type: 'button',
+      className: 'danger small',
+      'data-action': 'delete',
+      'data-id': d.id,
+      'aria-label': 'Xóa ' + label,
+      text: 'Xóa',
+    });
     del.addEventListener('click', function () {
       deleteDocument(d);
     });
@@ -590,7 +645,11 @@
       el('td', { text: AUDIENCE[d.audience] || d.audience }),
       el('td', { className: 'num', text: d.chunks }),
       // An uploaded file is shown by its name (its folder is the server's); the full path on hover.
-      el('td', { className: 'source', title: d.source, text: d.uploaded ? d.source.split(/[\\/]/).pop() : d.source }),
+      el('td', {
+        className: 'source',
+        title: d.source,
+        text: d.uploaded ? d.source.split(/[\\/]/).pop() : d.source,
+      }),
       el('td', { className: 'ops' }, may('documents:write') ? [edit, del] : []),
     ]);
   }
@@ -609,7 +668,9 @@
   });
 
   function focusDocButton(id, action) {
-    var b = document.querySelector('#doc-table button[data-action="' + action + '"][data-id="' + CSS.escape(id) + '"]');
+    var b = document.querySelector(
+      '#doc-table button[data-action="' + action + '"][data-id="' + CSS.escape(id) + '"]',
+    );
     if (b) b.focus();
   }
 
@@ -699,7 +760,8 @@
 
   function deleteDocument(d) {
     var what = d.uploaded ? 'Tệp đã tải lên chứa văn bản này sẽ bị xóa.' : 'Văn bản sẽ bị loại khỏi chỉ mục.';
-    if (!confirm('Xóa “' + d.title + '” (' + (d.number || d.id) + ')?\n' + what + '\n' + AFTER_REINDEX)) return;
+    if (!confirm('Xóa “' + d.title + '” (' + (d.number || d.id) + ')?\n' + what + '\n' + AFTER_REINDEX))
+      return;
     request('DELETE', '/documents/' + encodeURIComponent(d.id))
       .then(function () {
         notify('Đã xóa “' + d.title + '”. ' + AFTER_REINDEX, 'ok');
@@ -717,7 +779,10 @@
     list.replaceChildren();
     results.forEach(function (r) {
       var st = UPLOAD_STATUS[r.status] || [r.status, 'muted'];
-      var li = el('li', { 'data-status': r.status }, [el('span', { className: 'file', text: r.name }), badge(st[0], st[1])]);
+      var li = el('li', { 'data-status': r.status }, [
+        el('span', { className: 'file', text: r.name }),
+        badge(st[0], st[1]),
+      ]);
       if (r.reason) li.append(el('span', { className: 'reason', text: 'Lý do: ' + r.reason }));
       if (r.documents && r.documents.length) {
         li.append(
@@ -725,7 +790,10 @@
             'ul',
             { 'aria-label': 'Văn bản tìm thấy trong ' + r.name },
             r.documents.map(function (doc) {
-              return el('li', null, [el('span', { className: 'doc-title', text: doc.title }), ' · ' + (KIND[doc.kind] || doc.kind) + ' · ' + doc.chunks + ' đoạn']);
+              return el('li', null, [
+                el('span', { className: 'doc-title', text: doc.title }),
+                ' · ' + (KIND[doc.kind] || doc.kind) + ' · ' + doc.chunks + ' đoạn',
+              ]);
             }),
           ),
         );
@@ -822,7 +890,13 @@
         var failed = data.results.filter(function (r) {
           return r.status === 'failed';
         }).length;
-        var summary = 'Tải lên: ' + stored + ' tệp được lưu' + (failed ? ', ' + failed + ' tệp không nhận' : '') + '. ' + (data.message || '');
+        var summary =
+          'Tải lên: ' +
+          stored +
+          ' tệp được lưu' +
+          (failed ? ', ' + failed + ' tệp không nhận' : '') +
+          '. ' +
+          (data.message || '');
         notify(summary, failed && !stored ? 'error' : 'ok');
         if (stored) input.value = '';
         if (data.job) watchJob(data.job, true);
@@ -831,7 +905,13 @@
       }
       if (xhr.status === 409) {
         // The files were stored, but another re-index was running.
-        notify('Đã lưu tệp, nhưng ' + CONFLICT.charAt(0).toLowerCase() + CONFLICT.slice(1) + '. Hãy lập chỉ mục lại khi lần đó xong.', 'error');
+        notify(
+          'Đã lưu tệp, nhưng ' +
+            CONFLICT.charAt(0).toLowerCase() +
+            CONFLICT.slice(1) +
+            '. Hãy lập chỉ mục lại khi lần đó xong.',
+          'error',
+        );
         input.value = '';
         showPending(true);
         return;
@@ -862,7 +942,12 @@
     box.setAttribute('data-job', job.id);
     var phase = PHASE[job.phase] || job.phase || '';
     var barId = box.id + '-bar';
-    var title = el('h3', { text: (job.kind === 'full' ? 'Xây dựng lại toàn bộ' : 'Lập chỉ mục lại') + ' · bắt đầu ' + vnTime(job.startedAt) });
+    var title = el('h3', {
+      text:
+        (job.kind === 'full' ? 'Xây dựng lại toàn bộ' : 'Lập chỉ mục lại') +
+        ' · bắt đầu ' +
+        vnTime(job.startedAt),
+    });
     var stateText =
       job.state === 'running' ? 'Đang chạy: ' + phase : job.state === 'succeeded' ? 'Hoàn tất' : 'Thất bại';
     var count = job.state === 'running' && job.total > 0 ? ' (' + job.done + '/' + job.total + ')' : '';
@@ -872,9 +957,16 @@
     else if (job.total > 0) bar.value = Math.min(job.done, job.total);
     // else: indeterminate (no value) while the phase has no count yet
     var barLabel = el('label', { for: barId, className: 'visually-hidden', text: 'Tiến độ lập chỉ mục' });
-    var parts = [title, stateLine, barLabel, bar, el('p', { className: 'file-now', text: job.state === 'running' && job.file ? job.file : '' })];
+    var parts = [
+      title,
+      stateLine,
+      barLabel,
+      bar,
+      el('p', { className: 'file-now', text: job.state === 'running' && job.file ? job.file : '' }),
+    ];
 
-    if (job.state === 'failed') parts.push(el('p', { className: 'error', text: 'Lỗi: ' + (job.error || 'không rõ') }));
+    if (job.state === 'failed')
+      parts.push(el('p', { className: 'error', text: 'Lỗi: ' + (job.error || 'không rõ') }));
     var rep = job.report;
     if (rep) {
       var report = el('div', { className: 'report' });
@@ -890,12 +982,23 @@
       report.append(
         el('p', {
           text: rep.snapshotId
-            ? 'Bản chỉ mục mới ' + rep.snapshotId + ': ' + rep.documents + ' văn bản, ' + rep.chunks + ' đoạn (' + (rep.buildMs / 1000).toFixed(1) + ' giây).'
+            ? 'Bản chỉ mục mới ' +
+              rep.snapshotId +
+              ': ' +
+              rep.documents +
+              ' văn bản, ' +
+              rep.chunks +
+              ' đoạn (' +
+              (rep.buildMs / 1000).toFixed(1) +
+              ' giây).'
             : 'Không có thay đổi nào; giữ nguyên bản chỉ mục đang phục vụ.',
         }),
       );
       fileList(report, 'Các tệp lỗi:', 'failed-files', rep.failed, function (f) {
-        return [el('code', { text: f.path }), ': ' + (f.reason || f.message) + (f.code ? ' (' + f.code + ')' : '')];
+        return [
+          el('code', { text: f.path }),
+          ': ' + (f.reason || f.message) + (f.code ? ' (' + f.code + ')' : ''),
+        ];
       });
       fileList(report, 'Các tệp bỏ qua:', 'skipped-files', rep.skipped || [], function (f) {
         return [el('code', { text: f.path }), ': ' + f.reason];
@@ -987,7 +1090,8 @@
         unauthorized(token ? WRONG_TOKEN : SESSION_ENDED);
         return;
       }
-      if (!res.ok || !res.body || typeof TextDecoderStream === 'undefined') throw new Error('no event stream');
+      if (!res.ok || !res.body || typeof TextDecoderStream === 'undefined')
+        throw new Error('no event stream');
       var reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       var buf = '';
       var pump = function () {
@@ -1048,12 +1152,18 @@
       notify(
         (rep.snapshotId
           ? 'Lập chỉ mục xong: bản ' + rep.snapshotId + ' đang phục vụ.'
-          : 'Lập chỉ mục xong: không có thay đổi nào.') + (failed ? ' ' + failed + ' tệp lỗi, xem chi tiết trong mục Lập chỉ mục.' : ''),
+          : 'Lập chỉ mục xong: không có thay đổi nào.') +
+          (failed ? ' ' + failed + ' tệp lỗi, xem chi tiết trong mục Lập chỉ mục.' : ''),
         failed ? 'error' : 'ok',
       );
       showPending(false);
     } else {
-      notify('Lập chỉ mục thất bại: ' + (job.error || 'không rõ lỗi') + '. Bản chỉ mục đang phục vụ không thay đổi.', 'error');
+      notify(
+        'Lập chỉ mục thất bại: ' +
+          (job.error || 'không rõ lỗi') +
+          '. Bản chỉ mục đang phục vụ không thay đổi.',
+        'error',
+      );
     }
     if (loaders[currentTab]) loaders[currentTab]();
   }
@@ -1106,7 +1216,8 @@
         var list = (r.data.snapshots || []).slice().sort(function (a, b) {
           return a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0;
         });
-        $('snapshot-summary').textContent = list.length + ' bản chỉ mục' + (serving ? ' · đang phục vụ: ' + serving : '');
+        $('snapshot-summary').textContent =
+          list.length + ' bản chỉ mục' + (serving ? ' · đang phục vụ: ' + serving : '');
         setRows(
           table,
           list.map(function (s) {
@@ -1117,7 +1228,13 @@
             else state.append(badge('Lưu trữ', 'muted'));
             var ops = el('td', { className: 'ops' });
             if (!isServing && may('snapshots:activate')) {
-              var b = el('button', { type: 'button', className: 'secondary small', 'data-snapshot': s.id, 'aria-label': 'Khôi phục bản ' + s.id, text: 'Khôi phục' });
+              var b = el('button', {
+                type: 'button',
+                className: 'secondary small',
+                'data-snapshot': s.id,
+                'aria-label': 'Khôi phục bản ' + s.id,
+                text: 'Khôi phục',
+              });
               b.addEventListener('click', function () {
                 activateSnapshot(s);
               });
@@ -1147,7 +1264,16 @@
   }
 
   function activateSnapshot(s) {
-    if (!confirm('Khôi phục bản chỉ mục ' + s.id + ' (tạo lúc ' + vnTime(s.createdAt) + ')?\nTrợ lý sẽ trả lời theo bản này ngay lập tức.')) return;
+    if (
+      !confirm(
+        'Khôi phục bản chỉ mục ' +
+          s.id +
+          ' (tạo lúc ' +
+          vnTime(s.createdAt) +
+          ')?\nTrợ lý sẽ trả lời theo bản này ngay lập tức.',
+      )
+    )
+      return;
     api('POST', '/snapshots/' + encodeURIComponent(s.id) + '/activate')
       .then(function (r) {
         if (r.ok) {
@@ -1272,7 +1398,11 @@
     button.addEventListener('click', function () {
       var name = button.getAttribute('data-export');
       button.disabled = true;
-      fetch(API + '/export/' + name + '.csv', { headers: authHeaders({}), credentials: token ? 'omit' : 'same-origin', cache: 'no-store' })
+      fetch(API + '/export/' + name + '.csv', {
+        headers: authHeaders({}),
+        credentials: token ? 'omit' : 'same-origin',
+        cache: 'no-store',
+      })
         .then(function (res) {
           if (res.status === 401) {
             unauthorized(token ? WRONG_TOKEN : SESSION_ENDED);
@@ -1301,7 +1431,8 @@
   // ---- start ---------------------------------------------------------------------------------
   // Back from single sign-on that did not succeed: /admin?sso=forbidden|failed.
   var SSO_ERRORS = {
-    forbidden: 'Tài khoản này chưa được cấp quyền sử dụng trang quản trị qua đăng nhập một lần. Vui lòng liên hệ quản trị viên.',
+    forbidden:
+      'Tài khoản này chưa được cấp quyền sử dụng trang quản trị qua đăng nhập một lần. Vui lòng liên hệ quản trị viên.',
     failed: 'Đăng nhập một lần (SSO) không thành công, vui lòng thử lại.',
   };
   var ssoError = SSO_ERRORS[new URLSearchParams(location.search).get('sso') || ''] || '';

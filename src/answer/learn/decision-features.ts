@@ -36,7 +36,14 @@ export function decideFeatures(f: ConfidenceFeatures, turn: Record<TurnKind, num
 export function fitToDocument(snapshot: IndexSnapshot, docId: string, message: string): ConfidenceFeatures {
   const doc = snapshot.documents[snapshot.docIndex.get(docId)!]!;
   const chunks = documentChunks(snapshot, docId).map((chunk) => ({ chunk, score: 1 }));
-  return confidenceFeatures(message, { query: null as never, results: [{ doc, score: 1, lexicalRank: 0, vectorRank: 0, exact: false, chunks }] }, snapshot.lexical);
+  return confidenceFeatures(
+    message,
+    {
+      query: null as never,
+      results: [{ doc, score: 1, lexicalRank: 0, vectorRank: 0, exact: false, chunks }],
+    },
+    snapshot.lexical,
+  );
 }
 
 /** What is known of a message when a document is in focus. */

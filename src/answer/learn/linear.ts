@@ -77,12 +77,23 @@ export class LinearModel {
       throw new AppError('model_invalid', `${expect.source}: ${why}; refit it with \`npm run train\``);
     };
     if (!f || typeof f !== 'object') fail('not a model file');
-    if (f!.format !== MODEL_FORMAT) fail(`model format ${String(f!.format)}, this version reads ${MODEL_FORMAT}`);
+    if (f!.format !== MODEL_FORMAT)
+      fail(`model format ${String(f!.format)}, this version reads ${MODEL_FORMAT}`);
     if (f!.name !== expect.name) fail(`holds the "${String(f!.name)}" model, expected "${expect.name}"`);
-    if (f!.features !== expect.features) fail(`was fitted on features "${String(f!.features)}", this version extracts "${expect.features}"`);
+    if (f!.features !== expect.features)
+      fail(`was fitted on features "${String(f!.features)}", this version extracts "${expect.features}"`);
     const k = Array.isArray(f!.classes) ? f!.classes.length : 0;
-    if (k === 0 || !Array.isArray(f!.bias) || f!.bias.length !== k || typeof f!.weights !== 'object' || f!.weights === null) fail('classes, bias or weights missing');
-    for (const [name, w] of Object.entries(f!.weights!)) if (!Array.isArray(w) || w.length !== k) fail(`feature "${name}" has ${Array.isArray(w) ? w.length : 0} weights for ${k} classes`);
+    if (
+      k === 0 ||
+      !Array.isArray(f!.bias) ||
+      f!.bias.length !== k ||
+      typeof f!.weights !== 'object' ||
+      f!.weights === null
+    )
+      fail('classes, bias or weights missing');
+    for (const [name, w] of Object.entries(f!.weights!))
+      if (!Array.isArray(w) || w.length !== k)
+        fail(`feature "${name}" has ${Array.isArray(w) ? w.length : 0} weights for ${k} classes`);
     return new LinearModel(f as LinearModelFile);
   }
 }

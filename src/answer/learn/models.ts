@@ -17,7 +17,18 @@ import { LinearModel, type Features } from './linear.js';
  * Fields a question can ask, as the field model names them ('general' = none in particular): every
  * procedure field but `doi_tuong`, in the order of the fitted model's labels.
  */
-export const ASKABLE_FIELDS = ['ho_so', 'phi', 'thoi_han', 'co_quan', 'cach_thuc', 'trinh_tu', 'dieu_kien', 'ket_qua', 'can_cu', 'general'] as const satisfies readonly ProcedureField[];
+export const ASKABLE_FIELDS = [
+  'ho_so',
+  'phi',
+  'thoi_han',
+  'co_quan',
+  'cach_thuc',
+  'trinh_tu',
+  'dieu_kien',
+  'ket_qua',
+  'can_cu',
+  'general',
+] as const satisfies readonly ProcedureField[];
 
 /** Kinds of message the turn model tells apart. */
 export const TURN_KINDS = ['followup', 'new', 'offtopic'] as const;
@@ -51,9 +62,12 @@ export class FieldModel {
    * likely field of the whole message. Empty means a general question.
    */
   asked(message: string, max = 3): ProcedureField[] {
-    const best = (text: string): [string, number] => Object.entries(this.scores(text)).sort((a, b) => b[1] - a[1])[0]!;
+    const best = (text: string): [string, number] =>
+      Object.entries(this.scores(text)).sort((a, b) => b[1] - a[1])[0]!;
     const [whole] = best(message);
-    const clauses = message.split(/[,;?!.]+|\s(?:và|va|với|voi|rồi|roi|còn|con|hay)\s/iu).filter((c) => c.trim().split(/\s+/u).length >= 2);
+    const clauses = message
+      .split(/[,;?!.]+|\s(?:và|va|với|voi|rồi|roi|còn|con|hay)\s/iu)
+      .filter((c) => c.trim().split(/\s+/u).length >= 2);
     const found: ProcedureField[] = [];
     const add = (f: string) => {
       if (f !== 'general' && !found.includes(f as ProcedureField)) found.push(f as ProcedureField);
@@ -62,7 +76,8 @@ export class FieldModel {
       const [field, p] = best(clause);
       if (p >= this.threshold) add(field);
     }
-    if (whole !== 'general' && !found.includes(whole as ProcedureField)) found.unshift(whole as ProcedureField);
+    if (whole !== 'general' && !found.includes(whole as ProcedureField))
+      found.unshift(whole as ProcedureField);
     return found.slice(0, max);
   }
 }
@@ -115,7 +130,11 @@ function readModel(name: string, features: string, dir: string): LinearModel {
   try {
     raw = JSON.parse(readFileSync(source, 'utf8'));
   } catch (err) {
-    throw new AppError('model_invalid', `${source}: cannot read the model file; refit it with \`npm run train\``, { cause: err });
+    throw new AppError(
+      'model_invalid',
+      `${source}: cannot read the model file; refit it with \`npm run train\``,
+      { cause: err },
+    );
   }
   return LinearModel.parse(raw, { name, features, source });
 }
@@ -129,7 +148,9 @@ const num = (m: LinearModel, key: string, fallback: number): number => {
 export function loadAnswerModels(dir = MODELS_DIR): AnswerModels {
   const fields = readModel('fields', TEXT_FEATURES, dir);
   const decide = readModel('decide', DECISION_FEATURES, dir);
-  const companions = (fields.file.settings?.companions ?? {}) as Partial<Record<ProcedureField, ProcedureField>>;
+  const companions = (fields.file.settings?.companions ?? {}) as Partial<
+    Record<ProcedureField, ProcedureField>
+  >;
   return {
     fields: new FieldModel(fields, num(fields, 'threshold', 0.5), companions),
     turns: new TurnModel(readModel('turns', TEXT_FEATURES, dir)),

@@ -9,7 +9,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.js';
 import { readJsonObjects } from '../../retrieve/evaluation.js';
-import { readDialogues, readQuestions, turnKinds, type Dialogue, type LabelledQuestion } from '../answer-sets.js';
+import {
+  readDialogues,
+  readQuestions,
+  turnKinds,
+  type Dialogue,
+  type LabelledQuestion,
+} from '../answer-sets.js';
 import { TEXT_FEATURES, textFeatures } from './features.js';
 import { fitLinear, LinearModel, type Features, type FitOptions, type LinearModelFile } from './linear.js';
 import { ASKABLE_FIELDS, CONVERSATION_MOVES, DECISION_FEATURES, TURN_KINDS } from './models.js';
@@ -49,14 +55,20 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   const fields: TextExample[] = (await readJsonObjects(fieldsFile)).map((r, i) => {
     const labels = Array.isArray(r.fields) ? r.fields.map(String) : [];
     if (typeof r.text !== 'string' || labels.length === 0 || labels.some((f) => !FIELD_SET.has(f))) {
-      throw new AppError('bad_request', `${fieldsFile}: record ${i + 1}: needs "text" and "fields" among ${ASKABLE_FIELDS.join(', ')}`);
+      throw new AppError(
+        'bad_request',
+        `${fieldsFile}: record ${i + 1}: needs "text" and "fields" among ${ASKABLE_FIELDS.join(', ')}`,
+      );
     }
     return { text: r.text, labels, origin: 'project' };
   });
   const turnsFile = path.join(projectDir, 'turns.jsonl');
   const turns: TextExample[] = (await readJsonObjects(turnsFile)).map((r, i) => {
     if (typeof r.text !== 'string' || typeof r.kind !== 'string' || !KIND_SET.has(r.kind)) {
-      throw new AppError('bad_request', `${turnsFile}: record ${i + 1}: needs "text" and "kind" among ${TURN_KINDS.join(', ')}`);
+      throw new AppError(
+        'bad_request',
+        `${turnsFile}: record ${i + 1}: needs "text" and "kind" among ${TURN_KINDS.join(', ')}`,
+      );
     }
     return { text: r.text, labels: [r.kind], origin: 'project' };
   });
@@ -71,12 +83,16 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   const questionsFile = path.join(dir, 'questions-train.jsonl');
   const dialoguesFile = path.join(dir, 'dialogues-train.jsonl');
   if (!existsSync(questionsFile) || !existsSync(dialoguesFile)) {
-    throw new AppError('not_found', `${dir}: questions-train.jsonl and dialogues-train.jsonl are needed to fit the models`);
+    throw new AppError(
+      'not_found',
+      `${dir}: questions-train.jsonl and dialogues-train.jsonl are needed to fit the models`,
+    );
   }
   const questions = await readQuestions(questionsFile);
   const dialogues = await readDialogues(dialoguesFile);
   for (const q of questions) {
-    if (q.gold.length > 0 && FIELD_SET.has(q.field)) fields.push({ text: q.text, labels: [q.field], origin: 'questions-train' });
+    if (q.gold.length > 0 && FIELD_SET.has(q.field))
+      fields.push({ text: q.text, labels: [q.field], origin: 'questions-train' });
     turns.push({ text: q.text, labels: [q.gold.length > 0 ? 'new' : 'offtopic'], origin: 'questions-train' });
   }
   // The older shared question set (tthc/queries.jsonl) is tagged with fields too.
@@ -91,7 +107,8 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   for (const d of dialogues) {
     const kinds = turnKinds(d.turns);
     d.turns.forEach((t, i) => {
-      if (t.expect === 'answer' && FIELD_SET.has(t.field)) fields.push({ text: t.text, labels: [t.field], origin: 'dialogues-train' });
+      if (t.expect === 'answer' && FIELD_SET.has(t.field))
+        fields.push({ text: t.text, labels: [t.field], origin: 'dialogues-train' });
       const kind = kinds[i] === 'decline' ? 'offtopic' : kinds[i] === 'followup' ? 'followup' : 'new';
       turns.push({ text: t.text, labels: [kind], origin: 'dialogues-train' });
     });
@@ -110,34 +127,71 @@ export const FIT: Record<'fields' | 'turns' | 'decide' | 'conversation', FitOpti
 const textRows = (examples: readonly TextExample[]): Features[] => examples.map((e) => textFeatures(e.text));
 
 /** Fits the field model on all field examples. */
-export function fitFields(examples: readonly TextExample[], settings: Record<string, unknown> = {}): LinearModelFile {
-  const file = fitLinear('fields', TEXT_FEATURES, ASKABLE_FIELDS, textRows(examples), examples.map((e) => e.labels), FIT.fields);
+export function fitFields(
+  examples: readonly TextExample[],
+  settings: Record<string, unknown> = {},
+): LinearModelFile {
+  const file = fitLinear(
+    'fields',
+    TEXT_FEATURES,
+    ASKABLE_FIELDS,
+    textRows(examples),
+    examples.map((e) => e.labels),
+    FIT.fields,
+  );
   return { ...file, settings: { threshold: 0.5, ...settings } };
 }
 
 /** Fits the turn-kind model on all turn examples. */
 export function fitTurns(examples: readonly TextExample[]): LinearModelFile {
-  return fitLinear('turns', TEXT_FEATURES, TURN_KINDS, textRows(examples), examples.map((e) => e.labels), FIT.turns);
+  return fitLinear(
+    'turns',
+    TEXT_FEATURES,
+    TURN_KINDS,
+    textRows(examples),
+    examples.map((e) => e.labels),
+    FIT.turns,
+  );
 }
 
-const numericRows = (examples: readonly NumericExample[]): Features[] => examples.map((e) => new Map(Object.entries(e.x)));
+const numericRows = (examples: readonly NumericExample[]): Features[] =>
+  examples.map((e) => new Map(Object.entries(e.x)));
 
 /** Fits the answer-or-decline model: class 'right' = the first result answers the message. */
 export function fitDecide(examples: readonly NumericExample[], threshold: number): LinearModelFile {
-  const file = fitLinear('decide', DECISION_FEATURES, ['right'], numericRows(examples), examples.map((e) => e.labels), FIT.decide);
+  const file = fitLinear(
+    'decide',
+    DECISION_FEATURES,
+    ['right'],
+    numericRows(examples),
+    examples.map((e) => e.labels),
+    FIT.decide,
+  );
   return { ...file, settings: { threshold } };
 }
 
 /** Fits the conversation model (follow up, switch, decline). */
 export function fitConversation(examples: readonly NumericExample[]): LinearModelFile {
-  return fitLinear('conversation', DECISION_FEATURES, CONVERSATION_MOVES, numericRows(examples), examples.map((e) => e.labels), FIT.conversation);
+  return fitLinear(
+    'conversation',
+    DECISION_FEATURES,
+    CONVERSATION_MOVES,
+    numericRows(examples),
+    examples.map((e) => e.labels),
+    FIT.conversation,
+  );
 }
 
 /**
  * Out-of-fold predictions: each example is scored by a model fitted on the other folds (example i
  * is in fold i mod k), so the figures and the features built from them are those of unseen input.
  */
-export function outOfFold<E>(examples: readonly E[], k: number, fit: (train: E[]) => LinearModelFile, score: (m: LinearModel, e: E) => number[]): number[][] {
+export function outOfFold<E>(
+  examples: readonly E[],
+  k: number,
+  fit: (train: E[]) => LinearModelFile,
+  score: (m: LinearModel, e: E) => number[],
+): number[][] {
   const out: number[][] = new Array(examples.length);
   for (let fold = 0; fold < k; fold++) {
     const train = examples.filter((_, i) => i % k !== fold);

@@ -34,7 +34,14 @@ export function requestLogger(logger: Logger) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // A stream answers 200 before it knows how it ends; a route that failed mid-stream says so in res.locals.
       const streamError = typeof res.locals.streamError === 'string' ? res.locals.streamError : undefined;
-      const entry = { reqId: id, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10, ...(streamError ? { streamError } : {}) };
+      const entry = {
+        reqId: id,
+        method: req.method,
+        path: req.originalUrl.split('?')[0],
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+        ...(streamError ? { streamError } : {}),
+      };
       if (res.statusCode >= 500 || streamError) logger.error(entry, 'request failed');
       else logger.info(entry, 'request');
     });

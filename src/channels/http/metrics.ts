@@ -30,7 +30,11 @@ export function createMetrics(): Metrics {
       labelNames: ['channel', 'outcome'],
       registers: [registry],
     }),
-    indexDocuments: new Gauge({ name: 'index_documents', help: 'Documents in the live index snapshot', registers: [registry] }),
+    indexDocuments: new Gauge({
+      name: 'index_documents',
+      help: 'Documents in the live index snapshot',
+      registers: [registry],
+    }),
     llmFallbacks: new Counter({
       name: 'llm_fallbacks_total',
       help: 'LLM steps that failed and were answered by the extractive path instead, by step (rewrite, compose) and error code',
@@ -47,7 +51,11 @@ export function createMetrics(): Metrics {
 }
 
 /** Exposes a cache's hits, misses and entries, read when /metrics is scraped. */
-export function registerCacheMetrics(metrics: Metrics, name: string, stats: () => { hits: number; misses: number; entries: number; capacity: number }): void {
+export function registerCacheMetrics(
+  metrics: Metrics,
+  name: string,
+  stats: () => { hits: number; misses: number; entries: number; capacity: number },
+): void {
   const gauge = (suffix: string, help: string, read: (s: ReturnType<typeof stats>) => number) =>
     new Gauge({
       name: `${name}_${suffix}`,

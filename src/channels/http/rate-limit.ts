@@ -9,7 +9,12 @@ export interface RateLimiter {
 }
 
 /** Creates a limiter: `capacity` requests at once, refilled at `refillPerSecond`; at most `maxKeys` buckets kept. */
-export function createRateLimiter(options: { capacity: number; refillPerSecond: number; maxKeys?: number; now?: () => number }): RateLimiter {
+export function createRateLimiter(options: {
+  capacity: number;
+  refillPerSecond: number;
+  maxKeys?: number;
+  now?: () => number;
+}): RateLimiter {
   const now = options.now ?? Date.now;
   const maxKeys = options.maxKeys ?? 10_000;
   const buckets = new Lru<string, { tokens: number; at: number }>(maxKeys);
@@ -24,7 +29,10 @@ export function createRateLimiter(options: { capacity: number; refillPerSecond: 
         b.tokens -= 1;
         return { allowed: true, retryAfterS: 0 };
       }
-      return { allowed: false, retryAfterS: Math.max(1, Math.ceil((1 - b.tokens) / options.refillPerSecond)) };
+      return {
+        allowed: false,
+        retryAfterS: Math.max(1, Math.ceil((1 - b.tokens) / options.refillPerSecond)),
+      };
     },
   };
 }
@@ -35,6 +43,8 @@ export function rateLimitByIp(limiter: RateLimiter) {
     const r = limiter.take(`ip:${req.ip ?? 'unknown'}`);
     if (r.allowed) return next();
     res.setHeader('Retry-After', String(r.retryAfterS));
-    next(new AppError('rate_limited', `Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau ${r.retryAfterS} giây.`));
+    next(
+      new AppError('rate_limited', `Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau ${r.retryAfterS} giây.`),
+    );
   };
 }

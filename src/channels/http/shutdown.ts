@@ -4,7 +4,10 @@ import type { Server } from 'node:http';
  * Stops a server gracefully: no new connections, in-flight requests finish, idle keep-alive
  * connections close at once, and whatever is still open after `timeoutMs` is cut. Then `onClose` runs.
  */
-export function gracefulShutdown(server: Server, options: { timeoutMs: number; onClose?: () => Promise<void> }): () => Promise<void> {
+export function gracefulShutdown(
+  server: Server,
+  options: { timeoutMs: number; onClose?: () => Promise<void> },
+): () => Promise<void> {
   let stopping: Promise<void> | null = null;
   return () => {
     stopping ??= new Promise<void>((resolve) => {

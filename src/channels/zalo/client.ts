@@ -69,7 +69,12 @@ export class ZaloClient {
       // it again could give the citizen the same answer twice, so only failures before delivery are retried.
       const result = await this.withRetries(
         'send',
-        () => this.postJson(`${this.o.apiBaseUrl}/v3.0/oa/message/cs`, { recipient: { user_id: userId }, message: { text } }, tokens.accessToken),
+        () =>
+          this.postJson(
+            `${this.o.apiBaseUrl}/v3.0/oa/message/cs`,
+            { recipient: { user_id: userId }, message: { text } },
+            tokens.accessToken,
+          ),
         notDelivered,
       );
       const code = typeof result.error === 'number' ? result.error : Number(result.error ?? 0);
@@ -86,7 +91,10 @@ export class ZaloClient {
   async tokens(): Promise<ZaloTokens> {
     const stored = await this.o.store.getSetting(TOKEN_SETTING);
     if (stored) return JSON.parse(stored) as ZaloTokens;
-    return { accessToken: this.o.initialTokens?.accessToken ?? '', refreshToken: this.o.initialTokens?.refreshToken ?? '' };
+    return {
+      accessToken: this.o.initialTokens?.accessToken ?? '',
+      refreshToken: this.o.initialTokens?.refreshToken ?? '',
+    };
   }
 
   /**
@@ -104,9 +112,21 @@ export class ZaloClient {
     const storedJson = await this.o.store.getSetting(TOKEN_SETTING);
     const current = storedJson ? (JSON.parse(storedJson) as ZaloTokens) : await this.tokens();
     if (current.accessToken !== failedAccessToken && current.accessToken !== '') return current;
-    if (!current.refreshToken) throw new ZaloApiError(TOKEN_EXPIRED, 'Zalo access token expired and no refresh token is configured (ZALO_REFRESH_TOKEN)');
-    if (!this.o.appSecret) throw new ZaloApiError(TOKEN_EXPIRED, 'Zalo access token expired and ZALO_APP_SECRET is not set, so it cannot be refreshed');
-    const body = new URLSearchParams({ refresh_token: current.refreshToken, app_id: this.o.appId, grant_type: 'refresh_token' });
+    if (!current.refreshToken)
+      throw new ZaloApiError(
+        TOKEN_EXPIRED,
+        'Zalo access token expired and no refresh token is configured (ZALO_REFRESH_TOKEN)',
+      );
+    if (!this.o.appSecret)
+      throw new ZaloApiError(
+        TOKEN_EXPIRED,
+        'Zalo access token expired and ZALO_APP_SECRET is not set, so it cannot be refreshed',
+      );
+    const body = new URLSearchParams({
+      refresh_token: current.refreshToken,
+      app_id: this.o.appId,
+      grant_type: 'refresh_token',
+    });
     const result = await this.withRetries('refresh', async () => {
       const res = await fetch(`${this.o.oauthBaseUrl}/v4/oa/access_token`, {
         method: 'POST',
@@ -120,13 +140,18 @@ export class ZaloClient {
       // Another process may have used the same refresh token a moment earlier: take its tokens.
       const now = await this.o.store.getSetting(TOKEN_SETTING);
       if (now && now !== storedJson) return JSON.parse(now) as ZaloTokens;
-      throw new ZaloApiError(Number(result.error ?? TOKEN_EXPIRED), `Zalo token refresh failed: ${String(result.error_description ?? result.error_name ?? result.message ?? 'no token in the answer')}`);
+      throw new ZaloApiError(
+        Number(result.error ?? TOKEN_EXPIRED),
+        `Zalo token refresh failed: ${String(result.error_description ?? result.error_name ?? result.message ?? 'no token in the answer')}`,
+      );
     }
     const expiresIn = Number(result.expires_in);
     const next: ZaloTokens = {
       accessToken: result.access_token,
       refreshToken: result.refresh_token,
-      ...(Number.isFinite(expiresIn) && expiresIn > 0 ? { expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString() } : {}),
+      ...(Number.isFinite(expiresIn) && expiresIn > 0
+        ? { expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString() }
+        : {}),
     };
     const nextJson = JSON.stringify(next);
     if (!(await this.o.store.compareAndSetSetting(TOKEN_SETTING, storedJson, nextJson))) {
@@ -138,7 +163,11 @@ export class ZaloClient {
     return next;
   }
 
-  private async postJson(url: string, payload: unknown, accessToken: string): Promise<Record<string, unknown>> {
+  private async postJson(
+    url: string,
+    payload: unknown,
+    accessToken: string,
+  ): Promise<Record<string, unknown>> {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', access_token: accessToken },
@@ -158,22 +187,34 @@ export class ZaloClient {
     } catch {
       throw new ZaloApiError(-1, `Zalo answered HTTP ${res.status} with a body that is not JSON`);
     }
-    if (typeof json !== 'object' || json === null) throw new ZaloApiError(-1, `Zalo answered HTTP ${res.status} with an unexpected body`);
+    if (typeof json !== 'object' || json === null)
+      throw new ZaloApiError(-1, `Zalo answered HTTP ${res.status} with an unexpected body`);
     return json as Record<string, unknown>;
   }
 
   /** Calls again with backoff while `retryable` says the failure is worth another try, up to the attempts bound. */
-  private async withRetries<T>(what: string, call: () => Promise<T>, retryable: (err: unknown) => boolean = transient): Promise<T> {
+  private async withRetries<T>(
+    what: string,
+    call: () => Promise<T>,
+    retryable: (err: unknown) => boolean = transient,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
       } catch (err) {
         if (!retryable(err) || attempt >= this.attempts) {
-          if (!retryable(err) && transient(err)) this.o.logger.warn({ what, err: (err as Error).message }, 'zalo call may have been delivered; not sent again');
+          if (!retryable(err) && transient(err))
+            this.o.logger.warn(
+              { what, err: (err as Error).message },
+              'zalo call may have been delivered; not sent again',
+            );
           throw err;
         }
         const delay = this.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
-        this.o.logger.warn({ what, attempt, delayMs: Math.round(delay), err: (err as Error).message }, 'zalo call failed, retrying');
+        this.o.logger.warn(
+          { what, attempt, delayMs: Math.round(delay), err: (err as Error).message },
+          'zalo call failed, retrying',
+        );
         await new Promise((r) => setTimeout(r, delay));
       }
     }
@@ -185,7 +226,11 @@ class RetryableError extends Error {}
 
 /** A 5xx, a network error or a time-out: worth another try for a call that is safe to repeat. */
 function transient(err: unknown): boolean {
-  return err instanceof RetryableError || err instanceof TypeError || (err as Error | null)?.name === 'TimeoutError';
+  return (
+    err instanceof RetryableError ||
+    err instanceof TypeError ||
+    (err as Error | null)?.name === 'TimeoutError'
+  );
 }
 
 /** Connection failures that happen before a request is sent (refused, no route, name not found). */

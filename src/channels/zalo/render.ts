@@ -14,7 +14,10 @@ export const ZALO_MAX_PARTS = 4;
  * the conversation's options, so "2" picks the second). Split on paragraph, then line, then
  * sentence boundaries so that no message exceeds `limit`.
  */
-export function renderZalo(answer: Answer, options: { publicBaseUrl?: string; limit?: number; maxParts?: number } = {}): string[] {
+export function renderZalo(
+  answer: Answer,
+  options: { publicBaseUrl?: string; limit?: number; maxParts?: number } = {},
+): string[] {
   const limit = options.limit ?? ZALO_TEXT_LIMIT;
   const maxParts = options.maxParts ?? ZALO_MAX_PARTS;
   const blocks = [answer.answer.trim()];
@@ -22,14 +25,19 @@ export function renderZalo(answer: Answer, options: { publicBaseUrl?: string; li
     const lines = answer.citations.map((c) => {
       const page = pageNote(c) !== '' ? ` (${pageNote(c)})` : '';
       // The portal page when the record has one, else this server's page of the passage.
-      const url = c.url ?? (options.publicBaseUrl ? `${options.publicBaseUrl}${sourcePath(c.sourceId, c.chunkId)}` : undefined);
+      const url =
+        c.url ??
+        (options.publicBaseUrl ? `${options.publicBaseUrl}${sourcePath(c.sourceId, c.chunkId)}` : undefined);
       return `[${c.n}] ${c.label}${page}${url ? `\n${url}` : ''}`;
     });
     blocks.push(`Nguồn:\n${lines.join('\n')}`);
   }
   // A declined answer already numbers its suggestions in the text.
   if (answer.followUps.length > 0 && answer.outcome !== 'declined') {
-    const heading = answer.outcome === 'smalltalk' ? 'Bạn có thể hỏi, ví dụ (trả lời bằng số để chọn):' : 'Bạn có thể hỏi tiếp (trả lời bằng số để chọn):';
+    const heading =
+      answer.outcome === 'smalltalk'
+        ? 'Bạn có thể hỏi, ví dụ (trả lời bằng số để chọn):'
+        : 'Bạn có thể hỏi tiếp (trả lời bằng số để chọn):';
     blocks.push([heading, ...answer.followUps.map((f, i) => `${i + 1}. ${f}`)].join('\n'));
   }
   return splitMessage(blocks.filter((b) => b !== '').join('\n\n'), limit, maxParts);
@@ -46,7 +54,10 @@ export function splitMessage(text: string, limit = ZALO_TEXT_LIMIT, maxParts = Z
   const note = '\n\n(Nội dung còn dài, bạn vui lòng xem đầy đủ tại đường dẫn nguồn hoặc hỏi cụ thể hơn.)';
   const kept = pieces.slice(0, maxParts);
   const last = kept[maxParts - 1]!;
-  kept[maxParts - 1] = length(last) + length(note) <= limit ? last + note : [...last].slice(0, limit - length(note) - 1).join('') + '…' + note;
+  kept[maxParts - 1] =
+    length(last) + length(note) <= limit
+      ? last + note
+      : [...last].slice(0, limit - length(note) - 1).join('') + '…' + note;
   return kept;
 }
 

@@ -5,8 +5,18 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * OA secret key`, sent as `X-ZEvent-Signature: mac=<hex>`. Not an HMAC, and the key is the OA
  * secret key, not the app secret.
  */
-export function zaloSignature(appId: string, rawBody: Buffer | string, timestamp: string, oaSecretKey: string): string {
-  return createHash('sha256').update(appId).update(rawBody).update(timestamp).update(oaSecretKey).digest('hex');
+export function zaloSignature(
+  appId: string,
+  rawBody: Buffer | string,
+  timestamp: string,
+  oaSecretKey: string,
+): string {
+  return createHash('sha256')
+    .update(appId)
+    .update(rawBody)
+    .update(timestamp)
+    .update(oaSecretKey)
+    .digest('hex');
 }
 
 /** The hex digest of a `mac=<hex>` header, or null when the header is missing or malformed. */

@@ -27,8 +27,10 @@ const MEDIA_EVENTS = new Set([
 ]);
 
 export const ZALO_WELCOME = `${say.GREETING}\n\nVí dụ, bạn có thể hỏi:\n${say.EXAMPLE_QUESTIONS.map((q) => `- ${q}`).join('\n')}`;
-export const ZALO_TEXT_ONLY = 'Hiện tại Trợ lý Công vụ chỉ đọc được câu hỏi dạng chữ. Bạn vui lòng gõ câu hỏi, có dấu hoặc không dấu đều được.';
-export const ZALO_SLOW_DOWN = 'Bạn đang gửi tin nhắn quá nhanh. Vui lòng đợi khoảng một phút rồi gửi tiếp câu hỏi.';
+export const ZALO_TEXT_ONLY =
+  'Hiện tại Trợ lý Công vụ chỉ đọc được câu hỏi dạng chữ. Bạn vui lòng gõ câu hỏi, có dấu hoặc không dấu đều được.';
+export const ZALO_SLOW_DOWN =
+  'Bạn đang gửi tin nhắn quá nhanh. Vui lòng đợi khoảng một phút rồi gửi tiếp câu hỏi.';
 export const ZALO_FAILED = 'Xin lỗi, đã có lỗi xảy ra khi trả lời. Bạn vui lòng gửi lại câu hỏi sau ít phút.';
 
 /** Where Zalo posts events. */
@@ -38,7 +40,10 @@ const MAX_BODY = 64 * 1024;
 
 function writeJson(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(json),
+  });
   res.end(json);
 }
 
@@ -53,12 +58,24 @@ const eventSchema = z
     app_id: z.union([z.string(), z.number()]).transform(String),
     event_name: z.string().min(1),
     timestamp: z.union([z.string(), z.number()]).transform(String),
-    sender: z.object({ id: z.union([z.string(), z.number()]).transform(String) }).partial().optional(),
-    recipient: z.object({ id: z.union([z.string(), z.number()]).transform(String) }).partial().optional(),
-    follower: z.object({ id: z.union([z.string(), z.number()]).transform(String) }).partial().optional(),
+    sender: z
+      .object({ id: z.union([z.string(), z.number()]).transform(String) })
+      .partial()
+      .optional(),
+    recipient: z
+      .object({ id: z.union([z.string(), z.number()]).transform(String) })
+      .partial()
+      .optional(),
+    follower: z
+      .object({ id: z.union([z.string(), z.number()]).transform(String) })
+      .partial()
+      .optional(),
     oa_id: z.union([z.string(), z.number()]).transform(String).optional(),
     message: z
-      .object({ msg_id: z.union([z.string(), z.number()]).transform(String).optional(), text: z.string().optional() })
+      .object({
+        msg_id: z.union([z.string(), z.number()]).transform(String).optional(),
+        text: z.string().optional(),
+      })
       .partial()
       .optional(),
   })
@@ -129,11 +146,18 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       ...(config.appSecret ? { appSecret: config.appSecret } : {}),
       apiBaseUrl: config.apiBaseUrl,
       oauthBaseUrl: config.oauthBaseUrl,
-      initialTokens: { ...(config.accessToken ? { accessToken: config.accessToken } : {}), ...(config.refreshToken ? { refreshToken: config.refreshToken } : {}) },
+      initialTokens: {
+        ...(config.accessToken ? { accessToken: config.accessToken } : {}),
+        ...(config.refreshToken ? { refreshToken: config.refreshToken } : {}),
+      },
       store: deps.store,
       logger,
     });
-  const perUser = createRateLimiter({ capacity: Math.max(3, Math.ceil(config.userPerMinute / 2)), refillPerSecond: config.userPerMinute / 60, now });
+  const perUser = createRateLimiter({
+    capacity: Math.max(3, Math.ceil(config.userPerMinute / 2)),
+    refillPerSecond: config.userPerMinute / 60,
+    now,
+  });
   const warnedAt = new Lru<string, number>(10_000);
   const queues = new Map<string, Promise<void>>();
   // Deciding (de-duplication in the database, the answer itself) is work that would hold up the
@@ -198,7 +222,10 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       } catch {
         return reject(res, 'body is not JSON', 'invalid signature');
       }
-      if (parsed.app_id !== config.appId || !sameDigest(zaloSignature(parsed.app_id, raw, parsed.timestamp, config.oaSecretKey), given)) {
+      if (
+        parsed.app_id !== config.appId ||
+        !sameDigest(zaloSignature(parsed.app_id, raw, parsed.timestamp, config.oaSecretKey), given)
+      ) {
         return reject(res, 'wrong signature', 'invalid signature');
       }
       const at = Number(parsed.timestamp);
@@ -271,7 +298,11 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
         audience: 'public',
         userRef: user,
       });
-      return { user, parts: renderZalo(answer, deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}), kind: 'answered' };
+      return {
+        user,
+        parts: renderZalo(answer, deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
+        kind: 'answered',
+      };
     } catch (err) {
       logger.error({ err }, 'zalo answer failed');
       return { user, parts: [ZALO_FAILED], kind: 'answered' };
@@ -283,7 +314,10 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       try {
         await client.sendText(user, part);
       } catch (err) {
-        logger.error({ err: (err as Error).message, code: (err as { code?: number }).code }, 'zalo message not delivered, giving up');
+        logger.error(
+          { err: (err as Error).message, code: (err as { code?: number }).code },
+          'zalo message not delivered, giving up',
+        );
         return;
       }
     }
@@ -301,5 +335,9 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
 /** The user an event is about: the sender of a message, the follower of a follow. */
 function userOf(event: ZaloEvent): string | undefined {
   const e = event as ZaloEvent & { user_id_by_app?: unknown };
-  return event.sender?.id ?? event.follower?.id ?? (typeof e.user_id_by_app === 'string' ? e.user_id_by_app : undefined);
+  return (
+    event.sender?.id ??
+    event.follower?.id ??
+    (typeof e.user_id_by_app === 'string' ? e.user_id_by_app : undefined)
+  );
 }

@@ -49,6 +49,9 @@ export class HashedNgramEmbeddings extends ProjectEmbeddings {
   }
 
   async saveState(dir: string): Promise<void> {
-    await writeFile(path.join(dir, 'embedder.json'), JSON.stringify({ kind: 'hashed', dimension: this.dimension }));
+    await writeFile(
+      path.join(dir, 'embedder.json'),
+      JSON.stringify({ kind: 'hashed', dimension: this.dimension }),
+    );
   }
 }

@@ -22,7 +22,10 @@ export type EmbedderSetting =
   | { kind: 'none' };
 
 /** Creates the configured embedder; `texts` are the passages an embedder trained on the corpus (LSA) fits on. */
-export async function createEmbedder(setting: EmbedderSetting, texts: () => readonly string[]): Promise<ProjectEmbeddings> {
+export async function createEmbedder(
+  setting: EmbedderSetting,
+  texts: () => readonly string[],
+): Promise<ProjectEmbeddings> {
   switch (setting.kind) {
     case 'lsa':
       return fitLsa(texts(), setting.dimension);
@@ -54,7 +57,11 @@ function expectedPrefix(setting: EmbedderSetting): string {
 }
 
 /** Loads the embedder a snapshot was built with, refusing one that differs from the configuration. */
-export async function loadEmbedder(setting: EmbedderSetting, stateDir: string, expected: EmbedderInfo): Promise<ProjectEmbeddings> {
+export async function loadEmbedder(
+  setting: EmbedderSetting,
+  stateDir: string,
+  expected: EmbedderInfo,
+): Promise<ProjectEmbeddings> {
   const prefix = expectedPrefix(setting);
   const matches = setting.kind === 'lsa' ? expected.id.startsWith(prefix) : expected.id === prefix;
   if (setting.kind === 'none' || !matches) {
@@ -68,7 +75,10 @@ export async function loadEmbedder(setting: EmbedderSetting, stateDir: string, e
     case 'lsa': {
       const model = await LsaEmbeddings.load(stateDir);
       if (model.info.id !== expected.id) {
-        throw new AppError('snapshot_invalid', `${stateDir}: LSA model is ${model.info.id}, the manifest says ${expected.id}`);
+        throw new AppError(
+          'snapshot_invalid',
+          `${stateDir}: LSA model is ${model.info.id}, the manifest says ${expected.id}`,
+        );
       }
       return model;
     }
@@ -90,5 +100,8 @@ const SMALL_CORPUS_PASSAGES = 10_000;
  * 29,649 tthc passages without a measured gain.
  */
 function fitLsa(texts: readonly string[], dimension?: number): LsaEmbeddings {
-  return LsaEmbeddings.fit(texts, dimension ?? (texts.length <= SMALL_CORPUS_PASSAGES ? 2 * DEFAULT_LSA_DIMENSION : DEFAULT_LSA_DIMENSION));
+  return LsaEmbeddings.fit(
+    texts,
+    dimension ?? (texts.length <= SMALL_CORPUS_PASSAGES ? 2 * DEFAULT_LSA_DIMENSION : DEFAULT_LSA_DIMENSION),
+  );
 }

@@ -48,7 +48,11 @@ function quantize(basis: Float32Array, k: number, rowOf: Uint32Array): Quantized
 }
 
 /** Log-scaled TF × IDF of the known terms of a text, unit length, by term id. */
-function tfidf(terms: readonly string[], idOf: (term: string) => number, idf: Float32Array): Map<number, number> {
+function tfidf(
+  terms: readonly string[],
+  idOf: (term: string) => number,
+  idf: Float32Array,
+): Map<number, number> {
   const tf = new Map<number, number>();
   for (const t of terms) {
     const id = idOf(t);
@@ -116,7 +120,11 @@ function numberTerms(texts: readonly string[]): NumberedPassages {
  * log-scaled counts, unit length), with `position` giving each term number's column or -1. The
  * weights are also returned unrounded, in the order of `idx`, for embedding the same passages.
  */
-function tfidfMatrix(p: NumberedPassages, position: Int32Array, idf: Float32Array): { matrix: Csr; weights: Float64Array } {
+function tfidfMatrix(
+  p: NumberedPassages,
+  position: Int32Array,
+  idf: Float32Array,
+): { matrix: Csr; weights: Float64Array } {
   const rows = p.starts.length - 1;
   const ptr = new Uint32Array(rows + 1);
   const idx = new IntList();
@@ -153,7 +161,13 @@ function tfidfMatrix(p: NumberedPassages, position: Int32Array, idf: Float32Arra
     ptr[i + 1] = idx.length;
   }
   const nnz = idx.length;
-  const matrix = { rows, cols: idf.length, ptr, idx: new Uint32Array(idx.values.buffer, 0, nnz).slice(), val: Float32Array.from(weights.subarray(0, nnz)) };
+  const matrix = {
+    rows,
+    cols: idf.length,
+    ptr,
+    idx: new Uint32Array(idx.values.buffer, 0, nnz).slice(),
+    val: Float32Array.from(weights.subarray(0, nnz)),
+  };
   return { matrix, weights: weights.slice(0, nnz) };
 }
 
@@ -177,7 +191,8 @@ function chooseVocabulary(p: NumberedPassages): { vocabulary: number[]; df: Uint
   const n = Math.max(1, rows);
   const minDf = n >= 50 ? 2 : 1;
   const kept: number[] = [];
-  for (let id = 0; id < df.length; id++) if (df[id]! >= minDf && df[id]! <= Math.max(1, n * 0.5)) kept.push(id);
+  for (let id = 0; id < df.length; id++)
+    if (df[id]! >= minDf && df[id]! <= Math.max(1, n * 0.5)) kept.push(id);
   const { terms } = p;
   kept.sort((a, b) => df[b]! - df[a]! || (terms[a]! < terms[b]! ? -1 : 1));
   return { vocabulary: kept.slice(0, MAX_VOCABULARY), df };
@@ -220,10 +235,15 @@ export class LsaEmbeddings extends ProjectEmbeddings {
   }
 
   /** Fits the model on passages; the dimension shrinks when the corpus is too small to support it. */
-  static fit(texts: readonly string[], dimension = DEFAULT_LSA_DIMENSION, powerIterations = 1): LsaEmbeddings {
+  static fit(
+    texts: readonly string[],
+    dimension = DEFAULT_LSA_DIMENSION,
+    powerIterations = 1,
+  ): LsaEmbeddings {
     const passages = numberTerms(texts);
     const { vocabulary: chosen, df } = chooseVocabulary(passages);
-    if (chosen.length === 0) throw new AppError('embedder_unavailable', 'LSA: the corpus has no usable terms');
+    if (chosen.length === 0)
+      throw new AppError('embedder_unavailable', 'LSA: the corpus has no usable terms');
     const vocabulary = chosen.map((id) => passages.terms[id]!);
     const n = Math.max(1, texts.length);
     const idf = Float32Array.from(chosen, (id) => Math.log((n + 1) / (df[id]! + 1)) + 1);
@@ -237,7 +257,13 @@ export class LsaEmbeddings extends ProjectEmbeddings {
     const rankedIdf = new Float32Array(idf.length);
     rankOf.forEach((rank, i) => (rankedIdf[rank] = idf[i]!));
     const rankByTerm = new Map(vocabulary.map((t, i) => [t, rankOf[i]!]));
-    const model = new LsaEmbeddings(dictionary, rankedIdf, quantize(basis, k, rankOf), k, (t) => rankByTerm.get(t) ?? -1);
+    const model = new LsaEmbeddings(
+      dictionary,
+      rankedIdf,
+      quantize(basis, k, rankOf),
+      k,
+      (t) => rankByTerm.get(t) ?? -1,
+    );
     const rowOf = new Map<string, number>();
     texts.forEach((t, i) => {
       if (!rowOf.has(t)) rowOf.set(t, i);
@@ -264,15 +290,26 @@ export class LsaEmbeddings extends ProjectEmbeddings {
       meta = JSON.parse(await readFile(jsonPath, 'utf8')) as typeof meta;
       file = new ArrayReader(await readFile(binPath));
     } catch (err) {
-      throw new AppError('snapshot_invalid', `${jsonPath}: cannot read the LSA model (${(err as Error).message})`);
+      throw new AppError(
+        'snapshot_invalid',
+        `${jsonPath}: cannot read the LSA model (${(err as Error).message})`,
+      );
     }
     const { version, dimension, terms, termBytes } = meta;
-    if (version !== VERSION) throw new AppError('snapshot_invalid', `${jsonPath}: not a version ${VERSION} LSA model`);
+    if (version !== VERSION)
+      throw new AppError('snapshot_invalid', `${jsonPath}: not a version ${VERSION} LSA model`);
     try {
-      const dictionary = new TermDictionary(file.take(Uint8Array, termBytes), file.take(Uint32Array, terms + 1));
+      const dictionary = new TermDictionary(
+        file.take(Uint8Array, termBytes),
+        file.take(Uint32Array, terms + 1),
+      );
       const idf = file.take(Float32Array, terms);
-      const basis = { scales: file.take(Float32Array, terms), values: file.take(Int8Array, terms * dimension) };
-      if (!file.done || !dictionary.isConsistent()) throw new Error('the file is longer than its header says');
+      const basis = {
+        scales: file.take(Float32Array, terms),
+        values: file.take(Int8Array, terms * dimension),
+      };
+      if (!file.done || !dictionary.isConsistent())
+        throw new Error('the file is longer than its header says');
       return new LsaEmbeddings(dictionary, idf, basis, dimension, (t) => dictionary.id(t));
     } catch (err) {
       throw new AppError('snapshot_invalid', `${binPath}: ${(err as Error).message}`);
@@ -283,7 +320,10 @@ export class LsaEmbeddings extends ProjectEmbeddings {
     const { dictionary: d, idf, basis } = this;
     const meta = { version: VERSION, dimension: this.dimension, terms: d.size, termBytes: d.bytes.length };
     await writeFile(path.join(dir, 'lsa.json'), JSON.stringify(meta));
-    await writeFile(path.join(dir, 'lsa.bin'), packArrays([d.bytes, d.starts, idf, basis.scales, basis.values]));
+    await writeFile(
+      path.join(dir, 'lsa.bin'),
+      packArrays([d.bytes, d.starts, idf, basis.scales, basis.values]),
+    );
   }
 
   /** Embeds one text: unit-length projection of its TF-IDF vector. */

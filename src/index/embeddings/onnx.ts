@@ -4,12 +4,19 @@ import path from 'node:path';
 import { AppError } from '../../errors.js';
 import { ProjectEmbeddings, type EmbedderInfo } from './base.js';
 
-type Extractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ tolist(): number[][] }>;
+type Extractor = (
+  texts: string[],
+  options: { pooling: 'mean'; normalize: boolean },
+) => Promise<{ tolist(): number[][] }>;
 
 /** The part of `@huggingface/transformers` used here; the package is installed only by those who use ONNX models. */
 interface Transformers {
   env: { allowRemoteModels: boolean; allowLocalModels: boolean; localModelPath: string };
-  pipeline(task: 'feature-extraction', model: string, options: { local_files_only: boolean }): Promise<unknown>;
+  pipeline(
+    task: 'feature-extraction',
+    model: string,
+    options: { local_files_only: boolean },
+  ): Promise<unknown>;
 }
 
 /** Not a dependency of the project (≈ 465 MB with onnxruntime): `npm install @huggingface/transformers` to use EMBEDDINGS_ONNX_DIR. */
@@ -22,7 +29,10 @@ async function importTransformers(): Promise<Transformers> {
     throw new AppError(
       'embedder_unavailable',
       `EMBEDDINGS_ONNX_DIR is set but ${TRANSFORMERS} is not installed; run \`npm install ${TRANSFORMERS}\` (it is optional and not installed by npm ci)`,
-      { cause, reason: `Chưa cài gói ${TRANSFORMERS} để chạy mô hình ONNX (EMBEDDINGS_ONNX_DIR); chạy \`npm install ${TRANSFORMERS}\` hoặc bỏ biến này.` },
+      {
+        cause,
+        reason: `Chưa cài gói ${TRANSFORMERS} để chạy mô hình ONNX (EMBEDDINGS_ONNX_DIR); chạy \`npm install ${TRANSFORMERS}\` hoặc bỏ biến này.`,
+      },
     );
   }
 }
@@ -55,7 +65,9 @@ export class OnnxEmbeddings extends ProjectEmbeddings {
       t.env.allowRemoteModels = false;
       t.env.allowLocalModels = true;
       t.env.localModelPath = `${path.dirname(this.dir)}${path.sep}`;
-      return (await t.pipeline('feature-extraction', path.basename(this.dir), { local_files_only: true })) as unknown as Extractor;
+      return (await t.pipeline('feature-extraction', path.basename(this.dir), {
+        local_files_only: true,
+      })) as unknown as Extractor;
     })();
     return this.extractor;
   }
@@ -76,6 +88,9 @@ export class OnnxEmbeddings extends ProjectEmbeddings {
   }
 
   async saveState(dir: string): Promise<void> {
-    await writeFile(path.join(dir, 'embedder.json'), JSON.stringify({ kind: 'onnx', model: path.basename(this.dir), dimension: this.dimension }));
+    await writeFile(
+      path.join(dir, 'embedder.json'),
+      JSON.stringify({ kind: 'onnx', model: path.basename(this.dir), dimension: this.dimension }),
+    );
   }
 }

@@ -29,7 +29,8 @@ export class OpenAICompatibleEmbeddings extends ProjectEmbeddings {
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
     const out: number[][] = [];
-    for (let i = 0; i < texts.length; i += BATCH) out.push(...(await this.request(texts.slice(i, i + BATCH))));
+    for (let i = 0; i < texts.length; i += BATCH)
+      out.push(...(await this.request(texts.slice(i, i + BATCH))));
     return out;
   }
 
@@ -90,7 +91,10 @@ export class OpenAICompatibleEmbeddings extends ProjectEmbeddings {
       const v = d.embedding as number[];
       if (this.dimension === 0) this.dimension = v.length;
       else if (v.length !== this.dimension) {
-        throw new AppError('embedder_unavailable', `${this.url}: dimension changed from ${this.dimension} to ${v.length}`);
+        throw new AppError(
+          'embedder_unavailable',
+          `${this.url}: dimension changed from ${this.dimension} to ${v.length}`,
+        );
       }
       return v;
     });

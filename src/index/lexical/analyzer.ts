@@ -51,7 +51,12 @@ export function analyzeFolded(text: string): string[] {
 /** withBigrams() of each segment's folded tokens, in order, each prefixed with FOLDED. */
 function foldedTerms(segments: readonly string[][]): string[] {
   const out: string[] = [];
-  for (const seg of segments) pushWithBigrams(seg.map((t) => fold(t)), FOLDED, out);
+  for (const seg of segments)
+    pushWithBigrams(
+      seg.map((t) => fold(t)),
+      FOLDED,
+      out,
+    );
   return out;
 }
 

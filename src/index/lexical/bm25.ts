@@ -90,7 +90,16 @@ export class LexicalIndex {
     });
     const { dictionary, rankOf } = TermDictionary.fromTerms([...termIds.keys()]);
     termIds.clear();
-    return new LexicalIndex(inputs.length, dictionary, log.pack(rankOf), lenH, lenB, mean(lenH), mean(lenB), params);
+    return new LexicalIndex(
+      inputs.length,
+      dictionary,
+      log.pack(rankOf),
+      lenH,
+      lenB,
+      mean(lenH),
+      mean(lenB),
+      params,
+    );
   }
 
   /**
@@ -138,7 +147,16 @@ export class LexicalIndex {
     const lenB = new Float32Array(n0 + delta.size);
     lenB.set(base.lenB);
     lenB.set(delta.lenB, n0);
-    return new LexicalIndex(n0 + delta.size, dictionary, { offsets, df, bytes: bytes.slice(0, at) }, lenH, lenB, mean(lenH), mean(lenB), base.params);
+    return new LexicalIndex(
+      n0 + delta.size,
+      dictionary,
+      { offsets, df, bytes: bytes.slice(0, at) },
+      lenH,
+      lenB,
+      mean(lenH),
+      mean(lenB),
+      base.params,
+    );
   }
 
   /** Number of distinct terms (both key spaces). */
@@ -249,12 +267,28 @@ export class LexicalIndex {
         lengths: number[];
       };
       if (header.format !== FORMAT) {
-        throw new Error(`lexical format ${header.format} is not ${FORMAT}; rebuild the index (npm run ingest -- --rebuild)`);
+        throw new Error(
+          `lexical format ${header.format} is not ${FORMAT}; rebuild the index (npm run ingest -- --rebuild)`,
+        );
       }
       const file = new ArrayReader(await readFile(path.join(dir, 'lexical.bin')));
-      const [nTermBytes, nStarts, nOffsets, nDf, nPost, nLen] = header.lengths as [number, number, number, number, number, number];
-      const dictionary = new TermDictionary(file.take(Uint8Array, nTermBytes), file.take(Uint32Array, nStarts));
-      const postings = { offsets: file.take(Uint32Array, nOffsets), df: file.take(Uint32Array, nDf), bytes: file.take(Uint8Array, nPost) };
+      const [nTermBytes, nStarts, nOffsets, nDf, nPost, nLen] = header.lengths as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      const dictionary = new TermDictionary(
+        file.take(Uint8Array, nTermBytes),
+        file.take(Uint32Array, nStarts),
+      );
+      const postings = {
+        offsets: file.take(Uint32Array, nOffsets),
+        df: file.take(Uint32Array, nDf),
+        bytes: file.take(Uint8Array, nPost),
+      };
       const lenH = file.take(Float32Array, nLen);
       const lenB = file.take(Float32Array, nLen);
       const consistent =
@@ -265,7 +299,16 @@ export class LexicalIndex {
         postings.offsets[dictionary.size] === postings.bytes.length &&
         lenH.length === header.size;
       if (!consistent) throw new Error('postings file does not match its header');
-      return new LexicalIndex(header.size, dictionary, postings, lenH, lenB, header.avgH, header.avgB, header.params);
+      return new LexicalIndex(
+        header.size,
+        dictionary,
+        postings,
+        lenH,
+        lenB,
+        header.avgH,
+        header.avgB,
+        header.params,
+      );
     } catch (err) {
       throw new AppError('snapshot_invalid', `${jsonPath}: cannot load the lexical index`, { cause: err });
     }

@@ -142,7 +142,15 @@ export function lastItem(bytes: Uint8Array, at: number, df: number): number {
  * after postings whose last passage is `previous` (-1 when none): only the first gap is re-coded,
  * the rest is copied. Returns the position after them.
  */
-export function appendPostings(out: Uint8Array, at: number, src: Uint8Array, begin: number, end: number, offset: number, previous: number): number {
+export function appendPostings(
+  out: Uint8Array,
+  at: number,
+  src: Uint8Array,
+  begin: number,
+  end: number,
+  offset: number,
+  previous: number,
+): number {
   let p = begin;
   let byte = src[p++]!;
   let gap = byte & 0x7f;

@@ -65,7 +65,10 @@ export class TermDictionary {
    * The union of two dictionaries in byte order, with the id each merged term has in `a` and in
    * `b` (-1 where it is absent), so structures indexed by term can be merged alongside.
    */
-  static merge(a: TermDictionary, b: TermDictionary): { dictionary: TermDictionary; fromA: Int32Array; fromB: Int32Array } {
+  static merge(
+    a: TermDictionary,
+    b: TermDictionary,
+  ): { dictionary: TermDictionary; fromA: Int32Array; fromB: Int32Array } {
     const most = a.size + b.size;
     const fromA = new Int32Array(most);
     const fromB = new Int32Array(most);
@@ -77,7 +80,12 @@ export class TermDictionary {
     let end = 0;
     while (i < a.size || j < b.size) {
       const inA = i < a.size ? a.termBytes(i) : null;
-      const c = inA === null ? 1 : j >= b.size ? -1 : compareBytes(inA, inA.length, b.bytes, b.starts[j]!, b.starts[j + 1]!);
+      const c =
+        inA === null
+          ? 1
+          : j >= b.size
+            ? -1
+            : compareBytes(inA, inA.length, b.bytes, b.starts[j]!, b.starts[j + 1]!);
       const term = c <= 0 ? inA! : b.termBytes(j);
       starts[k] = end;
       bytes.set(term, end);
@@ -87,7 +95,11 @@ export class TermDictionary {
       k++;
     }
     starts[k] = end;
-    return { dictionary: new TermDictionary(bytes.slice(0, end), starts.slice(0, k + 1)), fromA: fromA.slice(0, k), fromB: fromB.slice(0, k) };
+    return {
+      dictionary: new TermDictionary(bytes.slice(0, end), starts.slice(0, k + 1)),
+      fromA: fromA.slice(0, k),
+      fromB: fromB.slice(0, k),
+    };
   }
 
   /** The UTF-8 bytes of the term with this id (a view, not a copy). */

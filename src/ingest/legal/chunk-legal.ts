@@ -109,10 +109,13 @@ function articlePlaces(a: ArticleNode, base: string): Place[] {
 
 /** The closing lines split at annex headings: the signature block (label null), then each annex with its label. */
 function annexParts(lines: Line[]): { label: string | null; index: number; lines: Line[] }[] {
-  const parts: { label: string | null; index: number; lines: Line[] }[] = [{ label: null, index: 0, lines: [] }];
+  const parts: { label: string | null; index: number; lines: Line[] }[] = [
+    { label: null, index: 0, lines: [] },
+  ];
   for (const line of lines) {
     const m = ANNEX_RE.exec(line.text.trim());
-    if (m !== null && line.text.trim().length < 120) parts.push({ label: m[1] ?? '', index: parts.length, lines: [] });
+    if (m !== null && line.text.trim().length < 120)
+      parts.push({ label: m[1] ?? '', index: parts.length, lines: [] });
     parts[parts.length - 1]!.lines.push(line);
   }
   return parts;
@@ -142,7 +145,8 @@ export function chunkLegalTree(tree: LegalTree, ctx: LegalChunkContext): Chunk[]
         ...(pl.point ? [`Điểm ${pl.point}`] : []),
       ],
       citation:
-        citation ?? (article === undefined ? ctx.docLabel : legalCitation(ctx.docLabel, article, pl.clause, pl.point)),
+        citation ??
+        (article === undefined ? ctx.docLabel : legalCitation(ctx.docLabel, article, pl.clause, pl.point)),
       contentHash: chunkHash(heading, pl.text),
       ...(page !== undefined ? { page } : {}),
       ...(page !== undefined && ctx.isScanned?.(page) ? { scanned: true } : {}),
@@ -179,7 +183,8 @@ export function chunkLegalTree(tree: LegalTree, ctx: LegalChunkContext): Chunk[]
     if (text === '') continue;
     const start = part.lines[0]?.start ?? 0;
     if (part.label === null) {
-      for (const pl of splitOversize([{ path: 'closing', start, text }])) push(pl, ctx.docTitle, [ctx.crumb], {});
+      for (const pl of splitOversize([{ path: 'closing', start, text }]))
+        push(pl, ctx.docTitle, [ctx.crumb], {});
       continue;
     }
     const name = `Phụ lục${part.label !== '' ? ` ${part.label}` : ''}`;

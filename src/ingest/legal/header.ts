@@ -23,7 +23,14 @@ export interface LegalHeader {
   /** For an annex (Phụ lục) published on its own: its label ("1", "II") … */
   annexLabel?: string;
   /** … and the document it is attached to ("Kèm theo Quyết định số …/QĐ-UBND ngày … của …"). */
-  annexOf?: { type: string; number?: string; suffix?: string; year?: number; date?: string | undefined; issuer?: string };
+  annexOf?: {
+    type: string;
+    number?: string;
+    suffix?: string;
+    year?: number;
+    date?: string | undefined;
+    issuer?: string;
+  };
 }
 
 const TYPES = [
@@ -49,17 +56,26 @@ const TYPES = [
 const NATIONAL =
   /C\S{1,3}NG\s*H\S{1,3}\s*X\S\s*H\S{1,3}\s*CH\S{1,2}\s*NGH\S{1,3}\s*VI\S{1,3}T\s*NAM\.?|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc/giu;
 /** "Số: 158/2025/NĐ-CP", "Luật số: 26/2023/QH15", "Số:      /QĐ-UBND"; "Số 12/…" only at a line start. */
-const NUMBER_LINE = /(?:^|\s)(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh|Nghị quyết)\s+)?[Ss][ốô]\s*[:.]\s*(.*)$|^\s*Số\s+(\d.*)$/u;
+const NUMBER_LINE =
+  /(?:^|\s)(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh|Nghị quyết)\s+)?[Ss][ốô]\s*[:.]\s*(.*)$|^\s*Số\s+(\d.*)$/u;
 /** "Hà Nội, ngày 25 tháng 6 năm 2025" (day and month may be left blank in a draft). */
-const PLACE_DATE = /(?:^|\s)([\p{Lu}][\p{L} .]{1,30}?),\s*ngày\s*([\d.…]*)\s*tháng\s*([\d.…]*)\s*năm\s*((?:19|20)\d{2})/u;
+const PLACE_DATE =
+  /(?:^|\s)([\p{Lu}][\p{L} .]{1,30}?),\s*ngày\s*([\d.…]*)\s*tháng\s*([\d.…]*)\s*năm\s*((?:19|20)\d{2})/u;
 const SUBJECT_LINE = /^V\/v\.?\s*(.+)$/iu;
-const ATTACHED_TO = /Kèm theo\s+(Quyết định|Nghị định|Thông tư liên tịch|Thông tư|Nghị quyết|Công văn|Kế hoạch|Chỉ thị)\s+(?:số\s*:?\s*)?([^\s(]*)\s*(?:ngày\s*([\d.…]*)\s*(?:tháng|\/)\s*([\d.…]*)\s*(?:năm|\/)\s*((?:19|20)\d{2}))?\s*(?:của\s+([^)]+))?\)?/iu;
+const ATTACHED_TO =
+  /Kèm theo\s+(Quyết định|Nghị định|Thông tư liên tịch|Thông tư|Nghị quyết|Công văn|Kế hoạch|Chỉ thị)\s+(?:số\s*:?\s*)?([^\s(]*)\s*(?:ngày\s*([\d.…]*)\s*(?:tháng|\/)\s*([\d.…]*)\s*(?:năm|\/)\s*((?:19|20)\d{2}))?\s*(?:của\s+([^)]+))?\)?/iu;
 /** Symbols OCR and table exports leave at a line's ends ("'LUẬT:", "- CHƯƠNG I -"). */
 const EDGE_JUNK = /^[\s\-–—_'‘’"“”.,:;|~*¬ˆ`•·]+|[\s\-–—_'‘’"“”.,:;|~*¬ˆ`•·]+$/gu;
 const STOP_TITLE =
   /^(Căn cứ|Theo đề nghị|Xét đề nghị|Chương|CHƯƠNG|Phần|PHẦN|Điều\s+\d|Kính gửi|[-_*=]{3,}|(?:QUYẾT ĐỊNH|QUYẾT NGHỊ)\s*:?$)/u;
 /** Issuers OCR often runs together ("CHÍNHPHỦ"), matched without spaces. */
-const KNOWN_ISSUERS = ['CHÍNH PHỦ', 'QUỐC HỘI', 'ỦY BAN THƯỜNG VỤ QUỐC HỘI', 'THỦ TƯỚNG CHÍNH PHỦ', 'CHỦ TỊCH NƯỚC'];
+const KNOWN_ISSUERS = [
+  'CHÍNH PHỦ',
+  'QUỐC HỘI',
+  'ỦY BAN THƯỜNG VỤ QUỐC HỘI',
+  'THỦ TƯỚNG CHÍNH PHỦ',
+  'CHỦ TỊCH NƯỚC',
+];
 /** Section headings of the gazette that sit above the issuer. */
 const GAZETTE_SECTIONS = /^(?:VĂN BẢN QUY PHẠM PHÁP LUẬT|VĂN BẢN HỢP NHẤT|VĂN BẢN KHÁC)$/u;
 
@@ -105,7 +121,12 @@ function isoDate(day: number, month: number, year: number): string | undefined {
 
 /** What follows "Số:": a number, a blank one ("/QĐ-UBND"), or unreadable characters (a scan). */
 function readNumber(after: string): { number?: string; suffix?: string; unreadable?: string } {
-  const token = (after.replace(/\s*([/-])\s*/g, '$1').trim().split(/\s+/)[0] ?? '').replace(/[.,;:]+$/u, '');
+  const token = (
+    after
+      .replace(/\s*([/-])\s*/g, '$1')
+      .trim()
+      .split(/\s+/)[0] ?? ''
+  ).replace(/[.,;:]+$/u, '');
   if (token === '' || /^[./…_\t]*\/?[\p{L}&]/u.test(token)) {
     const suffix = token.replace(/^[./…_]+/u, '');
     return suffix !== '' ? { suffix } : {};
@@ -116,7 +137,10 @@ function readNumber(after: string): { number?: string; suffix?: string; unreadab
 
 /** A number spelled in a file name ("Thong tu 148.2020.TT_BCA", "nghi_dinh_19_2019_ND_CP"), or null. */
 export function numberFromFileName(stem: string): string | null {
-  const m = /(?<![\p{N}])(\d{1,5})[\s._-]+((?:19|20)\d{2})[\s._-]+([A-ZĐ]{1,6}(?:[\s_-][A-ZĐ]{1,8}\d{0,2}){0,2})(?![\p{L}\p{N}])/u.exec(stem);
+  const m =
+    /(?<![\p{N}])(\d{1,5})[\s._-]+((?:19|20)\d{2})[\s._-]+([A-ZĐ]{1,6}(?:[\s_-][A-ZĐ]{1,8}\d{0,2}){0,2})(?![\p{L}\p{N}])/u.exec(
+      stem,
+    );
   if (m === null) return null;
   return canonicalDocumentNumber(`${m[1]}/${m[2]}/${(m[3] ?? '').replace(/[\s_]/g, '-')}`);
 }
@@ -138,13 +162,19 @@ export function parseLegalHeader(preamble: string, fullText: string): LegalHeade
   const annexAt = early.findIndex((l) => ANNEX_RE.test(l.replace(EDGE_JUNK, '')));
   if (annexAt >= 0 && annexAt <= 3) {
     const label = ANNEX_RE.exec(lines[annexAt]!.replace(EDGE_JUNK, ''))?.[1];
-    const attached = ATTACHED_TO.exec(early.slice(annexAt, annexAt + 15).join(' ').replace(/\s+/g, ' '));
+    const attached = ATTACHED_TO.exec(
+      early
+        .slice(annexAt, annexAt + 15)
+        .join(' ')
+        .replace(/\s+/g, ' '),
+    );
     header.docType = 'Phụ lục';
     if (label !== undefined) header.annexLabel = label;
     if (attached !== null) {
       const [, type, num, day, month, year, issuer] = attached;
       const n = readNumber(num ?? '');
-      const d = twoDigits(day ?? ''), mo = twoDigits(month ?? '');
+      const d = twoDigits(day ?? ''),
+        mo = twoDigits(month ?? '');
       header.annexOf = {
         type: sentenceCase(type ?? ''),
         ...(n.number !== undefined ? { number: n.number } : {}),
@@ -182,7 +212,9 @@ export function parseLegalHeader(preamble: string, fullText: string): LegalHeade
   let typeRest = '';
   for (const [i, raw] of lines.entries()) {
     const t = raw.replace(EDGE_JUNK, '').replace(/\s+/g, ' ').trim();
-    const type = TYPES.find((ty) => t === ty || (t.startsWith(ty) && /^\s?\p{Lu}\p{Ll}/u.test(t.slice(ty.length))));
+    const type = TYPES.find(
+      (ty) => t === ty || (t.startsWith(ty) && /^\s?\p{Lu}\p{Ll}/u.test(t.slice(ty.length))),
+    );
     if (type !== undefined) {
       typeIdx = i;
       // "NGHỊ ĐỊNH Về đăng ký …" (a line break lost) starts the title; "NGHỊ ĐỊNH Ngày: …" is a stamp beside it.
@@ -204,7 +236,8 @@ export function parseLegalHeader(preamble: string, fullText: string): LegalHeade
     if (m !== null) {
       const place = m[1]!.replace(EDGE_JUNK, '').trim();
       if (!/^(Số|Luật)\b/u.test(place)) header.place = place;
-      const d = twoDigits((m[2] ?? '').replace(/[.…]/g, '')), mo = twoDigits((m[3] ?? '').replace(/[.…]/g, ''));
+      const d = twoDigits((m[2] ?? '').replace(/[.…]/g, '')),
+        mo = twoDigits((m[3] ?? '').replace(/[.…]/g, ''));
       const iso = d !== null && mo !== null ? isoDate(d, mo, Number(m[4])) : undefined;
       if (iso !== undefined) header.signedDate = iso;
       else header.signedYear = Number(m[4]);

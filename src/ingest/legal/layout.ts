@@ -6,7 +6,8 @@
  */
 
 /** "CÔNG BÁO/Số 35 + 36/Ngày 08-01-2024 33", "34 CÔNG BÁO/Số 851 + 852/Ngày 01-7-2025". */
-const GAZETTE_HEADER = /^\s*(?:\d{1,4}\s+)?C[ÔO]NG\s*B[ÁA]O\s*\/?\s*S[ốo]\s*[\d+\s]+\/?\s*Ngày\s*[\d\s./-]+?(?:\s+\d{1,4})?\s*$/iu;
+const GAZETTE_HEADER =
+  /^\s*(?:\d{1,4}\s+)?C[ÔO]NG\s*B[ÁA]O\s*\/?\s*S[ốo]\s*[\d+\s]+\/?\s*Ngày\s*[\d\s./-]+?(?:\s+\d{1,4})?\s*$/iu;
 /** A page number alone on a line: "4", "- 12 -", "Trang 3", "3/25". */
 const PAGE_NUMBER = /^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,4}(?:\s*\/\s*\d{1,4})?(?:\s*[-–])?\s*$/iu;
 /** The stamp a digital signature prints on the first page. */
@@ -57,7 +58,8 @@ function digitsOf(token: string): string {
 
 const DIGITISH = /(?<![\p{L}\p{N}])(?=[\dlI|O]*\d)[\dlI|O]{2,}(?![\p{L}\p{N}])/gu;
 const NUMBERED_HEADING = /^(\s*)(Điều|Khoản|Chương|Mục)\s+([\dlIL|!O]{1,4})(\s*[.:]|\s+(?=\p{Lu}))/gmu;
-const LEADING_JUNK = /^[\s\-–—'‘’"“”|.,:;_~*•·]+(?=(?:Chương|CHƯƠNG|Điều|Mục|MỤC|Phần|PHẦN|Phụ lục|PHỤ LỤC)\b)/gmu;
+const LEADING_JUNK =
+  /^[\s\-–—'‘’"“”|.,:;_~*•·]+(?=(?:Chương|CHƯƠNG|Điều|Mục|MỤC|Phần|PHẦN|Phụ lục|PHỤ LỤC)\b)/gmu;
 
 /** Share of a line's visible characters that are letters or digits. */
 function wordShare(line: string): number {

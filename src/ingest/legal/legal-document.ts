@@ -31,7 +31,12 @@ function annexParentLabel(h: LegalHeader): string | undefined {
   const p = h.annexOf;
   if (p === undefined) return undefined;
   const num = p.number ?? (p.suffix !== undefined ? `…/${p.suffix}` : undefined);
-  const date = p.date !== undefined ? ` ngày ${p.date.split('-').reverse().join('/')}` : p.year !== undefined ? ` năm ${p.year}` : '';
+  const date =
+    p.date !== undefined
+      ? ` ngày ${p.date.split('-').reverse().join('/')}`
+      : p.year !== undefined
+        ? ` năm ${p.year}`
+        : '';
   return `${p.type}${num !== undefined ? ` ${num}` : ''}${date}`;
 }
 
@@ -69,7 +74,9 @@ const LOCAL_NUMBER = /(?:UBND|HĐND|-SỞ|-S[A-ZĐ]{2,})/u;
 export function documentId(h: LegalHeader, path: string): string {
   if (h.docType === 'Phụ lục') {
     const parent = h.annexOf?.number;
-    return parent !== undefined ? `${parent}/phu-luc-${(h.annexLabel ?? slugFromPath(path)).toLowerCase()}` : slugFromPath(path);
+    return parent !== undefined
+      ? `${parent}/phu-luc-${(h.annexLabel ?? slugFromPath(path)).toLowerCase()}`
+      : slugFromPath(path);
   }
   if (h.number === undefined) return slugFromPath(path);
   const local = LOCAL_NUMBER.test(h.number) || (h.issuer !== undefined && LOCAL_ISSUER.test(h.issuer));
@@ -83,23 +90,39 @@ function completeFromFileName(h: LegalHeader, path: string, warnings: string[]):
   const out = { ...h };
   if (h.number === undefined && h.unreadableNumber !== undefined) {
     const named = numberFromFileName(stem);
-    const readable = h.unreadableNumber.split('/').slice(1).filter((p) => /^[\p{L}\d-]+$/u.test(p));
-    if (named !== null && readable.length > 0 && readable.every((p) => named.toLowerCase().includes(p.toLowerCase()))) {
+    const readable = h.unreadableNumber
+      .split('/')
+      .slice(1)
+      .filter((p) => /^[\p{L}\d-]+$/u.test(p));
+    if (
+      named !== null &&
+      readable.length > 0 &&
+      readable.every((p) => named.toLowerCase().includes(p.toLowerCase()))
+    ) {
       out.number = named;
-      warnings.push(`${path}: số hiệu trên văn bản không đọc được («${h.unreadableNumber}»), lấy theo tên tệp: ${named}.`);
+      warnings.push(
+        `${path}: số hiệu trên văn bản không đọc được («${h.unreadableNumber}»), lấy theo tên tệp: ${named}.`,
+      );
     } else {
-      warnings.push(`${path}: số hiệu trên văn bản không đọc được («${h.unreadableNumber}»); hãy sửa số hiệu trong trang quản trị.`);
+      warnings.push(
+        `${path}: số hiệu trên văn bản không đọc được («${h.unreadableNumber}»); hãy sửa số hiệu trong trang quản trị.`,
+      );
     }
   }
   const fileDate = dateFromFileName(stem);
   if (fileDate !== null) {
     const year = Number(fileDate.slice(0, 4));
     if (h.signedDate === undefined && h.signedYear === year) out.signedDate = fileDate;
-    if (h.annexOf !== undefined && h.annexOf.date === undefined && (h.annexOf.year === undefined || h.annexOf.year === year)) {
+    if (
+      h.annexOf !== undefined &&
+      h.annexOf.date === undefined &&
+      (h.annexOf.year === undefined || h.annexOf.year === year)
+    ) {
       out.annexOf = { ...h.annexOf, date: fileDate, year };
     }
   }
-  if (h.unnumbered) warnings.push(`${path}: văn bản chưa có số (dự thảo hoặc bản chưa ký: «Số: …/${h.numberSuffix ?? ''}»).`);
+  if (h.unnumbered)
+    warnings.push(`${path}: văn bản chưa có số (dự thảo hoặc bản chưa ký: «Số: …/${h.numberSuffix ?? ''}»).`);
   return out;
 }
 

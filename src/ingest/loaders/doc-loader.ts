@@ -22,11 +22,15 @@ export async function loadDocFile(file: SourceFile, options: IngestOptions): Pro
     text = doc.getBody();
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    throw new AppError('docx_unreadable', `${file.path}: the Word 97–2003 file could not be read (${why}); open it in Word and save it as .docx`, {
-      cause,
-      source: file.path,
-      reason: `${file.path}: không đọc được tệp Word 97–2003 (.doc) — có thể là tệp Excel/PowerPoint cũ hoặc tệp hỏng; hãy mở bằng Word và lưu lại dạng .docx.`,
-    });
+    throw new AppError(
+      'docx_unreadable',
+      `${file.path}: the Word 97–2003 file could not be read (${why}); open it in Word and save it as .docx`,
+      {
+        cause,
+        source: file.path,
+        reason: `${file.path}: không đọc được tệp Word 97–2003 (.doc) — có thể là tệp Excel/PowerPoint cũ hoặc tệp hỏng; hãy mở bằng Word và lưu lại dạng .docx.`,
+      },
+    );
   }
   if (text.trim() === '') {
     throw new AppError('empty_file', `${file.path}: the Word document contains no text`, {
@@ -34,7 +38,9 @@ export async function loadDocFile(file: SourceFile, options: IngestOptions): Pro
       reason: `${file.path}: tệp Word không có chữ nào.`,
     });
   }
-  return [buildLegalDocument({ path: file.path, pages: [text.replace(/\u00a0/g, ' ')], paged: false }, options)];
+  return [
+    buildLegalDocument({ path: file.path, pages: [text.replace(/\u00a0/g, ' ')], paged: false }, options),
+  ];
 }
 
 /** Loader for Word 97–2003 `.doc` files (sniffed by the OLE signature, whatever the extension). */

@@ -30,7 +30,9 @@ function tablesAsRows(root: HTMLElement): void {
     const lines = rows
       .map((tr) =>
         tr.childNodes
-          .filter((c): c is HTMLElement => c instanceof HTMLElement && (c.tagName === 'TD' || c.tagName === 'TH'))
+          .filter(
+            (c): c is HTMLElement => c instanceof HTMLElement && (c.tagName === 'TD' || c.tagName === 'TH'),
+          )
           .map((cell) => cell.structuredText.replace(/\s+/g, ' ').trim())
           .join(' | ')
           .replace(/^(?:\s*\|\s*)+|(?:\s*\|\s*)+$/g, ''),

@@ -31,7 +31,11 @@ function classify(path: string, cause: unknown): AppError {
   return new AppError(
     'pdf_corrupt',
     `${path}: ${detail}; it may be damaged or truncated — export it again and upload`,
-    { cause, source: path, reason: `${path}: tệp PDF bị hỏng hoặc không trọn vẹn, không đọc được; hãy xuất lại tệp rồi tải lên.` },
+    {
+      cause,
+      source: path,
+      reason: `${path}: tệp PDF bị hỏng hoặc không trọn vẹn, không đọc được; hãy xuất lại tệp rồi tải lên.`,
+    },
   );
 }
 
@@ -68,10 +72,17 @@ function plural(n: number, one: string, many = `${one}s`): string {
  * by OCR (only those pages, so a mixed PDF keeps its text layer elsewhere); without OCR a scanned
  * PDF is refused with the reason. Running headers, page numbers and the signature stamp are removed.
  */
-export async function loadPdfFile(file: SourceFile, options: IngestOptions, context: LoadContext = {}): Promise<IngestedDocument[]> {
+export async function loadPdfFile(
+  file: SourceFile,
+  options: IngestOptions,
+  context: LoadContext = {},
+): Promise<IngestedDocument[]> {
   const pages = await extractPdfPages(file.path, file.bytes);
   if (pages.length === 0) {
-    throw new AppError('pdf_empty', `${file.path}: the PDF has no pages`, { source: file.path, reason: `${file.path}: tệp PDF không có trang nào.` });
+    throw new AppError('pdf_empty', `${file.path}: the PDF has no pages`, {
+      source: file.path,
+      reason: `${file.path}: tệp PDF không có trang nào.`,
+    });
   }
   const needOcr = pages.flatMap((p, i) => (letters(p) < MIN_TEXT_LETTERS ? [i + 1] : []));
   const settings = context.ocr ?? DEFAULT_OCR_SETTINGS;
@@ -80,27 +91,40 @@ export async function loadPdfFile(file: SourceFile, options: IngestOptions, cont
   if (needOcr.length > 0) {
     const unavailable = await ocrUnavailable(settings);
     if (unavailable !== null) {
-      if (needOcr.length === pages.length || pages.every((p) => p.trim() === '' || letters(p) < MIN_TEXT_LETTERS)) {
+      if (
+        needOcr.length === pages.length ||
+        pages.every((p) => p.trim() === '' || letters(p) < MIN_TEXT_LETTERS)
+      ) {
         throw new AppError(
           'pdf_image_only',
           `${file.path}: the PDF has ${plural(pages.length, 'page')} but no text layer; it looks scanned — run OCR first (${unavailable})`,
-          { source: file.path, reason: `${file.path}: tệp PDF là bản quét (${pages.length} trang, không có lớp chữ) và không nhận dạng chữ được vì ${unavailable}.` },
+          {
+            source: file.path,
+            reason: `${file.path}: tệp PDF là bản quét (${pages.length} trang, không có lớp chữ) và không nhận dạng chữ được vì ${unavailable}.`,
+          },
         );
       }
-      warnings.push(`${file.path}: ${needOcr.length} trang không có lớp chữ (trang ${needOcr.join(', ')}) chưa được nhận dạng vì ${unavailable}.`);
+      warnings.push(
+        `${file.path}: ${needOcr.length} trang không có lớp chữ (trang ${needOcr.join(', ')}) chưa được nhận dạng vì ${unavailable}.`,
+      );
     } else {
       recognised = await ocrPdfPages(file.path, file.bytes, needOcr, settings, context.onOcrProgress);
       for (const r of recognised) pages[r.page - 1] = cleanOcrText(r.text);
     }
   }
-  const low = recognised.filter((r) => r.confidence < settings.minConfidence).map((r) => ({ page: r.page, confidence: Math.round(r.confidence) }));
+  const low = recognised
+    .filter((r) => r.confidence < settings.minConfidence)
+    .map((r) => ({ page: r.page, confidence: Math.round(r.confidence) }));
   if (low.length > 0) {
     warnings.push(
       `${file.path}: ${low.length} trang bản quét có độ tin cậy nhận dạng thấp (dưới ${settings.minConfidence}%): ${low.map((l) => `trang ${l.page} (${l.confidence}%)`).join(', ')}; nên kiểm tra lại nội dung.`,
     );
   }
   const scanned = new Set(recognised.map((r) => r.page));
-  const doc = buildLegalDocument({ path: file.path, pages: stripPageFurniture(pages), paged: true, scannedPages: scanned }, options);
+  const doc = buildLegalDocument(
+    { path: file.path, pages: stripPageFurniture(pages), paged: true, scannedPages: scanned },
+    options,
+  );
   if (scanned.size > 0) {
     doc.meta.scannedPages = [...scanned].sort((a, b) => a - b);
     if (low.length > 0) doc.meta.lowConfidencePages = low;

@@ -93,12 +93,14 @@ export function ocrUnavailable(settings: OcrSettings): Promise<string | null> {
       }
       const have = new Set(langs.split(/\s+/));
       const missing = settings.lang.split('+').filter((l) => !have.has(l));
-      if (missing.length > 0) return `tesseract chưa có dữ liệu ngôn ngữ ${missing.join(', ')} (gói tesseract-ocr-${missing[0]})`;
+      if (missing.length > 0)
+        return `tesseract chưa có dữ liệu ngôn ngữ ${missing.join(', ')} (gói tesseract-ocr-${missing[0]})`;
       try {
         await run(settings.pdftoppm, ['-v'], 10_000);
       } catch (err) {
         // pdftoppm -v exits 0 on poppler ≥ 22 and 99 on older ones; only a missing program counts.
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'máy chủ chưa cài pdftoppm (gói poppler-utils) để chuyển trang PDF thành ảnh';
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+          return 'máy chủ chưa cài pdftoppm (gói poppler-utils) để chuyển trang PDF thành ảnh';
       }
       return null;
     })();
@@ -130,16 +132,31 @@ export function parseTesseractTsv(tsv: string): { text: string; confidence: numb
     weighted += conf * word.length;
     chars += word.length;
   }
-  return { text: order.map((k) => (lines.get(k) ?? []).join(' ')).join('\n'), confidence: chars > 0 ? weighted / chars : 0 };
+  return {
+    text: order.map((k) => (lines.get(k) ?? []).join(' ')).join('\n'),
+    confidence: chars > 0 ? weighted / chars : 0,
+  };
 }
 
-async function recognise(image: string, settings: OcrSettings): Promise<{ text: string; confidence: number }> {
-  const tsv = await run(settings.tesseract, [image, 'stdout', '-l', settings.lang, '--psm', '3', 'tsv'], settings.pageTimeoutMs);
+async function recognise(
+  image: string,
+  settings: OcrSettings,
+): Promise<{ text: string; confidence: number }> {
+  const tsv = await run(
+    settings.tesseract,
+    [image, 'stdout', '-l', settings.lang, '--psm', '3', 'tsv'],
+    settings.pageTimeoutMs,
+  );
   return parseTesseractTsv(tsv);
 }
 
 /** Runs `task` over `items` with at most `limit` at once, reporting each one done; results in input order. */
-async function pool<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>, onDone?: (done: number) => void): Promise<R[]> {
+async function pool<T, R>(
+  items: T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+  onDone?: (done: number) => void,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   let done = 0;
@@ -205,7 +222,13 @@ async function writeCache(file: string | null, pages: CachedPages): Promise<void
 }
 
 /** Renders pages to grey PNGs with pdftoppm and recognises them, at most `settings.workers` at once. */
-function renderAndRecognise(path: string, bytes: Uint8Array, pages: number[], settings: OcrSettings, onDone: (done: number) => void): Promise<OcrPage[]> {
+function renderAndRecognise(
+  path: string,
+  bytes: Uint8Array,
+  pages: number[],
+  settings: OcrSettings,
+  onDone: (done: number) => void,
+): Promise<OcrPage[]> {
   return inTempDir(async (dir) => {
     const pdf = join(dir, 'in.pdf');
     await writeFile(pdf, bytes);
@@ -217,7 +240,19 @@ function renderAndRecognise(path: string, bytes: Uint8Array, pages: number[], se
         try {
           await run(
             settings.pdftoppm,
-            ['-r', String(settings.dpi), '-f', String(page), '-l', String(page), '-singlefile', '-gray', '-png', pdf, stem],
+            [
+              '-r',
+              String(settings.dpi),
+              '-f',
+              String(page),
+              '-l',
+              String(page),
+              '-singlefile',
+              '-gray',
+              '-png',
+              pdf,
+              stem,
+            ],
             settings.pageTimeoutMs,
           );
           const result = await recognise(`${stem}.png`, settings);
@@ -245,7 +280,9 @@ export async function ocrPdfPages(
   const todo = pages.filter((p) => cached[p] === undefined);
   onProgress?.(pages.length - todo.length, pages.length);
   if (todo.length > 0) {
-    const fresh = await renderAndRecognise(path, bytes, todo, settings, (done) => onProgress?.(pages.length - todo.length + done, pages.length));
+    const fresh = await renderAndRecognise(path, bytes, todo, settings, (done) =>
+      onProgress?.(pages.length - todo.length + done, pages.length),
+    );
     for (const r of fresh) cached[r.page] = { text: r.text, confidence: r.confidence };
     await writeCache(cacheAt, cached);
   }

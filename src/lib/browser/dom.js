@@ -44,7 +44,8 @@ export function el(tag, props, children) {
       if (value === undefined || value === null || value === false) continue;
       if (key === 'text') node.textContent = String(value);
       else if (key === 'className') node.className = String(value);
-      else if (key === 'onClick' && typeof value === 'function') node.addEventListener('click', /** @type {(e: Event) => void} */ (value));
+      else if (key === 'onClick' && typeof value === 'function')
+        node.addEventListener('click', /** @type {(e: Event) => void} */ (value));
       else node.setAttribute(key, value === true ? '' : String(value));
     }
   }

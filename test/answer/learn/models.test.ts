@@ -5,11 +5,19 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LinearModel, type LinearModelFile } from '../../../src/answer/learn/linear.js';
 import { loadAnswerModels, MODELS_DIR } from '../../../src/answer/learn/models.js';
-import { fitConversation, fitDecide, fitFields, fitTurns, readTrainingData, type NumericExample } from '../../../src/answer/learn/training.js';
+import {
+  fitConversation,
+  fitDecide,
+  fitFields,
+  fitTurns,
+  readTrainingData,
+  type NumericExample,
+} from '../../../src/answer/learn/training.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const shared = path.resolve(root, '..', 'shared', 'datasets');
-const bundled = async (name: string) => JSON.parse(await readFile(path.join(MODELS_DIR, `${name}.json`), 'utf8')) as LinearModelFile;
+const bundled = async (name: string) =>
+  JSON.parse(await readFile(path.join(MODELS_DIR, `${name}.json`), 'utf8')) as LinearModelFile;
 
 /** Largest difference between two models' weights (features missing on one side count as 0). */
 function maxDifference(a: LinearModelFile, b: LinearModelFile): number {
@@ -39,7 +47,9 @@ describe('the bundled model files', () => {
       await cp(MODELS_DIR, dir, { recursive: true });
       const stale = { ...(await bundled('turns')), features: 'folded-ngrams-v0' };
       await writeFile(path.join(dir, 'turns.json'), JSON.stringify(stale));
-      expect(() => loadAnswerModels(`${dir}/`)).toThrow(/turns\.json: was fitted on features "folded-ngrams-v0".*npm run train/u);
+      expect(() => loadAnswerModels(`${dir}/`)).toThrow(
+        /turns\.json: was fitted on features "folded-ngrams-v0".*npm run train/u,
+      );
       await writeFile(path.join(dir, 'turns.json'), '{ not json');
       expect(() => loadAnswerModels(`${dir}/`)).toThrow(/turns\.json: cannot read the model file/u);
     } finally {
@@ -48,25 +58,52 @@ describe('the bundled model files', () => {
   });
 
   it('refuses a model whose weights do not match its classes', () => {
-    const broken = { format: 1, name: 'turns', features: 'x', classes: ['a', 'b'], bias: [0, 0], weights: { 'w:a': [1] } };
-    expect(() => LinearModel.parse(broken, { name: 'turns', features: 'x', source: 'turns.json' })).toThrow(/feature "w:a" has 1 weights for 2 classes/u);
+    const broken = {
+      format: 1,
+      name: 'turns',
+      features: 'x',
+      classes: ['a', 'b'],
+      bias: [0, 0],
+      weights: { 'w:a': [1] },
+    };
+    expect(() => LinearModel.parse(broken, { name: 'turns', features: 'x', source: 'turns.json' })).toThrow(
+      /feature "w:a" has 1 weights for 2 classes/u,
+    );
   });
 });
 
-describe.skipIf(!existsSync(path.join(shared, 'tthc-answers')))('a refit from the data reproduces the bundled models', () => {
-  it('fits the field and turn models again from training/ and the shared train files', async () => {
-    const data = await readTrainingData(path.join(root, 'training'), shared);
-    const fields = fitFields(data.fields, (await bundled('fields')).settings);
-    expect(maxDifference(fields, await bundled('fields'))).toBeLessThan(1e-3);
-    expect(maxDifference(fitTurns(data.turns), await bundled('turns'))).toBeLessThan(1e-3);
-  }, 120_000);
+describe.skipIf(!existsSync(path.join(shared, 'tthc-answers')))(
+  'a refit from the data reproduces the bundled models',
+  () => {
+    it('fits the field and turn models again from training/ and the shared train files', async () => {
+      const data = await readTrainingData(path.join(root, 'training'), shared);
+      const fields = fitFields(data.fields, (await bundled('fields')).settings);
+      expect(maxDifference(fields, await bundled('fields'))).toBeLessThan(1e-3);
+      expect(maxDifference(fitTurns(data.turns), await bundled('turns'))).toBeLessThan(1e-3);
+    }, 120_000);
 
-  it('fits the decide and conversation models again from their samples', async () => {
-    const lines = (await readFile(path.join(root, 'training', 'decision-samples.jsonl'), 'utf8')).trim().split('\n');
-    const samples = lines.map((l) => JSON.parse(l) as NumericExample & { model: string });
-    const decide = await bundled('decide');
-    const threshold = decide.settings?.threshold as number;
-    expect(maxDifference(fitDecide(samples.filter((s) => s.model === 'decide'), threshold), decide)).toBeLessThan(1e-3);
-    expect(maxDifference(fitConversation(samples.filter((s) => s.model === 'conversation')), await bundled('conversation'))).toBeLessThan(1e-3);
-  }, 120_000);
-});
+    it('fits the decide and conversation models again from their samples', async () => {
+      const lines = (await readFile(path.join(root, 'training', 'decision-samples.jsonl'), 'utf8'))
+        .trim()
+        .split('\n');
+      const samples = lines.map((l) => JSON.parse(l) as NumericExample & { model: string });
+      const decide = await bundled('decide');
+      const threshold = decide.settings?.threshold as number;
+      expect(
+        maxDifference(
+          fitDecide(
+            samples.filter((s) => s.model === 'decide'),
+            threshold,
+          ),
+          decide,
+        ),
+      ).toBeLessThan(1e-3);
+      expect(
+        maxDifference(
+          fitConversation(samples.filter((s) => s.model === 'conversation')),
+          await bundled('conversation'),
+        ),
+      ).toBeLessThan(1e-3);
+    }, 120_000);
+  },
+);

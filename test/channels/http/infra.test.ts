@@ -16,10 +16,15 @@ describe('personal data in logs', () => {
     ['mail an.nguyen@example.vn', 'mail [email]'],
   ])('masks %s', (input, output) => expect(maskPii(input)).toBe(output));
 
-  it.each(['snapshot 20261203T142450087Z-evc3co', 'Thủ tục 1.001193', 'mã 1.001612.000.00.00.H01', 'Nghị định 123/2015/NĐ-CP', 'ngày 01/01/2020', 'lệ phí 100.000 đồng', 'Quyết định 1234/QĐ-UBND'])(
-    'leaves %s readable',
-    (text) => expect(maskPii(text)).toBe(text),
-  );
+  it.each([
+    'snapshot 20261203T142450087Z-evc3co',
+    'Thủ tục 1.001193',
+    'mã 1.001612.000.00.00.H01',
+    'Nghị định 123/2015/NĐ-CP',
+    'ngày 01/01/2020',
+    'lệ phí 100.000 đồng',
+    'Quyết định 1234/QĐ-UBND',
+  ])('leaves %s readable', (text) => expect(maskPii(text)).toBe(text));
 
   it('is idempotent and never leaves a 12-digit run', () => {
     fc.assert(
@@ -53,9 +58,16 @@ describe('rate limits', () => {
     const app = express();
     app.use(rateLimitByIp(createRateLimiter({ capacity: 1, refillPerSecond: 0.1 })));
     app.get('/x', (_req, res) => res.json({ ok: true }));
-    app.use((err: { status: number; message: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      res.status(err.status).json({ message: err.message });
-    });
+    app.use(
+      (
+        err: { status: number; message: string },
+        _req: express.Request,
+        res: express.Response,
+        _next: express.NextFunction,
+      ) => {
+        res.status(err.status).json({ message: err.message });
+      },
+    );
     const { server, base } = await listen(app);
     expect((await fetch(`${base}/x`)).status).toBe(200);
     const limited = await fetch(`${base}/x`);
@@ -76,7 +88,9 @@ describe('metrics', () => {
     await fetch(`${base}/items/42`);
     metrics.answers.inc({ channel: 'web', outcome: 'declined' });
     const text = await metrics.registry.metrics();
-    expect(text).toContain('http_request_duration_seconds_count{method="GET",route="/items/:id",status="200"} 1');
+    expect(text).toContain(
+      'http_request_duration_seconds_count{method="GET",route="/items/:id",status="200"} 1',
+    );
     expect(text).toContain('assistant_answers_total{channel="web",outcome="declined"} 1');
     server.close();
   });

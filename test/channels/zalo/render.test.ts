@@ -6,7 +6,15 @@ function answer(over: Partial<Answer>): Answer {
   return {
     conversationId: 'c1',
     answer: 'Lệ phí đăng ký khai sinh: miễn lệ phí [1].',
-    citations: [{ n: 1, label: 'Thủ tục 1.001193 – Đăng ký khai sinh · Phí, lệ phí', url: 'https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193', sourceId: '1.001193', chunkId: 'c' }],
+    citations: [
+      {
+        n: 1,
+        label: 'Thủ tục 1.001193 – Đăng ký khai sinh · Phí, lệ phí',
+        url: 'https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193',
+        sourceId: '1.001193',
+        chunkId: 'c',
+      },
+    ],
     grounded: true,
     outcome: 'grounded',
     intent: 'procedure',
@@ -23,18 +31,32 @@ describe('Zalo messages', () => {
     const [only, ...rest] = renderZalo(answer({}));
     expect(rest).toEqual([]);
     expect(only).toContain('miễn lệ phí [1]');
-    expect(only).toContain('Nguồn:\n[1] Thủ tục 1.001193 – Đăng ký khai sinh · Phí, lệ phí\nhttps://dichvucong.gov.vn/');
+    expect(only).toContain(
+      'Nguồn:\n[1] Thủ tục 1.001193 – Đăng ký khai sinh · Phí, lệ phí\nhttps://dichvucong.gov.vn/',
+    );
     expect(only).toMatch(/trả lời bằng số để chọn\):\n1\. Cần chuẩn bị hồ sơ gì\?\n2\. Nộp ở đâu\?$/u);
     expect(only).not.toMatch(/<[a-z]|\*\*|\|/u);
   });
 
   it('a declined answer does not number its suggestions twice', () => {
-    const parts = renderZalo(answer({ outcome: 'declined', grounded: false, citations: [], answer: 'Xin lỗi…\n1. Đăng ký khai sinh', followUps: ['Đăng ký khai sinh'] }));
+    const parts = renderZalo(
+      answer({
+        outcome: 'declined',
+        grounded: false,
+        citations: [],
+        answer: 'Xin lỗi…\n1. Đăng ký khai sinh',
+        followUps: ['Đăng ký khai sinh'],
+      }),
+    );
     expect(parts.join('\n')).not.toContain('trả lời bằng số');
   });
 
   it('a long answer is split on paragraph and list boundaries, every message within 2,000 characters', () => {
-    const items = Array.from({ length: 60 }, (_, i) => `- Giấy tờ số ${i + 1}: bản sao có chứng thực hoặc bản chính để đối chiếu của giấy tờ tùy thân.`);
+    const items = Array.from(
+      { length: 60 },
+      (_, i) =>
+        `- Giấy tờ số ${i + 1}: bản sao có chứng thực hoặc bản chính để đối chiếu của giấy tờ tùy thân.`,
+    );
     const text = `Thành phần hồ sơ gồm:\n${items.join('\n')}\n\nSố lượng hồ sơ: 01 bộ.`;
     const parts = splitMessage(text);
     expect(parts.length).toBeGreaterThan(1);
@@ -45,7 +67,8 @@ describe('Zalo messages', () => {
   });
 
   it('a single paragraph longer than the limit is split between sentences', () => {
-    const sentence = 'Cơ quan thực hiện tiếp nhận hồ sơ và trả kết quả trong thời hạn giải quyết đã công bố. ';
+    const sentence =
+      'Cơ quan thực hiện tiếp nhận hồ sơ và trả kết quả trong thời hạn giải quyết đã công bố. ';
     const parts = splitMessage(sentence.repeat(50).trim(), 500, 100);
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) {

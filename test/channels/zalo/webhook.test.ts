@@ -9,11 +9,23 @@ import { createApp } from '../../../src/channels/app.js';
 import { createLogger } from '../../../src/channels/http/logger.js';
 import { createMetrics } from '../../../src/channels/http/metrics.js';
 import { TOKEN_SETTING, ZaloClient } from '../../../src/channels/zalo/client.js';
-import { createZaloChannel, zaloConversationId, ZALO_SLOW_DOWN, ZALO_TEXT_ONLY, type ZaloChannel } from '../../../src/channels/zalo/webhook.js';
+import {
+  createZaloChannel,
+  zaloConversationId,
+  ZALO_SLOW_DOWN,
+  ZALO_TEXT_ONLY,
+  type ZaloChannel,
+} from '../../../src/channels/zalo/webhook.js';
 import type { ZaloConfig } from '../../../src/channels/zalo/webhook.js';
 import type { Retriever } from '../../../src/retrieve/retriever.js';
 import { SqliteStore } from '../../../src/store/sqlite-store.js';
-import { FAKE_OA_ID, signZaloEvent, startFakeZalo, zaloEvent, type FakeZalo } from '../../../scripts/lib/fake-zalo.js';
+import {
+  FAKE_OA_ID,
+  signZaloEvent,
+  startFakeZalo,
+  zaloEvent,
+  type FakeZalo,
+} from '../../../scripts/lib/fake-zalo.js';
 import { bundledRetriever, memoryLog } from '../../helpers/app.js';
 
 const APP_ID = '1234567890123456789';
@@ -56,7 +68,10 @@ async function fakeZalo(): Promise<FakeZalo> {
 }
 
 /** The server as `npm start` runs it with Zalo configured, on a database file that survives restarts. */
-async function startServer(fake: FakeZalo, options: { dbFile?: string; userPerMinute?: number; attempts?: number; timeoutMs?: number } = {}): Promise<Running> {
+async function startServer(
+  fake: FakeZalo,
+  options: { dbFile?: string; userPerMinute?: number; attempts?: number; timeoutMs?: number } = {},
+): Promise<Running> {
   const dbFile = options.dbFile ?? path.join(await tempDir(), 'assistant.db');
   const store = SqliteStore.open(dbFile);
   const log = memoryLog();
@@ -86,7 +101,14 @@ async function startServer(fake: FakeZalo, options: { dbFile?: string; userPerMi
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
   const zalo = createZaloChannel({ config, assistant, store, logger, client, publicBaseUrl: PUBLIC_BASE });
-  const app = createApp({ retriever: () => retriever, assistant, store, logger, metrics: createMetrics(), zalo });
+  const app = createApp({
+    retriever: () => retriever,
+    assistant,
+    store,
+    logger,
+    metrics: createMetrics(),
+    zalo,
+  });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -123,7 +145,10 @@ describe('Zalo OA webhook', () => {
     const fake = await fakeZalo();
     fake.behaviour.sendDelayMs = 200;
     const s = await startServer(fake);
-    const res = await send(s.base, zaloEvent('user_send_text', APP_ID, 'u-1', { text: 'le phi dang ky khai sinh bao nhieu' }));
+    const res = await send(
+      s.base,
+      zaloEvent('user_send_text', APP_ID, 'u-1', { text: 'le phi dang ky khai sinh bao nhieu' }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ received: true });
     expect(fake.sent).toHaveLength(0); // acknowledged before the answer went out
@@ -172,7 +197,13 @@ describe('Zalo OA webhook', () => {
       [forged.body, forged.headers],
       [good.body, { 'Content-Type': 'application/json' }],
       [good.body, { 'Content-Type': 'application/json', 'X-ZEvent-Signature': 'mac=xyz' }],
-      [good.body, { 'Content-Type': 'application/json', 'X-ZEvent-Signature': good.headers['X-ZEvent-Signature']!.replace('mac=', '') }],
+      [
+        good.body,
+        {
+          'Content-Type': 'application/json',
+          'X-ZEvent-Signature': good.headers['X-ZEvent-Signature']!.replace('mac=', ''),
+        },
+      ],
       [good.body.replace('lệ phí', 'lệ phi'), good.headers],
       ['not json', good.headers],
     ];
@@ -195,7 +226,10 @@ describe('Zalo OA webhook', () => {
   it('an event older than the replay window is rejected even with a valid signature', async () => {
     const fake = await fakeZalo();
     const s = await startServer(fake);
-    const old = zaloEvent('user_send_text', APP_ID, 'u-old', { text: 'lệ phí khai sinh', timestamp: Date.now() - 11 * 60_000 });
+    const old = zaloEvent('user_send_text', APP_ID, 'u-old', {
+      text: 'lệ phí khai sinh',
+      timestamp: Date.now() - 11 * 60_000,
+    });
     const res = await send(s.base, old);
     expect(res.status).toBe(401);
     expect(((await res.json()) as { message: string }).message).toMatch(/timestamp/u);
@@ -207,7 +241,10 @@ describe('Zalo OA webhook', () => {
     const fake = await fakeZalo();
     const dbFile = path.join(await tempDir(), 'assistant.db');
     let s = await startServer(fake, { dbFile });
-    const event = zaloEvent('user_send_text', APP_ID, 'u-dup', { text: 'cấp lại thẻ căn cước', msgId: 'msg-dup-1' });
+    const event = zaloEvent('user_send_text', APP_ID, 'u-dup', {
+      text: 'cấp lại thẻ căn cước',
+      msgId: 'msg-dup-1',
+    });
     const acks = await Promise.all([send(s.base, event), send(s.base, event), send(s.base, event)]);
     expect(acks.map((r) => r.status)).toEqual([200, 200, 200]);
     await s.zalo.idle();
@@ -239,7 +276,8 @@ describe('Zalo OA webhook', () => {
   it('a citizen flooding the OA is asked once to slow down, and another citizen is still answered', async () => {
     const fake = await fakeZalo();
     const s = await startServer(fake, { userPerMinute: 4 });
-    for (let i = 0; i < 8; i++) await send(s.base, zaloEvent('user_send_text', APP_ID, 'u-flood', { text: `lệ phí khai sinh ${i}` }));
+    for (let i = 0; i < 8; i++)
+      await send(s.base, zaloEvent('user_send_text', APP_ID, 'u-flood', { text: `lệ phí khai sinh ${i}` }));
     await send(s.base, zaloEvent('user_send_text', APP_ID, 'u-calm', { text: 'thủ tục đăng ký kết hôn' }));
     await s.zalo.idle();
     const flood = fake.sent.filter((m) => m.userId === 'u-flood').map((m) => m.text);
@@ -252,7 +290,10 @@ describe('Zalo OA webhook', () => {
     const fake = await fakeZalo();
     const s = await startServer(fake);
     // A legal provision quoted in full is the longest kind of answer in the bundled corpus.
-    const questions = ['trình tự thực hiện đăng ký kết hôn có yếu tố nước ngoài', 'thành phần hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ'];
+    const questions = [
+      'trình tự thực hiện đăng ký kết hôn có yếu tố nước ngoài',
+      'thành phần hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ',
+    ];
     for (const text of questions) await send(s.base, zaloEvent('user_send_text', APP_ID, 'u-long', { text }));
     await s.zalo.idle();
     expect(fake.sent.length).toBeGreaterThanOrEqual(2);
@@ -265,12 +306,23 @@ describe('Zalo OA webhook', () => {
     const s = await startServer(fake);
     fake.expireAccessToken();
     const users = ['a', 'b', 'c', 'd', 'e'];
-    await Promise.all(users.map((u) => send(s.base, zaloEvent('user_send_text', APP_ID, `u-${u}`, { text: 'lệ phí khai sinh' }))));
+    await Promise.all(
+      users.map((u) =>
+        send(s.base, zaloEvent('user_send_text', APP_ID, `u-${u}`, { text: 'lệ phí khai sinh' })),
+      ),
+    );
     await s.zalo.idle();
     expect(new Set(fake.sent.map((m) => m.userId))).toEqual(new Set(users.map((u) => `u-${u}`)));
     expect(fake.refreshes).toHaveLength(1);
-    expect(fake.refreshes[0]).toMatchObject({ refreshToken: 'refresh-0', secretKey: APP_SECRET, appId: APP_ID });
-    expect(JSON.parse((await s.store.getSetting(TOKEN_SETTING))!)).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    expect(fake.refreshes[0]).toMatchObject({
+      refreshToken: 'refresh-0',
+      secretKey: APP_SECRET,
+      appId: APP_ID,
+    });
+    expect(JSON.parse((await s.store.getSetting(TOKEN_SETTING))!)).toMatchObject({
+      accessToken: 'access-1',
+      refreshToken: 'refresh-1',
+    });
   });
 
   it('two processes refreshing the same token at once both end up sending with the one that won', async () => {
@@ -333,11 +385,20 @@ describe('Zalo OA webhook', () => {
     await new Promise<void>((resolve) => direct.listen(0, '127.0.0.1', () => resolve()));
     const base = `http://127.0.0.1:${(direct.address() as AddressInfo).port}`;
     try {
-      const ok = await send(base, zaloEvent('user_send_text', APP_ID, 'u-direct', { text: 'lệ phí đăng ký khai sinh' }));
+      const ok = await send(
+        base,
+        zaloEvent('user_send_text', APP_ID, 'u-direct', { text: 'lệ phí đăng ký khai sinh' }),
+      );
       expect([ok.status, await ok.json()]).toEqual([200, { received: true }]);
-      const forged = signZaloEvent(zaloEvent('user_send_text', APP_ID, 'u-direct', { text: 'x' }), 'wrong-key');
+      const forged = signZaloEvent(
+        zaloEvent('user_send_text', APP_ID, 'u-direct', { text: 'x' }),
+        'wrong-key',
+      );
       expect((await post(base, forged.body, forged.headers)).status).toBe(401);
-      const big = await send(base, zaloEvent('user_send_text', APP_ID, 'u-direct', { text: 'a'.repeat(70_000) }));
+      const big = await send(
+        base,
+        zaloEvent('user_send_text', APP_ID, 'u-direct', { text: 'a'.repeat(70_000) }),
+      );
       expect(big.status).toBe(413);
       await s.zalo.idle();
       expect(fake.sent.filter((m) => m.userId === 'u-direct')).toHaveLength(1);

@@ -32,7 +32,15 @@ const hex = fc.oneof(
 describe('colour maths of the browser pages', () => {
   it('accepts 3- and 6-digit hex colours only', () => {
     expect(['#0b5cad', '#FFF', '#abc'].map(colour.isHexColour)).toEqual([true, true, true]);
-    expect(['0b5cad', '#abcd', 'red', '#0b5cad; x', '', null, 7].map(colour.isHexColour)).toEqual([false, false, false, false, false, false, false]);
+    expect(['0b5cad', '#abcd', 'red', '#0b5cad; x', '', null, 7].map(colour.isHexColour)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('computes WCAG relative luminance', () => {
@@ -45,9 +53,17 @@ describe('colour maths of the browser pages', () => {
   it('puts white on dark brand colours and near-black on light ones', () => {
     expect(colour.onColour('#0b5cad')).toBe('#fff');
     expect(colour.onColour('#ffd700')).toBe('#111');
-    expect(colour.themeColours('#0b5cad', '#000')).toEqual({ '--c': '#0b5cad', '--on-c': '#fff', '--link': '#0b5cad' });
+    expect(colour.themeColours('#0b5cad', '#000')).toEqual({
+      '--c': '#0b5cad',
+      '--on-c': '#fff',
+      '--link': '#0b5cad',
+    });
     // Yellow on white is unreadable, so links fall back.
-    expect(colour.themeColours('#ffd700', '#0b5cad')).toEqual({ '--c': '#ffd700', '--on-c': '#111', '--link': '#0b5cad' });
+    expect(colour.themeColours('#ffd700', '#0b5cad')).toEqual({
+      '--c': '#ffd700',
+      '--on-c': '#111',
+      '--link': '#0b5cad',
+    });
   });
 
   it('the loader chooses the same text colour as the shared module, for any colour', () => {

@@ -11,7 +11,9 @@ interface SseModule {
   parseEventBlock(block: string): StreamEvent | null;
   readEventStream(res: Response, onEvent: (e: StreamEvent) => boolean | void): Promise<void>;
 }
-const sse = (await import(pathToFileURL(path.resolve(import.meta.dirname, '../../../src/lib/browser/sse.js')).href)) as SseModule;
+const sse = (await import(
+  pathToFileURL(path.resolve(import.meta.dirname, '../../../src/lib/browser/sse.js')).href
+)) as SseModule;
 
 /** A streamed response delivering `chunks` one by one; `pulled` counts the chunks read. */
 function streamed(chunks: string[]): { res: Response; pulled: () => number; cancelled: () => boolean } {
@@ -39,7 +41,8 @@ async function collect(res: Response): Promise<StreamEvent[]> {
   return seen;
 }
 
-const STREAM = 'event: delta\ndata: {"text":"Lệ "}\n\n: keep-alive\n\nevent: delta\ndata: {"text":"phí"}\n\nevent: answer\ndata: {"answer":"Lệ phí",\ndata: "grounded":true}\n\n';
+const STREAM =
+  'event: delta\ndata: {"text":"Lệ "}\n\n: keep-alive\n\nevent: delta\ndata: {"text":"phí"}\n\nevent: answer\ndata: {"answer":"Lệ phí",\ndata: "grounded":true}\n\n';
 const EXPECTED = [
   { event: 'delta', data: '{"text":"Lệ "}' },
   { event: 'delta', data: '{"text":"phí"}' },

@@ -62,7 +62,8 @@ export async function ask(question, onDelta) {
     if (!isObject(payload)) return;
     if (event === 'delta' && typeof payload.text === 'string') onDelta(payload.text);
     else if (event === 'answer') answer = payload;
-    else if (event === 'error') throw new UserError(typeof payload.message === 'string' ? payload.message : NET_ERROR);
+    else if (event === 'error')
+      throw new UserError(typeof payload.message === 'string' ? payload.message : NET_ERROR);
   });
   if (!isObject(answer) || typeof answer.answer !== 'string') throw new UserError(NET_ERROR);
   return /** @type {Answer} */ (answer);
@@ -75,11 +76,22 @@ export async function ask(question, onDelta) {
  */
 export async function sendFeedback(feedback) {
   /** @type {Record<string, string | null>} */
-  const body = { conversationId: feedback.conversationId, messageId: feedback.messageId, rating: feedback.rating };
+  const body = {
+    conversationId: feedback.conversationId,
+    messageId: feedback.messageId,
+    rating: feedback.rating,
+  };
   if (feedback.comment) body.comment = feedback.comment;
-  const res = await fetch('/api/feedback', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch('/api/feedback', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const data = await jsonOf(res);
-  if (!res.ok) throw new UserError(res.status === 429 && typeof data.message === 'string' ? data.message : FEEDBACK_ERROR);
+  if (!res.ok)
+    throw new UserError(
+      res.status === 429 && typeof data.message === 'string' ? data.message : FEEDBACK_ERROR,
+    );
   return typeof data.message === 'string' ? data.message : THANKS;
 }
 

@@ -42,7 +42,12 @@ const actions = {
   send,
   save: () => conversation.save(),
   rate: (m, rating, comment) =>
-    sendFeedback({ conversationId: m.conversationId || conversation.conversationId, messageId: m.messageId ?? '', rating, comment }),
+    sendFeedback({
+      conversationId: m.conversationId || conversation.conversationId,
+      messageId: m.messageId ?? '',
+      rating,
+      comment,
+    }),
 };
 
 // ---- the message list ------------------------------------------------------------------------
@@ -52,9 +57,12 @@ function scrollDown() {
 
 function renderAll() {
   log.replaceChildren();
-  log.appendChild(renderMessage({ role: 'bot', text: options.greeting }, false, actions)).classList.add('greeting');
+  log
+    .appendChild(renderMessage({ role: 'bot', text: options.greeting }, false, actions))
+    .classList.add('greeting');
   const { messages } = conversation;
-  if (messages.length === 0) log.appendChild(chips('suggestions', 'Câu hỏi gợi ý', options.suggestions, send));
+  if (messages.length === 0)
+    log.appendChild(chips('suggestions', 'Câu hỏi gợi ý', options.suggestions, send));
   messages.forEach((m, i) => log.appendChild(renderMessage(m, i === messages.length - 1, actions)));
   scrollDown();
 }
@@ -97,7 +105,8 @@ function send(raw) {
   ask({ message: text, conversationId: conversation.conversationId }, pending.append)
     .then((a) => {
       pending.node.remove();
-      if (typeof a.conversationId === 'string' && ID_RE.test(a.conversationId)) conversation.conversationId = a.conversationId;
+      if (typeof a.conversationId === 'string' && ID_RE.test(a.conversationId))
+        conversation.conversationId = a.conversationId;
       const m = cleanMessage({
         role: 'bot',
         text: a.answer,

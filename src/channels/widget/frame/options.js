@@ -5,9 +5,14 @@ import { isHexColour } from '../../../lib/browser/colour.js';
 
 export const DEFAULTS = Object.freeze({
   title: 'Trợ lý Công vụ',
-  greeting: 'Xin chào! Tôi có thể giúp bạn tra cứu thủ tục hành chính: hồ sơ, lệ phí, thời hạn giải quyết, nơi nộp…',
+  greeting:
+    'Xin chào! Tôi có thể giúp bạn tra cứu thủ tục hành chính: hồ sơ, lệ phí, thời hạn giải quyết, nơi nộp…',
   color: '#0b5cad',
-  suggestions: ['Lệ phí đăng ký khai sinh bao nhiêu?', 'Làm căn cước cần giấy tờ gì?', 'Đăng ký kết hôn nộp ở đâu?'],
+  suggestions: [
+    'Lệ phí đăng ký khai sinh bao nhiêu?',
+    'Làm căn cước cần giấy tờ gì?',
+    'Đăng ký kết hôn nộp ở đâu?',
+  ],
 });
 
 /** @typedef {{ title: string, greeting: string, color: string, suggestions: string[] }} FrameOptions */

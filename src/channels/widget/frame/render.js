@@ -43,7 +43,9 @@ export function renderText(text) {
  */
 export function citationHref(c) {
   if (c.url && /^https?:\/\//i.test(c.url)) return c.url;
-  return '/nguon?id=' + encodeURIComponent(c.sourceId) + (c.chunkId ? '#' + encodeURIComponent(c.chunkId) : '');
+  return (
+    '/nguon?id=' + encodeURIComponent(c.sourceId) + (c.chunkId ? '#' + encodeURIComponent(c.chunkId) : '')
+  );
 }
 
 /** @param {Citation[]} citations @returns {HTMLDivElement} */
@@ -95,7 +97,8 @@ export function renderMessage(m, last, actions) {
   bubble.appendChild(renderText(m.text));
   if (m.citations && m.citations.length) bubble.appendChild(renderSources(m.citations));
   if (m.messageId) wrap.appendChild(feedbackBox(m, actions));
-  if (last && m.followUps && m.followUps.length) wrap.appendChild(chips('followups', 'Câu hỏi gợi ý tiếp theo', m.followUps, actions.send));
+  if (last && m.followUps && m.followUps.length)
+    wrap.appendChild(chips('followups', 'Câu hỏi gợi ý tiếp theo', m.followUps, actions.send));
   return wrap;
 }
 
@@ -107,7 +110,12 @@ export function renderMessage(m, last, actions) {
 export function typingIndicator(onGrow) {
   const wrap = el('div', 'msg bot pending');
   const bubble = wrap.appendChild(el('div', 'bubble typing'));
-  bubble.append(el('span', 'dot'), el('span', 'dot'), el('span', 'dot'), el('span', 'sr-only', 'Đang soạn câu trả lời…'));
+  bubble.append(
+    el('span', 'dot'),
+    el('span', 'dot'),
+    el('span', 'dot'),
+    el('span', 'sr-only', 'Đang soạn câu trả lời…'),
+  );
   /** @type {Text | null} */
   let text = null;
   return {

@@ -43,7 +43,12 @@ function isObject(v) {
 export function cleanCitation(c) {
   if (!isObject(c)) return null;
   /** @type {Citation} */
-  const out = { n: typeof c.n === 'number' ? c.n : 0, label: str(c.label, 500), sourceId: str(c.sourceId, 200), chunkId: str(c.chunkId, 300) };
+  const out = {
+    n: typeof c.n === 'number' ? c.n : 0,
+    label: str(c.label, 500),
+    sourceId: str(c.sourceId, 200),
+    chunkId: str(c.chunkId, 300),
+  };
   const url = str(c.url, 2000);
   if (url) out.url = url;
   return out.sourceId || out.url ? out : null;
@@ -59,11 +64,14 @@ export function cleanMessage(m) {
   /** @type {Message} */
   const out = { role: m.role, text: m.text.slice(0, 20000) };
   if (m.kind === 'error' || m.kind === 'info') out.kind = m.kind;
-  if (Array.isArray(m.citations)) out.citations = m.citations.map(cleanCitation).filter(isPresent).slice(0, 20);
-  if (Array.isArray(m.followUps)) out.followUps = m.followUps.filter(/** @returns {f is string} */ (f) => !!str(f, 300)).slice(0, 6);
+  if (Array.isArray(m.citations))
+    out.citations = m.citations.map(cleanCitation).filter(isPresent).slice(0, 20);
+  if (Array.isArray(m.followUps))
+    out.followUps = m.followUps.filter(/** @returns {f is string} */ (f) => !!str(f, 300)).slice(0, 6);
   const messageId = str(m.messageId, 64);
   if (messageId) out.messageId = messageId;
-  if (typeof m.conversationId === 'string' && ID_RE.test(m.conversationId)) out.conversationId = m.conversationId;
+  if (typeof m.conversationId === 'string' && ID_RE.test(m.conversationId))
+    out.conversationId = m.conversationId;
   if (m.rating === 'up' || m.rating === 'down') out.rating = m.rating;
   if (m.feedbackSent === true) out.feedbackSent = true;
   return out;
@@ -91,8 +99,10 @@ export class Conversation {
     try {
       const saved = JSON.parse(this.storage?.getItem(KEY) || 'null');
       if (!isObject(saved)) return;
-      if (typeof saved.conversationId === 'string' && ID_RE.test(saved.conversationId)) this.conversationId = saved.conversationId;
-      if (Array.isArray(saved.messages)) this.messages = saved.messages.map(cleanMessage).filter(isPresent).slice(-MAX_MESSAGES);
+      if (typeof saved.conversationId === 'string' && ID_RE.test(saved.conversationId))
+        this.conversationId = saved.conversationId;
+      if (Array.isArray(saved.messages))
+        this.messages = saved.messages.map(cleanMessage).filter(isPresent).slice(-MAX_MESSAGES);
     } catch {
       // Unreadable or blocked storage: start a fresh conversation.
     }
@@ -103,7 +113,11 @@ export class Conversation {
     this.messages = this.messages.slice(-MAX_MESSAGES);
     try {
       if (!this.conversationId && this.messages.length === 0) this.storage?.removeItem(KEY);
-      else this.storage?.setItem(KEY, JSON.stringify({ conversationId: this.conversationId, messages: this.messages }));
+      else
+        this.storage?.setItem(
+          KEY,
+          JSON.stringify({ conversationId: this.conversationId, messages: this.messages }),
+        );
     } catch {
       // Storage full or blocked: the conversation still works, it just will not survive a reload.
     }
