@@ -1,5 +1,5 @@
 import busboy from 'busboy';
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AssistantStore } from '../answer/store.js';
@@ -54,6 +54,16 @@ const MAX_FILES = 20;
 const reindexBody = z.object({ full: z.boolean().optional() }).strict();
 
 /** `/admin/api/…`: documents, uploads, re-index jobs, snapshots, feedback and the gap report (DESIGN §3). */
+
+/** 409 while a re-index runs: the Vietnamese message and the running job's id. */
+function sendJobConflict(res: Response, err: AppError): void {
+  res.status(409).json({
+    ...errorBody(err),
+    message: 'Đang có một lần lập chỉ mục khác chạy; vui lòng chờ xong rồi thử lại.',
+    jobId: err.source,
+  });
+}
+
 export function adminRouter(deps: AdminDeps): Router {
   const maxBytes = deps.maxUploadBytes ?? 50 * 1024 * 1024;
   const router = Router();
@@ -255,11 +265,7 @@ export function adminRouter(deps: AdminDeps): Router {
       res.status(202).json({ job });
     } catch (err) {
       if (err instanceof AppError && err.code === 'conflict') {
-        res.status(409).json({
-          ...errorBody(err),
-          message: 'Đang có một lần lập chỉ mục khác chạy; vui lòng chờ xong rồi thử lại.',
-          jobId: err.source,
-        });
+        sendJobConflict(res, err);
         return;
       }
       throw err;
@@ -318,11 +324,7 @@ export function adminRouter(deps: AdminDeps): Router {
     } catch (err) {
       await audit(req, 'activate_snapshot', id, 'error', describeError(err));
       if (err instanceof AppError && err.code === 'conflict') {
-        res.status(409).json({
-          ...errorBody(err),
-          message: 'Đang có một lần lập chỉ mục khác chạy; vui lòng chờ xong rồi thử lại.',
-          jobId: err.source,
-        });
+        sendJobConflict(res, err);
         return;
       }
       throw err;

@@ -29,14 +29,24 @@ export async function createEmbedder(
   switch (setting.kind) {
     case 'lsa':
       return fitLsa(texts(), setting.dimension);
+    case 'none':
+      throw new AppError('config_invalid', 'EMBEDDINGS=none has no embedder');
+    default:
+      return withoutState(setting);
+  }
+}
+
+/** The embedders that keep no state in a snapshot: built from the setting alone, at build and at load. */
+function withoutState(
+  setting: Extract<EmbedderSetting, { kind: 'hashed' | 'openai' | 'onnx' }>,
+): ProjectEmbeddings {
+  switch (setting.kind) {
     case 'hashed':
       return new HashedNgramEmbeddings(setting.dimension ?? DEFAULT_HASHED_DIMENSION);
     case 'openai':
       return new OpenAICompatibleEmbeddings(setting);
     case 'onnx':
       return new OnnxEmbeddings(setting.dir);
-    case 'none':
-      throw new AppError('config_invalid', 'EMBEDDINGS=none has no embedder');
   }
 }
 
@@ -82,12 +92,8 @@ export async function loadEmbedder(
       }
       return model;
     }
-    case 'hashed':
-      return new HashedNgramEmbeddings(setting.dimension ?? DEFAULT_HASHED_DIMENSION);
-    case 'openai':
-      return new OpenAICompatibleEmbeddings(setting);
-    case 'onnx':
-      return new OnnxEmbeddings(setting.dir);
+    default:
+      return withoutState(setting);
   }
 }
 
