@@ -12,6 +12,7 @@ export const FORMAT_NAMES: Record<LoaderId, string> = {
   pdf: 'PDF',
   docx: 'Word .docx',
   doc: 'Word 97–2003 (.doc)',
+  rtf: 'RTF',
   image: 'ảnh',
   html: 'trang HTML',
   text: 'văn bản thuần',

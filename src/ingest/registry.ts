@@ -10,6 +10,7 @@ import { docxLoader } from './loaders/docx-loader.js';
 import { htmlLoader } from './loaders/html-loader.js';
 import { imageLoader } from './loaders/image-loader.js';
 import { pdfLoader } from './loaders/pdf-loader.js';
+import { rtfLoader } from './loaders/rtf-loader.js';
 import { textLoader } from './loaders/text-loader.js';
 import { proceduresJsonlLoader } from './procedure/procedures-loader.js';
 import type { IngestedDocument, IngestOptions, LoadContext, Loader, LoaderId, SourceFile } from './types.js';
@@ -24,6 +25,7 @@ export const LOADABLE_EXTENSIONS = new Set([
   '.pdf',
   '.docx',
   '.doc',
+  '.rtf',
   '.png',
   '.jpg',
   '.jpeg',
@@ -41,6 +43,7 @@ const EXTENSION_LOADER: Record<string, LoaderId> = {
   '.pdf': 'pdf',
   '.docx': 'docx',
   '.doc': 'doc',
+  '.rtf': 'rtf',
   '.png': 'image',
   '.jpg': 'image',
   '.jpeg': 'image',
@@ -58,6 +61,7 @@ export function createLoaderRegistry(): Loader[] {
     pdfLoader,
     docxLoader,
     docLoader,
+    rtfLoader,
     imageLoader,
     htmlLoader,
     proceduresJsonlLoader,
@@ -87,7 +91,16 @@ function unreadableBinary(bytes: Uint8Array): { en: string; vi: string } | null 
 /** Chooses the loader for a file by its content; the extension only breaks ties (e.g. a corrupt ".pdf"). */
 export function chooseLoader(file: SourceFile, loaders: Loader[] = createLoaderRegistry()): Loader {
   const byId = new Map(loaders.map((l) => [l.id, l] as const));
-  for (const id of ['pdf', 'docx', 'doc', 'image', 'html', 'procedures-jsonl', 'beir-jsonl'] as const) {
+  for (const id of [
+    'pdf',
+    'docx',
+    'doc',
+    'rtf',
+    'image',
+    'html',
+    'procedures-jsonl',
+    'beir-jsonl',
+  ] as const) {
     const l = byId.get(id);
     if (l !== undefined && l.sniff(file)) return l;
   }
@@ -167,7 +180,9 @@ async function readableByContent(path: string): Promise<boolean> {
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(1024), 0, 1024, 0);
     const head = new Uint8Array(buffer.subarray(0, bytesRead));
-    return [pdfLoader, docxLoader, docLoader, imageLoader].some((l) => l.sniff({ path, bytes: head }));
+    return [pdfLoader, docxLoader, docLoader, rtfLoader, imageLoader].some((l) =>
+      l.sniff({ path, bytes: head }),
+    );
   } finally {
     await handle.close();
   }
@@ -195,7 +210,7 @@ async function walk(path: string, out: string[], skipped: SkippedFile[], top: bo
     if (!LOADABLE_EXTENSIONS.has(ext) && !(await readableByContent(path))) {
       return void skipped.push({
         path,
-        reason: `định dạng ${ext === '' ? 'không có đuôi' : `“${ext}”`} không được hỗ trợ (nhận PDF, Word .docx/.doc, ảnh PNG/JPEG/TIFF, HTML, TXT/Markdown, JSON Lines)`,
+        reason: `định dạng ${ext === '' ? 'không có đuôi' : `“${ext}”`} không được hỗ trợ (nhận PDF, Word .docx/.doc, RTF, ảnh PNG/JPEG/TIFF, HTML, TXT/Markdown, JSON Lines)`,
       });
     }
   }

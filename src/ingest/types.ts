@@ -158,7 +158,8 @@ export interface IngestOptions {
   replaces?: string[];
 }
 
-export type LoaderId = 'pdf' | 'docx' | 'doc' | 'image' | 'text' | 'html' | 'procedures-jsonl' | 'beir-jsonl';
+export type LoaderId =
+  'pdf' | 'docx' | 'doc' | 'rtf' | 'image' | 'text' | 'html' | 'procedures-jsonl' | 'beir-jsonl';
 
 /** How a load runs, as opposed to what the document is (`IngestOptions`): OCR settings and progress. */
 export interface LoadContext {

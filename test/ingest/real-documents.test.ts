@@ -255,6 +255,25 @@ describe('headers of real documents', () => {
     expect(copy?.warnings?.[0]).toMatch(/đuôi “\.docx” nhưng nội dung là Word 97–2003/u);
   });
 
+  it('an RTF document is read: Unicode escapes, code page 1258 bytes and table rows', async () => {
+    const [saved] = await loadFile({
+      path: 'qd-07.rtf',
+      bytes: await readFile(join(FIXTURES, 'qd-07-2025-lang-son.rtf')),
+    });
+    expect(saved?.meta).toMatchObject({
+      number: '07/2025/QĐ-UBND',
+      issuer: 'ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN',
+      signedDate: '2025-03-14',
+    });
+    expect(saved!.chunks.find((c) => c.article === '2')?.text).toMatch(/Người lớn: 20\.000 đồng\/lượt/u);
+    const handWritten = String.raw`{\rtf1\ansi\ansicpg1258{\fonttbl{\f0 Times New Roman;}}{\*\generator Tay;}\pard \u272?i\u7873?u 1. M\'fd\'ecc thu\par
+\trowd 1\cell L\'ea\'f2 ph\'ed c\'e2\'ecp m\'f5\'eci\cell 50.000 \'f0\'f4\'ccng\cell\row}`;
+    const [doc] = await loadFile({ path: 'muc-thu.rtf', bytes: Buffer.from(handWritten, 'latin1') });
+    const text = doc!.chunks.map((c) => c.text).join('\n');
+    expect(text).toContain('Điều 1. Mức thu');
+    expect(text).toContain('1 | Lệ phí cấp mới | 50.000 đồng');
+  });
+
   it("a web server's error page saved as .pdf is refused with a clear reason", async () => {
     const html =
       '<html><head><title>404 - File or directory not found.</title></head><body><h2>404 - File or directory not found.</h2><p>The resource you are looking for might have been removed.</p></body></html>';
