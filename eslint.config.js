@@ -78,7 +78,7 @@ export default tseslint.config(
     // Browser ES modules (served as written; see tsconfig.browser.json). tsc checks them against
     // the DOM lib, which knows every browser global, so ESLint's no-undef would only repeat it
     // with a hand-kept list. The layer rules above still apply to their relative imports.
-    files: ['src/lib/browser/**/*.js', 'src/channels/widget/frame/**/*.js'],
+    files: ['src/lib/browser/**/*.js', 'src/channels/widget/frame/**/*.js', 'src/admin/page/modules/**/*.js'],
     languageOptions: { sourceType: 'module' },
     rules: { 'no-undef': 'off' },
   },

@@ -1,6 +1,6 @@
 /**
  * The procedure fields and validity statuses have one source each (src/text/fields.ts,
- * src/ingest/types.ts). The copies that cannot import it (the admin page: plain browser script
+ * src/ingest/types.ts). The copies that cannot import it (the admin page: browser ES modules
  * and HTML, served as they are) and the field model's own ordered labels must agree with it.
  */
 import { readFileSync } from 'node:fs';
@@ -14,11 +14,11 @@ import { PROCEDURE_FIELDS } from '../src/text/index.js';
 
 const PAGE = path.resolve(import.meta.dirname, '../src/admin/page');
 
-/** The object literal assigned to `var <name>` in admin.js. */
+/** The object literal exported as `<name>` by the admin page's labels module. */
 function adminJsObject(name: string): Record<string, unknown> {
-  const source = readFileSync(path.join(PAGE, 'admin.js'), 'utf8');
-  const literal = new RegExp(`var ${name} = (\\{[^}]*\\});`, 'u').exec(source)?.[1];
-  if (literal === undefined) throw new Error(`admin.js has no "var ${name} = { … };"`);
+  const source = readFileSync(path.join(PAGE, 'modules/labels.js'), 'utf8');
+  const literal = new RegExp(`export const ${name} = (\\{[^}]*\\});`, 'u').exec(source)?.[1];
+  if (literal === undefined) throw new Error(`modules/labels.js has no "export const ${name} = { … };"`);
   return runInNewContext(`(${literal})`) as Record<string, unknown>;
 }
 
@@ -33,7 +33,7 @@ function adminHtmlOptions(id: string): [string, string][] {
 }
 
 describe('validity statuses', () => {
-  it('the admin page script names and labels every status, as the source page does', () => {
+  it('the admin page labels name and labels every status, as the source page does', () => {
     expect(adminJsObject('STATUS')).toEqual(VALIDITY_LABELS);
     expect(Object.keys(adminJsObject('STATUS'))).toEqual([...VALIDITY_STATUSES]);
     expect(Object.keys(adminJsObject('STATUS_TONE'))).toEqual([...VALIDITY_STATUSES]);

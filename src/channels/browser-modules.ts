@@ -7,7 +7,7 @@ import { Router } from 'express';
 export const MODULES_PREFIX = '/assets/';
 
 /** The folders under src/ whose `.js` files are browser ES modules (served, and type-checked by tsconfig.browser.json). */
-export const BROWSER_MODULE_FOLDERS = ['lib/browser', 'channels/widget/frame'] as const;
+export const BROWSER_MODULE_FOLDERS = ['lib/browser', 'channels/widget/frame', 'admin/page/modules'] as const;
 
 export interface BrowserModulesOptions {
   /** Folders under `srcDir` to serve (default `BROWSER_MODULE_FOLDERS`). */

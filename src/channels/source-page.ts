@@ -11,7 +11,7 @@ export function escapeHtml(text: string): string {
   );
 }
 
-/** How a document's validity is shown to people (the admin page, src/admin/page/admin.js, shows the same words). */
+/** How a document's validity is shown to people (the admin page, src/admin/page/modules/labels.js, shows the same words). */
 export const VALIDITY_LABELS: Record<ValidityStatus, string> = {
   con_hieu_luc: 'Còn hiệu lực',
   het_hieu_luc_mot_phan: 'Hết hiệu lực một phần',

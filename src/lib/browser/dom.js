@@ -1,6 +1,6 @@
 // @ts-check
-/* Trợ lý Công vụ: DOM helpers shared by the browser pages (the widget's chat frame; the admin page
- * later). Served as an ES module at /assets/lib/browser/dom.js. Text is only ever put in the page as
+/* Trợ lý Công vụ: DOM helpers shared by the browser pages (the widget's chat frame and the
+ * administration page). Served as an ES module at /assets/lib/browser/dom.js. Text is only ever put in the page as
  * Text nodes or attribute values: nothing here parses HTML, so markup in an answer, a question or a
  * document title shows as text. */
 
