@@ -1,3 +1,4 @@
+import { AppError } from '../../errors.js';
 import { nfc } from '../../text/index.js';
 import { assertNotLegacyEncoded, slugFromPath } from '../file-text.js';
 import { chunkHash, sha256Hex } from '../hash.js';
@@ -148,6 +149,25 @@ function joinPages(pages: string[]): { text: string; pageOf(offset: number): num
       return lo + 1;
     },
   };
+}
+
+/**
+ * A legal document from the whole text of a file without pages (Word, RTF); a file with no text is
+ * refused as `empty_file`, naming the format for the administrator.
+ */
+export function unpagedLegalDocument(
+  path: string,
+  text: string,
+  format: string,
+  options: IngestOptions = {},
+): IngestedDocument {
+  if (text.trim() === '') {
+    throw new AppError('empty_file', `${path}: the ${format} document contains no text`, {
+      source: path,
+      reason: `${path}: tệp ${format} không có chữ nào.`,
+    });
+  }
+  return buildLegalDocument({ path, pages: [text.replace(/\u00a0/g, ' ')], paged: false }, options);
 }
 
 /**

@@ -1,6 +1,6 @@
 import WordExtractor from 'word-extractor';
 import { AppError } from '../../errors.js';
-import { buildLegalDocument } from '../legal/legal-document.js';
+import { unpagedLegalDocument } from '../legal/legal-document.js';
 import type { IngestedDocument, IngestOptions, Loader, SourceFile } from '../types.js';
 
 /** The OLE compound-file signature of Word 97–2003 `.doc` (also .xls/.ppt; the loader checks for a Word stream). */
@@ -32,15 +32,7 @@ export async function loadDocFile(file: SourceFile, options: IngestOptions): Pro
       },
     );
   }
-  if (text.trim() === '') {
-    throw new AppError('empty_file', `${file.path}: the Word document contains no text`, {
-      source: file.path,
-      reason: `${file.path}: tệp Word không có chữ nào.`,
-    });
-  }
-  return [
-    buildLegalDocument({ path: file.path, pages: [text.replace(/\u00a0/g, ' ')], paged: false }, options),
-  ];
+  return [unpagedLegalDocument(file.path, text, 'Word', options)];
 }
 
 /** Loader for Word 97–2003 `.doc` files (sniffed by the OLE signature, whatever the extension). */

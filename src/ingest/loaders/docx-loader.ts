@@ -1,6 +1,6 @@
 import mammoth from 'mammoth';
 import { AppError } from '../../errors.js';
-import { buildLegalDocument } from '../legal/legal-document.js';
+import { unpagedLegalDocument } from '../legal/legal-document.js';
 import { htmlToText } from './html-loader.js';
 import type { IngestedDocument, IngestOptions, Loader, SourceFile } from '../types.js';
 
@@ -50,13 +50,7 @@ export async function loadDocxFile(file: SourceFile, options: IngestOptions): Pr
       },
     );
   }
-  if (text.trim() === '') {
-    throw new AppError('empty_file', `${file.path}: the Word document contains no text`, {
-      source: file.path,
-      reason: `${file.path}: tệp Word không có chữ nào.`,
-    });
-  }
-  return [buildLegalDocument({ path: file.path, pages: [text], paged: false }, options)];
+  return [unpagedLegalDocument(file.path, text, 'Word', options)];
 }
 
 /** Loader for Word .docx files (sniffed by ZIP magic). */

@@ -1,5 +1,4 @@
-import { AppError } from '../../errors.js';
-import { buildLegalDocument } from '../legal/legal-document.js';
+import { unpagedLegalDocument } from '../legal/legal-document.js';
 import type { IngestedDocument, IngestOptions, Loader, SourceFile } from '../types.js';
 
 /** True when the bytes start with the RTF signature `{\rtf`. */
@@ -141,13 +140,7 @@ export function rtfToText(rtf: string): string {
 /** Loads an RTF document (Word's "Rich Text Format") as a legal text. */
 export async function loadRtfFile(file: SourceFile, options: IngestOptions): Promise<IngestedDocument[]> {
   const text = rtfToText(Buffer.from(file.bytes).toString('latin1'));
-  if (text.trim() === '') {
-    throw new AppError('empty_file', `${file.path}: the RTF document contains no text`, {
-      source: file.path,
-      reason: `${file.path}: tệp RTF không có chữ nào.`,
-    });
-  }
-  return [buildLegalDocument({ path: file.path, pages: [text], paged: false }, options)];
+  return [unpagedLegalDocument(file.path, text, 'RTF', options)];
 }
 
 /** Loader for RTF files (sniffed by `{\rtf`). */

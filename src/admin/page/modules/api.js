@@ -114,25 +114,17 @@ export function authHeaders(headers) {
 export const credentials = () => (token ? 'omit' : 'same-origin');
 
 /**
- * JSON request with the token or the session; a 401 signs out (and rejects).
- * @param {string} method
- * @param {string} path under /admin/api
- * @param {unknown} [body]
- * @returns {Promise<ApiResult>}
+ * A fetch whose answer is read as JSON when it is JSON (else `data` is null); a network failure is
+ * an ApiError with the Vietnamese connection message.
+ * @param {string} url
+ * @param {RequestInit} init
+ * @returns {Promise<{ res: Response, data: any }>}
  */
-export async function api(method, path, body) {
-  const headers = authHeaders({ Accept: 'application/json' });
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+export async function fetchJson(url, init) {
   /** @type {Response} */
   let res;
   try {
-    res = await fetch(API + path, {
-      method,
-      headers,
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      cache: 'no-store',
-      credentials: credentials(),
-    });
+    res = await fetch(url, init);
   } catch {
     throw new ApiError(0, NET_ERROR);
   }
@@ -143,6 +135,26 @@ export async function api(method, path, body) {
   } catch {
     /* not JSON: data stays null */
   }
+  return { res, data };
+}
+
+/**
+ * JSON request with the token or the session; a 401 signs out (and rejects).
+ * @param {string} method
+ * @param {string} path under /admin/api
+ * @param {unknown} [body]
+ * @returns {Promise<ApiResult>}
+ */
+export async function api(method, path, body) {
+  const headers = authHeaders({ Accept: 'application/json' });
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const { res, data } = await fetchJson(API + path, {
+    method,
+    headers,
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+    cache: 'no-store',
+    credentials: credentials(),
+  });
   if (res.status === 401) {
     const why = token ? WRONG_TOKEN : SESSION_ENDED;
     onUnauthorized(why);

@@ -10,6 +10,7 @@ import {
   currentOfficer,
   currentToken,
   errorText,
+  fetchJson,
   isUnauthorized,
   keepToken,
   may,
@@ -20,7 +21,7 @@ import {
 } from './api.js';
 import { resetDocuments } from './documents.js';
 import { stopWatching } from './jobs.js';
-import { NET_ERROR, WRONG_TOKEN } from './labels.js';
+import { WRONG_TOKEN } from './labels.js';
 import { resetSnapshots } from './snapshots.js';
 import { selectTab, tabName, visibleTabs } from './tabs.js';
 import { notify, showPending } from './ui.js';
@@ -118,30 +119,17 @@ $('account-form', HTMLFormElement).addEventListener('submit', (e) => {
   accountError.textContent = '';
   void (async () => {
     try {
-      /** @type {Response} */
-      let res;
-      try {
-        res = await fetch(API + '/login', {
-          method: 'POST',
-          headers: {
-            Accept: 'application/json',
-            'Content-Type': 'application/json',
-            'X-Requested-With': 'XMLHttpRequest',
-          },
-          body: JSON.stringify({ username: name, password: secret }),
-          cache: 'no-store',
-          credentials: 'same-origin',
-        });
-      } catch {
-        throw new ApiError(0, NET_ERROR);
-      }
-      /** @type {any} */
-      let data = null;
-      try {
-        data = await res.json();
-      } catch {
-        /* not JSON: data stays null */
-      }
+      const { res, data } = await fetchJson(API + '/login', {
+        method: 'POST',
+        headers: {
+          Accept: 'application/json',
+          'Content-Type': 'application/json',
+          'X-Requested-With': 'XMLHttpRequest',
+        },
+        body: JSON.stringify({ username: name, password: secret }),
+        cache: 'no-store',
+        credentials: 'same-origin',
+      });
       if (res.status !== 200) {
         password.value = '';
         accountError.textContent = errorText(res.status, data);
