@@ -1,33 +1,36 @@
+import { parseArgs as parseNodeArgs } from 'node:util';
+
 /**
- * Minimal argv parsing: `--flag`, `--key value`, `--key=value`, and positional arguments. A flag
- * the command does not take (`allowed`) is an error naming it and the ones it takes, so a typo such
- * as `--treshold 0.3` cannot be ignored silently.
+ * Command-line options through `node:util` `parseArgs` in strict mode, with each script's own
+ * options (`allowed`; those in `VALUE_FLAGS` take a value: `--key value` or `--key=value`, the
+ * others are switches) and positional arguments. A flag the command does not take is an error
+ * naming it and the ones it takes, so a typo such as `--treshold 0.3` cannot be ignored silently;
+ * a value-taking flag without its value is an error too.
  */
 export function parseArgs(
   argv: string[],
   allowed: readonly string[],
 ): { positional: string[]; flags: Map<string, string | true> } {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
+  const options = Object.fromEntries(
+    allowed.map((f) => [f, { type: VALUE_FLAGS.has(f) ? ('string' as const) : ('boolean' as const) }]),
+  );
+  let parsed: ReturnType<typeof parseNodeArgs>;
+  try {
+    parsed = parseNodeArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const name = /'(-[^']+)'/u.exec(e.message)?.[1] ?? e.message;
+      const takes =
+        allowed.length > 0 ? `it takes ${allowed.map((f) => `--${f}`).join(', ')}` : 'it takes no options';
+      throw new Error(`unknown option ${name}; ${takes}`);
     }
-    const eq = a.indexOf('=');
-    if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') && VALUE_FLAGS.has(a.slice(2))) {
-      flags.set(a.slice(2), argv[++i]!);
-    } else flags.set(a.slice(2), true);
+    throw new Error(e.message);
   }
-  const unknown = [...flags.keys()].filter((f) => !allowed.includes(f));
-  if (unknown.length > 0) {
-    const takes =
-      allowed.length > 0 ? `it takes ${allowed.map((f) => `--${f}`).join(', ')}` : 'it takes no options';
-    throw new Error(`unknown option ${unknown.map((f) => `--${f}`).join(', ')}; ${takes}`);
-  }
-  return { positional, flags };
+  const flags = new Map<string, string | true>();
+  for (const [k, v] of Object.entries(parsed.values))
+    if (typeof v === 'string' || v === true) flags.set(k, v);
+  return { positional: parsed.positionals, flags };
 }
 
 /** Flags that take a value when written as `--key value`. */
@@ -56,7 +59,6 @@ const VALUE_FLAGS = new Set([
   'shared',
   'runs',
   'split',
-  'shared',
   'folds',
   'repeat-share',
   'cycled-duration',
