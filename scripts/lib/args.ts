@@ -23,9 +23,9 @@ export function parseArgs(
       const name = /'(-[^']+)'/u.exec(e.message)?.[1] ?? e.message;
       const takes =
         allowed.length > 0 ? `it takes ${allowed.map((f) => `--${f}`).join(', ')}` : 'it takes no options';
-      throw new Error(`unknown option ${name}; ${takes}`);
+      throw new Error(`unknown option ${name}; ${takes}`, { cause: err });
     }
-    throw new Error(e.message);
+    throw new Error(e.message, { cause: err });
   }
   const flags = new Map<string, string | true>();
   for (const [k, v] of Object.entries(parsed.values))
