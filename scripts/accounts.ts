@@ -13,9 +13,9 @@ import { createInterface } from 'node:readline';
 import { AccountAdmin } from '../src/admin/auth/accounts.js';
 import { ROLE_LABELS } from '../src/admin/auth/roles.js';
 import { loadConfig } from '../src/config.js';
-import { describeError } from '../src/errors.js';
 import { openStore } from '../src/store/index.js';
 import { parseArgs } from './lib/args.js';
+import { runCommand } from './lib/run.js';
 
 /** One line typed without echo. */
 function askHidden(question: string): Promise<string> {
@@ -114,10 +114,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`accounts failed: ${describeError(err)}`);
-    process.exit(2);
-  },
-);
+runCommand('accounts', main);

@@ -7,8 +7,8 @@
 import path from 'node:path';
 import { backupDataDir } from '../src/admin/backup.js';
 import { loadConfig } from '../src/config.js';
-import { describeError } from '../src/errors.js';
 import { parseArgs } from './lib/args.js';
+import { runCommand } from './lib/run.js';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 
@@ -31,10 +31,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`backup failed: ${describeError(err)}`);
-    process.exit(2);
-  },
-);
+runCommand('backup', main);

@@ -23,7 +23,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './lib/browser.js';
 import { reindex } from '../src/admin/reindex.js';
 import { createAssistant } from '../src/answer/assistant.js';
 import { createApp } from '../src/channels/app.js';
@@ -83,20 +84,7 @@ const PROBE = `(() => {
   }, true);
 })();`;
 
-function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-dev-shm-usage',
-    ],
-  });
-}
+const launch = launchChromium;
 
 async function oneRun(page: Page, base: string, question: string): Promise<Run> {
   const bubble = page.getByRole('button', { name: BUBBLE });

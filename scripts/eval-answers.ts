@@ -23,7 +23,7 @@ import {
 } from '../src/answer/answer-sets.js';
 import { createAssistant } from '../src/answer/assistant.js';
 import { runAnswers, summarizeAnswers, type AnswerOutcome } from '../src/answer/evaluation.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, type Config } from '../src/config.js';
 import { describeError } from '../src/errors.js';
 import { IndexSnapshot } from '../src/index/snapshot.js';
 import { loadFile } from '../src/ingest/registry.js';
@@ -38,6 +38,20 @@ import { buildProgressBar } from './lib/progress.js';
 const USAGE =
   'usage: npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold <0..1>] [--show declined|wrong|all] [--split train|check|all] [--corpus <procedures.jsonl>] [--rebuild]';
 
+/** The production answer layer over a fresh in-memory store, retrieval cache off, `--threshold` if given. */
+function evalAssistant(retriever: Retriever, config: Config, flags: Map<string, string | true>) {
+  const threshold =
+    typeof flags.get('threshold') === 'string' ? Number(flags.get('threshold')) : config.answerThreshold;
+  const store = SqliteStore.open(':memory:');
+  const assistant = createAssistant({
+    retriever: () => retriever,
+    store,
+    handoffContact: config.handoffContact,
+    cacheSize: 0,
+    ...(threshold !== undefined ? { threshold } : {}),
+  });
+  return { assistant, store, threshold };
+}
 async function main(): Promise<void> {
   const { positional, flags } = parseArgs(process.argv.slice(2), [
     'corpus',
@@ -67,16 +81,7 @@ async function main(): Promise<void> {
   );
   bar.stop();
   const retriever = new Retriever(snapshot);
-  const store = SqliteStore.open(':memory:');
-  const threshold =
-    typeof flags.get('threshold') === 'string' ? Number(flags.get('threshold')) : config.answerThreshold;
-  const assistant = createAssistant({
-    retriever: () => retriever,
-    store,
-    handoffContact: config.handoffContact,
-    cacheSize: 0,
-    ...(threshold !== undefined ? { threshold } : {}),
-  });
+  const { assistant, store, threshold } = evalAssistant(retriever, config, flags);
   const foldQueries = flags.has('fold-queries');
   const outcomes = await runAnswers(assistant, dataset, { foldQueries });
   // "Were they right to decline?": would the first retrieved document have been a gold one?
@@ -170,18 +175,9 @@ async function evalAnswerSets(
     )
     .sort();
   const summary: Record<string, unknown> = {};
-  const threshold =
-    typeof flags.get('threshold') === 'string' ? Number(flags.get('threshold')) : config.answerThreshold;
   const foldQueries = flags.has('fold-queries');
   for (const file of files) {
-    const store = SqliteStore.open(':memory:');
-    const assistant = createAssistant({
-      retriever: () => retriever,
-      store,
-      handoffContact: config.handoffContact,
-      cacheSize: 0,
-      ...(threshold !== undefined ? { threshold } : {}),
-    });
+    const { assistant, store } = evalAssistant(retriever, config, flags);
     const full = path.join(dir, file);
     const judged = file.startsWith('questions')
       ? await playQuestions(assistant, await readQuestions(full), foldQueries ? fold : undefined)

@@ -3,7 +3,6 @@
  * Adds or refreshes files in the index and publishes a new snapshot; unchanged files are skipped.
  */
 import { loadConfig } from '../src/config.js';
-import { describeError } from '../src/errors.js';
 import { reindex } from '../src/admin/reindex.js';
 import { SnapshotStore } from '../src/index/snapshot-store.js';
 import {
@@ -15,6 +14,7 @@ import {
 import { parseArgs } from './lib/args.js';
 import { buildProgressBar } from './lib/progress.js';
 import { printReindexReport } from './lib/report.js';
+import { runCommand } from './lib/run.js';
 
 const STATUSES: readonly ValidityStatus[] = VALIDITY_STATUSES;
 
@@ -59,10 +59,4 @@ async function main(): Promise<number> {
   return printReindexReport(report);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`ingest failed: ${describeError(err)}`);
-    process.exit(2);
-  },
-);
+runCommand('ingest', main);

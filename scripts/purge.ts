@@ -6,8 +6,8 @@
  */
 import { purgePersonalData } from '../src/admin/retention.js';
 import { loadConfig } from '../src/config.js';
-import { describeError } from '../src/errors.js';
 import { openStore } from '../src/store/index.js';
+import { runCommand } from './lib/run.js';
 
 async function main(): Promise<number> {
   const config = loadConfig();
@@ -25,10 +25,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`purge failed: ${describeError(err)}`);
-    process.exit(2);
-  },
-);
+runCommand('purge', main);

@@ -5,7 +5,6 @@
  * every index). A running server picks the new snapshot up within a few seconds.
  */
 import { loadConfig } from '../src/config.js';
-import { describeError } from '../src/errors.js';
 import { LiveIndex, ReindexJobs } from '../src/admin/jobs.js';
 import { DocumentLibrary } from '../src/admin/library.js';
 import { SnapshotStore } from '../src/index/snapshot-store.js';
@@ -13,6 +12,7 @@ import type { BuildPhase } from '../src/index/manifest.js';
 import { parseArgs } from './lib/args.js';
 import { buildProgressBar } from './lib/progress.js';
 import { printReindexReport } from './lib/report.js';
+import { runCommand } from './lib/run.js';
 
 async function main(): Promise<number> {
   const { flags } = parseArgs(process.argv.slice(2), ['full']);
@@ -42,10 +42,4 @@ async function main(): Promise<number> {
   return printReindexReport(job.report!);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`reindex failed: ${describeError(err)}`);
-    process.exit(2);
-  },
-);
+runCommand('reindex', main);

@@ -5,9 +5,9 @@
  * earlier one (rollback). A running server picks the change up within a few seconds.
  */
 import { loadConfig } from '../src/config.js';
-import { describeError } from '../src/errors.js';
 import { SnapshotStore } from '../src/index/snapshot-store.js';
 import { parseArgs } from './lib/args.js';
+import { runCommand } from './lib/run.js';
 
 async function main(): Promise<number> {
   const { positional } = parseArgs(process.argv.slice(2), []);
@@ -33,10 +33,4 @@ async function main(): Promise<number> {
   throw new Error(`unknown command "${command}": use list or activate <id>`);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`snapshots failed: ${describeError(err)}`);
-    process.exit(2);
-  },
-);
+runCommand('snapshots', main);

@@ -1,16 +1,12 @@
+import { emptyAdminDeps } from '../helpers/admin.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdminDeps } from '../../src/admin/api.js';
 import { AccountAdmin } from '../../src/admin/auth/accounts.js';
 import { hashPassword, verifyPassword } from '../../src/admin/auth/passwords.js';
 import { AdminSessions } from '../../src/admin/auth/sessions.js';
-import { LiveIndex, ReindexJobs } from '../../src/admin/jobs.js';
-import { DocumentLibrary } from '../../src/admin/library.js';
-import { createLogger } from '../../src/channels/http/logger.js';
-import { SnapshotStore } from '../../src/index/snapshot-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { startApp } from '../helpers/app.js';
 
@@ -33,27 +29,10 @@ let officers: SqliteStore;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'tlcv-accounts-'));
   officers = SqliteStore.open(path.join(dataDir, 'assistant.db'));
-  const live = new LiveIndex();
-  const snapshots = new SnapshotStore(dataDir);
-  const library = new DocumentLibrary(dataDir);
-  const jobs = new ReindexJobs({
-    store: snapshots,
-    library,
-    live,
-    setting: { kind: 'lsa' },
-    corpusDir: dataDir,
-  });
-  const sessions = new AdminSessions(officers.accounts, { idleMinutes: 30, maxHours: 12 }, clock.now);
-  const admin: AdminDeps = {
+  const admin = emptyAdminDeps(dataDir, officers, {
     token: TOKEN,
-    sessions,
-    library,
-    jobs,
-    live,
-    snapshots,
-    store: officers,
-    logger: createLogger({ level: 'silent' }),
-  };
+    sessions: new AdminSessions(officers.accounts, { idleMinutes: 30, maxHours: 12 }, clock.now),
+  });
   app = await startApp(() => null, { ratePerMinute: 1_000_000, admin });
 });
 

@@ -1,3 +1,4 @@
+import { emptyAdminDeps } from '../helpers/admin.js';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -5,13 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdminDeps } from '../../src/admin/api.js';
 import { backupDataDir } from '../../src/admin/backup.js';
 import { csvField, toCsv } from '../../src/admin/csv.js';
-import { LiveIndex, ReindexJobs } from '../../src/admin/jobs.js';
-import { DocumentLibrary } from '../../src/admin/library.js';
-import { createLogger } from '../../src/channels/http/logger.js';
-import { SnapshotStore } from '../../src/index/snapshot-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { startApp } from '../helpers/app.js';
 
@@ -40,25 +36,7 @@ describe('exports and backup', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'tlcv-export-'));
     store = SqliteStore.open(path.join(dataDir, 'assistant.db'));
-    const live = new LiveIndex();
-    const snapshots = new SnapshotStore(dataDir);
-    const library = new DocumentLibrary(dataDir);
-    const jobs = new ReindexJobs({
-      store: snapshots,
-      library,
-      live,
-      setting: { kind: 'lsa' },
-      corpusDir: dataDir,
-    });
-    const admin: AdminDeps = {
-      token: TOKEN,
-      library,
-      jobs,
-      live,
-      snapshots,
-      store,
-      logger: createLogger({ level: 'silent' }),
-    };
+    const admin = emptyAdminDeps(dataDir, store, { token: TOKEN });
     app = await startApp(() => null, { ratePerMinute: 1_000_000, admin });
     const turn = await store.recordTurn({
       conversation: { id: 'c-1', channel: 'zalo' },

@@ -1,3 +1,4 @@
+import { emptyAdminDeps } from '../helpers/admin.js';
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,14 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdminDeps } from '../../src/admin/api.js';
 import { AccountAdmin } from '../../src/admin/auth/accounts.js';
 import { OidcClient, parseRoleMap } from '../../src/admin/auth/oidc.js';
 import { AdminSessions } from '../../src/admin/auth/sessions.js';
-import { LiveIndex, ReindexJobs } from '../../src/admin/jobs.js';
-import { DocumentLibrary } from '../../src/admin/library.js';
-import { createLogger } from '../../src/channels/http/logger.js';
-import { SnapshotStore } from '../../src/index/snapshot-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { startApp } from '../helpers/app.js';
 
@@ -132,16 +128,6 @@ describe('single sign-on through OpenID Connect (authorization code + PKCE) agai
     await idp.start();
     dataDir = await mkdtemp(path.join(tmpdir(), 'tlcv-oidc-'));
     officers = SqliteStore.open(path.join(dataDir, 'assistant.db'));
-    const live = new LiveIndex();
-    const snapshots = new SnapshotStore(dataDir);
-    const library = new DocumentLibrary(dataDir);
-    const jobs = new ReindexJobs({
-      store: snapshots,
-      library,
-      live,
-      setting: { kind: 'lsa' },
-      corpusDir: dataDir,
-    });
     const oidc = new OidcClient({
       issuer: idp.base,
       clientId: CLIENT_ID,
@@ -150,16 +136,10 @@ describe('single sign-on through OpenID Connect (authorization code + PKCE) agai
       roleMap: parseRoleMap('tlcv-admin=administrator, tlcv-doc=editor, tlcv-view=reader'),
       scopes: 'openid profile',
     });
-    const admin: AdminDeps = {
+    const admin = emptyAdminDeps(dataDir, officers, {
       sessions: new AdminSessions(officers.accounts, { idleMinutes: 30, maxHours: 12 }),
       oidc,
-      library,
-      jobs,
-      live,
-      snapshots,
-      store: officers,
-      logger: createLogger({ level: 'silent' }),
-    };
+    });
     app = await startApp(() => null, { ratePerMinute: 1_000_000, admin });
     await new AccountAdmin(officers.accounts).add('chi.tran', 'administrator', 'mật khẩu quản trị 2025');
   });

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromiumPath, launchChromium } from '../../scripts/lib/browser.js';
 
-/** Debian's Chromium (CI installs it with apt), or CHROMIUM_PATH. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { chromiumPath };
 
 /**
  * Whether a Chromium binary is present, so browser tests can be skipped on a developer machine
@@ -17,17 +16,4 @@ if (!hasChromium && process.env.CI === 'true') {
 }
 
 /** Headless Chromium through playwright-core (no browser download). */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-dev-shm-usage',
-    ],
-  });
-}
+export const launchBrowser = launchChromium;
