@@ -91,10 +91,7 @@ export async function loadPdfFile(
   if (needOcr.length > 0) {
     const unavailable = await ocrUnavailable(settings);
     if (unavailable !== null) {
-      if (
-        needOcr.length === pages.length ||
-        pages.every((p) => p.trim() === '' || letters(p) < MIN_TEXT_LETTERS)
-      ) {
+      if (needOcr.length === pages.length) {
         throw new AppError(
           'pdf_image_only',
           `${file.path}: the PDF has ${plural(pages.length, 'page')} but no text layer; it looks scanned — run OCR first (${unavailable})`,
