@@ -1,7 +1,7 @@
 import type { RetrievalResult } from '../retrieve/retriever.js';
 import { FOLDED } from '../index/lexical/analyzer.js';
 import { Lru } from '../lib/lru.js';
-import { expandAbbreviations, fold, normalize } from '../text/index.js';
+import { expandAbbreviations, fold, LEXICON, normalize, type Lexicon } from '../text/index.js';
 import { subjectWords } from './intent.js';
 
 /** Retrieval features of a question's first result, read by the answer-or-decline and conversation models (learn/decision-features.ts); in [0, 1] except `words`, `unknown` and `nameGap` (−1…1). */
@@ -101,6 +101,8 @@ export function confidenceFeatures(
   result: RetrievalResult,
   /** The index's vocabulary (passages per folded term, passage count), for unknown words and rarity; without it both are 0. */
   vocabulary?: { documentFrequency(term: string): number; size: number },
+  /** The corpus's query lexicon, so a learned short form ("htx") counts as the words it stands for. */
+  lexicon: Lexicon = LEXICON,
 ): ConfidenceFeatures {
   const top = result.results[0];
   if (!top)
@@ -120,7 +122,7 @@ export function confidenceFeatures(
       nameGap: 0,
       similarity: 0,
     };
-  const question = expandAbbreviations(normalize(message));
+  const question = expandAbbreviations(normalize(message), lexicon);
   const subject = [...new Set(subjectWords(question))];
   const subjectSet = new Set(subject);
   const title = cachedSyllables(top.doc, () => top.doc.title);

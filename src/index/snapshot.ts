@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AppError } from '../errors.js';
 import type { Chunk, DocumentMeta, IngestedDocument } from '../ingest/types.js';
 import { isNotFound } from '../lib/files.js';
-import { DiacriticRestorer } from '../text/index.js';
+import { DiacriticRestorer, learnAcronyms, withAcronyms, type Lexicon } from '../text/index.js';
 import {
   createEmbedder,
   loadEmbedder,
@@ -62,6 +62,17 @@ export class IndexSnapshot {
     chunks.forEach((c, i) => {
       this.chunkDoc[i] = this.docIndex.get(c.docId) ?? 0;
     });
+  }
+
+  private queryLexicon: Lexicon | null = null;
+
+  /**
+   * The query lexicon of this corpus: the curated one plus the acronyms its document names teach
+   * ("htx" → hợp tác xã), learned on first use (a few hundred ms for thousands of names).
+   */
+  get lexicon(): Lexicon {
+    this.queryLexicon ??= withAcronyms(learnAcronyms(this.documents.map((d) => d.title)));
+    return this.queryLexicon;
   }
 
   /** Builds every index over the documents; nothing is written to disk. */

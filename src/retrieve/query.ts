@@ -9,9 +9,11 @@ import {
   findProcedureCodes,
   fold,
   hasDiacritics,
+  LEXICON,
   normalize,
   type DiacriticRestorer,
   type FieldHint,
+  type Lexicon,
 } from '../text/index.js';
 
 /** Weights of the lexical query terms; tuned with `npm run eval` on the shared datasets. */
@@ -69,11 +71,13 @@ export function analyzeQuery(
   query: string,
   restorer: DiacriticRestorer | null,
   w: QueryWeights = DEFAULT_QUERY_WEIGHTS,
+  /** The corpus's query lexicon (curated plus learned acronyms); the curated one by default. */
+  vocabulary: Lexicon = LEXICON,
 ): AnalyzedQuery {
   const normalized = normalize(query);
   const withoutDiacritics = !hasDiacritics(normalized);
   const restored = withoutDiacritics && restorer ? restorer.restore(normalized) : null;
-  const abbreviated = expandAbbreviations(normalized);
+  const abbreviated = expandAbbreviations(normalized, vocabulary);
   const lexicon = expandQuery(abbreviated);
   const expanded = normalize(lexicon.text);
   const weights = new Map<string, number>();

@@ -103,7 +103,7 @@ export class Retriever {
     const k = options.k ?? 10;
     const chunksPerDoc = options.chunksPerDoc ?? 3;
     const allowed = this.allowFilter(options);
-    const q = analyzeQuery(query, this.snapshot.restorer, this.params.query);
+    const q = analyzeQuery(query, this.snapshot.restorer, this.params.query, this.snapshot.lexicon);
     const vector = await this.vectorScores(q, allowed);
     // Nothing below awaits, so the scratch arrays of lexicalScores() serve this query until it returns.
     const { docScores: lexical, chunkScores } = this.lexicalScores(q, allowed);

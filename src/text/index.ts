@@ -24,6 +24,7 @@ export {
   type Lexicon,
   type ExpandedQuery,
 } from './lexicon.js';
+export { learnAcronyms, withAcronyms, type AcronymOptions } from './acronyms.js';
 export { PROCEDURE_FIELDS, type FieldHint, type ProcedureField } from './fields.js';
 export { DiacriticRestorer, type RestorerData } from './restorer.js';
 export { maskPii } from './pii.js';

@@ -80,6 +80,8 @@ function wholeWordIndexes(s: string, phrase: string): number[] {
 
 export interface Lexicon {
   abbreviations: Entry[];
+  /** Short forms learned from a corpus (acronyms.ts): folded short form → long form, matched as whole words typed without diacritics. */
+  acronyms?: ReadonlyMap<string, string>;
   phrases: Entry[];
   questions: Entry[];
 }
@@ -157,6 +159,13 @@ export function expandAbbreviations(text: string, lexicon: Lexicon = LEXICON): s
       if (taken[at] === 1) continue;
       taken.fill(1, at, at + e.phrase.length);
       inserts.push({ at: at + e.phrase.length, text: e.means });
+    }
+  }
+  if (lexicon.acronyms) {
+    for (const m of norm.matchAll(/\p{L}+/gu)) {
+      const means = lexicon.acronyms.get(fold(m[0]));
+      if (means === undefined || taken[m.index] === 1) continue;
+      inserts.push({ at: m.index + m[0].length, text: means });
     }
   }
   let out = norm;

@@ -43,6 +43,7 @@ export function fitToDocument(snapshot: IndexSnapshot, docId: string, message: s
       results: [{ doc, score: 1, lexicalRank: 0, vectorRank: 0, exact: false, chunks }],
     },
     snapshot.lexical,
+    snapshot.lexicon,
   );
 }
 
