@@ -179,7 +179,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         : text;
     if (standalone !== text) {
       result = await search(standalone);
-      features = confidenceFeatures(standalone, result, retriever.snapshot.lexical, retriever.snapshot.lexicon);
+      features = confidenceFeatures(
+        standalone,
+        result,
+        retriever.snapshot.lexical,
+        retriever.snapshot.lexicon,
+      );
       confidence = confidenceOf(features, models.turns.scores(standalone));
     }
     state.lastResults = result.results.map((r) => r.doc.id);
