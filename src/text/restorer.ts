@@ -8,7 +8,7 @@ import { fold, normalize } from './normalize.js';
 const SYLLABLE = /^[\p{L}\p{M}]+$/u;
 /** Candidates kept per folded syllable (by frequency). */
 const MAX_CANDIDATES = 8;
-/** Bigrams seen fewer times than this are dropped when the model is saved. */
+/** Bigrams seen fewer times than this are dropped once counted, so a built model and its saved copy restore alike. */
 const MIN_BIGRAM = 2;
 /** Weight of the unigram prior in the smoothed bigram probability. */
 const PRIOR = 1;
@@ -63,6 +63,7 @@ export class DiacriticRestorer {
         prev = token;
       }
     }
+    for (const [key, count] of bigramCounts) if (count < MIN_BIGRAM) bigramCounts.delete(key);
     return new DiacriticRestorer(unigrams, bigramCounts);
   }
 
@@ -84,7 +85,7 @@ export class DiacriticRestorer {
     return {
       version: 1,
       unigrams: [...this.unigrams],
-      bigrams: [...this.bigramCounts].filter(([, c]) => c >= MIN_BIGRAM),
+      bigrams: [...this.bigramCounts],
     };
   }
 

@@ -122,4 +122,11 @@ describe('diacritic restoration', () => {
     expect(again.restore('ho so dang ky thuong tru')).toBe(restorer.restore('ho so dang ky thuong tru'));
     expect(fold(again.restore('ho so'))).toBe('ho so');
   });
+
+  it('restores alike when freshly built and when read back from disk (pairs seen once are not kept by either)', () => {
+    // "ga" follows "tàu" once: a fresh model must not lean on that single pair when the saved one cannot.
+    const built = DiacriticRestorer.train(['tàu ga', 'ga', 'gà gà gà gà gà', 'gà gà gà gà gà']);
+    const loaded = DiacriticRestorer.fromJSON(JSON.parse(JSON.stringify(built.toJSON())));
+    for (const q of ['tau ga', 'ga', 'ga ga']) expect(built.restore(q), q).toBe(loaded.restore(q));
+  });
 });
