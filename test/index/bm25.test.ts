@@ -28,6 +28,34 @@ function ranking(index: LexicalIndex, q: string): number[] {
 }
 
 describe('lexical BM25F index', () => {
+  it('scores common terms from their decoded postings exactly as from the packed ones', () => {
+    // 1,500 passages share "thủ tục" and "hồ sơ" (common enough to be decoded); each has a heading and words of its own.
+    const many = Array.from({ length: 1500 }, (_, i) => ({
+      heading: i % 3 === 0 ? `Thủ tục cấp giấy số ${i}` : `Đăng ký việc ${i % 7}`,
+      body: `Hồ sơ thủ tục gồm tờ khai ${'bản sao '.repeat(i % 4)}mục ${i % 11} và thủ tục ${i % 5}.`,
+    }));
+    const saved = LexicalIndex.decodedBudget;
+    let plain: LexicalIndex;
+    try {
+      LexicalIndex.decodedBudget = 0;
+      plain = LexicalIndex.build(many);
+    } finally {
+      LexicalIndex.decodedBudget = saved;
+    }
+    const decoded = LexicalIndex.build(many);
+    expect(plain.decodedStats().terms).toBe(0);
+    expect(decoded.decodedStats().terms).toBeGreaterThan(0);
+    for (const q of ['thủ tục hồ sơ', 'thu tuc ho so muc 7', 'đăng ký việc 3 thủ tục', 'tờ khai bản sao']) {
+      const a = new Float32Array(plain.size);
+      const b = new Float32Array(decoded.size);
+      const terms = termsOf(q).map((t, i) => ({ ...t, weight: 1 - i * 0.05 }));
+      plain.accumulate(terms, a);
+      decoded.accumulate(terms, b);
+      for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 5);
+      expect(ranking(decoded, q)).toEqual(ranking(plain, q));
+    }
+  });
+
   it('finds the passage whose heading names the procedure first', () => {
     const index = LexicalIndex.build(inputs);
     expect(ranking(index, 'đăng ký kết hôn')[0]).toBe(1);

@@ -35,9 +35,20 @@ const FORMAT = 2;
 const COUNT_LIMIT = 0xffff;
 /** Term ids remembered between queries before the cache starts over. */
 const TERM_CACHE = 50_000;
+/** Terms in at least this many passages are scored from decoded postings (see `decoded`). */
+const DECODED_MIN_DF = 1024;
+
+/** A common term's postings decoded: passage numbers and each one's BM25F impact (idf · saturated tf). */
+interface DecodedTerm {
+  items: Uint32Array;
+  impacts: Float32Array;
+}
 
 /** An inverted index over passages with BM25F scoring across a heading and a body field. */
 export class LexicalIndex {
+  /** Bytes of decoded postings (8 per posting) each index built or loaded afterwards may hold; 0 decodes none. */
+  static decodedBudget = 24 * 1024 * 1024;
+
   /** Per passage, weight ÷ length normalisation of each field, so scoring a posting needs no division. */
   private readonly headingFactor: Float64Array;
   private readonly bodyFactor: Float64Array;
@@ -55,6 +66,7 @@ export class LexicalIndex {
   ) {
     this.headingFactor = fieldFactors(lenH, avgH, params.bHeading, params.wHeading);
     this.bodyFactor = fieldFactors(lenB, avgB, params.bBody, params.wBody);
+    this.decodeCommonTerms();
   }
 
   /** Builds the index; passage i of the input gets item number i. */
@@ -176,6 +188,76 @@ export class LexicalIndex {
    */
   private readonly ids = new Map<string, number>();
 
+  /**
+   * Decoded postings of the most common terms, by term id. A few hundred terms ("thủ tục", "hồ
+   * sơ", "cấp", "giấy", their folded forms) carry most of the postings every query reads; scoring
+   * them from plain arrays skips the varint decoding and the per-posting BM25F arithmetic, which
+   * was a third of a chat turn. Filled once, most common first, up to `decodedBudget` bytes.
+   */
+  private readonly decoded = new Map<number, DecodedTerm>();
+  private decodedBytes = 0;
+
+  /** Size of the decoded postings, for /metrics. */
+  decodedStats(): { terms: number; bytes: number; budget: number } {
+    return { terms: this.decoded.size, bytes: this.decodedBytes, budget: LexicalIndex.decodedBudget };
+  }
+
+  private decodeCommonTerms(): void {
+    const { df } = this.postings;
+    const common: number[] = [];
+    for (let id = 0; id < df.length; id++) if (df[id]! >= DECODED_MIN_DF) common.push(id);
+    common.sort((a, b) => df[b]! - df[a]! || a - b);
+    const k1 = this.params.k1;
+    for (const id of common) {
+      const bytes = df[id]! * 8;
+      if (this.decodedBytes + bytes > LexicalIndex.decodedBudget) continue;
+      const items = new Uint32Array(df[id]!);
+      const impacts = new Float32Array(df[id]!);
+      const idf = this.idf(df[id]!);
+      let i = 0;
+      this.forEachPosting(id, (item, tf) => {
+        items[i] = item;
+        impacts[i++] = (idf * tf * (k1 + 1)) / (tf + k1);
+      });
+      this.decoded.set(id, { items, impacts });
+      this.decodedBytes += bytes;
+    }
+  }
+
+  private idf(df: number): number {
+    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+  }
+
+  /** Each posting of a term: its passage and its weighted term frequency (heading and body). */
+  private forEachPosting(id: number, visit: (item: number, tf: number) => void): void {
+    const { offsets, bytes } = this.postings;
+    const { headingFactor, bodyFactor } = this;
+    let at = offsets[id]!;
+    const end = offsets[id + 1]!;
+    let item = -1;
+    while (at < end) {
+      let byte = bytes[at++]!;
+      if (byte < 0x80) item += byte;
+      else {
+        let gap = byte & 0x7f;
+        for (let shift = 7; byte & 0x80; shift += 7) {
+          byte = bytes[at++]!;
+          gap |= (byte & 0x7f) << shift;
+        }
+        item += gap;
+      }
+      const packed = bytes[at++]!;
+      let tf: number;
+      if (packed > 15) tf = (packed >>> 4) * headingFactor[item]! + (packed & 15) * bodyFactor[item]!;
+      else if (packed !== 0) tf = packed * bodyFactor[item]!;
+      else {
+        tf = bytes[at]! * headingFactor[item]! + bytes[at + 1]! * bodyFactor[item]!;
+        at += 2;
+      }
+      visit(item, tf);
+    }
+  }
+
   private termId(term: string): number {
     let id = this.ids.get(term);
     if (id === undefined) {
@@ -201,6 +283,12 @@ export class LexicalIndex {
       const id = this.termId(term);
       if (id < 0) continue;
       const df = dfs[id]!;
+      const decoded = df >= DECODED_MIN_DF ? this.decoded.get(id) : undefined;
+      if (decoded) {
+        const { items, impacts } = decoded;
+        for (let i = 0; i < items.length; i++) scores[items[i]!] = scores[items[i]!]! + weight * impacts[i]!;
+        continue;
+      }
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * weight;
       // Decoding inline (format in postings.ts): this loop is the hot path of every query.
       let at = offsets[id]!;
