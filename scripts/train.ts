@@ -131,6 +131,10 @@ async function main(): Promise<void> {
     decideOof.map((p) => p[0]!),
     threshold,
   );
+  reportThresholds(
+    decide,
+    decideOof.map((p) => p[0]!),
+  );
   const decideFile = fitDecide(decide, threshold);
   const decideModel = new LinearModel(decideFile);
 
@@ -202,6 +206,23 @@ async function main(): Promise<void> {
   );
 }
 
+/** Cross-validated declined share and cited share (answered with the right first result) per origin, at several thresholds. */
+function reportThresholds(examples: readonly NumericExample[], p: number[]): void {
+  const origins = [...new Set(examples.map((e) => e.origin))];
+  const rows = [];
+  for (let t = 0.3; t <= 0.601; t += 0.05) {
+    const cells = origins.map((o) => {
+      const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
+      const declined = of.filter(([, q]) => q < t).length / of.length;
+      const cited = of.filter(([e, q]) => q >= t && e.labels.length > 0).length / of.length;
+      return `${(declined * 100).toFixed(0).padStart(3)}/${(cited * 100).toFixed(0).padStart(3)}`;
+    });
+    rows.push(`  ${t.toFixed(2)}  ${cells.join('  ')}`);
+  }
+  console.log(`decide thresholds (cross-validated): declined % / cited % per origin: ${origins.join(' | ')}`);
+  console.log(rows.join('\n'));
+}
+
 function countBy(examples: readonly { origin: string }[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const e of examples) out[e.origin] = (out[e.origin] ?? 0) + 1;
@@ -232,15 +253,29 @@ function reportTop(
  * The threshold that makes the most right decisions (answer when the first result is right, else
  * decline), averaged over origins so that the large off-topic set does not outweigh the citizens.
  */
+/**
+ * The threshold the shared scorer's rules favour, with questions that have an answer and those
+ * that must be declined weighing the same: the mean over answerable origins of the share answered
+ * with the right first result (cited), plus the mean over must-decline origins (near misses,
+ * off-topic) of the share declined. A wrong answer and a declined answerable question both count
+ * nothing, as the scorer counts them.
+ */
 function bestThreshold(examples: readonly NumericExample[], p: number[]): number {
   const origins = [...new Set(examples.map((e) => e.origin))];
+  const mustDecline = (o: string) => examples.every((e) => e.origin !== o || e.labels.length === 0);
+  const answerable = origins.filter((o) => !mustDecline(o));
+  const declinable = origins.filter(mustDecline);
+  const share = (o: string, good: (e: NumericExample, q: number) => boolean) => {
+    const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
+    return of.filter(([e, q]) => good(e, q)).length / of.length;
+  };
+  const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
   let best = 0.5;
   let bestScore = -1;
   for (let t = 0.2; t <= 0.8001; t += 0.01) {
-    const score = origins.reduce((sum, o) => {
-      const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
-      return sum + of.filter(([e, q]) => q >= t === e.labels.length > 0).length / of.length;
-    }, 0);
+    const score =
+      mean(answerable.map((o) => share(o, (e, q) => q >= t && e.labels.length > 0))) +
+      mean(declinable.map((o) => share(o, (_, q) => q < t)));
     if (score > bestScore) [best, bestScore] = [Math.round(t * 100) / 100, score];
   }
   return best;

@@ -10,8 +10,9 @@ describe('which field of a procedure a question asks for (the field model)', () 
     ['Làm hộ chiếu mất bao lâu?', ['thoi_han']],
     ['Nộp hồ sơ đăng ký kết hôn ở đâu?', ['co_quan']],
     ['Đăng ký khai sinh cần giấy tờ gì, lệ phí bao nhiêu?', ['ho_so', 'phi']],
-    // "… gồm những gì" lists what the question names; a whole procedure is its general information.
-    ['Thủ tục cấp giấy phép xây dựng gồm những gì?', []],
+    // "… gồm những gì" lists what the question names: for a whole procedure people mean its papers.
+    ['Thủ tục cấp giấy phép xây dựng là gì?', []],
+    ['Thủ tục cấp giấy phép xây dựng gồm những gì?', ['ho_so']],
     ['Điều kiện cấp giấy phép kinh doanh vận tải gồm những gì?', ['dieu_kien']],
     ['Trình tự cấp lại thẻ căn cước gồm những gì?', ['trinh_tu']],
     // Handing the file in is a step; what to hand in is the papers; where is the agency.

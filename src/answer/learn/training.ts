@@ -41,6 +41,8 @@ export interface TrainingData {
   turns: TextExample[];
   /** Shared train questions and conversations, for the retrieval-based samples. */
   questions: LabelledQuestion[];
+  /** Questions the project wrote over the same procedures, with their gold codes (training/questions-project.jsonl). */
+  projectQuestions: LabelledQuestion[];
   dialogues: Dialogue[];
   /** Messages that must be declined (project-written). */
   offTopic: string[];
@@ -79,6 +81,12 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     .filter((l) => l !== '' && !l.startsWith('#'));
   turns.push(...outOfScope.map((text) => ({ text, labels: ['offtopic'], origin: 'project' })));
   const offTopic = turns.filter((t) => t.labels[0] === 'offtopic').map((t) => t.text);
+  // Citizens' and officials' questions the project wrote over the shared procedures, with gold codes.
+  const projectQuestions = await readQuestions(path.join(projectDir, 'questions-project.jsonl'));
+  for (const q of projectQuestions) {
+    if (FIELD_SET.has(q.field)) fields.push({ text: q.text, labels: [q.field], origin: 'project questions' });
+    turns.push({ text: q.text, labels: ['new'], origin: 'project questions' });
+  }
   const dir = path.join(sharedDir, 'tthc-answers');
   const questionsFile = path.join(dir, 'questions-train.jsonl');
   const dialoguesFile = path.join(dir, 'dialogues-train.jsonl');
@@ -113,7 +121,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
       turns.push({ text: t.text, labels: [kind], origin: 'dialogues-train' });
     });
   }
-  return { fields, turns, questions, dialogues, offTopic };
+  return { fields, turns, questions, projectQuestions, dialogues, offTopic };
 }
 
 /** Fit settings of each model (part of what a refit must repeat). */
