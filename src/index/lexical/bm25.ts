@@ -275,9 +275,7 @@ export class LexicalIndex {
   accumulate(terms: readonly QueryTerm[], scores: Float32Array): void {
     const { k1 } = this.params;
     const k1plus1 = k1 + 1;
-    const n = this.size;
-    const { offsets, df: dfs, bytes } = this.postings;
-    const { headingFactor, bodyFactor } = this;
+    const dfs = this.postings.df;
     for (let t = 0; t < terms.length; t++) {
       const { term, weight } = terms[t]!;
       const id = this.termId(term);
@@ -289,35 +287,11 @@ export class LexicalIndex {
         for (let i = 0; i < items.length; i++) scores[items[i]!] = scores[items[i]!]! + weight * impacts[i]!;
         continue;
       }
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * weight;
-      // Decoding inline (format in postings.ts): this loop is the hot path of every query.
-      let at = offsets[id]!;
-      const end = offsets[id + 1]!;
-      let item = -1;
-      while (at < end) {
-        let byte = bytes[at++]!;
-        // Nine gaps in ten fit one byte; the loop only runs for the rest.
-        if (byte < 0x80) item += byte;
-        else {
-          let gap = byte & 0x7f;
-          for (let shift = 7; byte & 0x80; shift += 7) {
-            byte = bytes[at++]!;
-            gap |= (byte & 0x7f) << shift;
-          }
-          item += gap;
-        }
-        // tfHeading · heading factor + tfBody · body factor; a heading frequency of 0 adds an
-        // exact +0, so most postings (body only) skip that product with the same result.
-        const packed = bytes[at++]!;
-        let tf: number;
-        if (packed > 15) tf = (packed >>> 4) * headingFactor[item]! + (packed & 15) * bodyFactor[item]!;
-        else if (packed !== 0) tf = packed * bodyFactor[item]!;
-        else {
-          tf = bytes[at]! * headingFactor[item]! + bytes[at + 1]! * bodyFactor[item]!;
-          at += 2;
-        }
+      // Rarer terms, a small share of the postings a query reads, are decoded as they come.
+      const idf = this.idf(df) * weight;
+      this.forEachPosting(id, (item, tf) => {
         scores[item] = scores[item]! + (idf * tf * k1plus1) / (tf + k1);
-      }
+      });
     }
   }
 
