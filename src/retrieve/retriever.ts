@@ -96,6 +96,8 @@ export class Retriever {
     readonly params: RetrieverParams = DEFAULT_RETRIEVER,
   ) {
     this.contiguous = isNonDecreasing(snapshot.chunkDoc);
+    // Learned once here, while the index loads, rather than by the first question.
+    void snapshot.lexicon;
   }
 
   /** Retrieves the best documents for a query. */
