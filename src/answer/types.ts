@@ -1,4 +1,5 @@
 import type { Audience, ProcedureField } from '../ingest/types.js';
+import type { CacheStats } from '../lib/lru.js';
 
 /** Where a message came from; channels render the same Answer for their medium. */
 export type ChannelId = 'api' | 'web' | 'zalo' | 'teams';
@@ -82,10 +83,4 @@ export interface Assistant {
   cacheStats?(): CacheStats;
 }
 
-/** Use and size of a bounded cache. */
-export interface CacheStats {
-  hits: number;
-  misses: number;
-  entries: number;
-  capacity: number;
-}
+export type { CacheStats };
