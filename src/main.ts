@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     retriever: live.current,
     store,
     handoffContact: config.handoffContact,
+    cacheSize: config.retrievalCacheEntries,
     ...(config.answerThreshold !== undefined ? { threshold: config.answerThreshold } : {}),
     onAnswer: (a, q) => metrics.answers.inc({ channel: q.channel, outcome: a.outcome }),
     onLlmFallback: (step, err) => {
