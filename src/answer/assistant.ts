@@ -3,7 +3,7 @@ import type { DocumentMeta, ProcedureField } from '../ingest/types.js';
 import { timeOrderedId } from '../lib/ids.js';
 import type { RetrievedChunk, Retriever } from '../retrieve/retriever.js';
 import { fold, maskPii, normalize } from '../text/index.js';
-import { confidenceFeatures, type ConfidenceFeatures } from './confidence.js';
+import { confidenceFeatures, syllableCache, type ConfidenceFeatures } from './confidence.js';
 import { parseState, pickedOption, remember, type ConversationState } from './conversation.js';
 import {
   composeLegal,
@@ -309,7 +309,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   return {
     reply: (question) => reply(question),
     replyStream: (question, onDelta) => reply(question, onDelta),
-    cacheStats: () => cache.stats(),
+    cacheStats: () => ({ retrieval: cache.stats(), syllables: syllableCache.stats() }),
   };
 }
 
