@@ -84,6 +84,7 @@ const schema = z.object({
     .or(z.literal('').transform(() => undefined)),
   ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
+  RETRIEVAL_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   ZALO_APP_ID: optionalString,
   ZALO_APP_SECRET: optionalString,
   ZALO_OA_SECRET_KEY: optionalString,
@@ -120,6 +121,8 @@ export interface Config {
   answerThreshold?: number;
   /** Messages per minute allowed per client IP and per conversation on public channels. */
   rateLimitPerMinute: number;
+  /** Retrievals kept for questions asked again (about 1.8 kB each on the tthc corpus); 0 turns the cache off. */
+  retrievalCacheEntries: number;
   bot: { appId?: string; appPassword?: string; appType?: string; tenantId?: string };
   embedder: EmbedderSetting;
   snapshotsKeep: number;
@@ -239,6 +242,7 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
     handoffContact: e.HANDOFF_CONTACT,
     ...(e.ANSWER_THRESHOLD !== undefined ? { answerThreshold: e.ANSWER_THRESHOLD } : {}),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    retrievalCacheEntries: e.RETRIEVAL_CACHE_ENTRIES,
     bot: {
       ...(e.MicrosoftAppId ? { appId: e.MicrosoftAppId } : {}),
       ...(e.MicrosoftAppPassword ? { appPassword: e.MicrosoftAppPassword } : {}),

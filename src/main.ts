@@ -12,7 +12,7 @@ import { createAssistant } from './answer/assistant.js';
 import { createLlmComposer } from './answer/llm/llm-composer.js';
 import { createApp } from './channels/app.js';
 import { createLogger } from './channels/http/logger.js';
-import { createMetrics, registerCacheMetrics } from './channels/http/metrics.js';
+import { createMetrics } from './channels/http/metrics.js';
 import { createZaloChannel, WEBHOOK_PATH } from './channels/zalo/webhook.js';
 import { gracefulShutdown } from './channels/http/shutdown.js';
 import { loadConfig } from './config.js';
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     retriever: live.current,
     store,
     handoffContact: config.handoffContact,
+    cacheSize: config.retrievalCacheEntries,
     ...(config.answerThreshold !== undefined ? { threshold: config.answerThreshold } : {}),
     onAnswer: (a, q) => metrics.answers.inc({ channel: q.channel, outcome: a.outcome }),
     onLlmFallback: (step, err) => {
@@ -47,7 +48,6 @@ async function main(): Promise<void> {
       );
     },
   });
-  if (assistant.cacheStats) registerCacheMetrics(metrics, 'retrieval_cache', assistant.cacheStats);
   const zalo = config.zalo
     ? createZaloChannel({
         config: config.zalo,

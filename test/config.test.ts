@@ -48,6 +48,12 @@ describe('configuration on a first start', () => {
     expect(() => loadConfig({ ADMIN_SESSION_IDLE_MIN: '0' })).toThrow(/ADMIN_SESSION_IDLE_MIN/u);
   });
 
+  it('sizes the retrieval cache in entries, 2,000 unless set, 0 turning it off', () => {
+    expect(loadConfig({}).retrievalCacheEntries).toBe(2000);
+    expect(loadConfig({ RETRIEVAL_CACHE_ENTRIES: '0' }).retrievalCacheEntries).toBe(0);
+    expect(() => loadConfig({ RETRIEVAL_CACHE_ENTRIES: '-5' })).toThrow(/RETRIEVAL_CACHE_ENTRIES/u);
+  });
+
   it('turns single sign-on on only with issuer, client id and secret together', () => {
     expect(loadConfig({}).oidc).toBeUndefined();
     expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.langson.gov.vn/realms/tinh' })).toThrow(

@@ -43,28 +43,39 @@ export async function rssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHWM'): Pr
   return Math.round(kb / 1024);
 }
 
-/** The Node flags of `npm start` (between "node" and "--import"), read from package.json so they cannot drift. */
-async function startFlags(): Promise<string> {
+/**
+ * The environment and Node flags of `npm start` (the `NAME=value` words before "node", and what
+ * is between "node" and "--import"), read from package.json so they cannot drift.
+ */
+async function startCommand(): Promise<{ env: Record<string, string>; flags: string }> {
   const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
-  return /^node (.*?) ?--import /u.exec(pkg.scripts.start)?.[1] ?? '';
+  const m = /^((?:\w+=\S* )*)node (.*?) ?--import /u.exec(pkg.scripts.start);
+  const env = Object.fromEntries(
+    (m?.[1] ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+  );
+  return { env, flags: m?.[2] ?? '' };
 }
 
 /**
- * Starts `src/main.ts` with the same Node flags as `npm start` on a free loopback port, with
- * `env` added, and waits until it is ready.
+ * Starts `src/main.ts` with the same environment variables and Node flags as `npm start` on a
+ * free loopback port, with `env` added, and waits until it is ready.
  */
 export async function startServerProcess(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const flags = process.env.BENCH_NODE_FLAGS ?? (await startFlags());
+  const start = await startCommand();
+  const flags = process.env.BENCH_NODE_FLAGS ?? start.flags;
   const child = spawn(
     process.execPath,
     [...flags.split(' ').filter(Boolean), '--import', 'tsx', path.join(root, 'src/main.ts')],
     {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, ...start.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );

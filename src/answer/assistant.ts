@@ -1,9 +1,9 @@
 import { AppError } from '../errors.js';
 import type { DocumentMeta, ProcedureField } from '../ingest/types.js';
 import { timeOrderedId } from '../lib/ids.js';
-import type { RetrievalResult, RetrievedChunk, Retriever } from '../retrieve/retriever.js';
+import type { RetrievedChunk, Retriever } from '../retrieve/retriever.js';
 import { fold, maskPii, normalize } from '../text/index.js';
-import { confidenceFeatures, type ConfidenceFeatures } from './confidence.js';
+import { confidenceFeatures, syllableCache, type ConfidenceFeatures } from './confidence.js';
 import { parseState, pickedOption, remember, type ConversationState } from './conversation.js';
 import {
   composeLegal,
@@ -18,7 +18,7 @@ import { classifyMessage, MAX_QUESTION_CHARS, type MessageKind } from './intent.
 import { conversationFeatures, decideFeatures, fitToDocument } from './learn/decision-features.js';
 import { bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
 import * as say from './replies.js';
-import { ResultCache } from './result-cache.js';
+import { ResultCache, type Retrieval } from './result-cache.js';
 import type { AssistantStore } from './store.js';
 import type { Answer, Assistant, Citation, Question } from './types.js';
 
@@ -149,7 +149,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const fields = models.fields.asked(text);
     const turn = models.turns.scores(text);
     const focus = state.focus && retriever.snapshot.docIndex.has(state.focus.docId) ? state.focus : undefined;
-    const search = (query: string) =>
+    const search = (query: string): Promise<Retrieval> =>
       deps.cacheSize === 0
         ? retriever.retrieve(query, { k: RESULTS, audience: q.audience })
         : cache.retrieve(retriever, query, RESULTS, q.audience);
@@ -287,7 +287,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
    * procedure, named in the answer; with no match there is no focus.
    */
   function decline(
-    result: RetrievalResult,
+    result: Retrieval,
     fields: ProcedureField[],
     state: ConversationState,
     base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>,
@@ -314,14 +314,14 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   return {
     reply: (question) => reply(question),
     replyStream: (question, onDelta) => reply(question, onDelta),
-    cacheStats: () => cache.stats(),
+    cacheStats: () => ({ retrieval: cache.stats(), syllables: syllableCache.stats() }),
   };
 }
 
 /** Composes from the first result; similar procedures become choices. */
 function composeTop(
   retriever: Retriever,
-  result: RetrievalResult,
+  result: Retrieval,
   fields: ProcedureField[],
   models: AnswerModels,
 ): Composed {

@@ -1,8 +1,8 @@
-import type { RetrievalResult } from '../retrieve/retriever.js';
 import { FOLDED } from '../index/lexical/analyzer.js';
-import { Lru } from '../lib/lru.js';
+import { Lru, type CacheStats } from '../lib/lru.js';
 import { expandAbbreviations, fold, LEXICON, normalize, type Lexicon } from '../text/index.js';
 import { subjectWords } from './intent.js';
+import type { Retrieval } from './result-cache.js';
 
 /** Retrieval features of a question's first result, read by the answer-or-decline and conversation models (learn/decision-features.ts); in [0, 1] except `words`, `unknown` and `nameGap` (−1…1). */
 export interface ConfidenceFeatures {
@@ -41,33 +41,70 @@ const syllables = (text: string): string[] =>
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w !== '');
 
-/** Folded syllables of a text, with where each occurs, for coverage and pair lookups. */
-interface Syllables {
-  words: string[];
-  at: Map<string, number[]>;
-}
-
-function syllablesOf(text: string): Syllables {
-  const words = syllables(text);
-  const at = new Map<string, number[]>();
-  words.forEach((w, i) => {
-    const list = at.get(w);
-    if (list) list.push(i);
-    else at.set(w, [i]);
-  });
-  return { words, at };
-}
-
 /**
- * Syllables of snapshot objects (a document's title, a passage), computed once per object while it
- * is in use: the same documents and passages come back question after question, and folding them
- * was a tenth of the time of a chat request. Bounded, so a long-running server does not end up
- * holding the folded text of the whole corpus.
+ * Folded syllables of snapshot objects (a document's title, a passage), computed once per object
+ * while it is in use: the same documents and passages come back question after question, and
+ * folding them was a tenth of the time of a chat request. Each is kept as ids into a dictionary of
+ * syllables (4 bytes a syllable, about 0.7 kB for a passage of the tthc corpus) rather than as
+ * strings with a map of positions (about 11 kB), and both are bounded, so a long-running server
+ * does not end up holding the folded text of the corpus.
  */
-const syllableCache = new Lru<object, Syllables>(4096);
-function cachedSyllables(owner: object, text: () => string): Syllables {
-  return syllableCache.getOrSet(owner, () => syllablesOf(text()));
+export class SyllableCache {
+  private readonly entries: Lru<object, Uint32Array>;
+  private readonly ids = new Map<string, number>();
+
+  constructor(
+    /** Most titles and passages kept. */
+    capacity: number,
+    /** Most distinct syllables in the dictionary; when reached, the dictionary and the entries start over. */
+    readonly maxSyllables = 100_000,
+  ) {
+    this.entries = new Lru(capacity);
+  }
+
+  /** Starts over when the dictionary is full; called before an object's syllables are read, never between. */
+  prepare(): void {
+    if (this.ids.size < this.maxSyllables) return;
+    this.ids.clear();
+    this.entries.clear();
+  }
+
+  /** The syllable ids of `owner`'s text, folded on first use. */
+  of(owner: object, text: () => string): Uint32Array {
+    const cached = this.entries.get(owner);
+    if (cached) return cached;
+    const words = syllables(text());
+    const out = new Uint32Array(words.length);
+    words.forEach((w, i) => {
+      let id = this.ids.get(w);
+      if (id === undefined) {
+        id = this.ids.size;
+        this.ids.set(w, id);
+      }
+      out[i] = id;
+    });
+    this.entries.set(owner, out);
+    return out;
+  }
+
+  /** The id of a folded syllable, −1 when no cached text has it. */
+  idOf(word: string): number {
+    return this.ids.get(word) ?? -1;
+  }
+
+  /** Hits, misses and size since creation. */
+  stats(): CacheStats {
+    return this.entries.stats();
+  }
+
+  /** Distinct syllables in the dictionary. */
+  get syllables(): number {
+    return this.ids.size;
+  }
 }
+
+/** The process's syllable cache: 4,096 titles and passages, about 3 MB on the tthc corpus. */
+export const syllableCache = new SyllableCache(4096);
 
 /** Distinct adjacent syllable pairs that `keep` accepts (a pair of two filler words says nothing). */
 function pairsOf(words: string[], keep: (a: string, b: string) => boolean): [string, string][] {
@@ -83,12 +120,13 @@ function pairsOf(words: string[], keep: (a: string, b: string) => boolean): [str
   return out;
 }
 
-/** True when `b` follows `a` somewhere in the parts read one after another. */
-function followedBy(parts: Syllables[], a: string, b: string): boolean {
+/** True when syllable `b` follows syllable `a` somewhere in the parts read one after another (ids; −1 is in none). */
+function followedBy(parts: Uint32Array[], a: number, b: number): boolean {
+  if (a < 0 || b < 0) return false;
   for (let k = 0; k < parts.length; k++) {
-    const { words, at } = parts[k]!;
-    for (const i of at.get(a) ?? []) {
-      const next = i + 1 < words.length ? words[i + 1] : parts[k + 1]?.words[0];
+    const words = parts[k]!;
+    for (let i = words.indexOf(a); i !== -1; i = words.indexOf(a, i + 1)) {
+      const next = i + 1 < words.length ? words[i + 1] : parts[k + 1]?.[0];
       if (next === b) return true;
     }
   }
@@ -98,7 +136,7 @@ function followedBy(parts: Syllables[], a: string, b: string): boolean {
 /** Reads the confidence features of a retrieval for the question that produced it. */
 export function confidenceFeatures(
   message: string,
-  result: RetrievalResult,
+  result: Retrieval,
   /** The index's vocabulary (passages per folded term, passage count), for unknown words and rarity; without it both are 0. */
   vocabulary?: { documentFrequency(term: string): number; size: number },
   /** The corpus's query lexicon, so a learned short form ("htx") counts as the words it stands for. */
@@ -125,13 +163,19 @@ export function confidenceFeatures(
   const question = expandAbbreviations(normalize(message), lexicon);
   const subject = [...new Set(subjectWords(question))];
   const subjectSet = new Set(subject);
-  const title = cachedSyllables(top.doc, () => top.doc.title);
+  syllableCache.prepare();
+  const title = syllableCache.of(top.doc, () => top.doc.title);
   // The title, then each passage's "heading . text": separators are not syllables.
   const parts = [
     title,
-    ...top.chunks.map((c) => cachedSyllables(c.chunk, () => `${c.chunk.heading} . ${c.chunk.text}`)),
-  ].filter((p) => p.words.length > 0);
-  const inBody = (w: string) => parts.some((p) => p.at.has(w));
+    ...top.chunks.map((c) => syllableCache.of(c.chunk, () => `${c.chunk.heading} . ${c.chunk.text}`)),
+  ].filter((p) => p.length > 0);
+  // Read after the parts, which may add syllables to the dictionary.
+  const id = (w: string) => syllableCache.idOf(w);
+  const inBody = (w: string) => {
+    const i = id(w);
+    return i >= 0 && parts.some((p) => p.includes(i));
+  };
   const share = (has: (w: string) => boolean) =>
     subject.length === 0 ? 0 : subject.filter(has).length / subject.length;
   const asked = pairsOf(syllables(question), (a, b) => subjectSet.has(a) || subjectSet.has(b));
@@ -151,9 +195,14 @@ export function confidenceFeatures(
   }
   return {
     coverage: share(inBody),
-    titleCoverage: share((w) => title.at.has(w)),
+    titleCoverage: share((w) => {
+      const i = id(w);
+      return i >= 0 && title.includes(i);
+    }),
     bigramCoverage:
-      asked.length === 0 ? 0 : asked.filter(([a, b]) => followedBy(parts, a, b)).length / asked.length,
+      asked.length === 0
+        ? 0
+        : asked.filter(([a, b]) => followedBy(parts, id(a), id(b))).length / asked.length,
     margin: top.score > 0 ? Math.max(0, Math.min(1, (top.score - second) / top.score)) : 0,
     agree: top.vectorRank !== null && top.vectorRank < 3 ? 1 : 0,
     words: subject.length,

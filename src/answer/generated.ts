@@ -1,5 +1,5 @@
 import type { Chunk } from '../ingest/types.js';
-import type { RetrievalResult } from '../retrieve/retriever.js';
+import type { Retrieval } from './result-cache.js';
 import { citationOf, quote } from './extractive.js';
 import type { Answer, Citation } from './types.js';
 
@@ -52,7 +52,7 @@ export async function rewriteSafely(
 export async function generate(
   writer: AnswerWriter,
   question: string,
-  result: RetrievalResult,
+  result: Retrieval,
   extractive: Answer,
   sourceOf: (citation: Citation) => Chunk | undefined,
   onDelta?: (text: string) => void,
@@ -76,7 +76,7 @@ export async function generate(
 }
 
 function passagesFor(
-  result: RetrievalResult,
+  result: Retrieval,
   extractive: Answer,
   sourceOf: (citation: Citation) => Chunk | undefined,
 ): { passages: Passage[]; citations: Citation[] } {

@@ -1,4 +1,5 @@
 import type { Audience, ProcedureField } from '../ingest/types.js';
+import type { CacheStats } from '../lib/lru.js';
 
 /** Where a message came from; channels render the same Answer for their medium. */
 export type ChannelId = 'api' | 'web' | 'zalo' | 'teams';
@@ -78,14 +79,14 @@ export interface Assistant {
   reply(question: Question): Promise<Answer>;
   /** Streams the answer text as it is produced (generated mode), then resolves with the full Answer. */
   replyStream(question: Question, onDelta: (text: string) => void): Promise<Answer>;
-  /** Counters of the retrieval cache since start (for /metrics). */
-  cacheStats?(): CacheStats;
+  /** Use and size of the answer layer's caches since start (for /metrics). */
+  cacheStats?(): AnswerCacheStats;
 }
 
-/** Use and size of a bounded cache. */
-export interface CacheStats {
-  hits: number;
-  misses: number;
-  entries: number;
-  capacity: number;
+export type { CacheStats };
+
+/** The answer layer's caches: recent retrievals (this assistant's), folded syllables (the process's). */
+export interface AnswerCacheStats {
+  retrieval: CacheStats;
+  syllables: CacheStats;
 }

@@ -1,14 +1,14 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { AssistantStore } from '../answer/store.js';
-import type { Assistant } from '../answer/types.js';
+import type { Assistant, CacheStats } from '../answer/types.js';
 import { AppError, errorBody } from '../errors.js';
 import type { Retriever } from '../retrieve/retriever.js';
 import { botRouter, type BotCredentials } from './bot.js';
 import { browserModulesRouter } from './browser-modules.js';
 import { chatRouter } from './chat-api.js';
 import { requestLogger } from './http/logger.js';
-import { metricsMiddleware, type Metrics } from './http/metrics.js';
+import { metricsMiddleware, registerCacheMetrics, registerGauge, type Metrics } from './http/metrics.js';
 import { createRateLimiter, rateLimitByIp } from './http/rate-limit.js';
 import { securityHeaders } from './http/security.js';
 import { searchRouter } from './search-api.js';
@@ -52,6 +52,31 @@ export function createApp(deps: AppDeps): express.Express {
     createRateLimiter({ capacity: Math.max(5, Math.ceil(perMinute / 4)), refillPerSecond: perMinute / 60 });
   const byIp = limiter();
   const byConversation = limiter();
+  // Every bounded cache of the serving path, with its size and hit rate, on /metrics (the
+  // snapshot's caches are those of the snapshot in service and start again after a re-index).
+  const none = { hits: 0, misses: 0, entries: 0, capacity: 0 };
+  const caches: [string, () => CacheStats][] = [
+    ['retrieval_cache', () => deps.assistant.cacheStats?.().retrieval ?? none],
+    ['syllable_cache', () => deps.assistant.cacheStats?.().syllables ?? none],
+    ['procedure_name_cache', () => deps.retriever()?.cacheStats().procedureNames ?? none],
+    ['lexical_term_cache', () => deps.retriever()?.cacheStats().lexicalTerms ?? none],
+    ['rate_limit_ip_buckets', () => byIp.stats()],
+    ['rate_limit_conversation_buckets', () => byConversation.stats()],
+  ];
+  for (const [name, stats] of caches) registerCacheMetrics(deps.metrics, name, stats);
+  const decoded = () => deps.retriever()?.cacheStats().decodedPostings;
+  registerGauge(
+    deps.metrics,
+    'lexical_decoded_postings_bytes',
+    'Bytes of the most common terms’ postings kept decoded (a fixed budget, filled when the index loads)',
+    () => decoded()?.bytes ?? 0,
+  );
+  registerGauge(
+    deps.metrics,
+    'lexical_decoded_terms',
+    'Terms whose postings are kept decoded',
+    () => decoded()?.terms ?? 0,
+  );
 
   // Zalo signs the raw bytes, so its router reads the body itself, before any JSON parsing. It
   // comes before the other middleware: a burst of events must be acknowledged at once, a machine

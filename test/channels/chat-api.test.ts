@@ -271,4 +271,35 @@ describe('bad input on /api/chat', () => {
     expect(text).not.toContain('0912 345 678');
     expect(text).not.toContain('an.nguyen@example.vn');
   });
+
+  it('shows the size and hit rate of every cache of the serving path on /metrics', async () => {
+    const question = 'đăng ký khai sinh cần giấy tờ gì';
+    await chat(question);
+    await chat(question);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'mu').exec(text)?.[1]);
+    for (const cache of [
+      'retrieval_cache',
+      'syllable_cache',
+      'procedure_name_cache',
+      'lexical_term_cache',
+      'rate_limit_ip_buckets',
+      'rate_limit_conversation_buckets',
+    ]) {
+      for (const suffix of ['hits', 'misses', 'hit_ratio', 'entries', 'capacity'])
+        expect(value(`${cache}_${suffix}`), `${cache}_${suffix}`).toBeGreaterThanOrEqual(0);
+      expect(value(`${cache}_entries`), cache).toBeGreaterThan(0);
+      expect(value(`${cache}_entries`), cache).toBeLessThanOrEqual(value(`${cache}_capacity`));
+    }
+    // The second asking of the same question is a retrieval cache hit.
+    expect(value('retrieval_cache_hits')).toBeGreaterThanOrEqual(1);
+    expect(value('retrieval_cache_hit_ratio')).toBeGreaterThan(0);
+    expect(value('retrieval_cache_hit_ratio')).toBeCloseTo(
+      value('retrieval_cache_hits') / (value('retrieval_cache_hits') + value('retrieval_cache_misses')),
+    );
+    expect(value('syllable_cache_hit_ratio')).toBeGreaterThan(0);
+    // The decoded postings of common terms: a fixed budget (the bundled corpus has no term that common).
+    expect(value('lexical_decoded_postings_bytes')).toBeGreaterThanOrEqual(0);
+    expect(value('lexical_decoded_terms')).toBeGreaterThanOrEqual(0);
+  });
 });

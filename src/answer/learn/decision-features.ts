@@ -38,10 +38,7 @@ export function fitToDocument(snapshot: IndexSnapshot, docId: string, message: s
   const chunks = documentChunks(snapshot, docId).map((chunk) => ({ chunk, score: 1 }));
   return confidenceFeatures(
     message,
-    {
-      query: null as never,
-      results: [{ doc, score: 1, lexicalRank: 0, vectorRank: 0, exact: false, chunks }],
-    },
+    { results: [{ doc, score: 1, lexicalRank: 0, vectorRank: 0, exact: false, chunks }] },
     snapshot.lexical,
     snapshot.lexicon,
   );

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CacheStats } from '../../lib/lru.js';
 
 /** The app's Prometheus metrics, in their own registry so two apps in one process do not clash. */
 export interface Metrics {
@@ -50,13 +51,14 @@ export function createMetrics(): Metrics {
   };
 }
 
-/** Exposes a cache's hits, misses and entries, read when /metrics is scraped. */
-export function registerCacheMetrics(
-  metrics: Metrics,
-  name: string,
-  stats: () => { hits: number; misses: number; entries: number; capacity: number },
-): void {
-  const gauge = (suffix: string, help: string, read: (s: ReturnType<typeof stats>) => number) =>
+/**
+ * Exposes a bounded cache's hits, misses, hit ratio, entries and capacity as `<name>_hits`,
+ * `<name>_misses`, `<name>_hit_ratio`, `<name>_entries` and `<name>_capacity`, read when /metrics
+ * is scraped.
+ */
+export function registerCacheMetrics(metrics: Metrics, name: string, stats: () => CacheStats): void {
+  const what = `the ${name.replace(/_/gu, ' ')}`;
+  const gauge = (suffix: string, help: string, read: (s: CacheStats) => number) =>
     new Gauge({
       name: `${name}_${suffix}`,
       help,
@@ -65,10 +67,25 @@ export function registerCacheMetrics(
         this.set(read(stats()));
       },
     });
-  gauge('hits', `Lookups answered by the ${name.replace(/_/gu, ' ')} since start`, (s) => s.hits);
-  gauge('misses', `Lookups the ${name.replace(/_/gu, ' ')} could not answer since start`, (s) => s.misses);
-  gauge('entries', `Entries held by the ${name.replace(/_/gu, ' ')}`, (s) => s.entries);
-  gauge('capacity', `Most entries the ${name.replace(/_/gu, ' ')} holds`, (s) => s.capacity);
+  gauge('hits', `Lookups answered by ${what} since start`, (s) => s.hits);
+  gauge('misses', `Lookups ${what} could not answer since start`, (s) => s.misses);
+  gauge('hit_ratio', `Share of lookups answered by ${what} since start (0 before the first)`, (s) =>
+    s.hits + s.misses === 0 ? 0 : s.hits / (s.hits + s.misses),
+  );
+  gauge('entries', `Entries held by ${what}`, (s) => s.entries);
+  gauge('capacity', `Most entries ${what} holds`, (s) => s.capacity);
+}
+
+/** A gauge read when /metrics is scraped. */
+export function registerGauge(metrics: Metrics, name: string, help: string, read: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers: [metrics.registry],
+    collect() {
+      this.set(read());
+    },
+  });
 }
 
 /** Records request durations labelled by the matched route pattern, never the raw URL. */

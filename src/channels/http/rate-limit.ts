@@ -1,14 +1,16 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../../errors.js';
-import { Lru } from '../../lib/lru.js';
+import { Lru, type CacheStats } from '../../lib/lru.js';
 
 /** Token buckets by key (IP, conversation, user), with bounded memory. */
 export interface RateLimiter {
   /** Takes one token; when none is left, says how many seconds until the next. */
   take(key: string): { allowed: boolean; retryAfterS: number };
+  /** Buckets kept (a hit is a key that already had one), for /metrics. */
+  stats(): CacheStats;
 }
 
-/** Creates a limiter: `capacity` requests at once, refilled at `refillPerSecond`; at most `maxKeys` buckets kept. */
+/** Creates a limiter: `capacity` requests at once, refilled at `refillPerSecond`; at most `maxKeys` buckets kept (about 0.2 kB each). */
 export function createRateLimiter(options: {
   capacity: number;
   refillPerSecond: number;
@@ -34,6 +36,7 @@ export function createRateLimiter(options: {
         retryAfterS: Math.max(1, Math.ceil((1 - b.tokens) / options.refillPerSecond)),
       };
     },
+    stats: () => buckets.stats(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors.js';
+import type { CacheStats } from '../../lib/lru.js';
 import { ArrayReader, packArrays, type BinaryArray } from '../binary.js';
 import { analyze } from './analyzer.js';
 import { appendPostings, lastItem, PostingLog, type PackedPostings } from './postings.js';
@@ -184,9 +185,12 @@ export class LexicalIndex {
 
   /**
    * Term ids already looked up. Queries repeat the same common terms, and a dictionary lookup
-   * UTF-8-encodes the term and binary-searches the packed bytes; bounded, cleared when full.
+   * UTF-8-encodes the term and binary-searches the packed bytes; bounded, cleared when full
+   * (about 60 bytes a term: 29,000 terms after 4,000 tthc questions held 1.7 MB).
    */
   private readonly ids = new Map<string, number>();
+  private idHits = 0;
+  private idMisses = 0;
 
   /**
    * Decoded postings of the most common terms, by term id. A few hundred terms ("thủ tục", "hồ
@@ -261,11 +265,17 @@ export class LexicalIndex {
   private termId(term: string): number {
     let id = this.ids.get(term);
     if (id === undefined) {
+      this.idMisses++;
       if (this.ids.size >= TERM_CACHE) this.ids.clear();
       id = this.dictionary.id(term);
       this.ids.set(term, id);
-    }
+    } else this.idHits++;
     return id;
+  }
+
+  /** Use and size of the term id cache since the index was loaded. */
+  termCacheStats(): CacheStats {
+    return { hits: this.idHits, misses: this.idMisses, entries: this.ids.size, capacity: TERM_CACHE };
   }
 
   /**

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { SyllableCache } from '../../src/answer/confidence.js';
+
+describe('syllable cache', () => {
+  it('folds a text once into syllable ids, bounded in entries', () => {
+    const cache = new SyllableCache(2);
+    const a = {};
+    const b = {};
+    const c = {};
+    const ids = cache.of(a, () => 'Đăng ký khai sinh, đăng ký kết hôn');
+    expect([...ids]).toEqual([0, 1, 2, 3, 0, 1, 4, 5]);
+    expect(cache.idOf('dang')).toBe(0);
+    expect(cache.idOf('khai')).toBe(2);
+    expect(cache.idOf('ho')).toBe(-1);
+    expect(cache.of(a, () => 'not read again')).toBe(ids);
+    cache.of(b, () => 'hộ tịch');
+    cache.of(c, () => 'khai sinh');
+    expect(cache.stats()).toEqual({ hits: 1, misses: 3, entries: 2, capacity: 2 });
+    expect(cache.syllables).toBe(8);
+  });
+
+  it('starts over when the dictionary of syllables is full, before a text is read', () => {
+    const cache = new SyllableCache(10, 3);
+    const a = {};
+    cache.of(a, () => 'một hai ba bốn');
+    cache.prepare();
+    expect(cache.syllables).toBe(0);
+    expect(cache.stats().entries).toBe(0);
+    expect([...cache.of(a, () => 'bốn ba')]).toEqual([0, 1]);
+  });
+});
