@@ -41,14 +41,15 @@ const DECODED_MIN_DF = 1024;
 
 /** A common term's postings decoded: passage numbers and each one's BM25F impact (idf · saturated tf). */
 interface DecodedTerm {
-  items: Uint32Array;
+  /** 16-bit when the index has fewer than 65,536 passages. */
+  items: Uint16Array | Uint32Array;
   impacts: Float32Array;
 }
 
 /** An inverted index over passages with BM25F scoring across a heading and a body field. */
 export class LexicalIndex {
-  /** Bytes of decoded postings (8 per posting) each index built or loaded afterwards may hold; 0 decodes none. */
-  static decodedBudget = 24 * 1024 * 1024;
+  /** Bytes of decoded postings (6 per posting, 8 past 65,535 passages) each index built or loaded afterwards may hold; 0 decodes none. */
+  static decodedBudget = 16 * 1024 * 1024;
 
   /** Per passage, weight ÷ length normalisation of each field, so scoring a posting needs no division. */
   private readonly headingFactor: Float64Array;
@@ -212,10 +213,11 @@ export class LexicalIndex {
     for (let id = 0; id < df.length; id++) if (df[id]! >= DECODED_MIN_DF) common.push(id);
     common.sort((a, b) => df[b]! - df[a]! || a - b);
     const k1 = this.params.k1;
+    const wide = this.size > 0xffff;
     for (const id of common) {
-      const bytes = df[id]! * 8;
+      const bytes = df[id]! * (wide ? 8 : 6);
       if (this.decodedBytes + bytes > LexicalIndex.decodedBudget) continue;
-      const items = new Uint32Array(df[id]!);
+      const items = wide ? new Uint32Array(df[id]!) : new Uint16Array(df[id]!);
       const impacts = new Float32Array(df[id]!);
       const idf = this.idf(df[id]!);
       let i = 0;
