@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --corpus <file or folder>] [--duration 20] [--connections 50] [--endpoint chat|search]
- *                  [--repeat-share 0] [--cycled-duration 10] [--questions <a.jsonl,b.jsonl>]
+ *                  [--repeat-share 0] [--cycled-duration 10] [--questions <a.jsonl,b.jsonl>] [--servers 1]
  * Builds an index of the corpus in a temporary DATA_DIR (timed), starts the server on loopback as a
  * child process (the flags of `npm start`), and drives `POST /api/chat` (or `GET /api/search`)
  * from autocannon in this process, each request a new conversation:
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     'endpoint',
     'questions',
     'repeat-share',
+    'servers',
   ]);
   const config = loadConfig();
   const corpus = path.resolve(String(flags.get('corpus') ?? config.corpusDir));
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
   const connections = Number(flags.get('connections') ?? 50);
   const repeatShare = Number(flags.get('repeat-share') ?? 0);
   const endpoint = flags.get('endpoint') === 'search' ? 'search' : 'chat';
+  const servers = Number(flags.get('servers') ?? 1);
+  if (!Number.isInteger(servers) || servers < 1) throw new Error('--servers must be a whole number ≥ 1');
   const questionFiles =
     typeof flags.get('questions') === 'string'
       ? String(flags.get('questions')).split(',')
@@ -84,18 +87,20 @@ async function main(): Promise<void> {
     const questions = distinctQuestions(titles, await sharedQuestions(questionFiles), 40_000);
     const ceiling = await loopbackCeiling(connections, Math.min(10, duration));
     // All load comes from one loopback address; the per-IP limit would otherwise be what is measured.
-    const { child, base } = await startServerProcess({
-      DATA_DIR: dataDir,
-      RATE_LIMIT_PER_MINUTE: '10000000',
-    });
+    // --servers N: N server processes on the same data folder (each with its own copy of the
+    // index), each loaded by its share of the connections: what a second worker would give.
+    const started: Awaited<ReturnType<typeof startServerProcess>>[] = [];
+    const children = () => started.map((s) => s.child);
+    const bases = () => started.map((s) => s.base);
+    const rssAll = async (field?: 'VmRSS') =>
+      (await Promise.all(children().map((c) => rssMb(c.pid!, field)))).reduce((a, b) => a + b, 0);
     try {
-      const readyRss = await rssMb(child.pid!, 'VmRSS');
-      const readyPeak = await rssMb(child.pid!);
+      for (let i = 0; i < servers; i++)
+        started.push(await startServerProcess({ DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '10000000' }));
+      const readyRss = await rssAll('VmRSS');
+      const readyPeak = await rssAll();
       const series: number[] = [];
-      const sampler = setInterval(
-        () => void rssMb(child.pid!, 'VmRSS').then((mb) => series.push(mb)),
-        10_000,
-      );
+      const sampler = setInterval(() => void rssAll('VmRSS').then((mb) => series.push(mb)), 10_000);
       const rnd = random(7);
       const popular = questions.slice(0, 50);
       let next = 50;
@@ -109,7 +114,7 @@ async function main(): Promise<void> {
         return q;
       };
       const distinct = await drive(
-        base,
+        bases(),
         endpoint,
         connections,
         duration,
@@ -120,7 +125,7 @@ async function main(): Promise<void> {
         1,
         Math.round((asked.size / Math.max(1, distinct.requests)) * 1000) / 1000,
       );
-      const peakAfterDistinct = await rssMb(child.pid!);
+      const peakAfterDistinct = await rssAll();
       const cycledList = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8'))
         .split('\n')
         .filter(Boolean);
@@ -128,7 +133,7 @@ async function main(): Promise<void> {
       const cycled =
         cycledDuration > 0
           ? await drive(
-              base,
+              bases(),
               endpoint,
               connections,
               cycledDuration,
@@ -137,7 +142,7 @@ async function main(): Promise<void> {
             )
           : null;
       clearInterval(sampler);
-      const peak = await rssMb(child.pid!);
+      const peak = await rssAll();
       const rows = [distinct, ...(cycled ? [cycled] : [])];
       console.log(
         `\ncorpus ${path.relative(root, corpus) || corpus}: ${report.documents} documents, ${report.chunks} passages, built in ${buildS.toFixed(1)} s; ${questions.length} distinct questions available`,
@@ -153,7 +158,7 @@ async function main(): Promise<void> {
         );
       }
       console.log(
-        `server RSS: ${readyRss} MB when ready (peak while loading ${readyPeak} MB), peak ${peakAfterDistinct} MB after the distinct run, ${peak} MB at the end; every 10 s: ${series.length > 0 ? `${series.join(', ')} MB` : '— (run shorter than 10 s)'}`,
+        `server RSS${servers > 1 ? ` (${servers} processes, summed)` : ''}: ${readyRss} MB when ready (peak while loading ${readyPeak} MB), peak ${peakAfterDistinct} MB after the distinct run, ${peak} MB at the end; every 10 s: ${series.length > 0 ? `${series.join(', ')} MB` : '— (run shorter than 10 s)'}`,
       );
       console.log(
         JSON.stringify({
@@ -163,6 +168,7 @@ async function main(): Promise<void> {
           build_s: Math.round(buildS * 10) / 10,
           endpoint: endpoint === 'chat' ? '/api/chat' : '/api/search',
           connections,
+          servers,
           duration_s: duration,
           repeat_share: repeatShare,
           distinct_share: distinct.distinct_share,
@@ -184,7 +190,7 @@ async function main(): Promise<void> {
         }),
       );
     } finally {
-      child.kill('SIGTERM');
+      for (const c of children()) c.kill('SIGTERM');
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });
@@ -200,16 +206,27 @@ async function cacheCounters(base: string): Promise<{ hits: number; misses: numb
   return Number.isNaN(hits) || Number.isNaN(misses) ? null : { hits, misses };
 }
 
-/** One autocannon run whose every request asks `pick()`. */
+/** One autocannon run per server, at once, the connections shared out, every request asking `pick()`. */
 async function drive(
-  base: string,
+  bases: string[],
   endpoint: 'chat' | 'search',
   connections: number,
   duration: number,
   pick: () => string,
   label: string,
 ): Promise<Run> {
-  const before = await cacheCounters(base);
+  const counters = async () => {
+    const all = await Promise.all(bases.map(cacheCounters));
+    if (all.some((c) => c === null)) return null;
+    let hits = 0;
+    let misses = 0;
+    for (const c of all) {
+      hits += c!.hits;
+      misses += c!.misses;
+    }
+    return { hits, misses };
+  };
+  const before = await counters();
   const latencies: number[] = [];
   const request =
     endpoint === 'chat'
@@ -227,18 +244,23 @@ async function drive(
             path: `/api/search?q=${encodeURIComponent(pick())}`,
           }),
         };
-  // Without a callback autocannon returns its tracker (an EventEmitter) made thenable.
-  const instance = autocannon({
-    url: base,
-    connections,
-    duration,
-    requests: [request],
-  }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) =>
-    latencies.push(responseTime),
+  const results = await Promise.all(
+    bases.map((base, i) => {
+      // Without a callback autocannon returns its tracker (an EventEmitter) made thenable.
+      const instance = autocannon({
+        url: base,
+        connections: Math.floor(connections / bases.length) + (i < connections % bases.length ? 1 : 0),
+        duration,
+        requests: [request],
+      }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
+      instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) =>
+        latencies.push(responseTime),
+      );
+      return instance;
+    }),
   );
-  const result = await instance;
-  const after = await cacheCounters(base);
+  const sum = (read: (r: autocannon.Result) => number) => results.reduce((a, r) => a + read(r), 0);
+  const after = await counters();
   latencies.sort((a, b) => a - b);
   const lookups = before && after ? after.hits + after.misses - before.hits - before.misses : 0;
   return {
@@ -246,9 +268,9 @@ async function drive(
     p50_ms: percentile(latencies, 0.5),
     p95_ms: percentile(latencies, 0.95),
     p99_ms: percentile(latencies, 0.99),
-    rps: Math.round(result.requests.average),
-    requests: result.requests.total,
-    errors: result.errors + result.timeouts + result.non2xx,
+    rps: Math.round(sum((r) => r.requests.average)),
+    requests: sum((r) => r.requests.total),
+    errors: sum((r) => r.errors + r.timeouts + r.non2xx),
     cache_hit_rate:
       before && after && lookups > 0
         ? Math.round(((after.hits - before.hits) / lookups) * 1000) / 1000

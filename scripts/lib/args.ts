@@ -58,6 +58,7 @@ const VALUE_FLAGS = new Set([
   'workers',
   'shared',
   'runs',
+  'servers',
   'split',
   'folds',
   'repeat-share',
