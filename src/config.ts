@@ -85,6 +85,7 @@ const schema = z.object({
   ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
   RETRIEVAL_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+  LEXICAL_DECODED_MB: z.coerce.number().min(0).max(4096).default(16),
   ZALO_APP_ID: optionalString,
   ZALO_APP_SECRET: optionalString,
   ZALO_OA_SECRET_KEY: optionalString,
@@ -123,6 +124,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Retrievals kept for questions asked again (about 1.8 kB each on the tthc corpus); 0 turns the cache off. */
   retrievalCacheEntries: number;
+  /** Megabytes of the most common terms' postings kept decoded in the serving process (faster BM25); 0 keeps none. */
+  lexicalDecodedMb: number;
   bot: { appId?: string; appPassword?: string; appType?: string; tenantId?: string };
   embedder: EmbedderSetting;
   snapshotsKeep: number;
@@ -243,6 +246,7 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
     ...(e.ANSWER_THRESHOLD !== undefined ? { answerThreshold: e.ANSWER_THRESHOLD } : {}),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     retrievalCacheEntries: e.RETRIEVAL_CACHE_ENTRIES,
+    lexicalDecodedMb: e.LEXICAL_DECODED_MB,
     bot: {
       ...(e.MicrosoftAppId ? { appId: e.MicrosoftAppId } : {}),
       ...(e.MicrosoftAppPassword ? { appPassword: e.MicrosoftAppPassword } : {}),

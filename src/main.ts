@@ -7,6 +7,7 @@ import { openIndex } from './admin/first-start.js';
 import { LiveIndex, ReindexJobs } from './admin/jobs.js';
 import { DocumentLibrary } from './admin/library.js';
 import { scheduleRetention } from './admin/retention.js';
+import { LexicalIndex } from './index/lexical/bm25.js';
 import { SnapshotStore } from './index/snapshot-store.js';
 import { createAssistant } from './answer/assistant.js';
 import { createLlmComposer } from './answer/llm/llm-composer.js';
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
   const metrics = createMetrics();
+  // Set before any index is loaded: each one decodes its common terms' postings when it loads.
+  LexicalIndex.decodedBudget = Math.round(config.lexicalDecodedMb * 1024 * 1024);
   const store = await openStore(config.dataDir);
   // The snapshot in service; a re-index or rollback swaps it without a restart.
   const live = new LiveIndex();

@@ -4,11 +4,14 @@
  * once); each `JobInput` message gets progress messages and then the report or the error.
  */
 import { parentPort } from 'node:worker_threads';
+import { LexicalIndex } from '../index/lexical/bm25.js';
 import { SnapshotStore } from '../index/snapshot-store.js';
 import { describeError } from '../errors.js';
 import { reindex } from './reindex.js';
 import type { JobInput, WorkerMessage } from './jobs.js';
 
+// The indexes built here are saved, not served: decoding their common postings would be wasted.
+LexicalIndex.decodedBudget = 0;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 parentPort!.on('message', (input: JobInput) => {
   const store = new SnapshotStore(input.dataDir, input.keep);
