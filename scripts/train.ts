@@ -77,8 +77,7 @@ async function main(): Promise<void> {
   const { snapshot } = await datasetSnapshot(tthc.corpusFile, config.embedder);
   const retriever = new Retriever(snapshot);
   const retrieve = (text: string) => retriever.retrieve(text, { k: 5, audience: 'public' });
-  const features = (text: string, r: RetrievalResult) =>
-    confidenceFeatures(text, r, snapshot.lexical, snapshot.lexicon);
+  const features = (text: string, r: RetrievalResult) => confidenceFeatures(text, r, snapshot);
 
   // Companions: for each field, the field whose passage most often holds the facts the first one misses.
   const companions = fitCompanions(data, snapshot);

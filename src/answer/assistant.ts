@@ -154,7 +154,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         ? retriever.retrieve(query, { k: RESULTS, audience: q.audience })
         : cache.retrieve(retriever, query, RESULTS, q.audience);
     let result = await search(text);
-    let features = confidenceFeatures(text, result, retriever.snapshot.lexical, retriever.snapshot.lexicon);
+    let features = confidenceFeatures(text, result, retriever.snapshot);
     const confidenceOf = (f: ConfidenceFeatures, kind: Record<TurnKind, number>) =>
       f.exact === 1 ? 1 : f.words === 0 ? 0 : models.decide.probability(decideFeatures(f, kind));
     let confidence = confidenceOf(features, turn);
@@ -179,12 +179,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         : text;
     if (standalone !== text) {
       result = await search(standalone);
-      features = confidenceFeatures(
-        standalone,
-        result,
-        retriever.snapshot.lexical,
-        retriever.snapshot.lexicon,
-      );
+      features = confidenceFeatures(standalone, result, retriever.snapshot);
       confidence = confidenceOf(features, models.turns.scores(standalone));
     }
     state.lastResults = result.results.map((r) => r.doc.id);

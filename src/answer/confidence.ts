@@ -137,11 +137,17 @@ function followedBy(parts: Uint32Array[], a: number, b: number): boolean {
 export function confidenceFeatures(
   message: string,
   result: Retrieval,
-  /** The index's vocabulary (passages per folded term, passage count), for unknown words and rarity; without it both are 0. */
-  vocabulary?: { documentFrequency(term: string): number; size: number },
-  /** The corpus's query lexicon, so a learned short form ("htx") counts as the words it stands for. */
-  lexicon: Lexicon = LEXICON,
+  /**
+   * The index the retrieval ran on (a snapshot): its vocabulary (passages per folded term,
+   * passage count) for unknown words and rarity, both 0 without it; and its query lexicon, so a
+   * learned short form ("htx") counts as the words it stands for (the curated one without it).
+   */
+  corpus?: {
+    lexical: { documentFrequency(term: string): number; size: number };
+    lexicon: Lexicon;
+  },
 ): ConfidenceFeatures {
+  const vocabulary = corpus?.lexical;
   const top = result.results[0];
   if (!top)
     return {
@@ -160,7 +166,7 @@ export function confidenceFeatures(
       nameGap: 0,
       similarity: 0,
     };
-  const question = expandAbbreviations(normalize(message), lexicon);
+  const question = expandAbbreviations(normalize(message), corpus?.lexicon ?? LEXICON);
   const subject = [...new Set(subjectWords(question))];
   const subjectSet = new Set(subject);
   syllableCache.prepare();

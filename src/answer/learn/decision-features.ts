@@ -39,8 +39,7 @@ export function fitToDocument(snapshot: IndexSnapshot, docId: string, message: s
   return confidenceFeatures(
     message,
     { results: [{ doc, score: 1, lexicalRank: 0, vectorRank: 0, exact: false, chunks }] },
-    snapshot.lexical,
-    snapshot.lexicon,
+    snapshot,
   );
 }
 
