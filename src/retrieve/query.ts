@@ -72,14 +72,14 @@ export function analyzeQuery(
   restorer: DiacriticRestorer | null,
   w: QueryWeights = DEFAULT_QUERY_WEIGHTS,
   /** The corpus's query lexicon (curated plus learned acronyms); the curated one by default. */
-  vocabulary: Lexicon = LEXICON,
+  lexicon: Lexicon = LEXICON,
 ): AnalyzedQuery {
   const normalized = normalize(query);
   const withoutDiacritics = !hasDiacritics(normalized);
   const restored = withoutDiacritics && restorer ? restorer.restore(normalized) : null;
-  const abbreviated = expandAbbreviations(normalized, vocabulary);
-  const lexicon = expandQuery(abbreviated);
-  const expanded = normalize(lexicon.text);
+  const abbreviated = expandAbbreviations(normalized, lexicon);
+  const expansion = expandQuery(abbreviated, lexicon);
+  const expanded = normalize(expansion.text);
   const weights = new Map<string, number>();
   const add = (term: string, weight: number) => {
     if (weight > (weights.get(term) ?? 0)) weights.set(term, weight);
@@ -99,13 +99,13 @@ export function analyzeQuery(
     const syllables = t.filter((x) => !x.includes('_')).length;
     addTokens(t, weight * Math.min(1, w.additionSyllables / Math.max(1, syllables)), true);
   };
-  for (const addition of lexicon.phraseAdditions) {
+  for (const addition of expansion.phraseAdditions) {
     const t = terms(addition);
     addAddition(t, w.expansion);
     for (const x of t) subject.add(fold(x));
   }
   if (w.fieldWording > 0)
-    for (const addition of lexicon.fieldAdditions) addAddition(terms(addition), w.fieldWording);
+    for (const addition of expansion.fieldAdditions) addAddition(terms(addition), w.fieldWording);
   if (restored && restored !== normalized) {
     for (const t of terms(restored)) add(t, w.restored * (t.includes('_') ? w.bigram : 1));
   }
@@ -115,7 +115,7 @@ export function analyzeQuery(
     withoutDiacritics,
     restored,
     expanded: restored && restored !== normalized ? `${restored} ${expanded}` : expanded,
-    fields: lexicon.fields,
+    fields: expansion.fields,
     procedureCodes: [...new Set(findProcedureCodes(normalized).map((m) => baseProcedureCode(m.code)))],
     documentNumbers: [...new Set(findDocumentNumbers(query).map((m) => documentNumberKey(m.text)))],
     terms: [...weights].map(([term, weight]) => ({ term, weight })),
