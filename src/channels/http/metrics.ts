@@ -59,14 +59,7 @@ export function createMetrics(): Metrics {
 export function registerCacheMetrics(metrics: Metrics, name: string, stats: () => CacheStats): void {
   const what = `the ${name.replace(/_/gu, ' ')}`;
   const gauge = (suffix: string, help: string, read: (s: CacheStats) => number) =>
-    new Gauge({
-      name: `${name}_${suffix}`,
-      help,
-      registers: [metrics.registry],
-      collect() {
-        this.set(read(stats()));
-      },
-    });
+    registerGauge(metrics, `${name}_${suffix}`, help, () => read(stats()));
   gauge('hits', `Lookups answered by ${what} since start`, (s) => s.hits);
   gauge('misses', `Lookups ${what} could not answer since start`, (s) => s.misses);
   gauge('hit_ratio', `Share of lookups answered by ${what} since start (0 before the first)`, (s) =>
