@@ -207,19 +207,43 @@ async function main(): Promise<void> {
 
 /** Cross-validated declined share and cited share (answered with the right first result) per origin, at several thresholds. */
 function reportThresholds(examples: readonly NumericExample[], p: number[]): void {
-  const origins = [...new Set(examples.map((e) => e.origin))];
+  const groups = byOrigin(examples, p);
   const rows = [];
   for (let t = 0.3; t <= 0.601; t += 0.05) {
-    const cells = origins.map((o) => {
-      const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
-      const declined = of.filter(([, q]) => q < t).length / of.length;
-      const cited = of.filter(([e, q]) => q >= t && e.labels.length > 0).length / of.length;
+    const cells = [...groups.values()].map((g) => {
+      const { declined, cited } = sharesAt(g, t);
       return `${(declined * 100).toFixed(0).padStart(3)}/${(cited * 100).toFixed(0).padStart(3)}`;
     });
     rows.push(`  ${t.toFixed(2)}  ${cells.join('  ')}`);
   }
-  console.log(`decide thresholds (cross-validated): declined % / cited % per origin: ${origins.join(' | ')}`);
+  console.log(
+    `decide thresholds (cross-validated): declined % / cited % per origin: ${[...groups.keys()].join(' | ')}`,
+  );
   console.log(rows.join('\n'));
+}
+
+/** Each example's right-answer label and cross-validated probability, by origin (in first-seen order). */
+function byOrigin(
+  examples: readonly NumericExample[],
+  p: number[],
+): Map<string, { right: boolean; q: number }[]> {
+  const out = new Map<string, { right: boolean; q: number }[]>();
+  examples.forEach((e, i) => {
+    let group = out.get(e.origin);
+    if (!group) out.set(e.origin, (group = []));
+    group.push({ right: e.labels.length > 0, q: p[i]! });
+  });
+  return out;
+}
+
+/** Shares of an origin's examples declined, and answered with the right first result (cited), at threshold `t`. */
+function sharesAt(
+  group: readonly { right: boolean; q: number }[],
+  t: number,
+): { declined: number; cited: number } {
+  const declined = group.filter((x) => x.q < t).length;
+  const cited = group.filter((x) => x.q >= t && x.right).length;
+  return { declined: declined / group.length, cited: cited / group.length };
 }
 
 function countBy(examples: readonly { origin: string }[]): Record<string, number> {
@@ -260,21 +284,17 @@ function reportTop(
  * nothing, as the scorer counts them.
  */
 function bestThreshold(examples: readonly NumericExample[], p: number[]): number {
-  const origins = [...new Set(examples.map((e) => e.origin))];
-  const mustDecline = (o: string) => examples.every((e) => e.origin !== o || e.labels.length === 0);
-  const answerable = origins.filter((o) => !mustDecline(o));
-  const declinable = origins.filter(mustDecline);
-  const share = (o: string, good: (e: NumericExample, q: number) => boolean) => {
-    const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
-    return of.filter(([e, q]) => good(e, q)).length / of.length;
-  };
+  const groups = [...byOrigin(examples, p).values()];
+  const mustDecline = (g: { right: boolean }[]) => g.every((x) => !x.right);
+  const answerable = groups.filter((g) => !mustDecline(g));
+  const declinable = groups.filter(mustDecline);
   const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
   let best = 0.5;
   let bestScore = -1;
   for (let t = 0.2; t <= 0.8001; t += 0.01) {
     const score =
-      mean(answerable.map((o) => share(o, (e, q) => q >= t && e.labels.length > 0))) +
-      mean(declinable.map((o) => share(o, (_, q) => q < t)));
+      mean(answerable.map((g) => sharesAt(g, t).cited)) +
+      mean(declinable.map((g) => sharesAt(g, t).declined));
     if (score > bestScore) [best, bestScore] = [Math.round(t * 100) / 100, score];
   }
   return best;
