@@ -113,6 +113,17 @@ async function frameOf(page: Page): Promise<Frame> {
 }
 
 /** Waits until the question box inside the chat frame has the keyboard focus. */
+/** What the widget keeps in its frame's localStorage. */
+async function savedConversation(page: Page): Promise<{ conversationId: string; messages: unknown[] }> {
+  return (await frameOf(page)).evaluate(
+    () =>
+      JSON.parse(localStorage.getItem('tlcv-widget:v1') ?? 'null') as {
+        conversationId: string;
+        messages: unknown[];
+      },
+  );
+}
+
 async function inputFocused(page: Page): Promise<void> {
   // First the frame's own document (rendered by frame.js): a function polled per animation frame in
   // the iframe's initial about:blank document would stop when that document is replaced.
@@ -224,15 +235,7 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
     let frame = await openWidget(page, `${app.base}/`);
     const first = await ask(frame, QUESTION);
     const firstText = await first.locator('.text').innerText();
-    const saved = await (
-      await frameOf(page)
-    ).evaluate(
-      () =>
-        JSON.parse(localStorage.getItem('tlcv-widget:v1') ?? 'null') as {
-          conversationId: string;
-          messages: unknown[];
-        },
-    );
+    const saved = await savedConversation(page);
     expect(saved.conversationId).toMatch(/^[\w-]{1,64}$/u);
     expect(saved.messages).toHaveLength(2);
 
@@ -248,15 +251,7 @@ describe.skipIf(!hasChromium)('web widget in Chromium', () => {
       ask(frame, 'Nộp hồ sơ ở đâu?'),
     ]);
     expect((req.postDataJSON() as { conversationId?: string }).conversationId).toBe(saved.conversationId);
-    const after = await (
-      await frameOf(page)
-    ).evaluate(
-      () =>
-        JSON.parse(localStorage.getItem('tlcv-widget:v1') ?? 'null') as {
-          conversationId: string;
-          messages: unknown[];
-        },
-    );
+    const after = await savedConversation(page);
     expect(after.conversationId).toBe(saved.conversationId);
     expect(after.messages).toHaveLength(4);
   });
