@@ -180,3 +180,19 @@ export function fail(err) {
   if (isUnauthorized(err)) return;
   notify(messageOf(err), 'error');
 }
+
+/**
+ * Fills a table: marked busy while `load` runs, a failure shown as any other.
+ * @param {HTMLTableElement} table
+ * @param {() => Promise<void>} load
+ */
+export async function loadTable(table, load) {
+  table.setAttribute('aria-busy', 'true');
+  try {
+    await load();
+  } catch (err) {
+    fail(err);
+  } finally {
+    table.removeAttribute('aria-busy');
+  }
+}

@@ -1,7 +1,7 @@
 // @ts-check
 /* Trợ lý Công vụ, administration page: the audit log tab. */
 import { $, el } from '../../../lib/browser/dom.js';
-import { fail, request } from './api.js';
+import { loadTable, request } from './api.js';
 import { ACTION } from './labels.js';
 import { badge, cut, setRows, vnTime } from './ui.js';
 
@@ -10,8 +10,7 @@ import { badge, cut, setRows, vnTime } from './ui.js';
 const table = $('audit-table', HTMLTableElement);
 
 export async function loadAudit() {
-  table.setAttribute('aria-busy', 'true');
-  try {
+  await loadTable(table, async () => {
     const r = await request('GET', '/audit?limit=200');
     /** @type {AuditEntry[]} */
     const audit = r.data.audit || [];
@@ -30,11 +29,7 @@ export async function loadAudit() {
       6,
       'Nhật ký trống.',
     );
-  } catch (err) {
-    fail(err);
-  } finally {
-    table.removeAttribute('aria-busy');
-  }
+  });
 }
 
 $('audit-refresh').addEventListener('click', () => void loadAudit());

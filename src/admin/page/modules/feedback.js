@@ -1,7 +1,7 @@
 // @ts-check
 /* Trợ lý Công vụ, administration page: the tab of the citizens' ratings of answers. */
 import { $, el } from '../../../lib/browser/dom.js';
-import { fail, request } from './api.js';
+import { loadTable, request } from './api.js';
 import { RATING } from './labels.js';
 import { badge, cut, setRows, vnTime } from './ui.js';
 
@@ -11,9 +11,8 @@ const table = $('feedback-table', HTMLTableElement);
 const rating = $('feedback-rating', HTMLSelectElement);
 
 export async function loadFeedback() {
-  table.setAttribute('aria-busy', 'true');
   const chosen = rating.value;
-  try {
+  await loadTable(table, async () => {
     const r = await request(
       'GET',
       '/feedback?limit=200' + (chosen ? '&rating=' + encodeURIComponent(chosen) : ''),
@@ -21,11 +20,7 @@ export async function loadFeedback() {
     /** @type {Feedback[]} */
     const feedback = r.data.feedback || [];
     setRows(table, feedback.map(feedbackRow), 5, 'Chưa có góp ý nào.');
-  } catch (err) {
-    fail(err);
-  } finally {
-    table.removeAttribute('aria-busy');
-  }
+  });
 }
 
 /** @param {Feedback} f */

@@ -1,7 +1,7 @@
 // @ts-check
 /* Trợ lý Công vụ, administration page: the tab of questions the assistant could not answer. */
 import { $, el } from '../../../lib/browser/dom.js';
-import { fail, request } from './api.js';
+import { loadTable, request } from './api.js';
 import { CHANNEL } from './labels.js';
 import { setRows, vnTime } from './ui.js';
 
@@ -10,8 +10,7 @@ import { setRows, vnTime } from './ui.js';
 const table = $('gap-table', HTMLTableElement);
 
 export async function loadGaps() {
-  table.setAttribute('aria-busy', 'true');
-  try {
+  await loadTable(table, async () => {
     const r = await request('GET', '/gaps?limit=200');
     /** @type {Gap[]} */
     const gaps = r.data.gaps || [];
@@ -28,11 +27,7 @@ export async function loadGaps() {
       4,
       'Chưa có câu hỏi nào chưa được trả lời.',
     );
-  } catch (err) {
-    fail(err);
-  } finally {
-    table.removeAttribute('aria-busy');
-  }
+  });
 }
 
 $('gaps-refresh').addEventListener('click', () => void loadGaps());
