@@ -1,4 +1,4 @@
-import { InvalidPDFException, PasswordException, PDFParse } from 'pdf-parse';
+import type { PDFParse } from 'pdf-parse';
 import { AppError } from '../../errors.js';
 import { buildLegalDocument } from '../legal/legal-document.js';
 import { cleanOcrText, stripPageFurniture } from '../legal/layout.js';
@@ -14,10 +14,21 @@ export function isPdf(bytes: Uint8Array): boolean {
   );
 }
 
-function classify(path: string, cause: unknown): AppError {
+/**
+ * pdf-parse (and the pdf.js under it) is loaded on the first PDF read rather than with this module:
+ * it is about 200 MB of resident memory, which a serving process that never reads a PDF should not carry.
+ */
+let pdfParse: Promise<typeof import('pdf-parse')> | undefined;
+const loadPdfParse = () => (pdfParse ??= import('pdf-parse'));
+
+function classify(
+  path: string,
+  cause: unknown,
+  lib: Pick<typeof import('pdf-parse'), 'InvalidPDFException' | 'PasswordException'> | undefined,
+): AppError {
   const name = cause instanceof Error ? cause.name : '';
   const msg = cause instanceof Error ? cause.message : String(cause);
-  if (cause instanceof PasswordException || name === 'PasswordException' || /password/iu.test(msg)) {
+  if ((lib !== undefined && cause instanceof lib.PasswordException) || name === 'PasswordException' || /password/iu.test(msg)) {
     return new AppError(
       'pdf_encrypted',
       `${path}: the PDF is password-protected (encrypted); remove the password and upload again`,
@@ -25,7 +36,7 @@ function classify(path: string, cause: unknown): AppError {
     );
   }
   const detail =
-    cause instanceof InvalidPDFException
+    lib !== undefined && cause instanceof lib.InvalidPDFException
       ? 'the file is not a valid PDF'
       : `the PDF could not be read (${msg})`;
   return new AppError(
@@ -42,15 +53,17 @@ function classify(path: string, cause: unknown): AppError {
 /** Extracts the text of each page with pdf-parse; errors become `pdf_corrupt` / `pdf_encrypted`. */
 export async function extractPdfPages(path: string, bytes: Uint8Array): Promise<string[]> {
   let parser: PDFParse | undefined;
+  let lib: typeof import('pdf-parse') | undefined;
   try {
-    parser = new PDFParse({ data: new Uint8Array(bytes) });
+    lib = await loadPdfParse();
+    parser = new lib.PDFParse({ data: new Uint8Array(bytes) });
     const result = await parser.getText();
     const pages = [...result.pages].sort((a, b) => a.num - b.num).map((p) => p.text);
     return result.total > pages.length
       ? [...pages, ...Array<string>(result.total - pages.length).fill('')]
       : pages;
   } catch (cause) {
-    throw classify(path, cause);
+    throw classify(path, cause, lib);
   } finally {
     await parser?.destroy().catch(() => undefined);
   }
