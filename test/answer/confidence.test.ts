@@ -28,4 +28,15 @@ describe('syllable cache', () => {
     expect(cache.stats().entries).toBe(0);
     expect([...cache.of(a, () => 'bốn ba')]).toEqual([0, 1]);
   });
+
+  it('reads a passage typed with old tone placement, decomposed letters or curly quotes as the same syllables', () => {
+    const cache = new SyllableCache(10);
+    const canonical = [...cache.of({}, () => 'hòa giải “thủy lợi” – khuyến nông')];
+    const variants = [
+      'HOÀ GIẢI "THUỶ LỢI" - KHUYẾN NÔNG',
+      'hoà giải “thuỷ lợi” — khuyến nông'.normalize('NFD'),
+      'Hòa  giải\t‘thủy lợi’\nkhuyến nông',
+    ];
+    for (const text of variants) expect([...cache.of({}, () => text)]).toEqual(canonical);
+  });
 });
