@@ -84,6 +84,7 @@ const schema = z.object({
     .or(z.literal('').transform(() => undefined)),
   ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
+  WORKERS: z.coerce.number().int().min(1).max(16).default(1),
   RETRIEVAL_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   LEXICAL_DECODED_MB: z.coerce.number().min(0).max(4096).default(16),
   ZALO_APP_ID: optionalString,
@@ -122,6 +123,8 @@ export interface Config {
   answerThreshold?: number;
   /** Messages per minute allowed per client IP and per conversation on public channels. */
   rateLimitPerMinute: number;
+  /** Server processes sharing the port (node:cluster); each holds its own copy of the index. */
+  workers: number;
   /** Retrievals kept for questions asked again (about 1.8 kB each on the tthc corpus); 0 turns the cache off. */
   retrievalCacheEntries: number;
   /** Megabytes of the most common terms' postings kept decoded in the serving process (faster BM25); 0 keeps none. */
@@ -245,6 +248,7 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
     handoffContact: e.HANDOFF_CONTACT,
     ...(e.ANSWER_THRESHOLD !== undefined ? { answerThreshold: e.ANSWER_THRESHOLD } : {}),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    workers: e.WORKERS,
     retrievalCacheEntries: e.RETRIEVAL_CACHE_ENTRIES,
     lexicalDecodedMb: e.LEXICAL_DECODED_MB,
     bot: {

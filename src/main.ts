@@ -15,6 +15,7 @@ import { createApp } from './channels/app.js';
 import { createLogger } from './channels/http/logger.js';
 import { createMetrics } from './channels/http/metrics.js';
 import { createZaloChannel, WEBHOOK_PATH } from './channels/zalo/webhook.js';
+import { inWorker, joinCluster } from './cluster.js';
 import { gracefulShutdown } from './channels/http/shutdown.js';
 import { loadConfig } from './config.js';
 import { AppError, describeError } from './errors.js';
@@ -130,7 +131,20 @@ async function main(): Promise<void> {
   }
   const retriever = await openIndex(config, (line) => logger.info(line), snapshots);
   live.swap(retriever);
-  if (admin) jobs.warm();
+  // With several workers the re-index thread starts with the first job: one idle in each would cost memory.
+  if (admin && !inWorker()) jobs.warm();
+  if (inWorker()) {
+    const peers = joinCluster(jobs);
+    // Another worker's re-index succeeded: serve its snapshot now rather than at the next look below.
+    peers.onOtherJobDone(() => {
+      jobs
+        .follow()
+        .catch((err: unknown) =>
+          logger.error({ err: describeError(err) }, 'cannot load the snapshot another worker published'),
+        );
+    });
+    peers.ready();
+  }
   // `npm run reindex` / `npm run snapshots -- activate` from a shell move CURRENT: follow it.
   const follow = setInterval(() => {
     jobs.follow().then(

@@ -1,7 +1,7 @@
 /**
  * Entry point of `npm start`: checks the Node.js version before anything loads a native addon
  * (on Node 20 better-sqlite3 13 ends the process with a bare segmentation fault), then starts
- * the server.
+ * the server: one process, or with WORKERS > 1 a primary that starts that many (src/cluster.ts).
  */
 import { nodeVersionProblem } from './node-version.js';
 
@@ -10,4 +10,21 @@ if (problem) {
   console.error(problem);
   process.exit(1);
 }
-await import('./main.js');
+const cluster = (await import('node:cluster')).default;
+const { loadConfig } = await import('./config.js');
+// A bad setting is reported by main.js, which reads the configuration again.
+const workers = cluster.isPrimary
+  ? (() => {
+      try {
+        return loadConfig().workers;
+      } catch {
+        return 1;
+      }
+    })()
+  : 1;
+if (workers > 1) {
+  const { runPrimary } = await import('./cluster.js');
+  const { createLogger } = await import('./channels/http/logger.js');
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
+  await runPrimary(workers, (line) => logger.info(line));
+} else await import('./main.js');

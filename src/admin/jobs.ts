@@ -61,6 +61,8 @@ export class LiveIndex {
 export class ReindexJobs {
   private running: Job | null = null;
   private readonly jobs = new Map<string, Job>();
+  /** Ids of the jobs other server processes run (WORKERS > 1), as they last reported them. */
+  private readonly mirrored = new Set<string>();
   readonly events = new EventEmitter();
 
   constructor(
@@ -83,15 +85,48 @@ export class ReindexJobs {
     return this.jobs.get(id);
   }
 
+  /** The running job, this process's or another server process's. */
   active(): Job | null {
-    return this.running;
+    if (this.running) return this.running;
+    for (const id of this.mirrored) {
+      const job = this.jobs.get(id);
+      if (job?.state === 'running') return job;
+    }
+    return null;
+  }
+
+  /**
+   * Records the state of a job another server process runs, so that this one answers its status
+   * and progress events and refuses a second re-index while it runs.
+   */
+  mirror(job: Job): void {
+    this.mirrored.add(job.id);
+    const known = this.jobs.get(job.id);
+    if (known) Object.assign(known, job);
+    else this.remember({ ...job });
+    this.events.emit('job', this.jobs.get(job.id)!);
+  }
+
+  /** True when this process runs the job (false for a mirrored one). */
+  owns(id: string): boolean {
+    return this.jobs.has(id) && !this.mirrored.has(id);
+  }
+
+  private remember(job: Job): void {
+    this.jobs.set(job.id, job);
+    if (this.jobs.size > 50) {
+      const oldest = this.jobs.keys().next().value!;
+      this.jobs.delete(oldest);
+      this.mirrored.delete(oldest);
+    }
   }
 
   /** Starts a re-index of the corpus folder plus uploads; throws `conflict` (409) while one runs. */
   start(options: { full?: boolean; actor: string }): Job {
-    if (this.running)
-      throw new AppError('conflict', `a re-index is already running (job ${this.running.id})`, {
-        source: this.running.id,
+    const running = this.active();
+    if (running)
+      throw new AppError('conflict', `a re-index is already running (job ${running.id})`, {
+        source: running.id,
       });
     const job: Job = {
       id: randomUUID(),
@@ -104,8 +139,9 @@ export class ReindexJobs {
       total: 0,
     };
     this.running = job;
-    this.jobs.set(job.id, job);
-    if (this.jobs.size > 50) this.jobs.delete(this.jobs.keys().next().value!);
+    this.remember(job);
+    // Announced at once: other server processes (WORKERS > 1) refuse a second re-index from now on.
+    this.events.emit('job', job);
     void this.run(job, options.full === true).finally(() => {
       this.running = null;
     });
@@ -130,12 +166,11 @@ export class ReindexJobs {
 
   /** Points CURRENT at an earlier snapshot and serves it. */
   async activate(id: string): Promise<void> {
-    if (this.running)
-      throw new AppError(
-        'conflict',
-        `a re-index is running (job ${this.running.id}); roll back after it ends`,
-        { source: this.running.id },
-      );
+    const running = this.active();
+    if (running)
+      throw new AppError('conflict', `a re-index is running (job ${running.id}); roll back after it ends`, {
+        source: running.id,
+      });
     const previous = await this.o.store.currentId();
     await this.o.store.activate(id);
     try {
@@ -151,7 +186,7 @@ export class ReindexJobs {
    * moved it; returns the id now served when it changed.
    */
   async follow(): Promise<string | null> {
-    if (this.running) return null;
+    if (this.active()) return null;
     const id = await this.o.store.currentId();
     if (!id || id === this.o.live.current()?.snapshot.manifest.id) return null;
     await this.load();

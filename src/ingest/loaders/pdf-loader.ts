@@ -28,7 +28,11 @@ function classify(
 ): AppError {
   const name = cause instanceof Error ? cause.name : '';
   const msg = cause instanceof Error ? cause.message : String(cause);
-  if ((lib !== undefined && cause instanceof lib.PasswordException) || name === 'PasswordException' || /password/iu.test(msg)) {
+  if (
+    (lib !== undefined && cause instanceof lib.PasswordException) ||
+    name === 'PasswordException' ||
+    /password/iu.test(msg)
+  ) {
     return new AppError(
       'pdf_encrypted',
       `${path}: the PDF is password-protected (encrypted); remove the password and upload again`,
