@@ -169,6 +169,7 @@ async function main(): Promise<void> {
           endpoint: endpoint === 'chat' ? '/api/chat' : '/api/search',
           connections,
           servers,
+          workers_per_server: Number(process.env.WORKERS ?? 1),
           duration_s: duration,
           repeat_share: repeatShare,
           distinct_share: distinct.distinct_share,

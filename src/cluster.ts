@@ -83,6 +83,8 @@ export async function runPrimary(count: number, log: (line: string) => void): Pr
   }
   for (let i = 0; i < count; i++) await start();
   log(`${count} workers serving`);
+  // A supervisor that started this process with an IPC channel (the benchmark) learns it is ready.
+  process.send?.({ type: 'tlcv:serving', workers: count });
 }
 
 /**

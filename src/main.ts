@@ -110,10 +110,15 @@ async function main(): Promise<void> {
   const server = createServer((req, res) => {
     if (zalo && req.method === 'POST' && req.url === WEBHOOK_PATH) zalo.handle(req, res);
     else app(req, res);
-  }).listen(config.port, config.host, () => {
-    const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
-    logger.info(`Trợ lý Công vụ listening on http://${host}:${config.port}`);
   });
+  const listen = () =>
+    server.listen(config.port, config.host, () => {
+      const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+      logger.info(`Trợ lý Công vụ listening on http://${host}:${config.port}`);
+    });
+  // One process listens at once and says "loading" until its index is in; a worker of several
+  // listens once its index is in, so the others keep answering all requests while it loads.
+  if (!inWorker()) listen();
   const stop = gracefulShutdown(server, {
     timeoutMs: 10_000,
     onClose: async () => {
@@ -134,6 +139,7 @@ async function main(): Promise<void> {
   // With several workers the re-index thread starts with the first job: one idle in each would cost memory.
   if (admin && !inWorker()) jobs.warm();
   if (inWorker()) {
+    listen();
     const peers = joinCluster(jobs);
     // Another worker's re-index succeeded: serve its snapshot now rather than at the next look below.
     peers.onOtherJobDone(() => {

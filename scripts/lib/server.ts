@@ -1,6 +1,6 @@
 /** Running the real server as a child process for benchmarks: a free port, readiness, memory. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +36,30 @@ export async function waitReady(
   throw new Error('server did not become ready in time');
 }
 
-/** Peak (VmHWM) or current (VmRSS) resident memory of a process, in MB (Linux /proc). */
+/** Node processes started by `pid` (a WORKERS > 1 server's workers; not tsx's esbuild service), recursively. */
+async function nodeDescendants(pid: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const children = await readFile(`/proc/${pid}/task/${tid}/children`, 'utf8').catch(() => '');
+    for (const child of children.split(' ').filter(Boolean).map(Number)) {
+      const cmdline = await readFile(`/proc/${child}/cmdline`, 'utf8').catch(() => 'esbuild');
+      if (cmdline.includes('esbuild')) continue;
+      out.push(child, ...(await nodeDescendants(child)));
+    }
+  }
+  return out;
+}
+
+/**
+ * Peak (VmHWM) or current (VmRSS) resident memory of a server process in MB (Linux /proc),
+ * summed with its worker processes when it runs several (the sum of peaks for VmHWM).
+ */
 export async function rssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHWM'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(new RegExp(`${which}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  let kb = 0;
+  for (const p of [pid, ...(await nodeDescendants(pid))]) {
+    const status = await readFile(`/proc/${p}/status`, 'utf8').catch(() => '');
+    kb += Number(new RegExp(`${which}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  }
   return Math.round(kb / 1024);
 }
 
@@ -62,8 +82,8 @@ async function startCommand(): Promise<{ env: Record<string, string>; flags: str
 }
 
 /**
- * Starts `src/main.ts` with the same environment variables and Node flags as `npm start` on a
- * free loopback port, with `env` added, and waits until it is ready.
+ * Starts `src/start.ts` with the same environment variables and Node flags as `npm start` on a
+ * free loopback port, with `env` added (WORKERS among them), and waits until it is ready.
  */
 export async function startServerProcess(
   env: Record<string, string>,
@@ -73,15 +93,24 @@ export async function startServerProcess(
   const flags = process.env.BENCH_NODE_FLAGS ?? start.flags;
   const child = spawn(
     process.execPath,
-    [...flags.split(' ').filter(Boolean), '--import', 'tsx', path.join(root, 'src/main.ts')],
+    [...flags.split(' ').filter(Boolean), '--import', 'tsx', path.join(root, 'src/start.ts')],
     {
       env: { ...process.env, ...start.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );
+  const workers = Number(env.WORKERS ?? process.env.WORKERS ?? 1);
+  const serving =
+    workers > 1
+      ? new Promise<void>((resolve) =>
+          child.on('message', (m: { type?: string }) => m.type === 'tlcv:serving' && resolve()),
+        )
+      : Promise.resolve();
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitReady(base, child, 120_000);
+    // WORKERS > 1: ready when the primary says every worker serves (over the IPC channel).
+    await serving;
   } catch (err) {
     child.kill('SIGTERM');
     throw err;
