@@ -13,18 +13,18 @@ if (problem) {
 const cluster = (await import('node:cluster')).default;
 const { loadConfig } = await import('./config.js');
 // A bad setting is reported by main.js, which reads the configuration again.
-const workers = cluster.isPrimary
+const config = cluster.isPrimary
   ? (() => {
       try {
-        return loadConfig().workers;
+        return loadConfig();
       } catch {
-        return 1;
+        return null;
       }
     })()
-  : 1;
-if (workers > 1) {
+  : null;
+if (config && config.workers > 1) {
   const { runPrimary } = await import('./cluster.js');
   const { createLogger } = await import('./channels/http/logger.js');
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
-  await runPrimary(workers, (line) => logger.info(line));
+  const logger = createLogger({ level: config.logLevel });
+  await runPrimary(config.workers, (line) => logger.info(line));
 } else await import('./main.js');
