@@ -1,6 +1,6 @@
 import { FOLDED } from '../index/lexical/analyzer.js';
 import { Lru, type CacheStats } from '../lib/lru.js';
-import { expandAbbreviations, fold, LEXICON, normalize, type Lexicon } from '../text/index.js';
+import { expandAbbreviations, foldedWords, LEXICON, normalize, type Lexicon } from '../text/index.js';
 import { subjectWords } from './intent.js';
 import type { Retrieval } from './result-cache.js';
 
@@ -36,23 +36,6 @@ export interface ConfidenceFeatures {
   similarity: number;
 }
 
-const syllables = (text: string): string[] =>
-  fold(normalize(text))
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w !== '');
-
-/**
- * syllables() of a title or passage without normalize(): folding strips the tone marks whose
- * placement normalize() makes canonical, and the punctuation it straightens only separates words,
- * so the result is the same (checked on every title and passage of the tthc corpus) at 2.6 times
- * the speed — a cache miss per passage was 4 % of a chat request's time.
- */
-const corpusSyllables = (text: string): string[] =>
-  fold(text)
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w !== '');
-
 /**
  * Folded syllables of snapshot objects (a document's title, a passage), computed once per object
  * while it is in use: the same documents and passages come back question after question, and
@@ -85,7 +68,7 @@ export class SyllableCache {
   of(owner: object, text: () => string): Uint32Array {
     const cached = this.entries.get(owner);
     if (cached) return cached;
-    const words = corpusSyllables(text());
+    const words = foldedWords(text());
     const out = new Uint32Array(words.length);
     words.forEach((w, i) => {
       let id = this.ids.get(w);
@@ -196,7 +179,7 @@ export function confidenceFeatures(
   };
   const share = (has: (w: string) => boolean) =>
     subject.length === 0 ? 0 : subject.filter(has).length / subject.length;
-  const asked = pairsOf(syllables(question), (a, b) => subjectSet.has(a) || subjectSet.has(b));
+  const asked = pairsOf(foldedWords(question), (a, b) => subjectSet.has(a) || subjectSet.has(b));
   const second = result.results[1]?.score ?? 0;
   // Rarity of a subject word: its IDF over the IDF of a word in one passage.
   const maxIdf = vocabulary ? Math.log(1 + vocabulary.size) : 1;

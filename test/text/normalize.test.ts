@@ -5,6 +5,7 @@ import {
   canonicalTones,
   detectLegacyEncoding,
   fold,
+  foldedWords,
   hasDiacritics,
   isStopword,
   nfc,
@@ -180,5 +181,26 @@ describe('Vietnamese normalisation', () => {
     ).toBeNull();
     expect(detectLegacyEncoding('Café, résumé and naïve are French words.')).toBeNull();
     expect(nfc('e\u0301')).toBe('é');
+  });
+
+  it('foldedWords gives the words of fold(normalize(text)), whatever the tone placement, case, composition or punctuation', () => {
+    const slow = (t: string) =>
+      fold(normalize(t))
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((w) => w !== '');
+    fc.assert(
+      fc.property(fc.oneof(sentence, fc.string()), (s) => {
+        for (const v of [s, ...variants(s)]) expect(foldedWords(v)).toEqual(slow(v));
+      }),
+    );
+    expect(foldedWords('HOÀ GIẢI “Thuỷ lợi” — Đắk Lắk, 2024')).toEqual([
+      'hoa',
+      'giai',
+      'thuy',
+      'loi',
+      'dak',
+      'lak',
+      '2024',
+    ]);
   });
 });

@@ -3,18 +3,11 @@
  * serving, so the two cannot drift. Each extractor has a version name stored in the model files;
  * a model fitted on other features is refused when it is loaded.
  */
-import { fold, normalize } from '../../text/index.js';
+import { foldedWords } from '../../text/index.js';
 import type { Features } from './linear.js';
 
 /** Version of `textFeatures`; change it whenever the extraction changes. */
 export const TEXT_FEATURES = 'folded-ngrams-v1';
-
-/** Folded syllables of a message (no diacritics, lower case, letters and digits only). */
-export function foldedSyllables(message: string): string[] {
-  return fold(normalize(message))
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w !== '');
-}
 
 /**
  * Binary features of a message's wording, on folded text so a message typed without diacritics
@@ -24,7 +17,7 @@ export function foldedSyllables(message: string): string[] {
  * "7 ngày" read alike.
  */
 export function textFeatures(message: string): Features {
-  const words = foldedSyllables(message).map((w) => w.replace(/\d+/gu, '0'));
+  const words = foldedWords(message).map((w) => w.replace(/\d+/gu, '0'));
   const x: Features = new Map();
   const padded = ['^', ...words, '$'];
   for (const w of words) x.set(`w:${w}`, 1);
