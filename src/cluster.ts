@@ -9,7 +9,7 @@
  * share of the per-address rate limit. Conversations and everything else live in the database.
  */
 import cluster, { type Worker } from 'node:cluster';
-import type { Job } from './admin/jobs.js';
+import type { Job, ReindexJobs } from './admin/jobs.js';
 
 /** Messages between the primary and the workers. */
 export type ClusterMessage =
@@ -91,12 +91,10 @@ export async function runPrimary(count: number, log: (line: string) => void): Pr
  * In a worker: tells the primary when it is ready, reports the jobs it runs and mirrors the
  * others'; `onOtherJobDone` runs when another worker's job succeeded (its snapshot is to be served).
  */
-export function joinCluster(jobs: {
-  events: { on(event: 'job', listener: (job: Job) => void): unknown };
-  mirror(job: Job): void;
-  owns(id: string): boolean;
-  get(id: string): Job | undefined;
-}): { ready(): void; onOtherJobDone(listener: () => void): void } {
+export function joinCluster(jobs: Pick<ReindexJobs, 'events' | 'mirror' | 'owns' | 'get'>): {
+  ready(): void;
+  onOtherJobDone(listener: () => void): void;
+} {
   const send = (m: ClusterMessage) => {
     if (process.send && process.connected) process.send(m);
   };

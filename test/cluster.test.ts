@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, root } from '../scripts/lib/server.js';
+import { freePort, nodeDescendants, root } from '../scripts/lib/server.js';
 
 const TOKEN = 'cluster-test-token-0123456789abcdef';
 
@@ -42,21 +41,6 @@ function request(
     req.setTimeout(5000, () => req.destroy(new Error(`${method} ${url}: no answer in 5 s`)));
     req.end(data);
   });
-}
-
-/** Process ids of the primary's worker processes (its other child is tsx's esbuild service). */
-function workers(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`)
-    .flatMap((tid) =>
-      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
-    )
-    .filter((child) => {
-      try {
-        return !readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('esbuild');
-      } catch {
-        return false; // already gone
-      }
-    });
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
@@ -145,13 +129,13 @@ describe('WORKERS=2: two server processes share the port', () => {
   }, 120_000);
 
   it('a worker that dies is replaced while the other keeps answering', async () => {
-    const before = workers(primary.pid!);
+    const before = await nodeDescendants(primary.pid!);
     const first = before[0];
     process.kill(first!, 'SIGKILL');
     const answered = await until('an answer', async () => (await request(port, 'GET', '/healthz')).status);
     expect(answered).toBe(200);
     const replacement = await until('a replacement worker', async () => {
-      const now = workers(primary.pid!);
+      const now = await nodeDescendants(primary.pid!);
       return now.length === 2 && !now.includes(first!) ? now.find((pid) => !before.includes(pid)) : undefined;
     });
     await until('it to serve', async () =>
@@ -163,7 +147,7 @@ describe('WORKERS=2: two server processes share the port', () => {
   }, 120_000);
 
   it('stops every worker on SIGTERM', async () => {
-    const children = workers(primary.pid!);
+    const children = await nodeDescendants(primary.pid!);
     const exited = new Promise<number | null>((resolve) => primary.once('exit', resolve));
     primary.kill('SIGTERM');
     expect(await exited).toBe(0);

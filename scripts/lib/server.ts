@@ -37,7 +37,7 @@ export async function waitReady(
 }
 
 /** Node processes started by `pid` (a WORKERS > 1 server's workers; not tsx's esbuild service), recursively. */
-async function nodeDescendants(pid: number): Promise<number[]> {
+export async function nodeDescendants(pid: number): Promise<number[]> {
   const out: number[] = [];
   for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
     const children = await readFile(`/proc/${pid}/task/${tid}/children`, 'utf8').catch(() => '');

@@ -234,7 +234,7 @@ export class LexicalIndex {
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 
-  /** Each posting of a term: its passage and its weighted term frequency (heading and body). */
+  /** Each posting of a term (format in postings.ts): its passage and its weighted term frequency (heading and body). */
   private forEachPosting(id: number, visit: (item: number, tf: number) => void): void {
     const { offsets, bytes } = this.postings;
     const { headingFactor, bodyFactor } = this;
@@ -243,6 +243,7 @@ export class LexicalIndex {
     let item = -1;
     while (at < end) {
       let byte = bytes[at++]!;
+      // Nine gaps in ten fit one byte; the loop only runs for the rest.
       if (byte < 0x80) item += byte;
       else {
         let gap = byte & 0x7f;
@@ -252,6 +253,8 @@ export class LexicalIndex {
         }
         item += gap;
       }
+      // tfHeading · heading factor + tfBody · body factor; a heading frequency of 0 adds an exact
+      // +0, so most postings (body only) skip that product with the same result.
       const packed = bytes[at++]!;
       let tf: number;
       if (packed > 15) tf = (packed >>> 4) * headingFactor[item]! + (packed & 15) * bodyFactor[item]!;
