@@ -185,7 +185,17 @@ export class ReindexJobs {
    * Serves the snapshot CURRENT points at when another process (the CLI, another instance)
    * moved it; returns the id now served when it changed.
    */
-  async follow(): Promise<string | null> {
+  follow(): Promise<string | null> {
+    // The timer and a peer's news may both ask while a load runs: they share it rather than load twice.
+    this.following ??= this.followOnce().finally(() => {
+      this.following = null;
+    });
+    return this.following;
+  }
+
+  private following: Promise<string | null> | null = null;
+
+  private async followOnce(): Promise<string | null> {
     if (this.active()) return null;
     const id = await this.o.store.currentId();
     if (!id || id === this.o.live.current()?.snapshot.manifest.id) return null;

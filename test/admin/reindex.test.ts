@@ -2,7 +2,10 @@ import { cp, mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LiveIndex, ReindexJobs } from '../../src/admin/jobs.js';
+import { DocumentLibrary } from '../../src/admin/library.js';
 import { reindex } from '../../src/admin/reindex.js';
+import type { Retriever } from '../../src/retrieve/retriever.js';
 import { SnapshotStore } from '../../src/index/snapshot-store.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -92,5 +95,28 @@ describe('re-index', () => {
     const second = await reindex(store, setting, { paths: [corpus] });
     expect(second.updated).toHaveLength(1);
     expect(second.extended).toBe(false);
+  });
+
+  it('a snapshot published by another process is loaded once, however many ask to follow it at the same time', async () => {
+    await reindex(store, setting, { paths: [corpus] });
+    const live = new LiveIndex();
+    const served: Retriever[] = [];
+    const swap = live.swap.bind(live);
+    live.swap = (next) => {
+      served.push(next);
+      swap(next);
+    };
+    const jobs = new ReindexJobs({
+      store,
+      library: new DocumentLibrary(path.join(work, 'data')),
+      live,
+      setting,
+      corpusDir: corpus,
+      inProcess: true,
+    });
+    const id = await store.currentId();
+    expect(await Promise.all([jobs.follow(), jobs.follow(), jobs.follow()])).toEqual([id, id, id]);
+    expect(served).toHaveLength(1);
+    expect(await jobs.follow()).toBeNull();
   });
 });
