@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  ActivityHandler,
-  ActivityTypes,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  MessageFactory,
-  type TurnContext,
-} from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { Router } from 'express';
 import type { Answer, Assistant } from '../answer/types.js';
 import { pageNote } from '../answer/extractive.js';
-import { GREETING } from '../answer/replies.js';
+import type { BotHandler } from './bot-turns.js';
 
 /** Bot Framework credentials; all empty means no authentication (local use, the Emulator). */
 export interface BotCredentials {
@@ -42,65 +35,20 @@ export function botConversationId(context: TurnContext): string {
   return `bf-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}`;
 }
 
-/** The bot: a thin adapter from activities to the answer layer. Officials' channel, so internal documents are visible. */
-export class AssistantBot extends ActivityHandler {
-  constructor(assistant: Assistant) {
-    super();
-    this.onMessage(async (context, next) => {
-      const text = (context.activity.text ?? '').trim();
-      if (text === '') {
-        await context.sendActivity(
-          MessageFactory.text('Hiện tôi chỉ đọc được tin nhắn dạng chữ. Bạn vui lòng gõ câu hỏi.'),
-        );
-      } else {
-        const answer = await assistant.reply({
-          message: text,
-          conversationId: botConversationId(context),
-          channel: 'teams',
-          audience: 'internal',
-          ...(context.activity.from?.id
-            ? { userRef: context.activity.from.aadObjectId ?? context.activity.from.id }
-            : {}),
-        });
-        const reply = MessageFactory.suggestedActions(answer.followUps.slice(0, 5), renderTeams(answer));
-        reply.textFormat = 'markdown';
-        await context.sendActivity(reply);
-      }
-      await next();
-    });
-    this.onMembersAdded(async (context, next) => {
-      for (const member of context.activity.membersAdded ?? []) {
-        if (member.id === context.activity.recipient?.id) continue;
-        await context.sendActivity(MessageFactory.text(GREETING));
-      }
-      await next();
-    });
-  }
-}
-
-/** `POST /api/messages` through `CloudAdapter`; errors in a turn become a polite message, not a 500 loop. */
+/**
+ * `POST /api/messages`. `botbuilder` is loaded with the first request (`bot-turns.ts`), not when
+ * the server starts: every serving process would otherwise carry it.
+ */
 export function botRouter(
   assistant: Assistant,
   credentials: BotCredentials,
   log: (msg: string, err?: unknown) => void,
 ): Router {
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: credentials.appId ?? '',
-    MicrosoftAppPassword: credentials.appPassword ?? '',
-    MicrosoftAppType: credentials.appType ?? (credentials.appId ? 'SingleTenant' : ''),
-    MicrosoftAppTenantId: credentials.tenantId ?? '',
-  });
-  const adapter = new CloudAdapter(auth);
-  adapter.onTurnError = async (context, error) => {
-    log('bot turn failed', error);
-    if (context.activity.type === ActivityTypes.Message) {
-      await context.sendActivity('Đã có lỗi xảy ra khi trả lời, vui lòng thử lại sau ít phút.');
-    }
-  };
-  const bot = new AssistantBot(assistant);
+  let handler: Promise<BotHandler> | undefined;
   const router = Router();
   router.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
+    handler ??= import('./bot-turns.js').then((m) => m.createBotHandler(assistant, credentials, log));
+    await (await handler)(req, res);
   });
   return router;
 }

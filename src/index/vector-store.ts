@@ -1,9 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
-import { SynchronousInMemoryDocstore } from '@langchain/community/stores/doc/in_memory';
+import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import hnswlib from 'hnswlib-node';
 import { AppError } from '../errors.js';
 
@@ -23,13 +21,37 @@ export interface VectorHit {
 }
 
 /**
- * Passage vectors in an HNSW graph, held in LangChain's `HNSWLib` vector store so any LangChain
- * `Embeddings` can be plugged in. The label of passage i is i, matching the lexical index.
+ * LangChain's vector store, loaded when a graph is built, extended or saved. Its modules cost a
+ * serving process about 35 MB of resident memory for nothing: serving only searches the graph.
+ */
+async function langchain() {
+  const [{ HNSWLib }, { SynchronousInMemoryDocstore }, { Document }] = await Promise.all([
+    import('@langchain/community/vectorstores/hnswlib'),
+    import('@langchain/community/stores/doc/in_memory'),
+    import('@langchain/core/documents'),
+  ]);
+  /** The docstore entries of passages `from`… `to`-1: the label is all a passage needs. */
+  const entries = (from: number, to: number) => {
+    const docs: Record<string, InstanceType<typeof Document>> = {};
+    for (let label = from; label < to; label++) {
+      docs[String(label)] = new Document({ pageContent: '', metadata: { item: label } });
+    }
+    return docs;
+  };
+  return { HNSWLib, SynchronousInMemoryDocstore, entries };
+}
+
+/**
+ * Passage vectors in an HNSW graph, built and saved with LangChain's `HNSWLib` vector store so any
+ * LangChain `Embeddings` can be plugged in. Serving loads the saved graph with hnswlib-node
+ * directly (same files), without LangChain's docstore. The label of passage i is i, matching the
+ * lexical index.
  */
 export class ChunkVectorStore {
   private constructor(
-    private readonly store: HNSWLib,
+    private readonly index: hnswlib.HierarchicalNSW,
     readonly dimension: number,
+    private readonly embeddings: EmbeddingsInterface,
   ) {}
 
   /** Embeds the passages and builds the graph; reports progress in passages embedded. */
@@ -42,7 +64,6 @@ export class ChunkVectorStore {
     const batch = 512;
     let index: hnswlib.HierarchicalNSW | undefined;
     let dimension = 0;
-    const docs: Record<string, Document> = {};
     for (let start = 0; start < texts.length; start += batch) {
       const vectors = await embeddings.embedDocuments(texts.slice(start, start + batch));
       if (!index) {
@@ -52,11 +73,7 @@ export class ChunkVectorStore {
         index = new hnswlib.HierarchicalNSW('cosine', dimension);
         index.initIndex(texts.length, params.m, params.efConstruction, 42);
       }
-      vectors.forEach((v, i) => {
-        const label = start + i;
-        index!.addPoint(v, label);
-        docs[String(label)] = new Document({ pageContent: '', metadata: { item: label } });
-      });
+      vectors.forEach((v, i) => index!.addPoint(v, start + i));
       onProgress?.(Math.min(start + batch, texts.length), texts.length);
     }
     if (!index) {
@@ -65,16 +82,22 @@ export class ChunkVectorStore {
       index.initIndex(1, params.m, params.efConstruction, 42);
     }
     index.setEf(params.efSearch);
-    const docstore = new SynchronousInMemoryDocstore();
-    docstore.add(docs);
-    const store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: dimension, index, docstore });
-    return new ChunkVectorStore(store, dimension);
+    return new ChunkVectorStore(index, dimension, embeddings);
   }
 
-  /** Saves the graph and its docstore under `dir`. */
+  /** Saves the graph and its docstore under `dir` in LangChain's `HNSWLib` format. */
   async save(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
-    await this.store.save(dir);
+    const { HNSWLib, SynchronousInMemoryDocstore, entries } = await langchain();
+    const docstore = new SynchronousInMemoryDocstore();
+    docstore.add(entries(0, this.size));
+    const store: HNSWLib = new HNSWLib(this.embeddings, {
+      space: 'cosine',
+      numDimensions: this.dimension,
+      index: this.index,
+      docstore,
+    });
+    await store.save(dir);
   }
 
   /** Loads a graph saved by save(); the embeddings must be the ones it was built with. */
@@ -83,18 +106,21 @@ export class ChunkVectorStore {
     embeddings: EmbeddingsInterface,
     params: HnswParams = DEFAULT_HNSW,
   ): Promise<ChunkVectorStore> {
+    const file = path.join(dir, 'hnswlib.index');
     try {
-      const store = await HNSWLib.load(dir, embeddings);
-      store.index.setEf(params.efSearch);
-      return new ChunkVectorStore(store, store.args.numDimensions ?? 0);
+      const args = JSON.parse(await readFile(path.join(dir, 'args.json'), 'utf8')) as {
+        space?: hnswlib.SpaceName;
+        numDimensions?: number;
+      };
+      const dimension = args.numDimensions ?? 0;
+      const index = new hnswlib.HierarchicalNSW(args.space ?? 'cosine', dimension);
+      await index.readIndex(file);
+      index.setEf(params.efSearch);
+      return new ChunkVectorStore(index, dimension, embeddings);
     } catch (err) {
-      throw new AppError(
-        'snapshot_invalid',
-        `${path.join(dir, 'hnswlib.index')}: cannot load the vector index`,
-        {
-          cause: err,
-        },
-      );
+      throw new AppError('snapshot_invalid', `${file}: cannot load the vector index`, {
+        cause: err,
+      });
     }
   }
 
@@ -112,7 +138,7 @@ export class ChunkVectorStore {
     onProgress?: (done: number, total: number) => void,
   ): Promise<ChunkVectorStore> {
     const loaded = await ChunkVectorStore.load(dir, embeddings, params);
-    const index = loaded.store.index;
+    const index = loaded.index;
     if (index.getCurrentCount() !== from) {
       throw new AppError(
         'snapshot_invalid',
@@ -123,13 +149,7 @@ export class ChunkVectorStore {
     const batch = 512;
     for (let start = 0; start < texts.length; start += batch) {
       const vectors = await embeddings.embedDocuments(texts.slice(start, start + batch));
-      const docs: Record<string, Document> = {};
-      vectors.forEach((v, i) => {
-        const label = from + start + i;
-        index.addPoint(v, label);
-        docs[String(label)] = new Document({ pageContent: '', metadata: { item: label } });
-      });
-      loaded.store.docstore.add(docs);
+      vectors.forEach((v, i) => index.addPoint(v, from + start + i));
       onProgress?.(Math.min(start + batch, texts.length), texts.length);
     }
     return loaded;
@@ -137,19 +157,19 @@ export class ChunkVectorStore {
 
   /** Number of passages in the graph. */
   get size(): number {
-    return this.store._index ? this.store.index.getCurrentCount() : 0;
+    return this.index.getCurrentCount();
   }
 
   /** The k nearest passages to an already-embedded query vector. */
   searchVector(vector: number[], k: number): VectorHit[] {
     const n = this.size;
     if (n === 0) return [];
-    const { neighbors, distances } = this.store.index.searchKnn(vector, Math.min(k, n));
+    const { neighbors, distances } = this.index.searchKnn(vector, Math.min(k, n));
     return neighbors.map((item, i) => ({ item, similarity: 1 - (distances[i] ?? 1) }));
   }
 
   /** Embeds a query with the store's embeddings and returns the k nearest passages. */
   async search(query: string, k: number): Promise<VectorHit[]> {
-    return this.searchVector(await this.store.embeddings.embedQuery(query), k);
+    return this.searchVector(await this.embeddings.embedQuery(query), k);
   }
 }

@@ -1,7 +1,8 @@
 import { TestAdapter, type Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant } from '../../src/answer/assistant.js';
-import { AssistantBot, renderTeams } from '../../src/channels/bot.js';
+import { renderTeams } from '../../src/channels/bot.js';
+import { AssistantBot } from '../../src/channels/bot-turns.js';
 import type { Retriever } from '../../src/retrieve/retriever.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { bundledRetriever, startApp } from '../helpers/app.js';
