@@ -64,4 +64,5 @@ const VALUE_FLAGS = new Set([
   'repeat-share',
   'cycled-duration',
   'questions',
+  'warmup',
 ]);
