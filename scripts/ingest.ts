@@ -41,20 +41,27 @@ async function main(): Promise<number> {
     options.status = status as ValidityStatus;
   }
   const store = new SnapshotStore(config.dataDir, config.snapshotsKeep);
-  await store.removeLeftovers();
+  // One writer at a time: a running server's re-index or another ingest is named, and nothing changes.
+  const release = store.lock(`npm run ingest`);
   const bar = buildProgressBar();
-  const report = await reindex(
-    store,
-    config.embedder,
-    {
-      paths,
-      rebuild: flags.has('rebuild'),
-      replaceAll: flags.has('replace'),
-      ...(Object.keys(options).length > 0 ? { options } : {}),
-      ocr: config.ocr,
-    },
-    { files: bar.onFile, build: bar.onBuild, ocr: bar.onOcr },
-  );
+  let report;
+  try {
+    await store.removeLeftovers();
+    report = await reindex(
+      store,
+      config.embedder,
+      {
+        paths,
+        rebuild: flags.has('rebuild'),
+        replaceAll: flags.has('replace'),
+        ...(Object.keys(options).length > 0 ? { options } : {}),
+        ocr: config.ocr,
+      },
+      { files: bar.onFile, build: bar.onBuild, ocr: bar.onOcr },
+    );
+  } finally {
+    release();
+  }
   bar.stop();
   return printReindexReport(report);
 }

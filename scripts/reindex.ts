@@ -18,7 +18,6 @@ async function main(): Promise<number> {
   const { flags } = parseArgs(process.argv.slice(2), ['full']);
   const config = loadConfig();
   const store = new SnapshotStore(config.dataDir, config.snapshotsKeep);
-  await store.removeLeftovers();
   const jobs = new ReindexJobs({
     store,
     library: new DocumentLibrary(config.dataDir, config.ocr),

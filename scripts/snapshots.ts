@@ -26,7 +26,12 @@ async function main(): Promise<number> {
   }
   if (command === 'activate') {
     if (!id) throw new Error('usage: npm run snapshots -- activate <id> (see `npm run snapshots -- list`)');
-    await store.activate(id);
+    const release = store.lock(`npm run snapshots -- activate ${id}`);
+    try {
+      await store.activate(id);
+    } finally {
+      release();
+    }
     console.log(`active snapshot: ${id}`);
     return 0;
   }

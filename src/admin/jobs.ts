@@ -128,8 +128,11 @@ export class ReindexJobs {
       throw new AppError('conflict', `a re-index is already running (job ${running.id})`, {
         source: running.id,
       });
+    const id = randomUUID();
+    // Across processes too: another worker, `npm run reindex` or `npm run ingest` (409 naming it).
+    const release = this.o.store.lock(`re-index job ${id}`);
     const job: Job = {
-      id: randomUUID(),
+      id,
       kind: options.full ? 'full' : 'incremental',
       state: 'running',
       startedAt: new Date().toISOString(),
@@ -143,6 +146,7 @@ export class ReindexJobs {
     // Announced at once: other server processes (WORKERS > 1) refuse a second re-index from now on.
     this.events.emit('job', job);
     void this.run(job, options.full === true).finally(() => {
+      release();
       this.running = null;
     });
     return job;
@@ -171,13 +175,18 @@ export class ReindexJobs {
       throw new AppError('conflict', `a re-index is running (job ${running.id}); roll back after it ends`, {
         source: running.id,
       });
-    const previous = await this.o.store.currentId();
-    await this.o.store.activate(id);
+    const release = this.o.store.lock(`rollback to ${id}`);
     try {
-      await this.load();
-    } catch (err) {
-      if (previous) await this.o.store.activate(previous);
-      throw err;
+      const previous = await this.o.store.currentId();
+      await this.o.store.activate(id);
+      try {
+        await this.load();
+      } catch (err) {
+        if (previous) await this.o.store.activate(previous);
+        throw err;
+      }
+    } finally {
+      release();
     }
   }
 
@@ -210,6 +219,8 @@ export class ReindexJobs {
 
   private async run(job: Job, full: boolean): Promise<void> {
     try {
+      // Holding the lock, nobody else is writing a snapshot: folders being written are leftovers.
+      await this.o.store.removeLeftovers();
       const request: ReindexRequest = {
         paths: [this.o.corpusDir, ...(await this.o.library.files())],
         // Files ingested from the command line stay; deleted uploads and removed corpus files go.

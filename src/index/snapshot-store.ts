@@ -1,3 +1,4 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.js';
@@ -17,6 +18,26 @@ export interface SnapshotSummary {
 
 const POINTER = 'CURRENT';
 const TMP_PREFIX = '.tmp-';
+/** The write lock of a data folder: one re-index at a time across processes (see `lock`). */
+const LOCK = 'reindex.lock';
+
+/** Who holds a data folder's write lock, as written in the lock file. */
+export interface LockHolder {
+  pid: number;
+  /** What runs: a job id, "npm run ingest", the first build. */
+  holder: string;
+  since: string;
+}
+
+/** True while a process with this id exists (EPERM: it exists under another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
  * Versioned snapshot folders under `<dataDir>/snapshots/` and an atomic `CURRENT` pointer.
@@ -110,7 +131,69 @@ export class SnapshotStore {
     return out;
   }
 
-  /** Removes folders left by interrupted publishes. */
+  /**
+   * Takes the data folder's write lock for `holder`, or throws AppError('conflict') naming the
+   * process that holds it. Server workers (WORKERS > 1), `npm run reindex` and `npm run ingest`
+   * each build and publish snapshots; the lock file (created exclusively, so two processes cannot
+   * both take it) lets one at a time do so. A lock left by a process that no longer runs is taken
+   * over. Returns the release function.
+   */
+  lock(holder: string): () => void {
+    const file = path.join(this.dataDir, LOCK);
+    mkdirSync(this.dataDir, { recursive: true });
+    const mine: LockHolder = { pid: process.pid, holder, since: new Date().toISOString() };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const fd = openSync(file, 'wx');
+        try {
+          writeSync(fd, JSON.stringify(mine));
+        } finally {
+          closeSync(fd);
+        }
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 2) throw err;
+        const other = this.lockHolder();
+        let age: number;
+        try {
+          age = Date.now() - statSync(file).mtimeMs;
+        } catch (e) {
+          if (isNotFound(e)) continue; // released meanwhile
+          throw e;
+        }
+        // A lock file without a holder yet is one another process is writing this instant.
+        if (other ? alive(other.pid) : age < 10_000) {
+          throw new AppError(
+            'conflict',
+            other
+              ? `a re-index is already running (${other.holder}, process ${other.pid}, since ${other.since})`
+              : 'a re-index is starting in another process',
+            { source: other?.holder ?? 'unknown' },
+          );
+        }
+        // Left by a process that ended without releasing it (killed, power cut): take it over.
+        rmSync(file, { force: true });
+      }
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (this.lockHolder()?.pid === process.pid) rmSync(file, { force: true });
+    };
+  }
+
+  /** The holder of the write lock, or null when it is free (an unreadable lock file counts as stale). */
+  lockHolder(): LockHolder | null {
+    try {
+      const held = JSON.parse(readFileSync(path.join(this.dataDir, LOCK), 'utf8')) as LockHolder;
+      return Number.isInteger(held.pid) ? held : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Removes folders left by interrupted publishes; only while holding the write lock. */
   async removeLeftovers(): Promise<number> {
     let removed = 0;
     for (const name of await safeReaddir(this.root)) {

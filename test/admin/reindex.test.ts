@@ -1,9 +1,13 @@
-import { cp, mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
+import { once } from 'node:events';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveIndex, ReindexJobs } from '../../src/admin/jobs.js';
 import { DocumentLibrary } from '../../src/admin/library.js';
+import { openIndex } from '../../src/admin/first-start.js';
 import { reindex } from '../../src/admin/reindex.js';
 import type { Retriever } from '../../src/retrieve/retriever.js';
 import { SnapshotStore } from '../../src/index/snapshot-store.js';
@@ -118,5 +122,69 @@ describe('re-index', () => {
     expect(await Promise.all([jobs.follow(), jobs.follow(), jobs.follow()])).toEqual([id, id, id]);
     expect(served).toHaveLength(1);
     expect(await jobs.follow()).toBeNull();
+  });
+
+  it('a re-index asked while another process writes the index (npm run ingest, another worker) is refused with 409 and changes nothing', async () => {
+    const first = (await reindex(store, setting, { paths: [corpus] })).snapshotId;
+    const jobs = new ReindexJobs({
+      store,
+      library: new DocumentLibrary(path.join(work, 'data')),
+      live: new LiveIndex(),
+      setting,
+      corpusDir: corpus,
+      inProcess: true,
+    });
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      await writeFile(
+        path.join(store.dataDir, 'reindex.lock'),
+        JSON.stringify({ pid: other.pid, holder: 'npm run ingest', since: 'now' }),
+      );
+      expect(() => jobs.start({ full: true, actor: 'test' })).toThrow(
+        expect.objectContaining({ code: 'conflict', status: 409 }),
+      );
+      await expect(jobs.activate(first!)).rejects.toMatchObject({ code: 'conflict' });
+      expect(jobs.active()).toBeNull();
+      expect(await store.currentId()).toBe(first);
+    } finally {
+      other.kill('SIGKILL');
+      await once(other, 'exit');
+    }
+    // Once it is gone the same request runs, and holds the lock only while it runs.
+    const job = await jobs.wait(jobs.start({ full: true, actor: 'test' }).id);
+    expect(job.state).toBe('succeeded');
+    expect(store.lockHolder()).toBeNull();
+  });
+
+  it("a server starting while another process writes a snapshot leaves that process's unfinished folder alone", async () => {
+    await reindex(store, setting, { paths: [corpus] });
+    const writing = path.join(store.root, '.tmp-being-written');
+    await mkdir(writing);
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    const lines: string[] = [];
+    try {
+      await writeFile(
+        path.join(store.dataDir, 'reindex.lock'),
+        JSON.stringify({ pid: other.pid, holder: 're-index job x', since: 'now' }),
+      );
+      const retriever = await openIndex(
+        { dataDir: store.dataDir, corpusDir: corpus, snapshotsKeep: 5, embedder: setting },
+        (line) => lines.push(line),
+        store,
+      );
+      expect(retriever.snapshot.manifest.id).toBe(await store.currentId());
+      expect(existsSync(writing)).toBe(true);
+      expect(lines.join('\n')).toMatch(/another process is writing the index \(re-index job x/u);
+    } finally {
+      other.kill('SIGKILL');
+      await once(other, 'exit');
+    }
+    // Started alone, the folder is a leftover of an interrupted build and goes.
+    await openIndex(
+      { dataDir: store.dataDir, corpusDir: corpus, snapshotsKeep: 5, embedder: setting },
+      () => {},
+      store,
+    );
+    expect(existsSync(writing)).toBe(false);
   });
 });

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -108,5 +111,41 @@ describe('snapshot store', () => {
   it('rejects snapshot ids that could escape the snapshots folder', async () => {
     const store = await tempStore();
     expect(() => store.dirOf('../etc')).toThrow(/invalid snapshot id/);
+  });
+
+  it('lets one process at a time write the data folder: a second writer is refused with the first one named, then gets it once released', async () => {
+    const store = await tempStore();
+    const release = store.lock('job A');
+    expect(store.lockHolder()).toMatchObject({ pid: process.pid, holder: 'job A' });
+    expect(() => store.lock('job B')).toThrow(
+      expect.objectContaining({ code: 'conflict', message: expect.stringMatching(/job A, process \d+/u) }),
+    );
+    expect(() => new SnapshotStore(store.dataDir).lock('job C')).toThrow(/job A/u);
+    release();
+    release(); // twice is harmless
+    expect(store.lockHolder()).toBeNull();
+    const again = store.lock('job B');
+    expect(store.lockHolder()?.holder).toBe('job B');
+    again();
+  });
+
+  it('refuses while another running process holds the lock, and takes over one left by a process that has ended', async () => {
+    const store = await tempStore();
+    const lockFile = path.join(store.dataDir, 'reindex.lock');
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      await writeFile(lockFile, JSON.stringify({ pid: other.pid, holder: 'npm run ingest', since: 'now' }));
+      expect(() => store.lock('server job')).toThrow(/npm run ingest, process/u);
+    } finally {
+      other.kill('SIGKILL');
+      await once(other, 'exit');
+    }
+    // A process that ended without releasing (killed, power cut) no longer blocks anyone.
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(lockFile, JSON.stringify({ pid: ended, holder: 'killed job', since: 'then' }));
+    const release = store.lock('server job');
+    expect(store.lockHolder()).toMatchObject({ pid: process.pid, holder: 'server job' });
+    release();
+    expect(existsSync(lockFile)).toBe(false);
   });
 });
