@@ -26,7 +26,7 @@ import { SnapshotStore } from '../src/index/snapshot-store.js';
 import { parseArgs } from './lib/args.js';
 import { distinctQuestions, random, SHARED_QUESTION_FILES, sharedQuestions } from './lib/bench-mix.js';
 import { buildProgressBar } from './lib/progress.js';
-import { freePort, percentile, root, rssMb, startServerProcess } from './lib/server.js';
+import { freePort, percentile, processRssMb, root, rssMb, startServerProcess } from './lib/server.js';
 
 /** One load run's figures. */
 interface Run {
@@ -126,6 +126,8 @@ async function main(): Promise<void> {
         Math.round((asked.size / Math.max(1, distinct.requests)) * 1000) / 1000,
       );
       const peakAfterDistinct = await rssAll();
+      // With WORKERS > 1 each worker is a serving process of its own: its peak is the per-process figure.
+      const perProcess = (await Promise.all(children().map((c) => processRssMb(c.pid!)))).flat();
       const cycledList = (await readFile(path.join(root, 'scripts/bench-questions.txt'), 'utf8'))
         .split('\n')
         .filter(Boolean);
@@ -158,7 +160,7 @@ async function main(): Promise<void> {
         );
       }
       console.log(
-        `server RSS${servers > 1 ? ` (${servers} processes, summed)` : ''}: ${readyRss} MB when ready (peak while loading ${readyPeak} MB), peak ${peakAfterDistinct} MB after the distinct run, ${peak} MB at the end; every 10 s: ${series.length > 0 ? `${series.join(', ')} MB` : '— (run shorter than 10 s)'}`,
+        `server RSS${servers > 1 ? ` (${servers} processes, summed)` : ''}: ${readyRss} MB when ready (peak while loading ${readyPeak} MB), peak ${peakAfterDistinct} MB after the distinct run, ${peak} MB at the end; every 10 s: ${series.length > 0 ? `${series.join(', ')} MB` : '— (run shorter than 10 s)'}${perProcess.length > 1 ? `; peak of each process (primary first): ${perProcess.join(', ')} MB` : ''}`,
       );
       console.log(
         JSON.stringify({
@@ -183,6 +185,7 @@ async function main(): Promise<void> {
           ceiling_rps: ceiling.rps,
           share_of_ceiling: Math.round((distinct.rps / ceiling.rps) * 1000) / 1000,
           peak_rss_mb: peakAfterDistinct,
+          peak_rss_per_process_mb: perProcess,
           ready_rss_mb: readyRss,
           rss_series_mb: series,
           cycled: cycled

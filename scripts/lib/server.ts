@@ -50,17 +50,22 @@ export async function nodeDescendants(pid: number): Promise<number[]> {
   return out;
 }
 
-/**
- * Peak (VmHWM) or current (VmRSS) resident memory of a server process in MB (Linux /proc),
- * summed with its worker processes when it runs several (the sum of peaks for VmHWM).
- */
-export async function rssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHWM'): Promise<number> {
-  let kb = 0;
+/** Peak (VmHWM) or current (VmRSS) resident memory in MB of a server process and of each of its worker processes (Linux /proc). */
+export async function processRssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHWM'): Promise<number[]> {
+  const out: number[] = [];
   for (const p of [pid, ...(await nodeDescendants(pid))]) {
     const status = await readFile(`/proc/${p}/status`, 'utf8').catch(() => '');
-    kb += Number(new RegExp(`${which}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    out.push(Math.round(Number(new RegExp(`${which}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024));
   }
-  return Math.round(kb / 1024);
+  return out;
+}
+
+/**
+ * Peak (VmHWM) or current (VmRSS) resident memory of a server process in MB, summed with its
+ * worker processes when it runs several (the sum of peaks for VmHWM).
+ */
+export async function rssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHWM'): Promise<number> {
+  return (await processRssMb(pid, which)).reduce((a, b) => a + b, 0);
 }
 
 /**
