@@ -152,7 +152,7 @@ export class SnapshotStore {
         }
         break;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 2) throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const other = this.lockHolder();
         let age: number;
         try {
@@ -161,8 +161,9 @@ export class SnapshotStore {
           if (isNotFound(e)) continue; // released meanwhile
           throw e;
         }
-        // A lock file without a holder yet is one another process is writing this instant.
-        if (other ? alive(other.pid) : age < 10_000) {
+        // A lock file without a holder yet is one another process is writing this instant; after
+        // three rounds of taking over stale locks, another process is doing the same: let it win.
+        if ((other ? alive(other.pid) : age < 10_000) || attempt >= 3) {
           throw new AppError(
             'conflict',
             other
@@ -171,8 +172,10 @@ export class SnapshotStore {
             { source: other?.holder ?? 'unknown' },
           );
         }
-        // Left by a process that ended without releasing it (killed, power cut): take it over.
-        rmSync(file, { force: true });
+        // Left by a process that ended without releasing it (killed, power cut): take it over,
+        // unless another process took it over since it was read.
+        const now = this.lockHolder();
+        if (now?.pid === other?.pid && now?.since === other?.since) rmSync(file, { force: true });
       }
     }
     let released = false;
