@@ -48,7 +48,9 @@ export function botRouter(
   const router = Router();
   router.post('/api/messages', async (req, res) => {
     handler ??= import('./bot-turns.js').then((m) => m.createBotHandler(assistant, credentials, log));
-    await (await handler)(req, res);
+    await (
+      await handler
+    )(req, res);
   });
   return router;
 }
