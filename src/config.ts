@@ -193,6 +193,14 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
       'Invalid configuration: ZALO_APP_ID and ZALO_OA_SECRET_KEY must be set together to turn on the Zalo webhook',
     );
   }
+  // Checked here because botbuilder, which would refuse it, is only loaded with the first Bot Framework request.
+  const appType = e.MicrosoftAppType ?? 'SingleTenant';
+  if (e.MicrosoftAppId && appType !== 'MultiTenant' && !e.MicrosoftAppTenantId) {
+    throw new AppError(
+      'config_invalid',
+      `Invalid configuration: MicrosoftAppTenantId is required with MicrosoftAppId when MicrosoftAppType is ${appType}${e.MicrosoftAppType ? '' : ' (the default)'}`,
+    );
+  }
   const oidcParts = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter(Boolean).length;
   if (oidcParts !== 0 && oidcParts !== 3) {
     throw new AppError(

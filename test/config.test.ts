@@ -80,6 +80,26 @@ describe('configuration on a first start', () => {
     });
   });
 
+  it('refuses a single-tenant Teams bot without its tenant id at start, not at its first message', () => {
+    expect(() => loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'p' })).toThrow(
+      /MicrosoftAppTenantId is required .* SingleTenant \(the default\)/u,
+    );
+    expect(() => loadConfig({ MicrosoftAppId: 'app', MicrosoftAppType: 'UserAssignedMSI' })).toThrow(
+      /MicrosoftAppTenantId/u,
+    );
+    expect(
+      loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppTenantId: 't' }).bot,
+    ).toEqual({
+      appId: 'app',
+      appPassword: 'p',
+      tenantId: 't',
+    });
+    expect(
+      loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppType: 'MultiTenant' }).bot
+        .appId,
+    ).toBe('app');
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: 'many' })).toThrow(/RATE_LIMIT_PER_MINUTE/u);
   });

@@ -47,7 +47,12 @@ export function botRouter(
   let handler: Promise<BotHandler> | undefined;
   const router = Router();
   router.post('/api/messages', async (req, res) => {
-    handler ??= import('./bot-turns.js').then((m) => m.createBotHandler(assistant, credentials, log));
+    handler ??= import('./bot-turns.js')
+      .then((m) => m.createBotHandler(assistant, credentials, log))
+      .catch((err: unknown) => {
+        handler = undefined; // the next request tries again
+        throw err;
+      });
     await (
       await handler
     )(req, res);
