@@ -130,7 +130,7 @@ export class ReindexJobs {
       });
     const id = randomUUID();
     // Across processes too: another worker, `npm run reindex` or `npm run ingest` (409 naming it).
-    const release = this.o.store.lock(`re-index job ${id}`);
+    const release = this.o.store.lock(`re-index job ${id}`, id);
     const job: Job = {
       id,
       kind: options.full ? 'full' : 'incremental',
@@ -141,10 +141,16 @@ export class ReindexJobs {
       done: 0,
       total: 0,
     };
-    this.running = job;
-    this.remember(job);
-    // Announced at once: other server processes (WORKERS > 1) refuse a second re-index from now on.
-    this.events.emit('job', job);
+    try {
+      this.running = job;
+      this.remember(job);
+      // Announced at once: other server processes (WORKERS > 1) refuse a second re-index from now on.
+      this.events.emit('job', job);
+    } catch (err) {
+      release();
+      this.running = null;
+      throw err;
+    }
     void this.run(job, options.full === true).finally(() => {
       release();
       this.running = null;

@@ -24,10 +24,15 @@ const LOCK = 'reindex.lock';
 /** Who holds a data folder's write lock, as written in the lock file. */
 export interface LockHolder {
   pid: number;
-  /** What runs: a job id, "npm run ingest", the first build. */
+  /** What runs: a re-index job, "npm run ingest", the first build. */
   holder: string;
   since: string;
+  /** The re-index job's id, when a server's job holds it. */
+  jobId?: string;
 }
+
+/** Lock files this process holds (a lock naming this process's id but not among them is stale). */
+const heldLocks = new Set<string>();
 
 /** True while a process with this id exists (EPERM: it exists under another user). */
 function alive(pid: number): boolean {
@@ -37,6 +42,30 @@ function alive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** When the process with this id started (ms since the epoch, Linux /proc), or null where unknown. */
+function startedAt(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at its closing parenthesis;
+    // starttime is field 22, in clock ticks (100 a second on Linux) since boot.
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const boot = Number(/^btime (\d+)$/mu.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    return Number.isFinite(ticks) && Number.isFinite(boot) ? boot * 1000 + ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when the lock's process still runs: alive, not started after the lock was taken, and not this process unless it holds it. */
+function holds(lock: LockHolder, file: string): boolean {
+  if (lock.pid === process.pid) return heldLocks.has(file);
+  if (!alive(lock.pid)) return false;
+  const started = startedAt(lock.pid);
+  const since = Date.parse(lock.since);
+  // A second of slack: the boot time is in whole seconds.
+  return started === null || !Number.isFinite(since) || started <= since + 1000;
 }
 
 /**
@@ -133,15 +162,21 @@ export class SnapshotStore {
 
   /**
    * Takes the data folder's write lock for `holder`, or throws AppError('conflict') naming the
-   * process that holds it. Server workers (WORKERS > 1), `npm run reindex` and `npm run ingest`
-   * each build and publish snapshots; the lock file (created exclusively, so two processes cannot
-   * both take it) lets one at a time do so. A lock left by a process that no longer runs is taken
-   * over. Returns the release function.
+   * process that holds it (with its re-index job id as `source` when it is one). Server workers
+   * (WORKERS > 1), `npm run reindex` and `npm run ingest` each build and publish snapshots; the
+   * lock file (created exclusively, so two processes cannot both take it) lets one at a time do
+   * so. A lock whose process has ended, or whose process id now belongs to a process started
+   * after it (ids are reused after a reboot), is taken over. Returns the release function.
    */
-  lock(holder: string): () => void {
+  lock(holder: string, jobId?: string): () => void {
     const file = path.join(this.dataDir, LOCK);
     mkdirSync(this.dataDir, { recursive: true });
-    const mine: LockHolder = { pid: process.pid, holder, since: new Date().toISOString() };
+    const mine: LockHolder = {
+      pid: process.pid,
+      holder,
+      since: new Date().toISOString(),
+      ...(jobId ? { jobId } : {}),
+    };
     for (let attempt = 0; ; attempt++) {
       try {
         const fd = openSync(file, 'wx');
@@ -161,29 +196,54 @@ export class SnapshotStore {
           if (isNotFound(e)) continue; // released meanwhile
           throw e;
         }
-        // A lock file without a holder yet is one another process is writing this instant; after
-        // three rounds of taking over stale locks, another process is doing the same: let it win.
-        if ((other ? alive(other.pid) : age < 10_000) || attempt >= 3) {
+        // A lock file without a holder yet is one another process is writing this instant.
+        if ((other ? holds(other, file) : age < 10_000) || attempt >= 3) {
           throw new AppError(
             'conflict',
             other
               ? `a re-index is already running (${other.holder}, process ${other.pid}, since ${other.since})`
               : 'a re-index is starting in another process',
-            { source: other?.holder ?? 'unknown' },
+            other?.jobId ? { source: other.jobId } : {},
           );
         }
-        // Left by a process that ended without releasing it (killed, power cut): take it over,
-        // unless another process took it over since it was read.
-        const now = this.lockHolder();
-        if (now?.pid === other?.pid && now?.since === other?.since) rmSync(file, { force: true });
+        this.takeOver(file, other);
       }
     }
+    heldLocks.add(file);
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      heldLocks.delete(file);
       if (this.lockHolder()?.pid === process.pid) rmSync(file, { force: true });
     };
+  }
+
+  /**
+   * Removes a stale lock file, one process at a time (a second file, created exclusively, says who
+   * takes it over), and only if it is still the stale one read before: otherwise two processes
+   * taking over the same stale lock could remove each other's fresh one.
+   */
+  private takeOver(file: string, stale: LockHolder | null): void {
+    const guard = `${file}.takeover`;
+    try {
+      closeSync(openSync(guard, 'wx'));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // Another process is taking it over; a guard left by a crash is stale after 10 s.
+      try {
+        if (Date.now() - statSync(guard).mtimeMs > 10_000) rmSync(guard, { force: true });
+      } catch {
+        // gone meanwhile
+      }
+      return;
+    }
+    try {
+      const now = this.lockHolder();
+      if (now?.pid === stale?.pid && now?.since === stale?.since) rmSync(file, { force: true });
+    } finally {
+      rmSync(guard, { force: true });
+    }
   }
 
   /** The holder of the write lock, or null when it is free (an unreadable lock file counts as stale). */

@@ -113,6 +113,9 @@ export class ChunkVectorStore {
         numDimensions?: number;
       };
       const dimension = args.numDimensions ?? 0;
+      if (!Number.isInteger(dimension) || dimension <= 0) {
+        throw new Error(`args.json gives no dimension (numDimensions: ${String(args.numDimensions)})`);
+      }
       const index = new hnswlib.HierarchicalNSW(args.space ?? 'cosine', dimension);
       await index.readIndex(file);
       index.setEf(params.efSearch);

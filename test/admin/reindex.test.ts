@@ -141,7 +141,7 @@ describe('re-index', () => {
         JSON.stringify({ pid: other.pid, holder: 'npm run ingest', since: 'now' }),
       );
       expect(() => jobs.start({ full: true, actor: 'test' })).toThrow(
-        expect.objectContaining({ code: 'conflict', status: 409 }),
+        expect.objectContaining({ code: 'conflict', status: 409, source: undefined }),
       );
       await expect(jobs.activate(first!)).rejects.toMatchObject({ code: 'conflict' });
       expect(jobs.active()).toBeNull();

@@ -148,4 +148,30 @@ describe('snapshot store', () => {
     release();
     expect(existsSync(lockFile)).toBe(false);
   });
+
+  it('takes over a lock whose process id was reused after a reboot: by a process started later, or by this very process', async () => {
+    const store = await tempStore();
+    const lockFile = path.join(store.dataDir, 'reindex.lock');
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      await once(other, 'spawn');
+      await writeFile(
+        lockFile,
+        JSON.stringify({ pid: other.pid, holder: 'before the reboot', since: hourAgo }),
+      );
+      store.lock('after the reboot')();
+      // The same process id, taken before this process started: not this process's lock.
+      await writeFile(
+        lockFile,
+        JSON.stringify({ pid: process.pid, holder: 'before the restart', since: hourAgo }),
+      );
+      const release = store.lock('after the restart');
+      expect(store.lockHolder()?.holder).toBe('after the restart');
+      release();
+    } finally {
+      other.kill('SIGKILL');
+      await once(other, 'exit');
+    }
+  });
 });
