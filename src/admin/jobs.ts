@@ -123,13 +123,9 @@ export class ReindexJobs {
 
   /** Starts a re-index of the corpus folder plus uploads; throws `conflict` (409) while one runs. */
   start(options: { full?: boolean; actor: string }): Job {
-    const running = this.active();
-    if (running)
-      throw new AppError('conflict', `a re-index is already running (job ${running.id})`, {
-        source: running.id,
-      });
     const id = randomUUID();
-    // Across processes too: another worker, `npm run reindex` or `npm run ingest` (409 naming it).
+    // The data folder's lock refuses a second one (409 naming it), whoever runs the first: this
+    // process, another worker, `npm run reindex` or `npm run ingest`.
     const release = this.o.store.lock(`re-index job ${id}`, id);
     const job: Job = {
       id,
@@ -176,11 +172,7 @@ export class ReindexJobs {
 
   /** Points CURRENT at an earlier snapshot and serves it. */
   async activate(id: string): Promise<void> {
-    const running = this.active();
-    if (running)
-      throw new AppError('conflict', `a re-index is running (job ${running.id}); roll back after it ends`, {
-        source: running.id,
-      });
+    // Refused (409) while a re-index runs, here or in another process.
     const release = this.o.store.lock(`rollback to ${id}`);
     try {
       const previous = await this.o.store.currentId();
