@@ -115,6 +115,7 @@ async function main(): Promise<void> {
       await addDecide('tthc queries', text, (top) => top !== undefined && gold.has(top));
   }
   for (const text of data.offTopic) await addDecide('project off-topic', text, () => false);
+  for (const text of data.nearMisses) await addDecide('project near miss', text, () => false);
   const decideOof = outOfFold(
     decide,
     k,

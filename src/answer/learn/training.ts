@@ -46,6 +46,11 @@ export interface TrainingData {
   dialogues: Dialogue[];
   /** Messages that must be declined (project-written). */
   offTopic: string[];
+  /**
+   * Questions the project wrote that sound like procedures no record holds (training/near-misses.jsonl):
+   * the answer must be declined.
+   */
+  nearMisses: string[];
 }
 
 const FIELD_SET = new Set<string>(ASKABLE_FIELDS);
@@ -87,6 +92,12 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     if (FIELD_SET.has(q.field)) fields.push({ text: q.text, labels: [q.field], origin: 'project questions' });
     turns.push({ text: q.text, labels: ['new'], origin: 'project questions' });
   }
+  const nearMissFile = path.join(projectDir, 'near-misses.jsonl');
+  const nearMisses = (await readJsonObjects(nearMissFile)).map((r, i) => {
+    if (typeof r.text !== 'string' || r.text.trim() === '')
+      throw new AppError('bad_request', `${nearMissFile}: record ${i + 1}: needs a non-empty "text"`);
+    return r.text;
+  });
   const dir = path.join(sharedDir, 'tthc-answers');
   const questionsFile = path.join(dir, 'questions-train.jsonl');
   const dialoguesFile = path.join(dir, 'dialogues-train.jsonl');
@@ -121,7 +132,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
       turns.push({ text: t.text, labels: [kind], origin: 'dialogues-train' });
     });
   }
-  return { fields, turns, questions, projectQuestions, dialogues, offTopic };
+  return { fields, turns, questions, projectQuestions, dialogues, offTopic, nearMisses };
 }
 
 /** Fit settings of each model (part of what a refit must repeat). */

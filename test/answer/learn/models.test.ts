@@ -72,6 +72,25 @@ describe('the bundled model files', () => {
   });
 });
 
+describe('the training files', () => {
+  it('refuse a near-miss question without a text, naming the file and the record', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-training-'));
+    try {
+      for (const f of ['fields.jsonl', 'turns.jsonl', 'out-of-scope.txt', 'questions-project.jsonl'])
+        await cp(path.join(root, 'training', f), path.join(dir, f));
+      await writeFile(
+        path.join(dir, 'near-misses.jsonl'),
+        '{"text": "Xin visa đi Nhật cần giấy tờ gì?"}\n{"source": "citizen"}\n',
+      );
+      await expect(readTrainingData(dir, shared)).rejects.toThrow(
+        /near-misses\.jsonl: record 2: needs a non-empty "text"/u,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(!existsSync(path.join(shared, 'tthc-answers')))(
   'a refit from the data reproduces the bundled models',
   () => {
