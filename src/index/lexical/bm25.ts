@@ -46,6 +46,29 @@ interface DecodedTerm {
   impacts: Float32Array;
 }
 
+/**
+ * A built index before it is wrapped for search: only typed arrays (each the sole view of its
+ * buffer) and numbers, so it crosses threads by transferring the buffers instead of copying them.
+ */
+export interface LexicalParts {
+  size: number;
+  params: Bm25Params;
+  /** The term dictionary (see term-dictionary.ts). */
+  termBytes: Uint8Array;
+  termStarts: Uint32Array;
+  postings: PackedPostings;
+  lenH: Float32Array;
+  lenB: Float32Array;
+}
+
+/** The buffers of `parts`, for the transfer list of the message that carries them. */
+export function lexicalTransferList(parts: LexicalParts): ArrayBuffer[] {
+  const { termBytes, termStarts, postings, lenH, lenB } = parts;
+  return [termBytes, termStarts, postings.offsets, postings.df, postings.bytes, lenH, lenB].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+}
+
 /** An inverted index over passages with BM25F scoring across a heading and a body field. */
 export class LexicalIndex {
   /** Bytes of decoded postings (6 per posting, 8 past 65,535 passages) each index built or loaded afterwards may hold; 0 decodes none. */
@@ -77,6 +100,19 @@ export class LexicalIndex {
     params: Bm25Params = DEFAULT_BM25,
     onProgress?: (done: number, total: number) => void,
   ): LexicalIndex {
+    return LexicalIndex.fromParts(LexicalIndex.buildParts(inputs, params, onProgress));
+  }
+
+  /**
+   * What build() computes, as plain typed arrays: a worker thread builds these and transfers
+   * their buffers to the thread that serves the index (see word-indexes-worker.ts), which only has to
+   * wrap them with fromParts().
+   */
+  static buildParts(
+    inputs: readonly LexicalInput[],
+    params: Bm25Params = DEFAULT_BM25,
+    onProgress?: (done: number, total: number) => void,
+  ): LexicalParts {
     const termIds = new Map<string, number>();
     const log = new PostingLog();
     const lenH = new Float32Array(inputs.length);
@@ -104,10 +140,17 @@ export class LexicalIndex {
     });
     const { dictionary, rankOf } = TermDictionary.fromTerms([...termIds.keys()]);
     termIds.clear();
+    const { bytes: termBytes, starts: termStarts } = dictionary;
+    return { size: inputs.length, params, termBytes, termStarts, postings: log.pack(rankOf), lenH, lenB };
+  }
+
+  /** The index over parts made by buildParts(), in this thread or another. */
+  static fromParts(parts: LexicalParts): LexicalIndex {
+    const { size, params, termBytes, termStarts, postings, lenH, lenB } = parts;
     return new LexicalIndex(
-      inputs.length,
-      dictionary,
-      log.pack(rankOf),
+      size,
+      new TermDictionary(termBytes, termStarts),
+      postings,
       lenH,
       lenB,
       mean(lenH),
