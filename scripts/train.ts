@@ -313,12 +313,18 @@ function auc(examples: readonly NumericExample[], p: number[]): number {
 function reportDecide(examples: readonly NumericExample[], p: number[], t: number): void {
   const citizens = examples
     .map((e, i) => [e, p[i]!] as const)
-    .filter(([e]) => e.origin.includes('citizen') || e.origin.includes('near miss'));
+    .filter(
+      ([e]) =>
+        e.origin.startsWith('questions-train') &&
+        (e.origin.includes('citizen') || e.origin.includes('near miss')),
+    );
   console.log(
     `decide (cross-validated, threshold ${t}; AUC ${auc(examples, p).toFixed(3)} over all, ${auc(
       citizens.map(([e]) => e),
       citizens.map(([, q]) => q),
-    ).toFixed(3)} over train citizens and near misses): origin — declined / precision of the answered`,
+    ).toFixed(
+      3,
+    )} over the shared train citizens and near misses): origin — declined / precision of the answered`,
   );
   for (const o of [...new Set(examples.map((e) => e.origin))]) {
     const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
