@@ -24,34 +24,55 @@ export interface NameCoverageParams {
   depth: number;
   /** Taken off when the name's operation ("Xóa …", "Cấp lại …") is one the question does not mention. */
   operationPenalty: number;
+  /**
+   * Taken off when the question asks for an operation in so many words ("làm lại", "xin gia hạn")
+   * and the name holds none of those asked: "Đăng ký tạm trú" for "sắp hết hạn, phải gia hạn".
+   */
+  askedOperationPenalty: number;
 }
 
-export const DEFAULT_NAME_COVERAGE: NameCoverageParams = { weight: 0.4, depth: 20, operationPenalty: 0.1 };
+export const DEFAULT_NAME_COVERAGE: NameCoverageParams = {
+  weight: 0.4,
+  depth: 20,
+  operationPenalty: 0.1,
+  askedOperationPenalty: 0.2,
+};
 
 /**
  * Operations that turn a service into a different one: "Xóa đăng ký phương tiện" or "Thu hồi giấy
  * chứng nhận" is not what someone asking how to register or who grants the certificate wants.
  * Each is a folded term of the name and the folded question terms that mention it ("làm lại"
- * mentions "cấp lại"). Only the first syllables of a name say its operation.
+ * mentions "cấp lại"). Only the first syllables of a name say its operation. `askedBy` are the
+ * folded words and pairs with which a question asks for the operation itself: "lại" alone is too
+ * common a word ("còn lại", "ở lại") to ask for anything, "làm lại" is not.
  */
 export interface Operation {
   term: string;
   mentionedBy: readonly string[];
+  askedBy: readonly string[];
 }
 
 export const OPERATIONS: readonly Operation[] = [
-  { term: 'xoa', mentionedBy: ['xoa', 'huy'] },
-  { term: 'huy', mentionedBy: ['huy', 'xoa'] },
+  { term: 'xoa', mentionedBy: ['xoa', 'huy'], askedBy: ['xoa'] },
+  { term: 'huy', mentionedBy: ['huy', 'xoa'], askedBy: ['huy'] },
   // Handing papers back ("nộp lại cà vẹt") is their revocation seen from the citizen's side.
-  { term: 'thu_hoi', mentionedBy: ['thu_hoi', 'nop_lai', 'tra_lai'] },
+  {
+    term: 'thu_hoi',
+    mentionedBy: ['thu_hoi', 'nop_lai', 'tra_lai'],
+    askedBy: ['thu_hoi', 'nop_lai', 'tra_lai'],
+  },
   // Something expiring is renewed, exchanged or issued again.
-  { term: 'lai', mentionedBy: ['lai', 'het_han'] },
-  { term: 'doi', mentionedBy: ['doi', 'het_han'] },
-  { term: 'gia_han', mentionedBy: ['gia_han', 'keo_dai', 'het_han'] },
-  { term: 'dieu_chinh', mentionedBy: ['dieu_chinh', 'sua', 'thay_doi'] },
-  { term: 'cham_dut', mentionedBy: ['cham_dut', 'dung', 'ket_thuc'] },
-  { term: 'tam_ngung', mentionedBy: ['tam_ngung', 'ngung', 'tam_dung'] },
-  { term: 'dinh_chi', mentionedBy: ['dinh_chi'] },
+  { term: 'lai', mentionedBy: ['lai', 'het_han'], askedBy: ['cap_lai', 'lam_lai', 'ky_lai', 'xin_lai'] },
+  {
+    term: 'doi',
+    mentionedBy: ['doi', 'het_han'],
+    askedBy: ['cap_doi', 'doi_lai', 'doi_bang', 'doi_giay', 'doi_the', 'doi_so'],
+  },
+  { term: 'gia_han', mentionedBy: ['gia_han', 'keo_dai', 'het_han'], askedBy: ['gia_han'] },
+  { term: 'dieu_chinh', mentionedBy: ['dieu_chinh', 'sua', 'thay_doi'], askedBy: ['dieu_chinh'] },
+  { term: 'cham_dut', mentionedBy: ['cham_dut', 'dung', 'ket_thuc'], askedBy: ['cham_dut'] },
+  { term: 'tam_ngung', mentionedBy: ['tam_ngung', 'ngung', 'tam_dung'], askedBy: ['tam_ngung', 'tam_dung'] },
+  { term: 'dinh_chi', mentionedBy: ['dinh_chi'], askedBy: ['dinh_chi'] },
 ];
 
 /** Syllables at the start of a name that may hold its operation ("Cấp lại", "Đăng ký lại"). */
@@ -74,6 +95,25 @@ function operationsOf(segments: readonly string[][]): Operation[] {
     .map((t) => fold(t));
   const present = new Set([...first, ...bigrams(first)]);
   return OPERATIONS.filter((o) => present.has(o.term));
+}
+
+/**
+ * True when the question asks for operations ("xin cấp lại", "muốn xóa") and the name holds none
+ * of them: among its first syllables, or for a two-syllable operation anywhere ("Thông báo tạm
+ * ngừng kinh doanh"); a one-syllable one elsewhere is another word folded alike ("lái xe").
+ */
+export function lacksAskedOperation(
+  name: { terms: readonly WeightedTerm[]; operations: readonly Operation[] },
+  question: ReadonlySet<string>,
+): boolean {
+  const asked = OPERATIONS.filter((o) => o.askedBy.some((m) => question.has(m)));
+  return (
+    asked.length > 0 &&
+    !asked.some(
+      (o) =>
+        name.operations.includes(o) || (o.term.includes('_') && name.terms.some((t) => t.term === o.term)),
+    )
+  );
 }
 
 /** True when the name starts with operations ("Gia hạn, điều chỉnh …") and the question mentions none of them. */
@@ -128,21 +168,33 @@ export function coverage(name: readonly WeightedTerm[], question: ReadonlySet<st
   return total > 0 ? covered / total : 0;
 }
 
+/** How a procedure's name matches a question (see rerankByNameCoverage). */
+export interface NameMatch {
+  share: number;
+  missesOperation: boolean;
+  lacksAskedOperation: boolean;
+}
+
 /**
  * Adds `weight × share` to the fused score of the first `depth` candidates that have a name, takes
- * `operationPenalty` off those whose operation the question does not mention (`name` returns null
- * for documents that are not procedures), and sorts them again.
+ * `operationPenalty` off those whose operation the question does not mention and
+ * `askedOperationPenalty` off those that lack the operation the question asks for (`name` returns
+ * null for documents that are not procedures), and sorts them again.
  */
 export function rerankByNameCoverage(
   fused: readonly FusedDocument[],
-  name: (doc: number) => { share: number; missesOperation: boolean } | null,
+  name: (doc: number) => NameMatch | null,
   p: NameCoverageParams,
 ): FusedDocument[] {
-  if ((p.weight <= 0 && p.operationPenalty <= 0) || fused.length === 0) return [...fused];
+  if ((p.weight <= 0 && p.operationPenalty <= 0 && p.askedOperationPenalty <= 0) || fused.length === 0)
+    return [...fused];
   const head = fused.slice(0, p.depth).map((f) => {
     const n = name(f.doc);
     if (n === null) return f;
-    const delta = p.weight * n.share - (n.missesOperation ? p.operationPenalty : 0);
+    const delta =
+      p.weight * n.share -
+      (n.missesOperation ? p.operationPenalty : 0) -
+      (n.lacksAskedOperation ? p.askedOperationPenalty : 0);
     return delta === 0 ? f : { ...f, score: f.score + delta };
   });
   head.sort((a, b) => b.score - a.score || a.doc - b.doc);

@@ -6,10 +6,12 @@ import { fuse, type DocScores, type FusionParams, DEFAULT_FUSION } from './fusio
 import {
   coverage,
   DEFAULT_NAME_COVERAGE,
+  lacksAskedOperation,
   missesOperation,
   nameProfile,
   rerankByNameCoverage,
   type NameCoverageParams,
+  type NameMatch,
   type Operation,
   type WeightedTerm,
 } from './name-coverage.js';
@@ -160,13 +162,11 @@ export class Retriever {
   }
 
   /**
-   * How a procedure's name matches the question: the covered share and whether its operation goes
-   * unmentioned; null for other kinds of document, whose titles are not names of a service.
+   * How a procedure's name matches the question: the covered share, whether its operation goes
+   * unmentioned and whether it lacks the one asked for; null for other kinds of document, whose
+   * titles are not names of a service.
    */
-  private nameMatch(
-    doc: number,
-    subject: ReadonlySet<string>,
-  ): { share: number; missesOperation: boolean } | null {
+  private nameMatch(doc: number, subject: ReadonlySet<string>): NameMatch | null {
     const meta = this.snapshot.documents[doc]!;
     if (meta.kind !== 'procedure') return null;
     let name = this.names.get(doc);
@@ -178,6 +178,7 @@ export class Retriever {
     return {
       share: coverage(name.terms, subject),
       missesOperation: missesOperation(name.operations, subject),
+      lacksAskedOperation: lacksAskedOperation(name, subject),
     };
   }
 
