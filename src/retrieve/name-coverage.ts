@@ -29,6 +29,11 @@ export interface NameCoverageParams {
    * and the name holds none of those asked: "Đăng ký tạm trú" for "sắp hết hạn, phải gia hạn".
    */
   askedOperationPenalty: number;
+  /**
+   * Taken off when the name says at which level it is done ("(cấp tỉnh)", "(thực hiện tại cấp
+   * xã)") and the question names another ("ra công an phường làm lại").
+   */
+  levelPenalty: number;
 }
 
 export const DEFAULT_NAME_COVERAGE: NameCoverageParams = {
@@ -36,6 +41,7 @@ export const DEFAULT_NAME_COVERAGE: NameCoverageParams = {
   depth: 20,
   operationPenalty: 0.1,
   askedOperationPenalty: 0.2,
+  levelPenalty: 0.1,
 };
 
 /**
@@ -116,6 +122,66 @@ export function lacksAskedOperation(
   );
 }
 
+/**
+ * Administrative levels: the commune (xã, phường, thị trấn), the province (and the former
+ * district, whose services went to it) and the centre (ministries, central agencies).
+ */
+export type Level = 'xa' | 'tinh' | 'tw';
+
+/** The levels a name states in parentheses: "(cấp tỉnh)", "(thực hiện tại cấp trung ương)". */
+export function nameLevels(name: string): Level[] {
+  const out = new Set<Level>();
+  for (const m of name.matchAll(/\(([^)]*)\)/gu)) {
+    const at = /^(?:thuc hien (?:tai|o) )?cap (xa|huyen|tinh|bo|tw|trung uong)$/u.exec(
+      fold(m[1]!.toLowerCase()).replace(/_/gu, ' ').replace(/\s+/gu, ' ').trim(),
+    );
+    if (at) out.add(at[1] === 'xa' ? 'xa' : at[1] === 'tinh' || at[1] === 'huyen' ? 'tinh' : 'tw');
+  }
+  return [...out];
+}
+
+/**
+ * Where a question says it files: words that name an office of a level. Typed without diacritics,
+ * only phrases that fold to nothing else count ("so" is số as often as sở, "tinh" tính or tình).
+ */
+const LEVEL_CUES: readonly { level: Level; accented: RegExp; folded: RegExp }[] = [
+  {
+    level: 'xa',
+    accented:
+      /(?:^|[^\p{L}])(?:cấp xã|ubnd xã|ủy ban xã|công an (?:xã|phường)|(?:ra|lên|ở|tại) (?:xã|phường)|thị trấn)(?![\p{L}])/u,
+    folded:
+      /(?:^| )(?:cap xa|ubnd xa|uy ban xa|cong an (?:xa|phuong)|(?:ra|len|tai) (?:xa|phuong)|thi tran)(?= |$)/u,
+  },
+  {
+    level: 'tinh',
+    accented: /(?:^|[^\p{L}])(?:cấp tỉnh|ubnd tỉnh|công an tỉnh|sở|tỉnh)(?![\p{L}])/u,
+    folded: /(?:^| )(?:cap tinh|ubnd tinh|uy ban tinh|cong an tinh)(?= |$)/u,
+  },
+  {
+    level: 'tw',
+    accented: /(?:^|[^\p{L}])(?:trung ương|cấp bộ|của bộ|bộ công an|bộ ngoại giao)(?![\p{L}])/u,
+    folded: /(?:^| )(?:trung uong)(?= |$)/u,
+  },
+];
+
+/** The levels a question names (empty for most: citizens seldom say where they file). */
+export function questionLevels(normalized: string, withoutDiacritics: boolean): Level[] {
+  const text = normalized.toLowerCase();
+  const folded = withoutDiacritics
+    ? fold(text)
+        .replace(/_/gu, ' ')
+        .replace(/[^a-z0-9]+/gu, ' ')
+    : '';
+  return LEVEL_CUES.filter((c) => (withoutDiacritics ? c.folded.test(folded) : c.accented.test(text))).map(
+    (c) => c.level,
+  );
+}
+
+/** True when the name states levels and the question names levels, none of them the name's. */
+export function otherLevel(name: readonly Level[], question: readonly Level[]): boolean {
+  return name.length > 0 && question.length > 0 && !name.some((l) => question.includes(l));
+}
+
 /** True when the name starts with operations ("Gia hạn, điều chỉnh …") and the question mentions none of them. */
 export function missesOperation(operations: readonly Operation[], question: ReadonlySet<string>): boolean {
   return operations.length > 0 && !operations.some((o) => o.mentionedBy.some((m) => question.has(m)));
@@ -135,9 +201,13 @@ export function nameProfile(
   name: string,
   passages: number,
   df: (foldedTerm: string) => number,
-): { terms: WeightedTerm[]; operations: Operation[] } {
+): { terms: WeightedTerm[]; operations: Operation[]; levels: Level[] } {
   const segments = contentSegments(withoutParentheses(name));
-  return { terms: weighted(segments, passages, df), operations: operationsOf(segments) };
+  return {
+    terms: weighted(segments, passages, df),
+    operations: operationsOf(segments),
+    levels: nameLevels(name),
+  };
 }
 
 function weighted(
@@ -173,12 +243,15 @@ export interface NameMatch {
   share: number;
   missesOperation: boolean;
   lacksAskedOperation: boolean;
+  /** The name states a level and the question names another. */
+  otherLevel: boolean;
 }
 
 /**
  * Adds `weight × share` to the fused score of the first `depth` candidates that have a name, takes
  * `operationPenalty` off those whose operation the question does not mention and
- * `askedOperationPenalty` off those that lack the operation the question asks for (`name` returns
+ * `askedOperationPenalty` off those that lack the operation the question asks for and
+ * `levelPenalty` off those done at another level than the question names (`name` returns
  * null for documents that are not procedures), and sorts them again.
  */
 export function rerankByNameCoverage(
@@ -186,7 +259,10 @@ export function rerankByNameCoverage(
   name: (doc: number) => NameMatch | null,
   p: NameCoverageParams,
 ): FusedDocument[] {
-  if ((p.weight <= 0 && p.operationPenalty <= 0 && p.askedOperationPenalty <= 0) || fused.length === 0)
+  if (
+    (p.weight <= 0 && p.operationPenalty <= 0 && p.askedOperationPenalty <= 0 && p.levelPenalty <= 0) ||
+    fused.length === 0
+  )
     return [...fused];
   const head = fused.slice(0, p.depth).map((f) => {
     const n = name(f.doc);
@@ -194,7 +270,8 @@ export function rerankByNameCoverage(
     const delta =
       p.weight * n.share -
       (n.missesOperation ? p.operationPenalty : 0) -
-      (n.lacksAskedOperation ? p.askedOperationPenalty : 0);
+      (n.lacksAskedOperation ? p.askedOperationPenalty : 0) -
+      (n.otherLevel ? p.levelPenalty : 0);
     return delta === 0 ? f : { ...f, score: f.score + delta };
   });
   head.sort((a, b) => b.score - a.score || a.doc - b.doc);

@@ -9,6 +9,9 @@ import {
   lacksAskedOperation,
   missesOperation,
   nameProfile,
+  otherLevel,
+  questionLevels,
+  type Level,
   rerankByNameCoverage,
   type NameCoverageParams,
   type NameMatch,
@@ -98,7 +101,10 @@ export class Retriever {
    * Weighted folded terms of procedure names, computed when a procedure first reaches a head;
    * bounded (about 3 kB a name: the 2,642 tthc procedures held 8.3 MB).
    */
-  private readonly names = new Lru<number, { terms: WeightedTerm[]; operations: Operation[] }>(NAME_CACHE);
+  private readonly names = new Lru<
+    number,
+    { terms: WeightedTerm[]; operations: Operation[]; levels: Level[] }
+  >(NAME_CACHE);
 
   constructor(
     readonly snapshot: IndexSnapshot,
@@ -122,7 +128,12 @@ export class Retriever {
     const docs = this.snapshot.documents;
     let fused = fuse(lexical, vector, exact, this.params.fusion);
     const subject = new Set(q.subjectTerms ?? []);
-    fused = rerankByNameCoverage(fused, (doc) => this.nameMatch(doc, subject), this.params.nameCoverage);
+    const levels = questionLevels(q.normalized, q.withoutDiacritics);
+    fused = rerankByNameCoverage(
+      fused,
+      (doc) => this.nameMatch(doc, subject, levels),
+      this.params.nameCoverage,
+    );
     if (q.fields.some((f) => PROCEDURE_FIELDS.has(f)) && this.params.otherKindsWhenFieldAsked < 1) {
       // "Giấy tờ gì?", "bao lâu?", "lệ phí?" are answered by procedure records, not by the law behind them.
       const factor = this.params.otherKindsWhenFieldAsked;
@@ -133,7 +144,7 @@ export class Retriever {
         .sort((a, b) => b.score - a.score || a.doc - b.doc);
     }
     const results = fused.slice(0, k).map((f) => {
-      const name = this.nameMatch(f.doc, subject);
+      const name = this.nameMatch(f.doc, subject, levels);
       return {
         doc: docs[f.doc]!,
         score: f.score,
@@ -166,7 +177,7 @@ export class Retriever {
    * unmentioned and whether it lacks the one asked for; null for other kinds of document, whose
    * titles are not names of a service.
    */
-  private nameMatch(doc: number, subject: ReadonlySet<string>): NameMatch | null {
+  private nameMatch(doc: number, subject: ReadonlySet<string>, levels: readonly Level[]): NameMatch | null {
     const meta = this.snapshot.documents[doc]!;
     if (meta.kind !== 'procedure') return null;
     let name = this.names.get(doc);
@@ -179,6 +190,7 @@ export class Retriever {
       share: coverage(name.terms, subject),
       missesOperation: missesOperation(name.operations, subject),
       lacksAskedOperation: lacksAskedOperation(name, subject),
+      otherLevel: otherLevel(name.levels, levels),
     };
   }
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_NAME_COVERAGE,
   lacksAskedOperation,
+  nameLevels,
   nameProfile,
+  otherLevel,
+  questionLevels,
   rerankByNameCoverage,
 } from '../../src/retrieve/name-coverage.js';
 import { analyzeQuery } from '../../src/retrieve/query.js';
@@ -56,11 +59,44 @@ describe('a question that asks for an operation in so many words', () => {
         share: covered / total,
         missesOperation: false,
         lacksAskedOperation: lacksAskedOperation(profile, question),
+        otherLevel: false,
       };
     };
     expect(
       rerankByNameCoverage(fused, match, { ...DEFAULT_NAME_COVERAGE, askedOperationPenalty: 0 })[0]!.doc,
     ).toBe(0);
     expect(rerankByNameCoverage(fused, match, DEFAULT_NAME_COVERAGE)[0]!.doc).toBe(1);
+  });
+});
+
+describe('a question that names where it files', () => {
+  it.each([
+    ['Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh)', ['tinh']],
+    ['Cấp thẻ căn cước cho người dưới 14 tuổi (cấp xã)', ['xa']],
+    ['Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp trung ương)', ['tw']],
+    ['Cấp giấy phép (trừ trường hợp cấp phép dịch vụ)', []],
+    ['Thủ tục đăng ký khai sinh', []],
+  ])('"%s" is done at %j', (n, levels) => {
+    expect(nameLevels(n)).toEqual(levels);
+  });
+
+  it.each([
+    ['Em làm mất CCCD, ra công an phường làm lại thì tốn bao nhiêu?', ['xa']],
+    ['lam ho chieu o phong XNC cong an tinh may ngay co', ['tinh']],
+    ['Giấy phép thuộc thẩm quyền của Bộ thì cần điều kiện gì?', ['tw']],
+    // Typed without diacritics, "so" is số as often as sở, and "tinh" is tính or tình.
+    ['so cmnd cu va so dinh danh, xin giay xac nhan tinh trang hon nhan', []],
+    ['Làm giấy xác nhận tình trạng hôn nhân mất mấy ngày?', []],
+  ])('"%s" names %j', (q, levels) => {
+    const a = analyzeQuery(q, null);
+    expect(questionLevels(a.normalized, a.withoutDiacritics)).toEqual(levels);
+  });
+
+  it('ranks a variant done at another level than the question names lower, and only then', () => {
+    expect(otherLevel(['tw'], ['tinh'])).toBe(true);
+    expect(otherLevel(['tinh'], ['tinh'])).toBe(false);
+    expect(otherLevel(['tinh', 'xa'], ['xa'])).toBe(false);
+    expect(otherLevel([], ['xa'])).toBe(false);
+    expect(otherLevel(['tinh'], [])).toBe(false);
   });
 });
