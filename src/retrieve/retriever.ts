@@ -18,6 +18,7 @@ import {
   type Operation,
   type WeightedTerm,
 } from './name-coverage.js';
+import { preferForeignVariants } from './variants.js';
 import { analyzeQuery, DEFAULT_QUERY_WEIGHTS, type AnalyzedQuery, type QueryWeights } from './query.js';
 
 /** Filters and sizes of one retrieval. */
@@ -71,6 +72,11 @@ export interface RetrieverParams {
   otherKindsWhenFieldAsked: number;
   /** Re-ranking of the head by how much of each procedure's name the question covers. */
   nameCoverage: NameCoverageParams;
+  /**
+   * Taken off a civil-status service without the foreign element when the question names a
+   * foreign party and the variant with it is in the head (see variants.ts).
+   */
+  foreignVariantPenalty: number;
 }
 
 /** Fields only a procedure record has. */
@@ -90,6 +96,7 @@ export const DEFAULT_RETRIEVER: RetrieverParams = {
   secondChunk: 0.1,
   otherKindsWhenFieldAsked: 0.8,
   nameCoverage: DEFAULT_NAME_COVERAGE,
+  foreignVariantPenalty: 0.3,
 };
 
 /** Procedure names whose weighted terms are kept per snapshot. */
@@ -133,6 +140,13 @@ export class Retriever {
       fused,
       (doc) => this.nameMatch(doc, subject, levels),
       this.params.nameCoverage,
+    );
+    fused = preferForeignVariants(
+      fused,
+      q.normalized,
+      (doc) => (docs[doc]!.kind === 'procedure' ? docs[doc]!.title : null),
+      this.params.nameCoverage.depth,
+      this.params.foreignVariantPenalty,
     );
     if (q.fields.some((f) => PROCEDURE_FIELDS.has(f)) && this.params.otherKindsWhenFieldAsked < 1) {
       // "Giấy tờ gì?", "bao lâu?", "lệ phí?" are answered by procedure records, not by the law behind them.
