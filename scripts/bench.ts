@@ -159,6 +159,10 @@ async function main(): Promise<void> {
           `| ${r.label} | ${r.rps} | ${((r.rps / ceiling.rps) * 100).toFixed(1)} % | ${r.p50_ms} ms | ${r.p95_ms} ms | ${r.p99_ms} ms | ${r.errors} | ${r.cache_hit_rate === null ? '—' : `${(r.cache_hit_rate * 100).toFixed(1)} %`} |`,
         );
       }
+      if (clusterWorkers() > 1)
+        console.log(
+          'cache hits: — with WORKERS > 1 each worker counts its own, and /metrics answers from whichever worker takes the request',
+        );
       console.log(
         `server RSS${servers > 1 ? ` (${servers} processes, summed)` : ''}: ${readyRss} MB when ready (peak while loading ${readyPeak} MB), peak ${peakAfterDistinct} MB after the distinct run, ${peak} MB at the end; every 10 s: ${series.length > 0 ? `${series.join(', ')} MB` : '— (run shorter than 10 s)'}${perProcess.length > 1 ? `; peak of each process (primary first): ${perProcess.join(', ')} MB` : ''}`,
       );
@@ -171,7 +175,7 @@ async function main(): Promise<void> {
           endpoint: endpoint === 'chat' ? '/api/chat' : '/api/search',
           connections,
           servers,
-          workers_per_server: Number(process.env.WORKERS ?? 1),
+          workers_per_server: clusterWorkers(),
           duration_s: duration,
           repeat_share: repeatShare,
           distinct_share: distinct.distinct_share,
@@ -201,6 +205,11 @@ async function main(): Promise<void> {
   }
 }
 
+/** Server processes behind each port (`WORKERS`, as `npm start` reads it). */
+function clusterWorkers(): number {
+  return Number(process.env.WORKERS ?? 1);
+}
+
 /** Reads the retrieval cache counters from /metrics. */
 async function cacheCounters(base: string): Promise<{ hits: number; misses: number } | null> {
   const text = await (await fetch(`${base}/metrics`)).text();
@@ -220,6 +229,8 @@ async function drive(
   label: string,
 ): Promise<Run> {
   const counters = async () => {
+    // Cluster workers count their own cache use and /metrics answers from one of them: no rate.
+    if (clusterWorkers() > 1) return null;
     const all = await Promise.all(bases.map(cacheCounters));
     if (all.some((c) => c === null)) return null;
     let hits = 0;
