@@ -7,7 +7,7 @@
  * terms, so a question typed without diacritics covers a name as well as an accented one.
  */
 import { contentSegments, FOLDED, withBigrams } from '../index/lexical/analyzer.js';
-import { bigrams, fold } from '../text/index.js';
+import { bigrams, fold, foldedWords } from '../text/index.js';
 import type { FusedDocument } from './fusion.js';
 
 /** A folded term of a name and its IDF in the lexical index. */
@@ -133,7 +133,7 @@ export function nameLevels(name: string): Level[] {
   const out = new Set<Level>();
   for (const m of name.matchAll(/\(([^)]*)\)/gu)) {
     const at = /^(?:thuc hien (?:tai|o) )?cap (xa|huyen|tinh|bo|tw|trung uong)$/u.exec(
-      fold(m[1]!.toLowerCase()).replace(/_/gu, ' ').replace(/\s+/gu, ' ').trim(),
+      foldedWords(m[1]!).join(' '),
     );
     if (at) out.add(at[1] === 'xa' ? 'xa' : at[1] === 'tinh' || at[1] === 'huyen' ? 'tinh' : 'tw');
   }
@@ -167,11 +167,7 @@ const LEVEL_CUES: readonly { level: Level; accented: RegExp; folded: RegExp }[] 
 /** The levels a question names (empty for most: citizens seldom say where they file). */
 export function questionLevels(normalized: string, withoutDiacritics: boolean): Level[] {
   const text = normalized.toLowerCase();
-  const folded = withoutDiacritics
-    ? fold(text)
-        .replace(/_/gu, ' ')
-        .replace(/[^a-z0-9]+/gu, ' ')
-    : '';
+  const folded = withoutDiacritics ? foldedWords(text).join(' ') : '';
   return LEVEL_CUES.filter((c) => (withoutDiacritics ? c.folded.test(folded) : c.accented.test(text))).map(
     (c) => c.level,
   );

@@ -188,8 +188,8 @@ export class Retriever {
 
   /**
    * How a procedure's name matches the question: the covered share, whether its operation goes
-   * unmentioned and whether it lacks the one asked for; null for other kinds of document, whose
-   * titles are not names of a service.
+   * unmentioned, whether it lacks the one asked for and whether it states another level than the
+   * question's `levels`; null for other kinds of document, whose titles are not names of a service.
    */
   private nameMatch(doc: number, subject: ReadonlySet<string>, levels: readonly Level[]): NameMatch | null {
     const meta = this.snapshot.documents[doc]!;

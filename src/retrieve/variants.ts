@@ -5,16 +5,14 @@
  * is foreign ("chồng là người Hàn", "quoc tich Phap", "việt kiều") means a variant with the foreign
  * element; a question that does not is answered by either (the shared answer sets count both).
  */
-import { fold } from '../text/index.js';
+import { foldedWords } from '../text/index.js';
 import type { FusedDocument } from './fusion.js';
 
 const FOREIGN_ELEMENT = 'co yeu to nuoc ngoai';
 
-/** Lower case, folded, words only: how names and questions are compared here. */
+/** The folded words of a text between single spaces, with one at each end: how names and questions are compared here. */
 function plain(text: string): string {
-  return ` ${fold(text.toLowerCase())
-    .replace(/[^a-z0-9]+/gu, ' ')
-    .trim()} `;
+  return ` ${foldedWords(text).join(' ')} `;
 }
 
 /**
