@@ -143,15 +143,26 @@ async function openWidget(page: Page, url: string): Promise<FrameLocator> {
 /** Types a question, sends it with Enter and returns the answer that follows. */
 async function ask(frame: FrameLocator, text: string): Promise<Locator> {
   const before = await answers(frame).count();
+  const questions = frame.locator('#log > .msg.user');
+  const asked = await questions.count();
   const input = frame.getByLabel('Nhập câu hỏi');
   await input.fill(text);
   await input.press('Enter');
+  // The question shows at once: Enter sent it.
+  await questions.nth(asked).waitFor();
   const answer = answers(frame).nth(before);
-  await answer.waitFor();
+  // On a loaded machine (CI runs two test files beside this browser) an answer can take long.
+  await answer.waitFor({ timeout: 90_000 }).catch(async (err: unknown) => {
+    const log = await frame
+      .locator('#log')
+      .innerText()
+      .catch(() => '(unreadable)');
+    throw new Error(`no answer to "${text}"; the chat shows:\n${log}`, { cause: err });
+  });
   return answer;
 }
 
-describe.skipIf(!hasChromium)('web widget in Chromium', () => {
+describe.skipIf(!hasChromium)('web widget in Chromium', { timeout: 180_000 }, () => {
   let browser: Browser;
   let app: App;
   let portal: Awaited<ReturnType<typeof startPortal>>;
