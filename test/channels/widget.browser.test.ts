@@ -140,6 +140,26 @@ async function openWidget(page: Page, url: string): Promise<FrameLocator> {
   return chat(page);
 }
 
+/** For a failure message: whether the chat frame is shown, and the focus and question box inside it. */
+async function frameState(frame: FrameLocator): Promise<string> {
+  const shown = await frame
+    .owner()
+    .isVisible()
+    .catch(() => 'unknown');
+  const inside = await frame
+    .getByLabel('Nhập câu hỏi')
+    .evaluate((el) => {
+      const box = el as unknown as { value: string; ownerDocument: typeof document };
+      return JSON.stringify({
+        value: box.value,
+        focus: box.ownerDocument.hasFocus(),
+        active: box.ownerDocument.activeElement?.id,
+      });
+    })
+    .catch((e: unknown) => String(e));
+  return `frame shown: ${shown}, question box ${inside}`;
+}
+
 /** Types a question, sends it with Enter and returns the answer that follows. */
 async function ask(frame: FrameLocator, text: string): Promise<Locator> {
   const before = await answers(frame).count();
@@ -149,7 +169,12 @@ async function ask(frame: FrameLocator, text: string): Promise<Locator> {
   await input.fill(text);
   await input.press('Enter');
   // The question shows at once: Enter sent it.
-  await questions.nth(asked).waitFor();
+  await questions
+    .nth(asked)
+    .waitFor()
+    .catch(async (err: unknown) => {
+      throw new Error(`"${text}" was not shown as sent; ${await frameState(frame)}`, { cause: err });
+    });
   const answer = answers(frame).nth(before);
   // On a loaded machine (CI runs two test files beside this browser) an answer can take long.
   await answer.waitFor({ timeout: 90_000 }).catch(async (err: unknown) => {
@@ -157,7 +182,9 @@ async function ask(frame: FrameLocator, text: string): Promise<Locator> {
       .locator('#log')
       .innerText()
       .catch(() => '(unreadable)');
-    throw new Error(`no answer to "${text}"; the chat shows:\n${log}`, { cause: err });
+    throw new Error(`no answer to "${text}"; ${await frameState(frame)}; the chat shows:\n${log}`, {
+      cause: err,
+    });
   });
   return answer;
 }
@@ -469,7 +496,10 @@ describe.skipIf(!hasChromium)('web widget in Chromium', { timeout: 180_000 }, ()
     // The hostile page's invalid data-color was ignored, not passed on.
     await bubble(page).click();
     expect(await page.locator('iframe[title="Trợ lý Công vụ"]').getAttribute('src')).not.toContain('color');
+    // Closed once it has loaded, as a visitor would, and opened again.
+    await inputFocused(page);
     await bubble(page).click();
+    await chat(page).owner().waitFor({ state: 'hidden' });
 
     // frame-ancestors lets this origin embed the chat, which works end to end.
     await bubble(page).click();
