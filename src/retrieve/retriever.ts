@@ -136,11 +136,14 @@ export class Retriever {
     let fused = fuse(lexical, vector, exact, this.params.fusion);
     const subject = new Set(q.subjectTerms ?? []);
     const levels = questionLevels(q.normalized, q.withoutDiacritics);
-    fused = rerankByNameCoverage(
-      fused,
-      (doc) => this.nameMatch(doc, subject, levels),
-      this.params.nameCoverage,
-    );
+    // Matched once per document: the head is re-ranked by it, the results report its share.
+    const matches = new Map<number, NameMatch | null>();
+    const nameMatch = (doc: number): NameMatch | null => {
+      let m = matches.get(doc);
+      if (m === undefined) matches.set(doc, (m = this.nameMatch(doc, subject, levels)));
+      return m;
+    };
+    fused = rerankByNameCoverage(fused, nameMatch, this.params.nameCoverage);
     fused = preferForeignVariants(
       fused,
       q.normalized,
@@ -158,7 +161,7 @@ export class Retriever {
         .sort((a, b) => b.score - a.score || a.doc - b.doc);
     }
     const results = fused.slice(0, k).map((f) => {
-      const name = this.nameMatch(f.doc, subject, levels);
+      const name = nameMatch(f.doc);
       return {
         doc: docs[f.doc]!,
         score: f.score,
