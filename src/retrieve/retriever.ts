@@ -120,6 +120,7 @@ export class Retriever {
     this.contiguous = isNonDecreasing(snapshot.chunkDoc);
     // Learned once here, while the index loads, rather than by the first question.
     void snapshot.lexicon;
+    snapshot.lexical.pairFoldedTwins(params.query.folded);
   }
 
   /** Retrieves the best documents for a query. */

@@ -56,6 +56,39 @@ describe('lexical BM25F index', () => {
     }
   });
 
+  it('reads a common word and its folded twin as one list, with the scores of reading both', () => {
+    // "thủ tục" / "thu tuc" and "hồ sơ" / "ho so" are common; "thu" also folds from "thư" and "thú".
+    const many = Array.from({ length: 1500 }, (_, i) => ({
+      heading: i % 3 === 0 ? `Thủ tục cấp giấy số ${i}` : `Đăng ký việc ${i % 7} thư ${i % 2 ? 'thú' : ''}`,
+      body: `Hồ sơ thủ tục gồm tờ khai ${'bản sao '.repeat(i % 4)}mục ${i % 11} và thủ tục ${i % 5}.`,
+    }));
+    const index = LexicalIndex.build(many);
+    const before = index.decodedStats();
+    index.pairFoldedTwins(0.7);
+    // The unions are counted in the decoded postings /metrics reports.
+    expect(index.decodedStats().terms).toBeGreaterThan(before.terms);
+    expect(index.decodedStats().bytes).toBeGreaterThan(before.bytes);
+    const weighted = (q: string, folded: number, raised = ''): QueryTerm[] => {
+      const { accented, folded: twins } = analyze(q);
+      return [
+        ...accented.flatMap((term, i) => [
+          { term, weight: 1 - i * 0.05 },
+          { term: twins[i]!, weight: (1 - i * 0.05) * (twins[i] === raised ? 0.9 : folded) },
+        ]),
+      ];
+    };
+    for (const q of ['thủ tục hồ sơ', 'thủ tục thư thú', 'hồ sơ mục 7 thủ tục', 'tờ khai bản sao thủ tục']) {
+      // With the ratio prepared (0.7), another ratio (0.5), and a twin raised by another word ("~thu").
+      for (const terms of [weighted(q, 0.7), weighted(q, 0.5), weighted(q, 0.7, '~thu')]) {
+        const paired = new Float32Array(index.size);
+        index.accumulate(terms, paired);
+        const oneByOne = new Float32Array(index.size);
+        for (const t of terms) index.accumulate([t], oneByOne);
+        for (let i = 0; i < paired.length; i++) expect(paired[i]).toBeCloseTo(oneByOne[i]!, 4);
+      }
+    }
+  });
+
   it('finds the passage whose heading names the procedure first', () => {
     const index = LexicalIndex.build(inputs);
     expect(ranking(index, 'đăng ký kết hôn')[0]).toBe(1);
