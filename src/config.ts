@@ -86,7 +86,7 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
   WORKERS: z.coerce.number().int().min(1).max(16).default(1),
   RETRIEVAL_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
-  LEXICAL_DECODED_MB: z.coerce.number().min(0).max(4096).default(16),
+  LEXICAL_DECODED_MB: z.coerce.number().min(0).max(4096).default(32),
   ZALO_APP_ID: optionalString,
   ZALO_APP_SECRET: optionalString,
   ZALO_OA_SECRET_KEY: optionalString,

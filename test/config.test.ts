@@ -52,7 +52,7 @@ describe('configuration on a first start', () => {
     expect(loadConfig({}).retrievalCacheEntries).toBe(2000);
     expect(loadConfig({ RETRIEVAL_CACHE_ENTRIES: '0' }).retrievalCacheEntries).toBe(0);
     expect(() => loadConfig({ RETRIEVAL_CACHE_ENTRIES: '-5' })).toThrow(/RETRIEVAL_CACHE_ENTRIES/u);
-    expect(loadConfig({}).lexicalDecodedMb).toBe(16);
+    expect(loadConfig({}).lexicalDecodedMb).toBe(32);
     expect(loadConfig({ LEXICAL_DECODED_MB: '0' }).lexicalDecodedMb).toBe(0);
     expect(() => loadConfig({ LEXICAL_DECODED_MB: 'lots' })).toThrow(/LEXICAL_DECODED_MB/u);
   });

@@ -73,7 +73,7 @@ export function lexicalTransferList(parts: LexicalParts): ArrayBuffer[] {
 /** An inverted index over passages with BM25F scoring across a heading and a body field. */
 export class LexicalIndex {
   /** Bytes of decoded postings (6 per posting, 8 past 65,535 passages) each index built or loaded afterwards may hold; 0 decodes none. */
-  static decodedBudget = 16 * 1024 * 1024;
+  static decodedBudget = 32 * 1024 * 1024;
 
   /** Per passage, weight ÷ length normalisation of each field, so scoring a posting needs no division. */
   private readonly headingFactor: Float64Array;
