@@ -98,8 +98,12 @@ export class SyllableCache {
   }
 }
 
-/** The process's syllable cache: 4,096 titles and passages, about 3 MB on the tthc corpus. */
-export const syllableCache = new SyllableCache(4096);
+/**
+ * The process's syllable cache: 16,384 titles and passages, about 11 MB on the tthc corpus. 16,000
+ * distinct bench questions touch 18,000 of them; 4,096 entries hit 30 % of the time and 16,384
+ * hit 71 %, a chat turn 5 % cheaper.
+ */
+export const syllableCache = new SyllableCache(16_384);
 
 /** Distinct adjacent syllable pairs that `keep` accepts (a pair of two filler words says nothing). */
 function pairsOf(words: string[], keep: (a: string, b: string) => boolean): [string, string][] {
