@@ -9,8 +9,8 @@
  *    `--repeat-share` sends that share of requests to 50 popular questions instead;
  * 2. the 32 questions of scripts/bench-questions.txt cycled (a cache-friendly mix, labelled so).
  * Also measures the loopback ceiling (a bare Node HTTP server answering a fixed 1 kB JSON to the
- * same client), the retrieval cache hit rate of each run (from /metrics), and the server's RSS
- * every 10 s. Prints a table, then one JSON line for the distinct run. Left out: conversations of
+ * same client), the retrieval cache hit rate of each run (from /metrics), the server's RSS
+ * every 10 s and its CPU time per request over the distinct run. Prints a table, then one JSON line for the distinct run. Left out: conversations of
  * several turns (each request starts one), Zalo and Bot Framework (bench:zalo, bench:widget).
  */
 import { spawn } from 'node:child_process';
@@ -26,7 +26,7 @@ import { SnapshotStore } from '../src/index/snapshot-store.js';
 import { parseArgs } from './lib/args.js';
 import { distinctQuestions, random, SHARED_QUESTION_FILES, sharedQuestions } from './lib/bench-mix.js';
 import { buildProgressBar } from './lib/progress.js';
-import { freePort, percentile, processRssMb, root, rssMb, startServerProcess } from './lib/server.js';
+import { cpuMs, freePort, percentile, processRssMb, root, rssMb, startServerProcess } from './lib/server.js';
 
 /** One load run's figures. */
 interface Run {
@@ -113,6 +113,9 @@ async function main(): Promise<void> {
         asked.add(q);
         return q;
       };
+      const cpuAll = async () =>
+        (await Promise.all(children().map((c) => cpuMs(c.pid!)))).reduce((a, b) => a + b, 0);
+      const cpuBefore = await cpuAll();
       const distinct = await drive(
         bases(),
         endpoint,
@@ -121,6 +124,8 @@ async function main(): Promise<void> {
         pick,
         `distinct questions${repeatShare > 0 ? ` + ${Math.round(repeatShare * 100)} % repeats` : ''}`,
       );
+      const cpuPerRequest =
+        Math.round((((await cpuAll()) - cpuBefore) / Math.max(1, distinct.requests)) * 100) / 100;
       distinct.distinct_share = Math.min(
         1,
         Math.round((asked.size / Math.max(1, distinct.requests)) * 1000) / 1000,
@@ -159,6 +164,9 @@ async function main(): Promise<void> {
           `| ${r.label} | ${r.rps} | ${((r.rps / ceiling.rps) * 100).toFixed(1)} % | ${r.p50_ms} ms | ${r.p95_ms} ms | ${r.p99_ms} ms | ${r.errors} | ${r.cache_hit_rate === null ? '—' : `${(r.cache_hit_rate * 100).toFixed(1)} %`} |`,
         );
       }
+      console.log(
+        `server CPU (user + system, every server process) during the distinct run: ${cpuPerRequest} ms a request — steadier than req/s when the machine's neighbours vary`,
+      );
       if (clusterWorkers() > 1)
         console.log(
           'cache hits: — with WORKERS > 1 each worker counts its own, and /metrics answers from whichever worker takes the request',
@@ -184,6 +192,7 @@ async function main(): Promise<void> {
           p99_ms: distinct.p99_ms,
           rps: distinct.rps,
           requests: distinct.requests,
+          cpu_ms_per_request: cpuPerRequest,
           errors: distinct.errors,
           cache_hit_rate: distinct.cache_hit_rate,
           ceiling_rps: ceiling.rps,

@@ -61,6 +61,22 @@ export async function processRssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHW
 }
 
 /**
+ * CPU time (user + system, ms) a server process and its worker processes have used so far (Linux
+ * /proc, in clock ticks of 10 ms). Per request it is a steadier figure than req/s on a machine
+ * whose neighbours come and go.
+ */
+export async function cpuMs(pid: number): Promise<number> {
+  let ticks = 0;
+  for (const p of [pid, ...(await nodeDescendants(pid))]) {
+    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
+    // Fields after the parenthesised command name: state is the 3rd, utime the 14th, stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return ticks * 10;
+}
+
+/**
  * Peak (VmHWM) or current (VmRSS) resident memory of a server process in MB, summed with its
  * worker processes when it runs several (the sum of peaks for VmHWM).
  */
