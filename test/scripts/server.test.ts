@@ -15,7 +15,7 @@ describe('bench server helpers', () => {
         used = await cpuMs(busy.pid!);
       }
       expect(used).toBeGreaterThanOrEqual(100);
-      expect(used).toBeLessThanOrEqual(Date.now() - start + 100);
+      expect(used).toBeLessThanOrEqual(Date.now() - start + 500);
     } finally {
       busy.kill();
     }
