@@ -165,7 +165,7 @@ async function main(): Promise<void> {
         );
       }
       console.log(
-        `server CPU (user + system, every server process) during the distinct run: ${cpuPerRequest} ms a request — steadier than req/s when the machine's neighbours vary`,
+        `server CPU (user + system, every server process) during the distinct run: ${cpuPerRequest} ms a request (unlike req/s, not shared with the load client; it still varies with the machine's speed: read it with the ceiling above)`,
       );
       if (clusterWorkers() > 1)
         console.log(

@@ -62,8 +62,8 @@ export async function processRssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHW
 
 /**
  * CPU time (user + system, ms) a server process and its worker processes have used so far (Linux
- * /proc, in clock ticks of 10 ms). Per request it is a steadier figure than req/s on a machine
- * whose neighbours come and go.
+ * /proc, in clock ticks of 10 ms). Per request it leaves out the time the load client and the
+ * other processes take from the server's cores, which req/s includes.
  */
 export async function cpuMs(pid: number): Promise<number> {
   let ticks = 0;
