@@ -379,20 +379,22 @@ export class LexicalIndex {
     const k1plus1 = k1 + 1;
     const dfs = this.postings.df;
     const ids = terms.map((t) => this.termId(t.term));
-    // Folded twins read with their accented term's union list (see `twins`), by position in `terms`.
-    const skip = this.twins.byId.size > 0 ? this.pairedTwins(terms, ids) : null;
+    // By position in `terms`: an accented term read through its union list (see `twins`) → its
+    // twin's position; the twin → −1, already read.
+    const paired = this.twins.byId.size > 0 ? this.pairedTwins(terms, ids) : null;
     for (let t = 0; t < terms.length; t++) {
       const { weight } = terms[t]!;
       const id = ids[t]!;
       if (id < 0) continue;
       const df = dfs[id]!;
-      if (skip?.has(t)) {
-        if (skip.get(t) === -1) continue;
-        const { items, impacts } = this.twins.byId.get(id)!;
-        for (let i = 0; i < items.length; i++) scores[items[i]!] = scores[items[i]!]! + weight * impacts[i]!;
-        continue;
-      }
-      const decoded = df >= DECODED_MIN_DF ? this.decoded.get(id) : undefined;
+      const twin = paired?.get(t);
+      if (twin === -1) continue;
+      const decoded =
+        twin !== undefined
+          ? this.twins.byId.get(id)
+          : df >= DECODED_MIN_DF
+            ? this.decoded.get(id)
+            : undefined;
       if (decoded) {
         const { items, impacts } = decoded;
         for (let i = 0; i < items.length; i++) scores[items[i]!] = scores[items[i]!]! + weight * impacts[i]!;
@@ -412,11 +414,11 @@ export class LexicalIndex {
    * accented term's weight (a folded term raised by another word keeps its own list).
    */
   private pairedTwins(terms: readonly QueryTerm[], ids: readonly number[]): Map<number, number> | null {
-    const { byId, folded, ratio } = this.twins;
+    const { folded, ratio } = this.twins;
     let at: Map<number, number> | null = null;
     let out: Map<number, number> | null = null;
     for (let t = 0; t < terms.length; t++) {
-      const twinId = byId.has(ids[t]!) ? folded.get(ids[t]!) : undefined;
+      const twinId = folded.get(ids[t]!);
       if (twinId === undefined) continue;
       if (!at) {
         at = new Map();
