@@ -9,9 +9,10 @@
  *    `--repeat-share` sends that share of requests to 50 popular questions instead;
  * 2. the 32 questions of scripts/bench-questions.txt cycled (a cache-friendly mix, labelled so).
  * Also measures the loopback ceiling (a bare Node HTTP server answering a fixed 1 kB JSON to the
- * same client), the retrieval cache hit rate of each run (from /metrics), the server's RSS
- * every 10 s and its CPU time per request over the distinct run. Prints a table, then one JSON line for the distinct run. Left out: conversations of
- * several turns (each request starts one), Zalo and Bot Framework (bench:zalo, bench:widget).
+ * same client), the retrieval cache hit rate of each run (from /metrics), the server's RSS every
+ * 10 s and its CPU time per request over the distinct run. Prints a table, then one JSON line for
+ * the distinct run. Left out: conversations of several turns (each request starts one), Zalo and
+ * Bot Framework (bench:zalo, bench:widget).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
