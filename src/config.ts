@@ -85,6 +85,7 @@ const schema = z.object({
   ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60),
   WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  TURNS_PER_BATCH: z.coerce.number().int().min(0).max(10_000).default(8),
   RETRIEVAL_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   LEXICAL_DECODED_MB: z.coerce.number().min(0).max(4096).default(32),
   ZALO_APP_ID: optionalString,
@@ -126,6 +127,8 @@ export interface Config {
   /** Server processes sharing the port (node:cluster); each holds its own copy of the index. */
   workers: number;
   /** Retrievals kept for questions asked again (about 1.8 kB each on the tthc corpus); 0 turns the cache off. */
+  /** Chat turns started per batch of two event-loop passes (0: all at once); see answer/turn-gate.ts. */
+  turnsPerBatch: number;
   retrievalCacheEntries: number;
   /** Megabytes of the most common terms' postings kept decoded in the serving process (faster BM25); 0 keeps none. */
   lexicalDecodedMb: number;
@@ -257,6 +260,7 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
     ...(e.ANSWER_THRESHOLD !== undefined ? { answerThreshold: e.ANSWER_THRESHOLD } : {}),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     workers: e.WORKERS,
+    turnsPerBatch: e.TURNS_PER_BATCH,
     retrievalCacheEntries: e.RETRIEVAL_CACHE_ENTRIES,
     lexicalDecodedMb: e.LEXICAL_DECODED_MB,
     bot: {

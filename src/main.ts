@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     store,
     handoffContact: config.handoffContact,
     cacheSize: config.retrievalCacheEntries,
+    turnsPerBatch: config.turnsPerBatch,
     ...(config.answerThreshold !== undefined ? { threshold: config.answerThreshold } : {}),
     onAnswer: (a, q) => metrics.answers.inc({ channel: q.channel, outcome: a.outcome }),
     onLlmFallback: (step, err) => {

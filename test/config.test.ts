@@ -57,6 +57,12 @@ describe('configuration on a first start', () => {
     expect(() => loadConfig({ LEXICAL_DECODED_MB: 'lots' })).toThrow(/LEXICAL_DECODED_MB/u);
   });
 
+  it('starts chat turns eight at a time unless told, 0 starting them all at once', () => {
+    expect(loadConfig({}).turnsPerBatch).toBe(8);
+    expect(loadConfig({ TURNS_PER_BATCH: '0' }).turnsPerBatch).toBe(0);
+    expect(() => loadConfig({ TURNS_PER_BATCH: '2.5' })).toThrow(/TURNS_PER_BATCH/u);
+  });
+
   it('turns single sign-on on only with issuer, client id and secret together', () => {
     expect(loadConfig({}).oidc).toBeUndefined();
     expect(() => loadConfig({ OIDC_ISSUER: 'https://sso.langson.gov.vn/realms/tinh' })).toThrow(

@@ -20,6 +20,7 @@ import { bundledModels, type AnswerModels, type TurnKind } from './learn/models.
 import * as say from './replies.js';
 import { ResultCache, type Retrieval } from './result-cache.js';
 import type { AssistantStore } from './store.js';
+import { DEFAULT_TURNS_PER_BATCH, TurnGate } from './turn-gate.js';
 import type { Answer, Assistant, Citation, Question } from './types.js';
 
 /** What the assistant needs; `retriever()` returns the live snapshot's retriever (swapped on re-index). */
@@ -36,6 +37,8 @@ export interface AssistantDeps {
   models?: AnswerModels;
   /** Recent retrievals to reuse (default: a cache of 2,000; 0 turns it off). */
   cacheSize?: number;
+  /** Turns started per batch, in arrival order (default 8; 0 starts every turn at once); see TurnGate. */
+  turnsPerBatch?: number;
   /** Called once per answer (metrics). */
   onAnswer?: (answer: Answer, question: Question) => void;
   /** Called when an LLM step fails and the extractive path answers instead (logs, metrics). */
@@ -58,8 +61,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const models = deps.models ?? bundledModels();
   const threshold = deps.threshold ?? models.decide.threshold;
   const cache = new ResultCache(deps.cacheSize ?? 2000);
+  const gate = new TurnGate(deps.turnsPerBatch ?? DEFAULT_TURNS_PER_BATCH);
 
   async function reply(question: Question, onDelta?: (text: string) => void): Promise<Answer> {
+    await gate.enter();
     const conversationId = question.conversationId ?? timeOrderedId();
     const message = cleanMessage(question.message);
     const conversation = {
