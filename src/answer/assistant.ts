@@ -315,6 +315,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     reply: (question) => reply(question),
     replyStream: (question, onDelta) => reply(question, onDelta),
     cacheStats: () => ({ retrieval: cache.stats(), syllables: syllableCache.stats() }),
+    turnsWaiting: () => gate.queued,
   };
 }
 

@@ -81,6 +81,8 @@ export interface Assistant {
   replyStream(question: Question, onDelta: (text: string) => void): Promise<Answer>;
   /** Use and size of the answer layer's caches since start (for /metrics). */
   cacheStats?(): AnswerCacheStats;
+  /** Turns waiting for the turn gate to start them (for /metrics). */
+  turnsWaiting?(): number;
 }
 
 export type { CacheStats };

@@ -73,6 +73,12 @@ export function createApp(deps: AppDeps): express.Express {
   );
   registerGauge(
     deps.metrics,
+    'chat_turns_waiting',
+    'Chat turns waiting to start (TURNS_PER_BATCH start at a time, in arrival order)',
+    () => deps.assistant.turnsWaiting?.() ?? 0,
+  );
+  registerGauge(
+    deps.metrics,
     'lexical_decoded_terms',
     'Terms whose postings are kept decoded',
     () => decoded()?.terms ?? 0,

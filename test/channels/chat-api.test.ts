@@ -301,5 +301,7 @@ describe('bad input on /api/chat', () => {
     // The decoded postings of common terms: a fixed budget (the bundled corpus has no term that common).
     expect(value('lexical_decoded_postings_bytes')).toBeGreaterThanOrEqual(0);
     expect(value('lexical_decoded_terms')).toBeGreaterThanOrEqual(0);
+    // Nothing is waiting for the turn gate once the answers are in.
+    expect(value('chat_turns_waiting')).toBe(0);
   });
 });
