@@ -78,7 +78,10 @@ describe('answers under a burst of questions', () => {
       turnsPerBatch,
     });
     const seen: number[] = [];
-    const questions = Array.from({ length: n }, (_, i) => `Thủ tục đăng ký khai sinh cần giấy tờ gì? (lần ${i + 1})`);
+    const questions = Array.from(
+      { length: n },
+      (_, i) => `Thủ tục đăng ký khai sinh cần giấy tờ gì? (lần ${i + 1})`,
+    );
     const answers = await Promise.all(
       questions.map((message) =>
         assistant.reply({ message, channel: 'web', audience: 'public' }).then((a) => {
