@@ -126,9 +126,9 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Server processes sharing the port (node:cluster); each holds its own copy of the index. */
   workers: number;
-  /** Retrievals kept for questions asked again (about 1.8 kB each on the tthc corpus); 0 turns the cache off. */
-  /** Chat turns started per batch of two event-loop passes (0: all at once); see answer/turn-gate.ts. */
+  /** Chat turns started per batch of two event-loop passes, per process (0: all at once); see answer/turn-gate.ts. */
   turnsPerBatch: number;
+  /** Retrievals kept for questions asked again (about 1.8 kB each on the tthc corpus); 0 turns the cache off. */
   retrievalCacheEntries: number;
   /** Megabytes of the most common terms' postings kept decoded in the serving process (faster BM25); 0 keeps none. */
   lexicalDecodedMb: number;

@@ -44,6 +44,36 @@ describe('TurnGate', () => {
     expect(late).toEqual([0, 1, 2]);
   });
 
+  it('puts a newcomer behind the turns already waiting, even when a batch has just opened', async () => {
+    const gate = new TurnGate(3);
+    const started = enterMany(gate, 8); // 0–2 start, 3–7 wait
+    await nextPass();
+    await nextPass(); // 3–5 start, 6–7 still wait
+    const late: number[] = [];
+    void gate.enter().then(() => late.push(started.length));
+    await Promise.resolve();
+    expect(late).toEqual([]);
+    await nextPass();
+    await nextPass();
+    // The newcomer starts in the same batch as 6 and 7, after them.
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(late).toEqual([8]);
+  });
+
+  it('stops scheduling once nobody waits', async () => {
+    const gate = new TurnGate(2);
+    enterMany(gate, 5);
+    for (let i = 0; i < 10; i++) await nextPass();
+    expect(gate.queued).toBe(0);
+    expect(process.getActiveResourcesInfo()).not.toContain('Immediate');
+  });
+
+  it('with a batch size that is not a number starts every turn at once instead of none', async () => {
+    const started = enterMany(new TurnGate(Number.NaN), 5);
+    await Promise.resolve();
+    expect(started).toHaveLength(5);
+  });
+
   it('with a batch size of 0 starts every turn at once', async () => {
     const started = enterMany(new TurnGate(0), 50);
     await Promise.resolve();
