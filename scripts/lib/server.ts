@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { procStatFields } from '../../src/lib/proc.js';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -68,9 +69,7 @@ export async function processRssMb(pid: number, which: 'VmHWM' | 'VmRSS' = 'VmHW
 export async function cpuMs(pid: number): Promise<number> {
   let ticks = 0;
   for (const p of [pid, ...(await nodeDescendants(pid))]) {
-    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
-    // Fields after the parenthesised command name: state is the 3rd, utime the 14th, stime the 15th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = procStatFields(await readFile(`/proc/${p}/stat`, 'utf8').catch(() => ''));
     ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
   }
   return ticks * 10;

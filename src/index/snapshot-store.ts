@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.js';
 import { fsyncPath, fsyncTree, isNotFound, writeFileDurably } from '../lib/files.js';
+import { procStatFields } from '../lib/proc.js';
 import type { EmbedderSetting } from './embeddings/index.js';
 import type { SnapshotManifest } from './manifest.js';
 import { IndexSnapshot, readManifest } from './snapshot.js';
@@ -48,9 +49,8 @@ function alive(pid: number): boolean {
 function startedAt(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at its closing parenthesis;
     // starttime is field 22, in clock ticks (100 a second on Linux) since boot.
-    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const ticks = Number(procStatFields(stat)[19]);
     const boot = Number(/^btime (\d+)$/mu.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
     return Number.isFinite(ticks) && Number.isFinite(boot) ? boot * 1000 + ticks * 10 : null;
   } catch {
