@@ -197,8 +197,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const composed = composeTop(retriever, result, fields, models);
     const top = result.results[0]!;
     setFocus(state, top.doc, composed);
-    const answer = finish(composed, top.doc, state, fields, { ...base, confidence });
-    if (!deps.writer) return answer;
+    const answer = finish(composed, top.doc, state, fields, { ...base, confidence }, deps.handoffContact);
+    // A record that lacks what was asked is said so in its own words, not written over by the model.
+    if (!deps.writer || !answer.grounded) return answer;
     const sourceOf = (c: Citation) =>
       documentChunks(retriever.snapshot, c.sourceId).find((x) => x.id === c.chunkId);
     return generate(deps.writer, standalone, result, answer, sourceOf, onDelta, deps.onLlmFallback);
@@ -278,7 +279,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
             chunks: focusChunks(retriever, doc, state),
           });
     setFocus(state, doc, composed);
-    return finish(composed, doc, state, fields, { ...base, confidence: 1 });
+    return finish(composed, doc, state, fields, { ...base, confidence: 1 }, deps.handoffContact);
   }
 
   /**
@@ -333,13 +334,17 @@ function composeTop(
   return composed;
 }
 
-/** Wraps a composition into an Answer; similar procedures come first among the numbered follow-ups. */
+/**
+ * Wraps a composition into an Answer; similar procedures come first among the numbered follow-ups.
+ * An answer without citations, or one saying the record lacks what was asked, is declined with `handoff`.
+ */
 function finish(
   composed: Composed,
   doc: DocumentMeta,
   state: ConversationState,
   fields: ProcedureField[],
   base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>,
+  handoff: string,
 ): Answer {
   const alternatives = composed.alternatives;
   const text =
@@ -351,12 +356,15 @@ function finish(
     ...composed.followUps.map((t) => ({ text: t })),
   ];
   state.pendingFields = fields;
+  // The record was found but holds nothing of what was asked: say so, and do not count it as answered.
+  const grounded = composed.citations.length > 0 && !composed.unrecorded;
   return {
     ...base,
-    answer: text,
+    answer: grounded ? text : `${text}\n\n${say.unrecordedNote(handoff)}`,
     citations: composed.citations,
-    grounded: composed.citations.length > 0,
-    outcome: composed.citations.length > 0 ? 'grounded' : 'declined',
+    grounded,
+    outcome: grounded ? 'grounded' : 'declined',
+    ...(grounded ? {} : { handoff }),
     intent: doc.kind === 'procedure' ? 'procedure' : 'legal',
     ...(composed.field ? { field: composed.field } : {}),
     alternatives,

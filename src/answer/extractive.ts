@@ -15,6 +15,8 @@ export interface Composed {
   field?: ProcedureField;
   alternatives: Suggestion[];
   followUps: string[];
+  /** True when fields were asked and the record holds none of them: the answer only says so. */
+  unrecorded?: boolean;
 }
 
 /** All passages of one document, in document order. */
@@ -59,6 +61,16 @@ export function quote(chunk: Chunk, limit = QUOTE_CHARS): string {
   const cut = body.lastIndexOf('\n', limit);
   return `${body.slice(0, cut > limit / 2 ? cut : limit).trim()}\n…`;
 }
+
+/** Fields read from one field of the record as published (not from the channels table). */
+const RECORD_FIELDS: ReadonlySet<ProcedureField> = new Set([
+  'ho_so',
+  'trinh_tu',
+  'dieu_kien',
+  'can_cu',
+  'ket_qua',
+  'co_quan',
+]);
 
 /** Questions offered after an answer about a procedure, one per field the record has. */
 const FIELD_FOLLOW_UPS: [ProcedureField, string][] = [
@@ -117,6 +129,9 @@ export function composeProcedure(
   const fields = asked.length > 0 ? asked : (['general'] as ProcedureField[]);
   const parts: string[] = [];
   const citations: Citation[] = [];
+  // Fees, times and channels are read from the channels table, whose free-text descriptions may
+  // state them in other words: only a record field left empty shows that the record lacks the fact.
+  let recorded = fields.some((f) => !RECORD_FIELDS.has(f));
   for (const f of fields) {
     let found = pick(f);
     // Records often put who may file under "Đối tượng" rather than "Điều kiện": say that no
@@ -126,6 +141,7 @@ export function composeProcedure(
       if (found.length > 0)
         parts.push(`Hồ sơ thủ tục ${name} trên Cổng dịch vụ công không ghi yêu cầu, điều kiện riêng.`);
     }
+    if (found.length > 0) recorded = true;
     if (found.length === 0 && f === 'phi') {
       parts.push(`Hồ sơ thủ tục ${name} trên Cổng dịch vụ công không ghi phí, lệ phí.`);
       found = pick('cach_thuc');
@@ -148,6 +164,8 @@ export function composeProcedure(
     const extra = companions[f];
     const found = extra && !quoted.has(extra) ? pick(extra) : [];
     if (found.length === 0) continue;
+    // Records often state the asked fact in the companion ("Cơ quan" named in the steps), not in the general summary.
+    if (extra !== 'general') recorded = true;
     quoted.add(extra!);
     const n = citations.length + 1;
     citations.push(citationOf(n, found[0]!, doc));
@@ -163,6 +181,7 @@ export function composeProcedure(
     ...(asked[0] ? { field: asked[0] } : {}),
     alternatives: [],
     followUps: procedureFollowUps(chunks, fields[0]!),
+    ...(recorded ? {} : { unrecorded: true }),
   };
 }
 

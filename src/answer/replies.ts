@@ -46,6 +46,11 @@ export function declineReply(suggestions: Suggestion[], contact: string): string
   return lines.join('\n');
 }
 
+/** Note appended when the procedure's record holds nothing of what was asked. */
+export function unrecordedNote(contact: string): string {
+  return `Để biết thông tin này, vui lòng liên hệ: ${contact}.`;
+}
+
 /** Note appended when several procedures fit the question. */
 export function choiceNote(alternatives: Suggestion[], firstTitle: string): string {
   const lines = [

@@ -42,4 +42,44 @@ describe('extractive procedure answers', () => {
     expect(composed.answer).toContain('Có đủ năng lực hành vi dân sự. [1]');
     expect(composed.citations[0]!.field).toBe('dieu_kien');
   });
+
+  it('asked for papers a record leaves empty, says the record does not list them and is marked unrecorded', async () => {
+    const { snapshot, meta } = await procedure([
+      ['general', 'Cấp giấy phép thử nghiệm cho tổ chức.'],
+      ['co_quan', 'Sở Khoa học và Công nghệ.'],
+    ]);
+    const composed = composeProcedure(snapshot, meta, ['ho_so'], { ho_so: 'general' });
+    expect(composed.answer).toMatch(/không có thông tin về thành phần hồ sơ/u);
+    expect(composed.unrecorded).toBe(true);
+  });
+
+  it('asked two fields of which the record holds one, answers that one and is not marked unrecorded', async () => {
+    const { snapshot, meta } = await procedure([
+      ['general', 'Cấp giấy phép thử nghiệm cho tổ chức.'],
+      ['co_quan', 'Sở Khoa học và Công nghệ.'],
+    ]);
+    const composed = composeProcedure(snapshot, meta, ['ho_so', 'co_quan']);
+    expect(composed.answer).toContain('Sở Khoa học và Công nghệ.');
+    expect(composed.unrecorded).toBeUndefined();
+  });
+
+  it('asked for the office of a record that names it only in the steps, quotes the steps and is not marked unrecorded', async () => {
+    const { snapshot, meta } = await procedure([
+      ['general', 'Cấp giấy phép thử nghiệm cho tổ chức.'],
+      ['trinh_tu', 'Bước 1: Nộp hồ sơ tại Sở Khoa học và Công nghệ.'],
+    ]);
+    const composed = composeProcedure(snapshot, meta, ['co_quan'], { co_quan: 'trinh_tu' });
+    expect(composed.answer).toContain('Bước 1: Nộp hồ sơ tại Sở Khoa học và Công nghệ.');
+    expect(composed.unrecorded).toBeUndefined();
+  });
+
+  it('asked for a fee the channels table does not give, says so but is not marked unrecorded (descriptions may state it)', async () => {
+    const { snapshot, meta } = await procedure([
+      ['general', 'Cấp giấy phép thử nghiệm cho tổ chức.'],
+      ['cach_thuc', '- Trực tiếp: thời hạn 10 ngày làm việc\nKhông thu tiền đối với hộ nghèo.'],
+    ]);
+    const composed = composeProcedure(snapshot, meta, ['phi'], { phi: 'cach_thuc' });
+    expect(composed.answer).toMatch(/không ghi phí, lệ phí/u);
+    expect(composed.unrecorded).toBeUndefined();
+  });
 });
