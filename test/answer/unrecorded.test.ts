@@ -18,7 +18,8 @@ const RECORD = {
   linh_vuc: 'Thử nghiệm',
   doi_tuong_thuc_hien: 'Doanh nghiệp',
   co_quan_thuc_hien: 'Sở Xây dựng',
-  trinh_tu_thuc_hien: 'Bước 1: Sở Xây dựng lập hồ sơ, trình Ủy ban nhân dân tỉnh.\nBước 2: Ủy ban nhân dân tỉnh ban hành quyết định công bố.',
+  trinh_tu_thuc_hien:
+    'Bước 1: Sở Xây dựng lập hồ sơ, trình Ủy ban nhân dân tỉnh.\nBước 2: Ủy ban nhân dân tỉnh ban hành quyết định công bố.',
   cach_thuc_thuc_hien: 'Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp5 Ngày làm việcKhông có thông tin',
   thanh_phan_ho_so: '--',
   can_cu_phap_ly: 'Quyết định thử nghiệm số 1/2026/QĐ-UBND',
@@ -33,7 +34,11 @@ beforeAll(async () => {
   const path = 'corpus/procedures/thu-nghiem.jsonl';
   const documents = await loadFile({ path, bytes: Buffer.from(`${JSON.stringify(RECORD)}\n`) });
   const snapshot = await IndexSnapshot.build(
-    { sources: [{ path, fileHash: '', documentIds: documents.map((d) => d.meta.id) }], documents, parent: null },
+    {
+      sources: [{ path, fileHash: '', documentIds: documents.map((d) => d.meta.id) }],
+      documents,
+      parent: null,
+    },
     { kind: 'none' },
   );
   store = SqliteStore.open(':memory:');
@@ -50,7 +55,12 @@ afterAll(async () => {
 });
 
 const ask = (message: string, conversationId?: string) =>
-  assistant.reply({ message, channel: 'web', audience: 'public', ...(conversationId ? { conversationId } : {}) });
+  assistant.reply({
+    message,
+    channel: 'web',
+    audience: 'public',
+    ...(conversationId ? { conversationId } : {}),
+  });
 
 describe('a question about a detail the procedure record leaves empty', () => {
   it('asked for the papers of a record that lists none, says so, gives the contact and is not counted as answered', async () => {
