@@ -142,7 +142,9 @@ async function main(): Promise<void> {
   const conversation: NumericExample[] = [];
   const addMove = async (origin: string, text: string, focus: string, move: string) => {
     if (!snapshot.docIndex.has(focus)) return;
-    const r = await retrieve(text);
+    // Retrieved as the assistant does with a procedure in focus: its domain first among close candidates.
+    const domain = snapshot.documents[snapshot.docIndex.get(focus)!]!.procedure?.domain;
+    const r = await retriever.retrieve(text, { k: 5, audience: 'public', ...(domain ? { domain } : {}) });
     const own = features(text, r);
     const turn = turnOf(text);
     const standalone = own.exact === 1 ? 1 : decideModel.probabilities(decideFeatures(own, turn))[0]!;

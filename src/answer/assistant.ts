@@ -154,10 +154,14 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const fields = models.fields.asked(text);
     const turn = models.turns.scores(text);
     const focus = state.focus && retriever.snapshot.docIndex.has(state.focus.docId) ? state.focus : undefined;
+    // In a conversation, procedures of the focus's domain come first among close candidates.
+    const domain = focus
+      ? retriever.snapshot.documents[retriever.snapshot.docIndex.get(focus.docId)!]!.procedure?.domain
+      : undefined;
     const search = (query: string): Promise<Retrieval> =>
       deps.cacheSize === 0
-        ? retriever.retrieve(query, { k: RESULTS, audience: q.audience })
-        : cache.retrieve(retriever, query, RESULTS, q.audience);
+        ? retriever.retrieve(query, { k: RESULTS, audience: q.audience, ...(domain ? { domain } : {}) })
+        : cache.retrieve(retriever, query, RESULTS, q.audience, domain);
     let result = await search(text);
     let features = confidenceFeatures(text, result, retriever.snapshot);
     const confidenceOf = (f: ConfidenceFeatures, kind: Record<TurnKind, number>) =>

@@ -28,12 +28,18 @@ export class ResultCache {
     return this.entries.stats();
   }
 
-  /** Retrieves through the cache (k results for the audience). */
-  async retrieve(retriever: Retriever, question: string, k: number, audience: Audience): Promise<Retrieval> {
-    const key = `${retriever.snapshot.manifest.id}\u0000${audience}\u0000${k}\u0000${normalize(question)}`;
+  /** Retrieves through the cache (k results for the audience, in the conversation's domain if any). */
+  async retrieve(
+    retriever: Retriever,
+    question: string,
+    k: number,
+    audience: Audience,
+    domain?: string,
+  ): Promise<Retrieval> {
+    const key = `${retriever.snapshot.manifest.id}\u0000${audience}\u0000${k}\u0000${domain ?? ''}\u0000${normalize(question)}`;
     const cached = this.entries.get(key);
     if (cached) return cached;
-    const { results } = await retriever.retrieve(question, { k, audience });
+    const { results } = await retriever.retrieve(question, { k, audience, ...(domain ? { domain } : {}) });
     const retrieval = { results };
     this.entries.set(key, retrieval);
     return retrieval;

@@ -2,7 +2,7 @@ import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Audience, Chunk, DocumentMeta, ValidityStatus } from '../ingest/types.js';
 import { Lru, type CacheStats } from '../lib/lru.js';
 import { baseProcedureCode, documentNumberKey } from '../text/index.js';
-import { fuse, type DocScores, type FusionParams, DEFAULT_FUSION } from './fusion.js';
+import { fuse, type DocScores, type FusedDocument, type FusionParams, DEFAULT_FUSION } from './fusion.js';
 import {
   coverage,
   DEFAULT_NAME_COVERAGE,
@@ -31,6 +31,11 @@ export interface RetrieveOptions {
   excludeStatuses?: ValidityStatus[];
   /** Best passages kept per document (default 3). */
   chunksPerDoc?: number;
+  /**
+   * The domain (lĩnh vực) of the procedure a conversation is about: its procedures in the head gain
+   * `domainBoost` (see RetrieverParams). Absent for a question asked on its own.
+   */
+  domain?: string;
 }
 
 /** A passage of a result with its lexical score. */
@@ -77,6 +82,13 @@ export interface RetrieverParams {
    * foreign party and the variant with it is in the head (see variants.ts).
    */
   foreignVariantPenalty: number;
+  /**
+   * Added, times the first fused score, to procedures of the conversation's domain in the head: a
+   * citizen who names another procedure mostly stays in the field ("xóa thế chấp" after
+   * "đăng ký thế chấp quyền sử dụng đất" means the land one), and the words alone often fit a
+   * procedure of another field as well.
+   */
+  domainBoost: number;
 }
 
 /** Fields only a procedure record has. */
@@ -97,6 +109,7 @@ export const DEFAULT_RETRIEVER: RetrieverParams = {
   otherKindsWhenFieldAsked: 0.8,
   nameCoverage: DEFAULT_NAME_COVERAGE,
   foreignVariantPenalty: 0.3,
+  domainBoost: 0.25,
 };
 
 /** Procedure names whose weighted terms are kept per snapshot. */
@@ -161,6 +174,13 @@ export class Retriever {
         )
         .sort((a, b) => b.score - a.score || a.doc - b.doc);
     }
+    if (options.domain && this.params.domainBoost > 0)
+      fused = preferDomain(
+        fused,
+        (doc) => docs[doc]!.procedure?.domain === options.domain,
+        this.params.nameCoverage.depth,
+        this.params.domainBoost,
+      );
     const results = fused.slice(0, k).map((f) => {
       const name = nameMatch(f.doc);
       return {
@@ -371,4 +391,23 @@ export function firstChunkOf(chunkDoc: Uint32Array, doc: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Adds `boost` times the first score to each of the first `depth` candidates that `inDomain`
+ * accepts, and sorts them again.
+ */
+export function preferDomain(
+  fused: readonly FusedDocument[],
+  inDomain: (doc: number) => boolean,
+  depth: number,
+  boost: number,
+): FusedDocument[] {
+  const first = fused[0]?.score ?? 0;
+  if (first <= 0) return [...fused];
+  const head = fused
+    .slice(0, depth)
+    .map((f) => (inDomain(f.doc) ? { ...f, score: f.score + boost * first } : f));
+  head.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  return [...head, ...fused.slice(depth)];
 }

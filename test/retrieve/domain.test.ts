@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { createAssistant } from '../../src/answer/assistant.js';
+import { IndexSnapshot } from '../../src/index/snapshot.js';
+import { loadFile } from '../../src/ingest/registry.js';
+import { preferDomain, Retriever, type RetrieveOptions } from '../../src/retrieve/retriever.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+
+/** Procedure records as the portal publishes them: two services of different fields worded alike. */
+const record = (code: string, name: string, domain: string, office: string) => ({
+  ma_thu_tuc: code,
+  ten_thu_tuc: name,
+  cap_thuc_hien: 'Cấp tỉnh',
+  linh_vuc: domain,
+  doi_tuong_thuc_hien: 'Công dân Việt Nam',
+  co_quan_thuc_hien: office,
+  trinh_tu_thuc_hien: `Bước 1: Người bị mất nộp hồ sơ đề nghị cấp lại tại ${office}.\nBước 2: ${office} cấp lại.`,
+  cach_thuc_thuc_hien: 'Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp10 Ngày làm việcKhông có thông tin',
+  thanh_phan_ho_so: 'Đơn đề nghị cấp lại do bị mất',
+  can_cu_phap_ly: 'Văn bản thử nghiệm số 1/2026/TT-TN',
+  yeu_cau_dieu_kien: 'Không có thông tin',
+  ket_qua_xu_ly: 'Bản cấp lại',
+});
+const RECORDS = [
+  record(
+    '3.000901',
+    'Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất',
+    'Đất đai',
+    'Văn phòng đăng ký đất đai',
+  ),
+  record('3.000902', 'Cấp lại giấy phép lái xe do bị mất', 'Sát hạch, cấp giấy phép lái xe', 'Sở Xây dựng'),
+  record('3.000903', 'Đăng ký kết hôn', 'Hộ tịch', 'Ủy ban nhân dân cấp xã'),
+];
+
+async function retriever(): Promise<Retriever> {
+  const path = 'corpus/procedures/thu-nghiem.jsonl';
+  const bytes = Buffer.from(RECORDS.map((r) => JSON.stringify(r)).join('\n'));
+  const documents = await loadFile({ path, bytes });
+  const snapshot = await IndexSnapshot.build(
+    {
+      sources: [{ path, fileHash: '', documentIds: documents.map((d) => d.meta.id) }],
+      documents,
+      parent: null,
+    },
+    { kind: 'none' },
+  );
+  return new Retriever(snapshot);
+}
+
+describe('procedures of the conversation’s field come first among close candidates', () => {
+  it('boosts candidates of the field within the head by a share of the first score, and leaves the rest', () => {
+    const fused = [0.5, 1, 0.9, 0.4].map((score, i) => ({
+      doc: i,
+      score,
+      lexicalRank: i + 1,
+      vectorRank: null,
+    }));
+    fused.sort((a, b) => b.score - a.score);
+    const out = preferDomain(fused, (doc) => doc === 2 || doc === 3, 3, 0.25);
+    expect(out.map((f) => f.doc)).toEqual([2, 1, 0, 3]);
+    expect(out[0]!.score).toBeCloseTo(1.15);
+    // Beyond the head nothing moves, even in the field.
+    expect(out[3]!.score).toBe(0.4);
+  });
+
+  it('asked "bị mất, xin cấp lại" in a conversation about land or about a driving licence, ranks that field’s procedure first', async () => {
+    const r = await retriever();
+    const first = async (options: RetrieveOptions) =>
+      (await r.retrieve('bị mất rồi, xin cấp lại thì làm thế nào', { k: 3, ...options })).results[0]?.doc.id;
+    // On its words alone the licence comes first (1.06 against 0.95).
+    expect(await first({})).toBe('3.000902');
+    expect(await first({ domain: 'Đất đai' })).toBe('3.000901');
+    expect(await first({ domain: 'Sát hạch, cấp giấy phép lái xe' })).toBe('3.000902');
+  });
+
+  it('in a conversation, searches with the field of the procedure in focus; a new conversation without one', async () => {
+    const r = await retriever();
+    const domains: (string | undefined)[] = [];
+    const spy = Object.create(r) as Retriever;
+    spy.retrieve = (query, options) => {
+      domains.push(options?.domain);
+      return r.retrieve(query, options);
+    };
+    const store = SqliteStore.open(':memory:');
+    const assistant = createAssistant({ retriever: () => spy, store, handoffContact: '1022', cacheSize: 0 });
+    const a = await assistant.reply({
+      message: 'Cấp lại giấy phép lái xe do bị mất cần giấy tờ gì?',
+      channel: 'web',
+      audience: 'public',
+    });
+    expect(a.citations[0]?.sourceId).toBe('3.000902');
+    await assistant.reply({
+      message: 'Còn đăng ký kết hôn thì nộp ở đâu?',
+      channel: 'web',
+      audience: 'public',
+      conversationId: a.conversationId,
+    });
+    expect(domains).toEqual([undefined, 'Sát hạch, cấp giấy phép lái xe']);
+    await store.close();
+  });
+});
