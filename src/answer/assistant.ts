@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { FIELD_LABELS } from '../ingest/procedure/field-text.js';
 import type { DocumentMeta, ProcedureField } from '../ingest/types.js';
 import { timeOrderedId } from '../lib/ids.js';
 import type { RetrievedChunk, Retriever } from '../retrieve/retriever.js';
@@ -85,6 +86,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       throw err;
     }
     remember(state, 'user', storedQuestion);
+    const gap = gapQuestion(storedQuestion, answer);
     remember(state, 'assistant', maskPii(answer.answer));
     // One transaction a turn, after answering: question, answer, gap and new state together.
     const stored = await deps.store.recordTurn({
@@ -99,15 +101,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         confidence: answer.confidence,
       },
       stateJson: JSON.stringify(state),
-      ...(answer.outcome === 'declined' && message.length <= MAX_QUESTION_CHARS && /\p{L}/u.test(message)
-        ? {
-            unanswered: {
-              question: storedQuestion,
-              channel: question.channel,
-              normalized: gapKey(storedQuestion),
-            },
-          }
-        : {}),
+      ...(gap === null
+        ? {}
+        : { unanswered: { question: gap, channel: question.channel, normalized: gapKey(gap) } }),
     });
     answer.messageId = stored.answerId!;
     deps.onAnswer?.(answer, question);
@@ -364,7 +360,11 @@ function finish(
   const grounded = composed.citations.length > 0 && !composed.unrecorded;
   return {
     ...base,
-    answer: grounded ? text : `${text}\n\n${say.unrecordedNote(handoff)}`,
+    answer: grounded
+      ? text
+      : composed.unrecorded
+        ? `${text}\n\n${say.unrecordedNote(fields.map((f) => FIELD_LABELS[f]).join(', '), handoff)}`
+        : `${text}\n\n${say.handoffReply(handoff)}`.trim(),
     citations: composed.citations,
     grounded,
     outcome: grounded ? 'grounded' : 'declined',
@@ -398,4 +398,18 @@ export function gapKey(message: string): string {
   return fold(normalize(message))
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
+}
+
+/**
+ * What a declined turn leaves in the administrators' list of unanswered questions, null for none: the
+ * question; when the procedure was found but its record lacks what was asked, followed by the
+ * procedure's code and the fields ("cần giấy tờ gì? [1.000001: Thành phần hồ sơ]"), so that a bare
+ * follow-up or a numbered choice still says which record to complete.
+ */
+export function gapQuestion(question: string, answer: Answer): string | null {
+  if (answer.outcome !== 'declined' || question.length > MAX_QUESTION_CHARS) return null;
+  const code = answer.intent === 'procedure' ? answer.citations[0]?.sourceId : undefined;
+  if (code)
+    return `${question} [${code}: ${answer.field ? FIELD_LABELS[answer.field] : 'thông tin được hỏi'}]`;
+  return /\p{L}/u.test(question) ? question : null;
 }

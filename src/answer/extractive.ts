@@ -15,7 +15,10 @@ export interface Composed {
   field?: ProcedureField;
   alternatives: Suggestion[];
   followUps: string[];
-  /** True when fields were asked and the record holds none of them: the answer only says so. */
+  /**
+   * True when fields were asked and the record holds none of them: the answer says so and quotes
+   * the record's general information.
+   */
   unrecorded?: boolean;
 }
 
@@ -148,7 +151,7 @@ export function composeProcedure(
       if (found.length === 0) continue;
     }
     if (found.length === 0) {
-      parts.push(`Hồ sơ thủ tục ${name} không có thông tin về ${FIELD_LABELS[f].toLowerCase()}.`);
+      parts.push(`Hồ sơ thủ tục ${name} trên Cổng dịch vụ công không ghi ${FIELD_LABELS[f].toLowerCase()}.`);
       continue;
     }
     const n = citations.length + 1;

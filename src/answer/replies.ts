@@ -46,9 +46,9 @@ export function declineReply(suggestions: Suggestion[], contact: string): string
   return lines.join('\n');
 }
 
-/** Note appended when the procedure's record holds nothing of what was asked. */
-export function unrecordedNote(contact: string): string {
-  return `Để biết thông tin này, vui lòng liên hệ: ${contact}.`;
+/** Note appended when the procedure's record holds nothing of what was asked (`what`: the field's label). */
+export function unrecordedNote(what: string, contact: string): string {
+  return `Để biết ${what.toLowerCase()} của thủ tục này, bạn vui lòng liên hệ: ${contact}.`;
 }
 
 /** Note appended when several procedures fit the question. */

@@ -43,7 +43,11 @@ export interface Answer {
   /** Vietnamese answer text; [n] markers refer to `citations`. Plain text with "-" lists and line breaks. */
   answer: string;
   citations: Citation[];
-  /** False when the assistant declined (not confident, out of scope). */
+  /**
+   * False when the assistant declined: not confident or out of scope (`intent` 'out_of_scope', no
+   * citations), or the procedure was found but its record lacks what was asked (`intent`
+   * 'procedure', the record cited).
+   */
   grounded: boolean;
   outcome: Outcome;
   intent: Intent;

@@ -174,7 +174,8 @@ export class Retriever {
         )
         .sort((a, b) => b.score - a.score || a.doc - b.doc);
     }
-    if (options.domain && this.params.domainBoost > 0)
+    // A code or number named in the message is what it asks about, whatever the conversation's field.
+    if (options.domain && this.params.domainBoost > 0 && exact.size === 0)
       fused = preferDomain(
         fused,
         (doc) => docs[doc]!.procedure?.domain === options.domain,

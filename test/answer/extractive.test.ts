@@ -49,7 +49,7 @@ describe('extractive procedure answers', () => {
       ['co_quan', 'Sở Khoa học và Công nghệ.'],
     ]);
     const composed = composeProcedure(snapshot, meta, ['ho_so'], { ho_so: 'general' });
-    expect(composed.answer).toMatch(/không có thông tin về thành phần hồ sơ/u);
+    expect(composed.answer).toMatch(/trên Cổng dịch vụ công không ghi thành phần hồ sơ/u);
     expect(composed.unrecorded).toBe(true);
   });
 

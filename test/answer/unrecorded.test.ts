@@ -1,10 +1,13 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant } from '../../src/answer/assistant.js';
+import { createLlmComposer } from '../../src/answer/llm/llm-composer.js';
 import type { Assistant } from '../../src/answer/types.js';
 import { IndexSnapshot } from '../../src/index/snapshot.js';
 import { loadFile } from '../../src/ingest/registry.js';
 import { Retriever } from '../../src/retrieve/retriever.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from './llm/fake-openai-server.js';
 
 /**
  * A procedure record as the portal publishes it, with its papers field left empty: a question about
@@ -27,23 +30,37 @@ const RECORD = {
   ket_qua_xu_ly: 'Quyết định công bố mở tuyến',
 };
 
+/** A record whose office fields are empty while its steps name the office. */
+const NO_OFFICE = {
+  ...RECORD,
+  ma_thu_tuc: '3.000778',
+  ten_thu_tuc: 'Công nhận tuyến thử nghiệm',
+  co_quan_thuc_hien: '',
+  trinh_tu_thuc_hien:
+    'Bước 1: Doanh nghiệp nộp hồ sơ tại Sở Giao thông thử nghiệm.\nBước 2: Sở xem xét, công nhận.',
+  thanh_phan_ho_so: 'Đơn đề nghị công nhận tuyến',
+};
+
+let retriever: Retriever;
 let store: SqliteStore;
 let assistant: Assistant;
 
 beforeAll(async () => {
-  const path = 'corpus/procedures/thu-nghiem.jsonl';
-  const documents = await loadFile({ path, bytes: Buffer.from(`${JSON.stringify(RECORD)}\n`) });
+  const file = 'corpus/procedures/thu-nghiem.jsonl';
+  const bytes = Buffer.from([RECORD, NO_OFFICE].map((r) => JSON.stringify(r)).join('\n'));
+  const documents = await loadFile({ path: file, bytes });
   const snapshot = await IndexSnapshot.build(
     {
-      sources: [{ path, fileHash: '', documentIds: documents.map((d) => d.meta.id) }],
+      sources: [{ path: file, fileHash: '', documentIds: documents.map((d) => d.meta.id) }],
       documents,
       parent: null,
     },
     { kind: 'none' },
   );
+  retriever = new Retriever(snapshot);
   store = SqliteStore.open(':memory:');
   assistant = createAssistant({
-    retriever: () => new Retriever(snapshot),
+    retriever: () => retriever,
     store,
     handoffContact: 'Tổng đài 1022',
     cacheSize: 0,
@@ -67,8 +84,10 @@ describe('a question about a detail the procedure record leaves empty', () => {
     const a = await ask('Thủ tục 3.000777 yêu cầu thành phần hồ sơ gồm những giấy tờ gì?');
     expect(a.grounded).toBe(false);
     expect(a.outcome).toBe('declined');
-    expect(a.answer).toMatch(/không có thông tin về thành phần hồ sơ/u);
-    expect(a.answer).toContain('Tổng đài 1022');
+    expect(a.answer).toMatch(/trên Cổng dịch vụ công không ghi thành phần hồ sơ/u);
+    expect(a.answer).toContain(
+      'Để biết thành phần hồ sơ của thủ tục này, bạn vui lòng liên hệ: Tổng đài 1022.',
+    );
     expect(a.handoff).toBe('Tổng đài 1022');
     expect(a.citations[0]?.sourceId).toBe('3.000777');
   });
@@ -79,10 +98,65 @@ describe('a question about a detail the procedure record leaves empty', () => {
     expect(a.answer).toContain('Quyết định công bố mở tuyến');
   });
 
-  it('asked "nộp hồ sơ ở đâu" as a follow-up, answers from the office the record names', async () => {
+  it('asked "Cơ quan nào thực hiện?" as a follow-up, answers from the office the record names', async () => {
     const first = await ask('Thủ tục 3.000777 thì kết quả nhận được là gì?');
     const a = await ask('Cơ quan nào thực hiện?', first.conversationId);
     expect(a.grounded).toBe(true);
     expect(a.answer).toContain('Sở Xây dựng');
+  });
+
+  it('leaves the administrators a gap naming the procedure and the field, even for a bare follow-up', async () => {
+    const first = await ask('Thủ tục 3.000777 thì kết quả nhận được là gì?');
+    await ask('Thế cần những giấy tờ gì?', first.conversationId);
+    const gaps = await store.gapReport();
+    expect(gaps.map((g) => g.example)).toContain('Thế cần những giấy tờ gì? [3.000777: Thành phần hồ sơ]');
+  });
+
+  it('asked for the office of a record that names it only in its steps, quotes the steps (the fitted companion)', async () => {
+    const a = await ask('Thủ tục 3.000778 nộp hồ sơ ở cơ quan nào?');
+    expect(a.grounded).toBe(true);
+    expect(a.answer).toContain('Sở Giao thông thử nghiệm');
+  });
+});
+
+describe('with a model that writes answers', () => {
+  let server: FakeOpenAiServer;
+
+  beforeAll(async () => {
+    server = await startFakeOpenAiServer(() => ({ content: 'Kết quả là quyết định công bố mở tuyến [1].' }));
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('a record that lacks what was asked is said so in its own words, not sent to the model', async () => {
+    const writer = await createLlmComposer({
+      baseUrl: server.baseUrl,
+      model: 'fake-model',
+      timeoutMs: 5000,
+      promptsDir: path.resolve('prompts'),
+    });
+    const withWriter = createAssistant({
+      retriever: () => retriever,
+      store,
+      handoffContact: 'Tổng đài 1022',
+      cacheSize: 0,
+      writer,
+    });
+    const lacking = await withWriter.reply({
+      message: 'Thủ tục 3.000777 yêu cầu thành phần hồ sơ gồm những giấy tờ gì?',
+      channel: 'web',
+      audience: 'public',
+    });
+    expect(lacking.mode).toBe('extractive');
+    expect(lacking.grounded).toBe(false);
+    expect(server.requests).toHaveLength(0);
+    const answered = await withWriter.reply({
+      message: 'Thủ tục 3.000777 thì kết quả nhận được là gì?',
+      channel: 'web',
+      audience: 'public',
+    });
+    expect(answered.mode).toBe('generated');
+    expect(server.requests).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAssistant } from '../../src/answer/assistant.js';
+import { ResultCache } from '../../src/answer/result-cache.js';
 import { IndexSnapshot } from '../../src/index/snapshot.js';
 import { loadFile } from '../../src/ingest/registry.js';
 import { preferDomain, Retriever, type RetrieveOptions } from '../../src/retrieve/retriever.js';
@@ -70,6 +71,31 @@ describe('procedures of the conversation’s field come first among close candid
     expect(await first({})).toBe('3.000902');
     expect(await first({ domain: 'Đất đai' })).toBe('3.000901');
     expect(await first({ domain: 'Sát hạch, cấp giấy phép lái xe' })).toBe('3.000902');
+  });
+
+  it('a procedure named by its code stays first whatever the conversation’s field', async () => {
+    const r = await retriever();
+    const { results } = await r.retrieve(
+      'bị mất giấy chứng nhận, xin cấp lại theo thủ tục 3.000903 được không',
+      {
+        k: 3,
+        domain: 'Đất đai',
+      },
+    );
+    expect(results[0]?.doc.id).toBe('3.000903');
+  });
+
+  it('the answer layer’s cache keeps a question asked in one field apart from the same question in another', async () => {
+    const r = await retriever();
+    const cache = new ResultCache(10);
+    const question = 'bị mất rồi, xin cấp lại thì làm thế nào';
+    const land = await cache.retrieve(r, question, 3, 'public', 'Đất đai');
+    const licence = await cache.retrieve(r, question, 3, 'public', 'Sát hạch, cấp giấy phép lái xe');
+    expect(land.results[0]?.doc.id).toBe('3.000901');
+    expect(licence.results[0]?.doc.id).toBe('3.000902');
+    expect(cache.stats().hits).toBe(0);
+    await cache.retrieve(r, question, 3, 'public', 'Đất đai');
+    expect(cache.stats().hits).toBe(1);
   });
 
   it('in a conversation, searches with the field of the procedure in focus; a new conversation without one', async () => {

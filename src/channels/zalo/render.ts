@@ -32,8 +32,9 @@ export function renderZalo(
     });
     blocks.push(`Nguồn:\n${lines.join('\n')}`);
   }
-  // A declined answer already numbers its suggestions in the text.
-  if (answer.followUps.length > 0 && answer.outcome !== 'declined') {
+  // A decline for want of a match already numbers its suggestions in the text; one that found the
+  // procedure but not the detail asked offers its follow-ups like an answer.
+  if (answer.followUps.length > 0 && answer.intent !== 'out_of_scope') {
     const heading =
       answer.outcome === 'smalltalk'
         ? 'Bạn có thể hỏi, ví dụ (trả lời bằng số để chọn):'

@@ -43,12 +43,28 @@ describe('Zalo messages', () => {
       answer({
         outcome: 'declined',
         grounded: false,
+        intent: 'out_of_scope',
         citations: [],
         answer: 'Xin lỗi…\n1. Đăng ký khai sinh',
         followUps: ['Đăng ký khai sinh'],
       }),
     );
     expect(parts.join('\n')).not.toContain('trả lời bằng số');
+  });
+
+  it('a procedure found without the detail asked still offers its numbered follow-ups', () => {
+    const parts = renderZalo(
+      answer({
+        outcome: 'declined',
+        grounded: false,
+        intent: 'procedure',
+        answer: 'Hồ sơ thủ tục “Công bố mở tuyến” trên Cổng dịch vụ công không ghi thành phần hồ sơ.',
+        followUps: ['Bao lâu thì có kết quả?'],
+      }),
+    );
+    expect(parts.join('\n')).toContain(
+      'Bạn có thể hỏi tiếp (trả lời bằng số để chọn):\n1. Bao lâu thì có kết quả?',
+    );
   });
 
   it('a long answer is split on paragraph and list boundaries, every message within 2,000 characters', () => {
