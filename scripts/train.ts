@@ -76,7 +76,9 @@ async function main(): Promise<void> {
   const tthc = await loadDataset(path.join(shared, 'tthc'));
   const { snapshot } = await datasetSnapshot(tthc.corpusFile, config.embedder);
   const retriever = new Retriever(snapshot);
-  const retrieve = (text: string) => retriever.retrieve(text, { k: 5, audience: 'public' });
+  /** As the assistant retrieves: with a procedure in focus, its domain first among close candidates. */
+  const retrieve = (text: string, domain?: string) =>
+    retriever.retrieve(text, { k: 5, audience: 'public', ...(domain ? { domain } : {}) });
   const features = (text: string, r: RetrievalResult) => confidenceFeatures(text, r, snapshot);
 
   // Companions: for each field, the field whose passage most often holds the facts the first one misses.
@@ -142,9 +144,7 @@ async function main(): Promise<void> {
   const conversation: NumericExample[] = [];
   const addMove = async (origin: string, text: string, focus: string, move: string) => {
     if (!snapshot.docIndex.has(focus)) return;
-    // Retrieved as the assistant does with a procedure in focus: its domain first among close candidates.
-    const domain = snapshot.documents[snapshot.docIndex.get(focus)!]!.procedure?.domain;
-    const r = await retriever.retrieve(text, { k: 5, audience: 'public', ...(domain ? { domain } : {}) });
+    const r = await retrieve(text, snapshot.document(focus)!.procedure?.domain);
     const own = features(text, r);
     const turn = turnOf(text);
     const standalone = own.exact === 1 ? 1 : decideModel.probabilities(decideFeatures(own, turn))[0]!;

@@ -151,9 +151,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const turn = models.turns.scores(text);
     const focus = state.focus && retriever.snapshot.docIndex.has(state.focus.docId) ? state.focus : undefined;
     // In a conversation, procedures of the focus's domain come first among close candidates.
-    const domain = focus
-      ? retriever.snapshot.documents[retriever.snapshot.docIndex.get(focus.docId)!]!.procedure?.domain
-      : undefined;
+    const domain = focus ? retriever.snapshot.document(focus.docId)?.procedure?.domain : undefined;
     const search = (query: string): Promise<Retrieval> =>
       deps.cacheSize === 0
         ? retriever.retrieve(query, { k: RESULTS, audience: q.audience, ...(domain ? { domain } : {}) })
@@ -265,8 +263,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     state: ConversationState,
     base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>,
   ): Answer {
-    const docIndex = retriever.snapshot.docIndex.get(docId)!;
-    const doc = retriever.snapshot.documents[docIndex]!;
+    const doc = retriever.snapshot.document(docId)!;
     const composed =
       doc.kind === 'procedure'
         ? composeProcedure(retriever.snapshot, doc, fields, models.fields.companions)

@@ -65,6 +65,12 @@ export class IndexSnapshot {
     });
   }
 
+  /** The document with this id, undefined when the snapshot has none. */
+  document(id: string): DocumentMeta | undefined {
+    const i = this.docIndex.get(id);
+    return i === undefined ? undefined : this.documents[i];
+  }
+
   private queryLexicon: Lexicon | null = null;
 
   /**

@@ -31,6 +31,21 @@ export interface FusedDocument {
   vectorRank: number | null;
 }
 
+/**
+ * Re-scores the first `depth` candidates with `rescore` and sorts them again (ties by document);
+ * the rest keep their order below them. The re-rankings of the head (name coverage, foreign
+ * variants, the conversation's domain) all go through here.
+ */
+export function rescoreHead(
+  fused: readonly FusedDocument[],
+  depth: number,
+  rescore: (f: FusedDocument, i: number) => FusedDocument,
+): FusedDocument[] {
+  const head = fused.slice(0, depth).map(rescore);
+  head.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  return [...head, ...fused.slice(depth)];
+}
+
 /** Scores of the documents one side of retrieval found: `docs[i]` scored `scores[i]`, for i < `count`. */
 export interface DocScores {
   docs: Uint32Array;

@@ -8,7 +8,7 @@
  */
 import { contentSegments, FOLDED, withBigrams } from '../index/lexical/analyzer.js';
 import { bigrams, fold, foldedWords } from '../text/index.js';
-import type { FusedDocument } from './fusion.js';
+import { rescoreHead, type FusedDocument } from './fusion.js';
 
 /** A folded term of a name and its IDF in the lexical index. */
 export interface WeightedTerm {
@@ -260,7 +260,7 @@ export function rerankByNameCoverage(
     fused.length === 0
   )
     return [...fused];
-  const head = fused.slice(0, p.depth).map((f) => {
+  return rescoreHead(fused, p.depth, (f) => {
     const n = name(f.doc);
     if (n === null) return f;
     const delta =
@@ -270,6 +270,4 @@ export function rerankByNameCoverage(
       (n.otherLevel ? p.levelPenalty : 0);
     return delta === 0 ? f : { ...f, score: f.score + delta };
   });
-  head.sort((a, b) => b.score - a.score || a.doc - b.doc);
-  return [...head, ...fused.slice(p.depth)];
 }

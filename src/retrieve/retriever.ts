@@ -2,7 +2,14 @@ import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Audience, Chunk, DocumentMeta, ValidityStatus } from '../ingest/types.js';
 import { Lru, type CacheStats } from '../lib/lru.js';
 import { baseProcedureCode, documentNumberKey } from '../text/index.js';
-import { fuse, type DocScores, type FusedDocument, type FusionParams, DEFAULT_FUSION } from './fusion.js';
+import {
+  DEFAULT_FUSION,
+  fuse,
+  rescoreHead,
+  type DocScores,
+  type FusedDocument,
+  type FusionParams,
+} from './fusion.js';
 import {
   coverage,
   DEFAULT_NAME_COVERAGE,
@@ -406,9 +413,5 @@ export function preferDomain(
 ): FusedDocument[] {
   const first = fused[0]?.score ?? 0;
   if (first <= 0) return [...fused];
-  const head = fused
-    .slice(0, depth)
-    .map((f) => (inDomain(f.doc) ? { ...f, score: f.score + boost * first } : f));
-  head.sort((a, b) => b.score - a.score || a.doc - b.doc);
-  return [...head, ...fused.slice(depth)];
+  return rescoreHead(fused, depth, (f) => (inDomain(f.doc) ? { ...f, score: f.score + boost * first } : f));
 }

@@ -6,7 +6,7 @@
  * element; a question that does not is answered by either (the shared answer sets count both).
  */
 import { foldedWords } from '../text/index.js';
-import type { FusedDocument } from './fusion.js';
+import { rescoreHead, type FusedDocument } from './fusion.js';
 
 const FOREIGN_ELEMENT = 'co yeu to nuoc ngoai';
 
@@ -101,10 +101,8 @@ export function preferForeignVariants(
   });
   const foreignBases = new Set(variants.filter((v) => v?.foreign).map((v) => v!.base));
   if (foreignBases.size === 0) return [...fused];
-  const adjusted = head.map((f, i) => {
+  return rescoreHead(fused, depth, (f, i) => {
     const v = variants[i];
     return v && !v.foreign && foreignBases.has(v.base) ? { ...f, score: f.score - penalty } : f;
   });
-  adjusted.sort((a, b) => b.score - a.score || a.doc - b.doc);
-  return [...adjusted, ...fused.slice(depth)];
 }

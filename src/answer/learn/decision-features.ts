@@ -34,7 +34,7 @@ export function decideFeatures(f: ConfidenceFeatures, turn: Record<TurnKind, num
 
 /** How a message's subject words fit a document (the one in focus), over its title and all its passages. */
 export function fitToDocument(snapshot: IndexSnapshot, docId: string, message: string): ConfidenceFeatures {
-  const doc = snapshot.documents[snapshot.docIndex.get(docId)!]!;
+  const doc = snapshot.document(docId)!;
   const chunks = documentChunks(snapshot, docId).map((chunk) => ({ chunk, score: 1 }));
   return confidenceFeatures(
     message,
