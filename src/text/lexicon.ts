@@ -20,6 +20,8 @@ interface LexiconFile {
 interface Entry {
   phrase: string;
   folded: string;
+  /** The first whole word of `folded`: a text without it as a word cannot hold the entry. */
+  head: string;
   means: string;
   field: FieldHint | null;
 }
@@ -55,6 +57,26 @@ function codePointBefore(s: string, at: number): number {
     if (high >= 0xd800 && high <= 0xdbff) return (high - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
   }
   return low;
+}
+
+/** The whole words of a text (runs of word characters, as `wholeWordIndexes` delimits them). */
+function wordsOf(s: string): Set<string> {
+  const out = new Set<string>();
+  let start = -1;
+  for (let i = 0; i <= s.length; i++) {
+    const word = i < s.length && isWordChar(s.codePointAt(i)!);
+    if (word && start < 0) start = i;
+    else if (!word && start >= 0) {
+      out.add(s.slice(start, i));
+      start = -1;
+    }
+  }
+  return out;
+}
+
+function firstWord(s: string): string {
+  for (const w of wordsOf(s)) return w;
+  return s;
 }
 
 /**
@@ -100,7 +122,8 @@ export function compileLexicon(raw: unknown): Lexicon {
   const entry = (phrase: string, means: string, field: FieldHint | null, where: string): Entry => {
     const p = normalize(phrase);
     if (p === '' || normalize(means) === '') throw new Error(`lexicon ${where}: empty phrase or meaning`);
-    return { phrase: p, folded: fold(p), means: normalize(means), field };
+    const folded = fold(p);
+    return { phrase: p, folded, head: firstWord(folded), means: normalize(means), field };
   };
   const byLength = (a: Entry, b: Entry) => b.phrase.length - a.phrase.length;
   return {
@@ -154,7 +177,9 @@ export function expandAbbreviations(text: string, lexicon: Lexicon = LEXICON): s
   const folded = fold(norm);
   const inserts: { at: number; text: string }[] = [];
   const taken = new Uint8Array(norm.length + 1);
+  const words = wordsOf(folded);
   for (const e of lexicon.abbreviations) {
+    if (!words.has(e.head)) continue;
     for (const at of occurrences(norm, folded, e)) {
       if (taken[at] === 1) continue;
       taken.fill(1, at, at + e.phrase.length);
@@ -195,8 +220,10 @@ export function expandQuery(text: string, lexicon: Lexicon = LEXICON): ExpandedQ
   const fieldAdditions: string[] = [];
   const fields: FieldHint[] = [];
   const matched: string[] = [];
+  const words = wordsOf(folded);
   const scan = (entries: Entry[], additions: string[]) => {
     for (const e of entries) {
+      if (!words.has(e.head)) continue;
       for (const at of occurrences(norm, folded, e)) {
         // Longer phrases are tried first; a shorter one inside an already matched span adds nothing.
         let free = false;

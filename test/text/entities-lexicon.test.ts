@@ -77,6 +77,30 @@ describe('query lexicon', () => {
     }
   });
 
+  it.each([
+    ['chiếc ghe máy nhà em chưa đăng ký', 'phương tiện thủy nội địa'],
+    ['xe 7 chỗ đến hạn đăng kiểm', 'kiểm định'],
+    ['muốn rút bảo hiểm một lần', 'hưởng bảo hiểm xã hội một lần'],
+    ['mua đất giấy tay từ năm 2015', 'đã chuyển quyền chưa thực hiện thủ tục'],
+    ['xin giấy xác nhận cư trú CT07', 'xác nhận thông tin về cư trú'],
+    ['tiền rách có đổi được không', 'đổi tiền không đủ tiêu chuẩn lưu thông'],
+    ['mang chó mèo từ nước ngoài về', 'kiểm dịch động vật mang theo người'],
+    ['ly hôn ở nước ngoài rồi về nước', 'ghi vào sổ hộ tịch việc ly hôn'],
+  ])('reads the citizen\'s words "%s" as the records\' "%s", with or without diacritics', (q, means) => {
+    expect(expandQuery(q).text).toContain(means);
+    expect(expandQuery(fold(q)).text).toContain(means);
+  });
+
+  it('lets the longer colloquial phrase win over a shorter one inside it', () => {
+    const e = expandQuery('dựng rạp đám cưới trước nhà có phải xin phép không');
+    expect(e.text).toContain('sử dụng tạm thời lòng đường vỉa hè');
+    expect(e.text).not.toContain('đăng ký kết hôn');
+  });
+
+  it('leaves formal legal wording alone: "người nghiện ma túy" is not a citizen asking to register for treatment', () => {
+    expect(expandQuery('Người nghiện ma túy bị đưa vào cơ sở cai nghiện bắt buộc').phraseAdditions).toEqual([]);
+  });
+
   it('reads which field a question asks for', () => {
     expect(expandQuery('đăng ký kết hôn mất bao lâu').fields).toEqual(['thoi_han']);
     expect(expandQuery('làm giấy khai sinh hết bao nhiêu tiền').fields).toEqual(['phi']);
