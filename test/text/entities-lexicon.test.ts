@@ -98,7 +98,9 @@ describe('query lexicon', () => {
   });
 
   it('leaves formal legal wording alone: "người nghiện ma túy" is not a citizen asking to register for treatment', () => {
-    expect(expandQuery('Người nghiện ma túy bị đưa vào cơ sở cai nghiện bắt buộc').phraseAdditions).toEqual([]);
+    expect(expandQuery('Người nghiện ma túy bị đưa vào cơ sở cai nghiện bắt buộc').phraseAdditions).toEqual(
+      [],
+    );
   });
 
   it('reads which field a question asks for', () => {
