@@ -79,6 +79,32 @@ function firstWord(s: string): string {
   return s;
 }
 
+/** Positions of a sorted entry list by their first folded word, built once per list. */
+const headIndexes = new WeakMap<readonly Entry[], Map<string, number[]>>();
+
+/**
+ * The entries whose first word is among `words`, in the list's order (longest first): a text can
+ * hold no other, and a question has a few dozen words against thousands of phrases.
+ */
+function candidates(entries: readonly Entry[], words: ReadonlySet<string>): Entry[] {
+  let index = headIndexes.get(entries);
+  if (index === undefined) {
+    index = new Map();
+    entries.forEach((e, i) => {
+      const list = index!.get(e.head);
+      if (list) list.push(i);
+      else index!.set(e.head, [i]);
+    });
+    headIndexes.set(entries, index);
+  }
+  const at: number[] = [];
+  for (const w of words) {
+    const list = index.get(w);
+    if (list) for (const i of list) at.push(i);
+  }
+  return at.sort((a, b) => a - b).map((i) => entries[i]!);
+}
+
 /**
  * Where `phrase` occurs in `s` as whole words, left to right without overlaps: the matches of
  * the pattern (?<![\p{L}\p{M}\p{N}/-])phrase(?![\p{L}\p{M}\p{N}/-]) with flags "gu", found by
@@ -177,9 +203,7 @@ export function expandAbbreviations(text: string, lexicon: Lexicon = LEXICON): s
   const folded = fold(norm);
   const inserts: { at: number; text: string }[] = [];
   const taken = new Uint8Array(norm.length + 1);
-  const words = wordsOf(folded);
-  for (const e of lexicon.abbreviations) {
-    if (!words.has(e.head)) continue;
+  for (const e of candidates(lexicon.abbreviations, wordsOf(folded))) {
     for (const at of occurrences(norm, folded, e)) {
       if (taken[at] === 1) continue;
       taken.fill(1, at, at + e.phrase.length);
@@ -222,8 +246,7 @@ export function expandQuery(text: string, lexicon: Lexicon = LEXICON): ExpandedQ
   const matched: string[] = [];
   const words = wordsOf(folded);
   const scan = (entries: Entry[], additions: string[]) => {
-    for (const e of entries) {
-      if (!words.has(e.head)) continue;
+    for (const e of candidates(entries, words)) {
       for (const at of occurrences(norm, folded, e)) {
         // Longer phrases are tried first; a shorter one inside an already matched span adds nothing.
         let free = false;
