@@ -66,7 +66,9 @@ describe('query lexicon', () => {
     expect(expandAbbreviations('CCCD bị mất')).toBe('cccd căn cước công dân bị mất');
     expect(expandAbbreviations('xin GPXD ở UBND xã')).toContain('giấy phép xây dựng');
     expect(expandAbbreviations('đc ko')).toBe('đc được ko không');
-    expect(expandAbbreviations('cty em muốn tạm ngừng kd')).toBe('cty công ty em muốn tạm ngừng kd kinh doanh');
+    expect(expandAbbreviations('cty em muốn tạm ngừng kd')).toBe(
+      'cty công ty em muốn tạm ngừng kd kinh doanh',
+    );
     expect(expandAbbreviations('Nghị định 123/2015/NĐ-CP')).toBe('nghị định 123/2015/nđ-cp');
   });
 
