@@ -100,6 +100,17 @@ describe('query lexicon', () => {
     expect(e.text).not.toContain('đăng ký kết hôn');
   });
 
+  it('does not read everyday wording typed without diacritics as a phrase that folds the same', () => {
+    // "hoạt động của công ty" folds like "đóng cửa công ty", "đề nghị để" like "nghỉ đẻ", "thuê đất hằng năm" like "thuế đất hàng năm".
+    for (const q of [
+      'hoat dong cua cong ty bi dung',
+      'de nghi de lai ho so',
+      'thue dat hang nam bao nhieu',
+      'gui ho so cho bo',
+    ])
+      expect(expandQuery(q).phraseAdditions).toEqual([]);
+  });
+
   it('leaves formal legal wording alone: "người nghiện ma túy" is not a citizen asking to register for treatment', () => {
     expect(expandQuery('Người nghiện ma túy bị đưa vào cơ sở cai nghiện bắt buộc').phraseAdditions).toEqual(
       [],
