@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyMessage, subjectWords } from '../../src/answer/intent.js';
-import { bundledModels } from '../../src/answer/learn/models.js';
+import { askingAndStory, bundledModels } from '../../src/answer/learn/models.js';
 import { fold } from '../../src/text/index.js';
 
 describe('which field of a procedure a question asks for (the field model)', () => {
@@ -9,7 +9,8 @@ describe('which field of a procedure a question asks for (the field model)', () 
     ['Lệ phí đăng ký khai sinh bao nhiêu?', ['phi']],
     ['Làm hộ chiếu mất bao lâu?', ['thoi_han']],
     ['Nộp hồ sơ đăng ký kết hôn ở đâu?', ['co_quan']],
-    ['Đăng ký khai sinh cần giấy tờ gì, lệ phí bao nhiêu?', ['ho_so', 'phi']],
+    // Two asked: the message's most likely field first, then the clauses' in their order.
+    ['Đăng ký khai sinh cần giấy tờ gì, lệ phí bao nhiêu?', ['phi', 'ho_so']],
     // "… gồm những gì" lists what the question names: for a whole procedure people mean its papers.
     ['Thủ tục cấp giấy phép xây dựng là gì?', []],
     ['Thủ tục cấp giấy phép xây dựng gồm những gì?', ['ho_so']],
@@ -36,6 +37,45 @@ describe('which field of a procedure a question asks for (the field model)', () 
       expect(askedFields(fold(question))).toEqual(fields);
     });
   }
+});
+
+describe('a question asked after the asker tells their situation', () => {
+  const askedFields = (q: string) => bundledModels().fields.asked(q);
+  // The story ("đã nghỉ việc hơn một năm", "công ty đóng bảo hiểm") asks nothing; the fields asked
+  // in the last sentence come first, so the answer quotes them before anything else.
+  const cases: [string, string[]][] = [
+    [
+      'Tôi làm công nhân ở khu công nghiệp được 6 năm, đóng bảo hiểm xã hội đầy đủ, đến nay đã nghỉ việc hơn một năm. Tôi muốn hưởng bảo hiểm xã hội một lần thì cần chuẩn bị những giấy tờ gì và nộp ở đâu?',
+      ['ho_so', 'co_quan'],
+    ],
+    [
+      'Bố tôi mất ở nhà hôm thứ bảy tuần trước, gia đình đã lo hậu sự xong. Giờ tôi ra xã làm giấy chứng tử cho bố thì cần mang theo giấy tờ gì, bao lâu thì có?',
+      ['ho_so', 'thoi_han'],
+    ],
+    [
+      'Em mở quán tạp hóa ở nhà được hai năm, nay muốn có biển hiệu nên cán bộ xã bảo phải đăng ký hộ kinh doanh. Xin hỏi đăng ký mất bao lâu và có phải nộp lệ phí không?',
+      ['phi', 'thoi_han'],
+    ],
+  ];
+  it.each(cases)('"%s" is answered first with %j, typed with or without diacritics', (question, first) => {
+    expect(askedFields(question).slice(0, first.length)).toEqual(first);
+    expect(askedFields(fold(question)).slice(0, first.length)).toEqual(first);
+  });
+
+  it('reads the sentences ending in a question mark as the question, else the last sentence', () => {
+    expect(askingAndStory('Nhà tôi ở xã Văn Quan. Tôi muốn đăng ký thường trú. Cần giấy tờ gì?')).toEqual({
+      asking: 'Cần giấy tờ gì?',
+      story: 'Nhà tôi ở xã Văn Quan. Tôi muốn đăng ký thường trú.',
+    });
+    expect(askingAndStory('nha e o xa Van Quan. e muon dang ky thuong tru thi can giay to j')).toEqual({
+      asking: 'e muon dang ky thuong tru thi can giay to j',
+      story: 'nha e o xa Van Quan.',
+    });
+    expect(askingAndStory('Lệ phí đăng ký khai sinh bao nhiêu?')).toEqual({
+      asking: 'Lệ phí đăng ký khai sinh bao nhiêu?',
+      story: '',
+    });
+  });
 });
 
 describe('small talk and subject words', () => {

@@ -57,29 +57,54 @@ export class FieldModel {
   }
 
   /**
-   * The fields asked, at most `max`, in the order the message asks them: the most likely field of
-   * each clause ("nộp ở đâu, bao lâu thì có" asks two) that reaches the threshold, and the most
-   * likely field of the whole message. Empty means a general question.
+   * The fields asked, at most `max`: first the most likely field of the whole message, then the
+   * most likely field of each clause ("nộp ở đâu, bao lâu thì có" asks two) that reaches the
+   * threshold, in the order the message asks them — the clauses of its asking sentences before those
+   * of the story told before them. Empty means a general question.
    */
   asked(message: string, max = 3): ProcedureField[] {
     const best = (text: string): [string, number] =>
       Object.entries(this.scores(text)).sort((a, b) => b[1] - a[1])[0]!;
+    const split = (text: string) =>
+      text
+        .split(/[,;?!.]+|\s(?:và|va|với|voi|rồi|roi|còn|con|hay)\s/iu)
+        .filter((c) => c.trim().split(/\s+/u).length >= 2);
     const [whole] = best(message);
-    const clauses = message
-      .split(/[,;?!.]+|\s(?:và|va|với|voi|rồi|roi|còn|con|hay)\s/iu)
-      .filter((c) => c.trim().split(/\s+/u).length >= 2);
-    const found: ProcedureField[] = [];
-    const add = (f: string) => {
-      if (f !== 'general' && !found.includes(f as ProcedureField)) found.push(f as ProcedureField);
-    };
-    for (const clause of clauses.length > 1 ? clauses : []) {
-      const [field, p] = best(clause);
-      if (p >= this.threshold) add(field);
-    }
-    if (whole !== 'general' && !found.includes(whole as ProcedureField))
-      found.unshift(whole as ProcedureField);
-    return found.slice(0, max);
+    const { asking, story } = askingAndStory(message);
+    const askingClauses = split(asking);
+    const storyClauses = split(story);
+    const several = askingClauses.length + storyClauses.length > 1;
+    const fieldsOf = (cs: string[]) =>
+      several
+        ? cs
+            .map(best)
+            .filter(([f, p]) => f !== 'general' && p >= this.threshold)
+            .map(([f]) => f)
+        : [];
+    const asked = fieldsOf(askingClauses);
+    const order = [whole, ...asked, ...fieldsOf(storyClauses)];
+    return [...new Set(order.filter((f) => f !== 'general'))].slice(0, max) as ProcedureField[];
   }
+}
+
+/**
+ * A message's asking sentences (those ending in a question mark, else the last sentence) and the
+ * story told around them. A citizen who tells their situation first ("Tôi làm công nhân được 6
+ * năm, đã nghỉ việc. Xin hỏi … cần giấy tờ gì?") asks in the last sentences. A one-sentence message
+ * is all asking.
+ */
+export function askingAndStory(message: string): { asking: string; story: string } {
+  const sentences = message
+    .split(/(?<=[.!?…])\s+|\n+/u)
+    .map((s) => s.trim())
+    .filter((s) => /[\p{L}\p{N}]/u.test(s));
+  if (sentences.length <= 1) return { asking: message, story: '' };
+  const questions = sentences.filter((s) => /\?[\s\p{P}]*$/u.test(s));
+  const asking = new Set(questions.length > 0 ? questions : sentences.slice(-1));
+  return {
+    asking: sentences.filter((s) => asking.has(s)).join(' '),
+    story: sentences.filter((s) => !asking.has(s)).join(' '),
+  };
 }
 
 /** Probability of each message kind from its wording alone. */
