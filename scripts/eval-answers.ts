@@ -194,7 +194,7 @@ async function evalAnswerSets(
         `  ${group.padEnd(14)} n=${String(f.n).padStart(3)}  ` +
           (f.cited === null
             ? `declined ${pct(f.declined)}`
-            : `cited ${pct(f.cited)}  facts ${pct(f.facts!)}  declined ${pct(f.declined)}  gold among options ${among}/${offered.length}`),
+            : `cited ${pct(f.cited)}  facts ${f.facts === null ? '—' : pct(f.facts)}  declined ${pct(f.declined)}  gold among options ${among}/${offered.length}`),
       );
       summary[`${name}.${group}`] = f;
     }

@@ -5,7 +5,8 @@
  * - fields: which fields a message asks (training/fields.jsonl + the shared train questions);
  * - turns: follow-up, new subject or off-topic from the wording (training/turns.jsonl + shared train);
  * - decide: answer with the first result or decline, from retrieval features over the shared
- *   procedures (shared train questions and conversations, the tthc questions, project off-topic);
+ *   procedures (shared train questions and conversations, the tthc questions, the project's long
+ *   questions, near misses and off-topic messages);
  * - conversation: with a procedure in focus, follow up, switch subject or decline (shared train
  *   conversations, plus the project's turns set against a focus).
  * Only `train` files are read. The numeric samples of the last two are written to
@@ -116,6 +117,11 @@ async function main(): Promise<void> {
     for (const text of [q.text, fold(q.text)])
       await addDecide('tthc queries', text, (top) => top !== undefined && gold.has(top));
   }
+  for (const q of data.longQuestions)
+    for (const text of [q.text, fold(q.text)])
+      await addDecide('project long questions', text, (top) => top !== undefined && q.gold.includes(top));
+  for (const text of data.longNearMisses)
+    for (const t of [text, fold(text)]) await addDecide('project long near miss', t, () => false);
   for (const text of data.offTopic) await addDecide('project off-topic', text, () => false);
   for (const text of data.nearMisses) await addDecide('project near miss', text, () => false);
   const decideOof = outOfFold(
@@ -275,10 +281,6 @@ function reportTop(
   console.log(`${name} (cross-validated, most likely class right): ${parts.join('; ')}`);
 }
 
-/**
- * The threshold that makes the most right decisions (answer when the first result is right, else
- * decline), averaged over origins so that the large off-topic set does not outweigh the citizens.
- */
 /**
  * The threshold the shared scorer's rules favour, with questions that have an answer and those
  * that must be declined weighing the same: the mean over answerable origins of the share answered

@@ -94,6 +94,8 @@ export interface JudgedMessage {
   gold: string[];
   cited: boolean;
   facts: boolean;
+  /** Whether the message names facts to quote (a set written without them is judged on citations only). */
+  hasFacts: boolean;
   declined: boolean;
   ms: number;
 }
@@ -120,6 +122,7 @@ function judge(
     declined,
     cited: answerable && !declined && gold.includes(first),
     facts: answerable && !declined && factsQuoted(answer.answer, facts),
+    hasFacts: facts.length > 0,
     ms,
   };
 }
@@ -203,8 +206,9 @@ export function figures(judged: readonly JudgedMessage[]): Map<string, GroupFigu
       n: of.length,
       cited:
         answerable.length > 0 ? share(answerable.filter((j) => j.cited).length, answerable.length) : null,
-      facts:
-        answerable.length > 0 ? share(answerable.filter((j) => j.facts).length, answerable.length) : null,
+      facts: answerable.some((j) => j.hasFacts)
+        ? share(answerable.filter((j) => j.facts).length, answerable.length)
+        : null,
       declined: share(of.filter((j) => j.declined).length, of.length),
     });
   }

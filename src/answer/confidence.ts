@@ -26,7 +26,7 @@ export interface ConfidenceFeatures {
   nameShare: number;
   /** IDF-weighted share of the subject syllables found in the title and best passages (coverage weighted by rarity). */
   idfCoverage: number;
-  /** Rarity (IDF over its maximum, 0…1) of the rarest subject syllable the top document lacks: a specific word left unanswered. */
+  /** Rarity (IDF over its maximum, 0…1) of the rarest subject syllable of letters only the top document lacks: a specific word left unanswered. */
   missingRarity: number;
   /** 1 when the lexical side alone also ranks the top document first. */
   lexicalFirst: number;
@@ -196,7 +196,8 @@ export function confidenceFeatures(
     const r = rarity(w);
     total += r;
     if (inBody(w)) found += r;
-    else missingRarity = Math.max(missingRarity, r);
+    // A date, an age or an amount ("12/3", "82 tuổi") is not a specific word left unanswered.
+    else if (/^\p{L}+$/u.test(w)) missingRarity = Math.max(missingRarity, r);
   }
   return {
     coverage: share(inBody),

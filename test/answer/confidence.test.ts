@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { SyllableCache } from '../../src/answer/confidence.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { confidenceFeatures, SyllableCache } from '../../src/answer/confidence.js';
+import { IndexSnapshot } from '../../src/index/snapshot.js';
+import { Retriever } from '../../src/retrieve/retriever.js';
+import { sampleDocs } from '../helpers/docs.js';
 
 describe('syllable cache', () => {
   it('folds a text once into syllable ids, bounded in entries', () => {
@@ -38,5 +41,33 @@ describe('syllable cache', () => {
       'Hòa  giải\t‘thủy lợi’\nkhuyến nông',
     ];
     for (const text of variants) expect([...cache.of({}, () => text)]).toEqual(canonical);
+  });
+});
+
+describe('a specific word the first result leaves unanswered (missingRarity)', () => {
+  let retriever: Retriever;
+  let snapshot: IndexSnapshot;
+  beforeAll(async () => {
+    const documents = sampleDocs();
+    snapshot = await IndexSnapshot.build(
+      {
+        sources: [{ path: 'docs', fileHash: '', documentIds: documents.map((d) => d.meta.id) }],
+        documents,
+        parent: null,
+      },
+      { kind: 'none' },
+    );
+    retriever = new Retriever(snapshot);
+  });
+  const missing = async (q: string) =>
+    confidenceFeatures(q, await retriever.retrieve(q, { k: 5 }), snapshot).missingRarity;
+
+  it('is not raised by a date, an age or an amount in the asker’s story', async () => {
+    expect(await missing('đăng ký khai tử nộp giấy báo tử')).toBe(0);
+    expect(await missing('đăng ký khai tử 12/3/2026 cho người 82 nộp giấy báo tử')).toBe(0);
+  });
+
+  it('is raised by a word the record does not hold', async () => {
+    expect(await missing('đăng ký khai tử nộp giấy báo tử ở bệnh viện')).toBeGreaterThan(0.5);
   });
 });

@@ -51,6 +51,13 @@ export interface TrainingData {
    * the answer must be declined.
    */
   nearMisses: string[];
+  /**
+   * Questions as people write them to a portal's Q&A page, the project wrote: their situation told
+   * first, then what they ask (training/questions-long.jsonl, with gold codes), and long ones no
+   * record answers (training/near-misses-long.jsonl).
+   */
+  longQuestions: LabelledQuestion[];
+  longNearMisses: string[];
 }
 
 const FIELD_SET = new Set<string>(ASKABLE_FIELDS);
@@ -92,12 +99,9 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     if (FIELD_SET.has(q.field)) fields.push({ text: q.text, labels: [q.field], origin: 'project questions' });
     turns.push({ text: q.text, labels: ['new'], origin: 'project questions' });
   }
-  const nearMissFile = path.join(projectDir, 'near-misses.jsonl');
-  const nearMisses = (await readJsonObjects(nearMissFile)).map((r, i) => {
-    if (typeof r.text !== 'string' || r.text.trim() === '')
-      throw new AppError('bad_request', `${nearMissFile}: record ${i + 1}: needs a non-empty "text"`);
-    return r.text;
-  });
+  const nearMisses = await readTexts(path.join(projectDir, 'near-misses.jsonl'));
+  const longQuestions = await readQuestions(path.join(projectDir, 'questions-long.jsonl'));
+  const longNearMisses = await readTexts(path.join(projectDir, 'near-misses-long.jsonl'));
   const dir = path.join(sharedDir, 'tthc-answers');
   const questionsFile = path.join(dir, 'questions-train.jsonl');
   const dialoguesFile = path.join(dir, 'dialogues-train.jsonl');
@@ -132,7 +136,26 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
       turns.push({ text: t.text, labels: [kind], origin: 'dialogues-train' });
     });
   }
-  return { fields, turns, questions, projectQuestions, dialogues, offTopic, nearMisses };
+  return {
+    fields,
+    turns,
+    questions,
+    projectQuestions,
+    dialogues,
+    offTopic,
+    nearMisses,
+    longQuestions,
+    longNearMisses,
+  };
+}
+
+/** The "text" of each record of a JSON-lines file; a record without one is an error naming it. */
+async function readTexts(file: string): Promise<string[]> {
+  return (await readJsonObjects(file)).map((r, i) => {
+    if (typeof r.text !== 'string' || r.text.trim() === '')
+      throw new AppError('bad_request', `${file}: record ${i + 1}: needs a non-empty "text"`);
+    return r.text;
+  });
 }
 
 /** Fit settings of each model (part of what a refit must repeat). */
