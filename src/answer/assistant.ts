@@ -17,7 +17,7 @@ import {
 import { generate, rewriteSafely, type AnswerWriter, type LlmFallback } from './generated.js';
 import { classifyMessage, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
 import { conversationFeatures, decideFeatures, fitToDocument } from './learn/decision-features.js';
-import { bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
+import { askingAndStory, bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
 import * as say from './replies.js';
 import { ResultCache, type Retrieval } from './result-cache.js';
 import type { AssistantStore } from './store.js';
@@ -184,6 +184,23 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       result = await search(standalone);
       features = confidenceFeatures(standalone, result, retriever.snapshot);
       confidence = confidenceOf(features, models.turns.scores(standalone));
+    }
+    // A question told after a long story ("Tôi làm công nhân…, vợ tôi vừa sinh… Xin hỏi làm giấy
+    // khai sinh cần giấy tờ gì?") is answered when its asking sentences alone find the same
+    // procedure first and are confident: the story's words are in no record and hold it back.
+    if (confidence < threshold && standalone === text) {
+      const { asking, story } = askingAndStory(text);
+      if (story !== '') {
+        const alone = await search(asking);
+        const aloneFeatures = confidenceFeatures(asking, alone, retriever.snapshot);
+        const aloneConfidence = confidenceOf(aloneFeatures, models.turns.scores(asking));
+        const top = alone.results[0]?.doc.id;
+        if (top !== undefined && top === result.results[0]?.doc.id && aloneConfidence >= threshold) {
+          result = alone;
+          features = aloneFeatures;
+          confidence = aloneConfidence;
+        }
+      }
     }
     state.lastResults = result.results.map((r) => r.doc.id);
     // Suggestions only make sense when the results share some words with the question.

@@ -4,7 +4,7 @@ import { expandQuery, fold, normalize } from '../text/index.js';
 export type MessageKind = 'greeting' | 'thanks' | 'help' | 'handoff' | 'question';
 
 /** Longest message searched, in characters; longer ones are answered with a request to shorten. */
-export const MAX_QUESTION_CHARS = 1000;
+export const MAX_QUESTION_CHARS = 3000;
 
 /** Folded whole-message patterns. Small talk must be the whole message, so "chào, lệ phí khai sinh?" is a question. */
 const SMALL_TALK: [MessageKind, RegExp][] = [

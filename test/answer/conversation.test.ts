@@ -149,3 +149,38 @@ describe('questions the corpus cannot answer are declined with the hand-off cont
     }
   });
 });
+
+describe('a question told after a long story, as people write to a portal', () => {
+  const STORY =
+    'Chào anh chị, tôi tên là Hoàng Văn Nam, làm công nhân may ở khu công nghiệp cách nhà hơn bốn mươi cây số, vợ tôi làm ruộng và chăm sóc bố mẹ già ở quê. ' +
+    'Cuối tháng trước vợ tôi sinh cháu thứ hai tại trạm y tế xã, mẹ tròn con vuông, cả nhà ai cũng mừng. ' +
+    'Do xưởng đang vào mùa cao điểm, tôi chỉ được nghỉ về thăm vợ con hai ngày rồi phải quay lại làm ngay, ông bà nội thì tuổi cao, đi lại khó khăn vì đau khớp. ';
+
+  it('is answered from what its last sentence asks, with the papers quoted', async () => {
+    const a = await ask(
+      `${STORY}Xin hỏi bây giờ tôi muốn làm giấy khai sinh cho cháu thì cần chuẩn bị những giấy tờ gì?`,
+    );
+    expect(a.grounded).toBe(true);
+    expect(a.citations[0]?.sourceId).toBe(KHAI_SINH);
+    expect(a.citations[0]?.field).toBe('ho_so');
+  });
+
+  it('is answered at 1,300 characters, not sent back to be shortened', async () => {
+    const long = `${STORY.repeat(3)}Xin hỏi làm giấy khai sinh cho cháu thì cần những giấy tờ gì?`;
+    expect(long.length).toBeGreaterThan(1_200);
+    const a = await ask(long);
+    expect(a.grounded).toBe(true);
+    expect(a.citations[0]?.sourceId).toBe(KHAI_SINH);
+  });
+
+  it('is still declined when what it asks is nothing the records hold', async () => {
+    const a = await ask(`${STORY}Xin hỏi cháu bị sốt cao thì nên cho uống thuốc hạ sốt loại nào?`);
+    expect(a.grounded).toBe(false);
+  });
+
+  it('over 3,000 characters, is asked to be put shorter', async () => {
+    const a = await ask(`${STORY.repeat(8)}Xin hỏi làm giấy khai sinh cần giấy tờ gì?`);
+    expect(a.grounded).toBe(false);
+    expect(a.answer).toMatch(/tóm tắt/u);
+  });
+});
