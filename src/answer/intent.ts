@@ -226,7 +226,17 @@ const QUESTION_PHRASES: string[] = [
  * filler are removed, and a citizen's phrase is replaced by the records' wording it stands for
  * ("bằng lái" → "giấy phép lái xe").
  */
-export function subjectWords(message: string): string[] {
+export function subjectWords(message: string): readonly string[] {
+  // A turn reads the same message's subject words for its own result and for the document in focus.
+  if (message === lastSubject.message) return lastSubject.words;
+  const words = readSubjectWords(message);
+  lastSubject = { message, words };
+  return words;
+}
+
+let lastSubject: { message: string; words: readonly string[] } = { message: '', words: [] };
+
+function readSubjectWords(message: string): string[] {
   const norm = normalize(message);
   const { matched, phraseAdditions } = expandQuery(norm);
   const matchedNeedles = matched.map((phrase) => ` ${fold(phrase)} `);

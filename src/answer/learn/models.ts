@@ -81,9 +81,10 @@ export class FieldModel {
             .filter(([f, p]) => f !== 'general' && p >= this.threshold)
             .map(([f]) => f)
         : [];
-    const asked = fieldsOf(askingClauses);
-    const order = [whole, ...asked, ...fieldsOf(storyClauses)];
-    return [...new Set(order.filter((f) => f !== 'general'))].slice(0, max) as ProcedureField[];
+    const found = new Set([whole, ...fieldsOf(askingClauses)].filter((f) => f !== 'general'));
+    // The story's clauses are read only when the question leaves room for them.
+    if (found.size < max) for (const f of fieldsOf(storyClauses)) found.add(f);
+    return [...found].slice(0, max) as ProcedureField[];
   }
 }
 
