@@ -110,7 +110,7 @@ describe('answers under a burst of questions', () => {
     const seen: number[] = [];
     const questions = Array.from(
       { length: n },
-      (_, i) => `Thủ tục đăng ký khai sinh cần giấy tờ gì? (lần ${i + 1})`,
+      (_, i) => `Thủ tục đăng ký khai sinh cần giấy tờ gì (lần ${i + 1})?`,
     );
     const answers = await Promise.all(
       questions.map((message) =>
