@@ -15,9 +15,9 @@ import {
   type Composed,
 } from './extractive.js';
 import { generate, rewriteSafely, type AnswerWriter, type LlmFallback } from './generated.js';
-import { classifyMessage, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
+import { askingAndStory, classifyMessage, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
 import { conversationFeatures, decideFeatures, fitToDocument } from './learn/decision-features.js';
-import { askingAndStory, bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
+import { bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
 import * as say from './replies.js';
 import { ResultCache, type Retrieval } from './result-cache.js';
 import type { AssistantStore } from './store.js';

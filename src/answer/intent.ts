@@ -39,6 +39,39 @@ export function classifyMessage(message: string): MessageKind {
 }
 
 /**
+ * A message's asking sentences (those ending in a question mark, else the last sentence) and the
+ * story told around them. A citizen who tells their situation first ("Tôi làm công nhân được 6
+ * năm, đã nghỉ việc. Xin hỏi … cần giấy tờ gì?") asks in the last sentences. A one-sentence message
+ * is all asking.
+ */
+export function askingAndStory(message: string): { asking: string; story: string } {
+  // Greetings and thanks ("Chào anh chị.", "Em cảm ơn ạ.") are neither.
+  const sentences = message
+    .split(/(?<=[.!?…])\s+|\n+/u)
+    .map((s) => s.trim())
+    .filter((s) => /[\p{L}\p{N}]/u.test(s) && !isCourtesy(s));
+  if (sentences.length === 0) return { asking: message, story: '' };
+  if (sentences.length === 1) return { asking: sentences[0]!, story: '' };
+  const questions = sentences.filter((s) => /\?[\s\p{P}]*$/u.test(s));
+  const asking = new Set(questions.length > 0 ? questions : sentences.slice(-1));
+  return {
+    asking: sentences.filter((s) => asking.has(s)).join(' '),
+    story: sentences.filter((s) => !asking.has(s)).join(' '),
+  };
+}
+
+/** A short sentence that greets or thanks: "Chào anh chị.", "Em cảm ơn ạ.", "Xin cảm ơn cán bộ!". */
+function isCourtesy(sentence: string): boolean {
+  const words = fold(normalize(sentence))
+    .replace(/[^\p{L}\p{N} ]+/gu, ' ')
+    .split(/\s+/u)
+    .filter((w) => w !== '');
+  if (words.length > 6) return false;
+  const text = ` ${words.join(' ')} `;
+  return /^ (xin |kinh )?(chao|hello|hi|alo) /u.test(text) || / (cam on|thank|thanks|tks) /u.test(text);
+}
+
+/**
  * Question phrases (folded), removed from a message before its subject words are read: they say
  * what is asked about a procedure ("gồm những gì", "ở đâu", "bao lâu", the field's noun), not which
  * one. Which field is asked is the field model's decision (learn/models.ts).

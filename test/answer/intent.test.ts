@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyMessage, subjectWords } from '../../src/answer/intent.js';
-import { askingAndStory, bundledModels } from '../../src/answer/learn/models.js';
+import { askingAndStory, classifyMessage, subjectWords } from '../../src/answer/intent.js';
+import { bundledModels } from '../../src/answer/learn/models.js';
 import { fold } from '../../src/text/index.js';
 
 describe('which field of a procedure a question asks for (the field model)', () => {
@@ -71,6 +71,12 @@ describe('a question asked after the asker tells their situation', () => {
       asking: 'e muon dang ky thuong tru thi can giay to j',
       story: 'nha e o xa Van Quan.',
     });
+    // Greetings and thanks are neither the question nor the story.
+    expect(
+      askingAndStory(
+        'Chào anh chị. Nhà tôi ở xã Văn Quan. Xin hỏi đăng ký thường trú cần giấy tờ gì. Em cảm ơn ạ.',
+      ),
+    ).toEqual({ asking: 'Xin hỏi đăng ký thường trú cần giấy tờ gì.', story: 'Nhà tôi ở xã Văn Quan.' });
     expect(askingAndStory('Lệ phí đăng ký khai sinh bao nhiêu?')).toEqual({
       asking: 'Lệ phí đăng ký khai sinh bao nhiêu?',
       story: '',

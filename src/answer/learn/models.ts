@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../errors.js';
+import { askingAndStory } from '../intent.js';
 import type { ProcedureField } from '../../ingest/types.js';
 import { TEXT_FEATURES, textFeatures } from './features.js';
 import { LinearModel, type Features } from './linear.js';
@@ -86,26 +87,6 @@ export class FieldModel {
     if (found.size < max) for (const f of fieldsOf(storyClauses)) found.add(f);
     return [...found].slice(0, max) as ProcedureField[];
   }
-}
-
-/**
- * A message's asking sentences (those ending in a question mark, else the last sentence) and the
- * story told around them. A citizen who tells their situation first ("Tôi làm công nhân được 6
- * năm, đã nghỉ việc. Xin hỏi … cần giấy tờ gì?") asks in the last sentences. A one-sentence message
- * is all asking.
- */
-export function askingAndStory(message: string): { asking: string; story: string } {
-  const sentences = message
-    .split(/(?<=[.!?…])\s+|\n+/u)
-    .map((s) => s.trim())
-    .filter((s) => /[\p{L}\p{N}]/u.test(s));
-  if (sentences.length <= 1) return { asking: message, story: '' };
-  const questions = sentences.filter((s) => /\?[\s\p{P}]*$/u.test(s));
-  const asking = new Set(questions.length > 0 ? questions : sentences.slice(-1));
-  return {
-    asking: sentences.filter((s) => asking.has(s)).join(' '),
-    story: sentences.filter((s) => !asking.has(s)).join(' '),
-  };
 }
 
 /** Probability of each message kind from its wording alone. */
