@@ -91,6 +91,31 @@ describe('the training files', () => {
   });
 });
 
+describe('the long training questions', () => {
+  it('refuse a long question without gold codes, naming the file and the record', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-training-'));
+    try {
+      for (const f of [
+        'fields.jsonl',
+        'turns.jsonl',
+        'out-of-scope.txt',
+        'questions-project.jsonl',
+        'near-misses.jsonl',
+        'near-misses-long.jsonl',
+      ])
+        await cp(path.join(root, 'training', f), path.join(dir, f));
+      await writeFile(
+        path.join(dir, 'questions-long.jsonl'),
+        '{"_id": "l1", "text": "Nhà tôi ở xã Văn Quan. Xin hỏi làm giấy khai sinh cần giấy tờ gì?", "gold": ["1.001193"]}\n' +
+          '{"_id": "l2", "text": "Tôi vừa mua xe. Xin hỏi đăng ký xe ở đâu?"}\n',
+      );
+      await expect(readTrainingData(dir, shared)).rejects.toThrow(/questions-long\.jsonl: record 2:/u);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(!existsSync(path.join(shared, 'tthc-answers')))(
   'a refit from the data reproduces the bundled models',
   () => {
