@@ -62,6 +62,7 @@ export function askingAndStory(message: string): { asking: string; story: string
 
 /** A short sentence that greets or thanks: "Chào anh chị.", "Em cảm ơn ạ.", "Xin cảm ơn cán bộ!". */
 function isCourtesy(sentence: string): boolean {
+  if (sentence.length > 60) return false;
   const words = fold(normalize(sentence))
     .replace(/[^\p{L}\p{N} ]+/gu, ' ')
     .split(/\s+/u)
