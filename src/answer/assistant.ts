@@ -49,9 +49,13 @@ export interface AssistantDeps {
 /** Results looked at per question. */
 const RESULTS = 5;
 
-/** Strips control characters and collapses whitespace; binary junk becomes ''. */
+/**
+ * Strips control characters and collapses whitespace; binary junk becomes ''. A line break after
+ * a line without closing punctuation ends a sentence: chat users write one sentence per line.
+ */
 export function cleanMessage(raw: string): string {
   return raw
+    .replace(/([^\s.!?…:;,])[^\S\r\n]*(?:\r?\n)+/gu, '$1. ')
     .replace(/[\p{Cc}\p{Cs}\ufffd]/gu, ' ')
     .replace(/\s+/gu, ' ')
     .trim();

@@ -52,17 +52,17 @@ export function askingAndStory(message: string): { asking: string; story: string
     .filter((s) => /[\p{L}\p{N}]/u.test(s) && !isCourtesy(s));
   if (sentences.length === 0) return { asking: message, story: '' };
   if (sentences.length === 1) return { asking: sentences[0]!, story: '' };
-  const questions = sentences.filter((s) => /\?[\s\p{P}]*$/u.test(s));
-  const asking = new Set(questions.length > 0 ? questions : sentences.slice(-1));
+  const isQuestion = sentences.map((s) => /\?[\s\p{P}]*$/u.test(s));
+  const asks = isQuestion.some(Boolean) ? isQuestion : sentences.map((_, i) => i === sentences.length - 1);
   return {
-    asking: sentences.filter((s) => asking.has(s)).join(' '),
-    story: sentences.filter((s) => !asking.has(s)).join(' '),
+    asking: sentences.filter((_, i) => asks[i]).join(' '),
+    story: sentences.filter((_, i) => !asks[i]).join(' '),
   };
 }
 
 /** A short sentence that greets or thanks: "Chào anh chị.", "Em cảm ơn ạ.", "Xin cảm ơn cán bộ!". */
 function isCourtesy(sentence: string): boolean {
-  if (sentence.length > 60) return false;
+  if (sentence.length > 60 || sentence.includes('?')) return false;
   const words = fold(normalize(sentence))
     .replace(/[^\p{L}\p{N} ]+/gu, ' ')
     .split(/\s+/u)

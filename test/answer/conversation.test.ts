@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAssistant } from '../../src/answer/assistant.js';
+import { cleanMessage, createAssistant } from '../../src/answer/assistant.js';
 import type { Answer, Assistant } from '../../src/answer/types.js';
 import type { Retriever } from '../../src/retrieve/retriever.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
@@ -169,6 +169,16 @@ describe('a question told after a long story, as people write to a portal', () =
     const long = `${STORY.repeat(3)}Xin hỏi làm giấy khai sinh cho cháu thì cần những giấy tờ gì?`;
     expect(long.length).toBeGreaterThan(1_200);
     const a = await ask(long);
+    expect(a.grounded).toBe(true);
+    expect(a.citations[0]?.sourceId).toBe(KHAI_SINH);
+  });
+
+  it('typed one sentence a line without stops, as in chat, is answered from its last line', async () => {
+    const lines =
+      STORY.replace(/\. /gu, '\n') +
+      '\nXin hỏi làm giấy khai sinh cho cháu thì cần chuẩn bị những giấy tờ gì';
+    expect(cleanMessage(lines)).toContain('ông bà nội thì tuổi cao, đi lại khó khăn vì đau khớp. Xin hỏi');
+    const a = await ask(lines);
     expect(a.grounded).toBe(true);
     expect(a.citations[0]?.sourceId).toBe(KHAI_SINH);
   });

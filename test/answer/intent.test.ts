@@ -62,6 +62,25 @@ describe('a question asked after the asker tells their situation', () => {
     expect(askedFields(fold(question)).slice(0, first.length)).toEqual(first);
   });
 
+  it('quotes first the field the question asks, not a weak guess from the story', () => {
+    const story =
+      'Chào anh chị, tôi tên là Hoàng Văn Nam, làm công nhân may ở khu công nghiệp cách nhà hơn bốn mươi cây số, vợ tôi làm ruộng và chăm sóc bố mẹ già ở quê. ' +
+      'Cuối tháng trước vợ tôi sinh cháu thứ hai tại trạm y tế xã, mẹ tròn con vuông, cả nhà ai cũng mừng. ' +
+      'Do xưởng đang vào mùa cao điểm, tôi chỉ được nghỉ về thăm vợ con hai ngày rồi phải quay lại làm ngay, ông bà nội thì tuổi cao, đi lại khó khăn vì đau khớp. ';
+    expect(askedFields(`${story}Lệ phí khai sinh?`)[0]).toBe('phi');
+  });
+
+  it('keeps a repeated sentence where it was told, and a question that opens with a greeting', () => {
+    expect(askingAndStory('Nhà tôi ở xã A. Tôi muốn đăng ký thường trú. Nhà tôi ở xã A.')).toEqual({
+      asking: 'Nhà tôi ở xã A.',
+      story: 'Nhà tôi ở xã A. Tôi muốn đăng ký thường trú.',
+    });
+    expect(askingAndStory('Bố tôi mất hôm qua ở nhà. Chào anh, khai tử ở đâu?')).toEqual({
+      asking: 'Chào anh, khai tử ở đâu?',
+      story: 'Bố tôi mất hôm qua ở nhà.',
+    });
+  });
+
   it('reads the sentences ending in a question mark as the question, else the last sentence', () => {
     expect(askingAndStory('Nhà tôi ở xã Văn Quan. Tôi muốn đăng ký thường trú. Cần giấy tờ gì?')).toEqual({
       asking: 'Cần giấy tờ gì?',

@@ -70,7 +70,7 @@ export class FieldModel {
       text
         .split(/[,;?!.]+|\s(?:và|va|với|voi|rồi|roi|còn|con|hay)\s/iu)
         .filter((c) => c.trim().split(/\s+/u).length >= 2);
-    const [whole] = best(message);
+    const [whole, wholeP] = best(message);
     const { asking, story } = askingAndStory(message);
     const askingClauses = split(asking);
     const storyClauses = split(story);
@@ -82,7 +82,10 @@ export class FieldModel {
             .filter(([f, p]) => f !== 'general' && p >= this.threshold)
             .map(([f]) => f)
         : [];
-    const found = new Set([whole, ...fieldsOf(askingClauses)].filter((f) => f !== 'general'));
+    const asked = fieldsOf(askingClauses);
+    // A weak guess from the whole message does not go before a field its question asks outright.
+    const first = wholeP >= this.threshold || asked.length === 0 ? [whole, ...asked] : [...asked, whole];
+    const found = new Set(first.filter((f) => f !== 'general'));
     // The story's clauses are read only when the question leaves room for them.
     if (found.size < max) for (const f of fieldsOf(storyClauses)) found.add(f);
     return [...found].slice(0, max) as ProcedureField[];
