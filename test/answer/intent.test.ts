@@ -70,36 +70,42 @@ describe('a question asked after the asker tells their situation', () => {
     expect(askedFields(`${story}Lệ phí khai sinh?`)[0]).toBe('phi');
   });
 
-  it('keeps a repeated sentence where it was told, and a question that opens with a greeting', () => {
-    expect(askingAndStory('Nhà tôi ở xã A. Tôi muốn đăng ký thường trú. Nhà tôi ở xã A.')).toEqual({
-      asking: 'Nhà tôi ở xã A.',
-      story: 'Nhà tôi ở xã A. Tôi muốn đăng ký thường trú.',
-    });
-    expect(askingAndStory('Bố tôi mất hôm qua ở nhà. Chào anh, khai tử ở đâu?')).toEqual({
-      asking: 'Chào anh, khai tử ở đâu?',
-      story: 'Bố tôi mất hôm qua ở nhà.',
-    });
-  });
-
-  it('reads the sentences ending in a question mark as the question, else the last sentence', () => {
-    expect(askingAndStory('Nhà tôi ở xã Văn Quan. Tôi muốn đăng ký thường trú. Cần giấy tờ gì?')).toEqual({
-      asking: 'Cần giấy tờ gì?',
-      story: 'Nhà tôi ở xã Văn Quan. Tôi muốn đăng ký thường trú.',
-    });
-    expect(askingAndStory('nha e o xa Van Quan. e muon dang ky thuong tru thi can giay to j')).toEqual({
-      asking: 'e muon dang ky thuong tru thi can giay to j',
-      story: 'nha e o xa Van Quan.',
-    });
-    // Greetings and thanks are neither the question nor the story.
-    expect(
-      askingAndStory(
-        'Chào anh chị. Nhà tôi ở xã Văn Quan. Xin hỏi đăng ký thường trú cần giấy tờ gì. Em cảm ơn ạ.',
-      ),
-    ).toEqual({ asking: 'Xin hỏi đăng ký thường trú cần giấy tờ gì.', story: 'Nhà tôi ở xã Văn Quan.' });
-    expect(askingAndStory('Lệ phí đăng ký khai sinh bao nhiêu?')).toEqual({
-      asking: 'Lệ phí đăng ký khai sinh bao nhiêu?',
-      story: '',
-    });
+  // Message → [asking sentences, story].
+  const splits: [string, string, string][] = [
+    // The sentences ending in a question mark ask; the others tell the story.
+    [
+      'Nhà tôi ở xã Văn Quan. Tôi muốn đăng ký thường trú. Cần giấy tờ gì?',
+      'Cần giấy tờ gì?',
+      'Nhà tôi ở xã Văn Quan. Tôi muốn đăng ký thường trú.',
+    ],
+    // Without a question mark, the last sentence asks.
+    [
+      'nha e o xa Van Quan. e muon dang ky thuong tru thi can giay to j',
+      'e muon dang ky thuong tru thi can giay to j',
+      'nha e o xa Van Quan.',
+    ],
+    // Greetings and thanks are neither the question nor the story…
+    [
+      'Chào anh chị. Nhà tôi ở xã Văn Quan. Xin hỏi đăng ký thường trú cần giấy tờ gì. Em cảm ơn ạ.',
+      'Xin hỏi đăng ký thường trú cần giấy tờ gì.',
+      'Nhà tôi ở xã Văn Quan.',
+    ],
+    // … but a question that opens with a greeting is a question.
+    [
+      'Bố tôi mất hôm qua ở nhà. Chào anh, khai tử ở đâu?',
+      'Chào anh, khai tử ở đâu?',
+      'Bố tôi mất hôm qua ở nhà.',
+    ],
+    // A repeated sentence stays where it was told.
+    [
+      'Nhà tôi ở xã A. Tôi muốn đăng ký thường trú. Nhà tôi ở xã A.',
+      'Nhà tôi ở xã A.',
+      'Nhà tôi ở xã A. Tôi muốn đăng ký thường trú.',
+    ],
+    ['Lệ phí đăng ký khai sinh bao nhiêu?', 'Lệ phí đăng ký khai sinh bao nhiêu?', ''],
+  ];
+  it.each(splits)('reads "%s" as asking "%s" after the story "%s"', (message, asking, story) => {
+    expect(askingAndStory(message)).toEqual({ asking, story });
   });
 });
 
