@@ -99,14 +99,20 @@ async function main(): Promise<void> {
       origin,
     });
   };
-  for (const q of data.questions) {
-    for (const text of [q.text, fold(q.text)])
-      await addDecide(
-        q.gold.length > 0 ? `questions-train ${q.source}` : 'questions-train near miss',
-        text,
-        (top) => top !== undefined && q.gold.includes(top),
-      );
-  }
+  /** A question as typed and typed without diacritics. */
+  const addBothSpellings = async (
+    origin: string,
+    text: string,
+    right: (top: string | undefined) => boolean,
+  ) => {
+    for (const t of [text, fold(text)]) await addDecide(origin, t, right);
+  };
+  for (const q of data.questions)
+    await addBothSpellings(
+      q.gold.length > 0 ? `questions-train ${q.source}` : 'questions-train near miss',
+      q.text,
+      (top) => top !== undefined && q.gold.includes(top),
+    );
   for (const d of data.dialogues) {
     const t = d.turns[0]!;
     if (t.expect === 'answer')
@@ -114,14 +120,15 @@ async function main(): Promise<void> {
   }
   for (const q of tthc.queries) {
     const gold = tthc.qrels.get(q.id)!;
-    for (const text of [q.text, fold(q.text)])
-      await addDecide('tthc queries', text, (top) => top !== undefined && gold.has(top));
+    await addBothSpellings('tthc queries', q.text, (top) => top !== undefined && gold.has(top));
   }
   for (const q of data.longQuestions)
-    for (const text of [q.text, fold(q.text)])
-      await addDecide('project long questions', text, (top) => top !== undefined && q.gold.includes(top));
-  for (const text of data.longNearMisses)
-    for (const t of [text, fold(text)]) await addDecide('project long near miss', t, () => false);
+    await addBothSpellings(
+      'project long questions',
+      q.text,
+      (top) => top !== undefined && q.gold.includes(top),
+    );
+  for (const text of data.longNearMisses) await addBothSpellings('project long near miss', text, () => false);
   for (const text of data.offTopic) await addDecide('project off-topic', text, () => false);
   for (const text of data.nearMisses) await addDecide('project near miss', text, () => false);
   const decideOof = outOfFold(

@@ -27,12 +27,17 @@ const SMALL_TALK: [MessageKind, RegExp][] = [
 const HANDOFF =
   /\b(gap|noi chuyen voi|lien he|ket noi|chuyen sang|goi) (can bo|nguoi that|nhan vien|tong dai|tong dai vien|chuyen vien|bo phan mot cua)\b|\b(hotline|so dien thoai lien he|tong dai)\b/u;
 
-/** Classifies a message as small talk, a request for a person, or a question to search. */
-export function classifyMessage(message: string): MessageKind {
-  const folded = fold(normalize(message))
+/** A text folded, with everything but letters, digits and single spaces between words taken out. */
+function plainFolded(text: string): string {
+  return fold(normalize(text))
     .replace(/[^\p{L}\p{N} ]+/gu, ' ')
     .replace(/\s+/gu, ' ')
     .trim();
+}
+
+/** Classifies a message as small talk, a request for a person, or a question to search. */
+export function classifyMessage(message: string): MessageKind {
+  const folded = plainFolded(message);
   for (const [kind, re] of SMALL_TALK) if (re.test(folded)) return kind;
   if (HANDOFF.test(folded)) return 'handoff';
   return 'question';
@@ -63,12 +68,9 @@ export function askingAndStory(message: string): { asking: string; story: string
 /** A short sentence that greets or thanks: "Chào anh chị.", "Em cảm ơn ạ.", "Xin cảm ơn cán bộ!". */
 function isCourtesy(sentence: string): boolean {
   if (sentence.length > 60 || sentence.includes('?')) return false;
-  const words = fold(normalize(sentence))
-    .replace(/[^\p{L}\p{N} ]+/gu, ' ')
-    .split(/\s+/u)
-    .filter((w) => w !== '');
-  if (words.length > 6) return false;
-  const text = ` ${words.join(' ')} `;
+  const plain = plainFolded(sentence);
+  if (plain.split(' ').length > 6) return false;
+  const text = ` ${plain} `;
   return /^ (xin |kinh )?(chao|hello|hi|alo) /u.test(text) || / (cam on|thank|thanks|tks) /u.test(text);
 }
 
