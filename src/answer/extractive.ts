@@ -8,6 +8,14 @@ import type { Citation, Suggestion } from './types.js';
 /** Longest quoted passage, in characters; longer fields are cut at a line and point to the source. */
 export const QUOTE_CHARS = 1500;
 
+/**
+ * Characters of the record quoted for the fields asked, together: a papers list is quoted in full
+ * up to this (nine in ten of the national records' lists are shorter), and an answer with its
+ * sources still fits in Zalo's four messages of 2,000 characters. Each asked field gets at least
+ * QUOTE_CHARS.
+ */
+export const ANSWER_QUOTE_CHARS = 4000;
+
 /** An extractive answer before the conversation wraps it. */
 export interface Composed {
   answer: string;
@@ -63,6 +71,30 @@ export function quote(chunk: Chunk, limit = QUOTE_CHARS): string {
   if (body.length <= limit) return body.trim();
   const cut = body.lastIndexOf('\n', limit);
   return `${body.slice(0, cut > limit / 2 ? cut : limit).trim()}\n…`;
+}
+
+/** A field's passages as one text: a paragraph cut between two passages is joined again. */
+function fieldText(chunks: readonly Chunk[]): string {
+  let text = '';
+  for (const chunk of chunks) {
+    const body = (chunk.field ? chunk.text.replace(/^[^\n]*:\n/u, '') : chunk.text).trim();
+    // A passage that starts in lower case goes on with the previous passage's last sentence.
+    const joint = text === '' ? '' : /^\p{Ll}/u.test(body) && !/[.:;!?]$/u.test(text) ? ' ' : '\n';
+    text += joint + body;
+  }
+  return text;
+}
+
+/**
+ * A field of a record as quoted: all its passages in order (a long field is indexed as several),
+ * cut at a line within `limit` characters; "…" then points to the source.
+ */
+export function fieldQuote(chunks: readonly Chunk[], limit: number): string {
+  const text = fieldText(chunks);
+  if (text.length <= limit) return text;
+  const cut = text.lastIndexOf('\n', limit);
+  const space = text.lastIndexOf(' ', limit);
+  return `${text.slice(0, cut > limit / 2 ? cut : space > limit / 2 ? space : limit).trim()}\n…`;
 }
 
 /** Fields read from one field of the record as published (not from the channels table). */
@@ -135,6 +167,7 @@ export function composeProcedure(
   // Fees, times and channels are read from the channels table, whose free-text descriptions may
   // state them in other words: only a record field left empty shows that the record lacks the fact.
   let recorded = fields.some((f) => !RECORD_FIELDS.has(f));
+  let budget = ANSWER_QUOTE_CHARS;
   for (const f of fields) {
     let found = pick(f);
     // Records often put who may file under "Đối tượng" rather than "Điều kiện": say that no
@@ -159,7 +192,9 @@ export function composeProcedure(
     const shown = found[0]!.field ?? f;
     const lead = f === 'cach_thuc' ? onlineVerdict(doc) : '';
     const notes = f === 'phi' ? feeNotes(doc).map((l) => `Ghi chú: ${l}`) : [];
-    const body = [quote(found[0]!), ...notes].join('\n');
+    const text = fieldQuote(found, Math.max(QUOTE_CHARS, budget));
+    budget -= text.length;
+    const body = [text, ...notes].join('\n');
     parts.push(`${lead}${FIELD_LABELS[shown]} của thủ tục ${name}:\n${body} [${n}]`);
   }
   const quoted = new Set<ProcedureField>(fields);
@@ -172,7 +207,7 @@ export function composeProcedure(
     quoted.add(extra!);
     const n = citations.length + 1;
     citations.push(citationOf(n, found[0]!, doc));
-    parts.push(`${FIELD_LABELS[found[0]!.field ?? extra!]}:\n${quote(found[0]!)} [${n}]`);
+    parts.push(`${FIELD_LABELS[found[0]!.field ?? extra!]}:\n${fieldQuote(found, QUOTE_CHARS)} [${n}]`);
   }
   if (citations.length === 0) {
     const general = pick('general')[0];

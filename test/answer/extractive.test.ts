@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { composeProcedure } from '../../src/answer/extractive.js';
+import { ANSWER_QUOTE_CHARS, composeProcedure, QUOTE_CHARS } from '../../src/answer/extractive.js';
 import { IndexSnapshot } from '../../src/index/snapshot.js';
+import { loadFile } from '../../src/ingest/registry.js';
 import type { ProcedureField } from '../../src/ingest/types.js';
 import { makeDoc } from '../helpers/docs.js';
 
@@ -81,5 +82,78 @@ describe('extractive procedure answers', () => {
     const composed = composeProcedure(snapshot, meta, ['phi'], { phi: 'cach_thuc' });
     expect(composed.answer).toMatch(/không ghi phí, lệ phí/u);
     expect(composed.unrecorded).toBeUndefined();
+  });
+
+  it('asked for papers, quotes a list the record gives in two passages whole, a paper cut between them as one line', async () => {
+    const { snapshot, meta } = await procedure([
+      ['ho_so', 'Thành phần hồ sơ:\n- Đơn đề nghị cấp giấy phép (Mẫu số 01): 1 bản chính\n- Bản sao giấy'],
+      [
+        'ho_so',
+        'Thành phần hồ sơ (tiếp):\nchứng nhận đăng ký doanh nghiệp: 1 bản sao\n- Phương án thử nghiệm: 1 bản chính',
+      ],
+    ]);
+    const composed = composeProcedure(snapshot, meta, ['ho_so']);
+    expect(composed.answer).toContain(
+      '- Đơn đề nghị cấp giấy phép (Mẫu số 01): 1 bản chính\n- Bản sao giấy chứng nhận đăng ký doanh nghiệp: 1 bản sao\n- Phương án thử nghiệm: 1 bản chính [1]',
+    );
+    expect(composed.answer).not.toContain('(tiếp)');
+    expect(composed.citations).toHaveLength(1);
+  });
+
+  it('asked two fields, the first a long list, quotes the list up to the answer room and the second at least its own share', async () => {
+    const item = (i: number) =>
+      `- Giấy tờ thứ ${i} kèm theo hồ sơ đề nghị cấp giấy phép thử nghiệm: 1 bản chính`;
+    const papers = Array.from({ length: 120 }, (_, i) => item(i + 1)).join('\n');
+    const steps = Array.from(
+      { length: 40 },
+      (_, i) => `Bước ${i + 1}: Sở Khoa học và Công nghệ xem xét hồ sơ.`,
+    ).join('\n');
+    const { snapshot, meta } = await procedure([
+      ['ho_so', papers],
+      ['trinh_tu', steps],
+    ]);
+    const composed = composeProcedure(snapshot, meta, ['ho_so', 'trinh_tu']);
+    const [listPart, stepsPart] = composed.answer.split('\n\nTrình tự thực hiện');
+    // More of the list than one passage's worth, cut at a paper and pointing on with "…".
+    expect(listPart!.length).toBeGreaterThan(QUOTE_CHARS * 2);
+    expect(listPart!.length).toBeLessThan(ANSWER_QUOTE_CHARS + 200);
+    expect(listPart).toMatch(/: 1 bản chính\n… \[1\]$/u);
+    expect(stepsPart).toContain('Bước 1: Sở Khoa học và Công nghệ xem xét hồ sơ.');
+    expect(stepsPart!.length).toBeGreaterThan(QUOTE_CHARS - 100);
+  });
+
+  it('asked for the papers of a national record longer than one passage, quotes the last paper too', async () => {
+    const papers = Array.from(
+      { length: 18 },
+      (_, i) =>
+        `Bản sao giấy tờ chứng minh nội dung số ${i + 1} của hồ sơ đề nghị cấp giấy phép thử nghiệm, có xác nhận của cơ quan, tổ chức nơi người đề nghị đang làm việc hoặc cư trú1 bản chính`,
+    ).join('');
+    const record = {
+      ma_thu_tuc: '3.000779',
+      ten_thu_tuc: 'Cấp giấy phép thử nghiệm dài',
+      cap_thuc_hien: 'Cấp tỉnh',
+      linh_vuc: 'Thử nghiệm',
+      doi_tuong_thuc_hien: 'Doanh nghiệp',
+      co_quan_thuc_hien: 'Sở Khoa học và Công nghệ',
+      trinh_tu_thuc_hien: 'Bước 1: Nộp hồ sơ tại Sở Khoa học và Công nghệ.',
+      cach_thuc_thuc_hien: 'Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp5 Ngày làm việcKhông có thông tin',
+      thanh_phan_ho_so: `Tên giấy tờMẫu đơn, tờ khaiSố lượng${papers}`,
+      can_cu_phap_ly: 'Quyết định thử nghiệm số 1/2026/QĐ-UBND',
+      ket_qua_xu_ly: 'Giấy phép thử nghiệm',
+    };
+    const file = 'corpus/procedures/thu-nghiem-dai.jsonl';
+    const documents = await loadFile({ path: file, bytes: Buffer.from(JSON.stringify(record)) });
+    const doc = documents[0]!;
+    // The national portal's list is indexed as several passages…
+    expect(doc.chunks.filter((c) => c.field === 'ho_so').length).toBeGreaterThan(1);
+    const snapshot = await IndexSnapshot.build(
+      { sources: [{ path: file, fileHash: '', documentIds: [doc.meta.id] }], documents, parent: null },
+      { kind: 'none' },
+    );
+    // …and answered as one list.
+    const composed = composeProcedure(snapshot, doc.meta, ['ho_so']);
+    expect(composed.answer).toContain('nội dung số 1 của hồ sơ');
+    expect(composed.answer).toContain('nội dung số 18 của hồ sơ');
+    expect(composed.answer).not.toContain('…');
   });
 });
