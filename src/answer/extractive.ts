@@ -168,6 +168,7 @@ export function composeProcedure(
   // state them in other words: only a record field left empty shows that the record lacks the fact.
   let recorded = fields.some((f) => !RECORD_FIELDS.has(f));
   let budget = ANSWER_QUOTE_CHARS;
+  const shown = new Set<ProcedureField>();
   for (const f of fields) {
     let found = pick(f);
     // Records often put who may file under "Đối tượng" rather than "Điều kiện": say that no
@@ -178,9 +179,10 @@ export function composeProcedure(
         parts.push(`Hồ sơ thủ tục ${name} trên Cổng dịch vụ công không ghi yêu cầu, điều kiện riêng.`);
     }
     if (found.length > 0) recorded = true;
-    if (found.length === 0 && f === 'phi') {
-      parts.push(`Hồ sơ thủ tục ${name} trên Cổng dịch vụ công không ghi phí, lệ phí.`);
-      found = pick('cach_thuc');
+    // The channels table's descriptions often state a fee or a time its cells leave empty.
+    if (found.length === 0 && (f === 'phi' || f === 'thoi_han')) {
+      parts.push(`Hồ sơ thủ tục ${name} trên Cổng dịch vụ công không ghi ${FIELD_LABELS[f].toLowerCase()}.`);
+      found = shown.has('cach_thuc') || fields.includes('cach_thuc') ? [] : pick('cach_thuc');
       if (found.length === 0) continue;
     }
     if (found.length === 0) {
@@ -189,15 +191,16 @@ export function composeProcedure(
     }
     const n = citations.length + 1;
     citations.push(citationOf(n, found[0]!, doc));
-    const shown = found[0]!.field ?? f;
+    const field = found[0]!.field ?? f;
+    shown.add(field);
     const lead = f === 'cach_thuc' ? onlineVerdict(doc) : '';
     const notes = f === 'phi' ? feeNotes(doc).map((l) => `Ghi chú: ${l}`) : [];
     const text = fieldQuote(found, Math.max(QUOTE_CHARS, budget));
     budget -= text.length;
     const body = [text, ...notes].join('\n');
-    parts.push(`${lead}${FIELD_LABELS[shown]} của thủ tục ${name}:\n${body} [${n}]`);
+    parts.push(`${lead}${FIELD_LABELS[field]} của thủ tục ${name}:\n${body} [${n}]`);
   }
-  const quoted = new Set<ProcedureField>(fields);
+  const quoted = new Set<ProcedureField>([...fields, ...shown]);
   for (const f of fields) {
     const extra = companions[f];
     const found = extra && !quoted.has(extra) ? pick(extra) : [];
@@ -207,7 +210,9 @@ export function composeProcedure(
     quoted.add(extra!);
     const n = citations.length + 1;
     citations.push(citationOf(n, found[0]!, doc));
-    parts.push(`${FIELD_LABELS[found[0]!.field ?? extra!]}:\n${fieldQuote(found, QUOTE_CHARS)} [${n}]`);
+    const text = fieldQuote(found, Math.max(QUOTE_CHARS, budget));
+    budget -= text.length;
+    parts.push(`${FIELD_LABELS[found[0]!.field ?? extra!]}:\n${text} [${n}]`);
   }
   if (citations.length === 0) {
     const general = pick('general')[0];

@@ -84,6 +84,20 @@ describe('extractive procedure answers', () => {
     expect(composed.unrecorded).toBeUndefined();
   });
 
+  it('asked for the time and the fee of a record whose table states neither, says so and quotes the channels once', async () => {
+    const { snapshot, meta } = await procedure([
+      ['general', 'Cấp giấy phép thử nghiệm cho tổ chức.'],
+      ['cach_thuc', '- Trực tiếp: Thời hạn giải quyết: trong thời hạn 15 ngày, kể từ ngày nhận đủ hồ sơ.'],
+    ]);
+    const time = composeProcedure(snapshot, meta, ['thoi_han']);
+    expect(time.answer).toMatch(/không ghi thời hạn giải quyết/u);
+    expect(time.answer).toContain('trong thời hạn 15 ngày, kể từ ngày nhận đủ hồ sơ.');
+    const composed = composeProcedure(snapshot, meta, ['thoi_han', 'phi']);
+    expect(composed.answer).toMatch(/không ghi phí, lệ phí/u);
+    expect(composed.answer.match(/trong thời hạn 15 ngày/gu)).toHaveLength(1);
+    expect(composed.citations.map((c) => c.field)).toEqual(['cach_thuc']);
+  });
+
   it('asked for papers, quotes a list the record gives in two passages whole, a paper cut between them as one line', async () => {
     const { snapshot, meta } = await procedure([
       ['ho_so', 'Thành phần hồ sơ:\n- Đơn đề nghị cấp giấy phép (Mẫu số 01): 1 bản chính\n- Bản sao giấy'],
