@@ -170,13 +170,16 @@ async function main(): Promise<void> {
     });
     conversation.push({ x: Object.fromEntries(x), labels: [move], origin });
   };
-  for (const d of data.dialogues) {
+  for (const [origin, d] of [
+    ...data.dialogues.map((d) => ['dialogues-train', d] as const),
+    ...data.projectDialogues.map((d) => ['project dialogues', d] as const),
+  ]) {
     let focus: string | null = null;
     const kinds = turnKinds(d.turns);
     for (const [i, t] of d.turns.entries()) {
       if (i > 0 && focus)
         await addMove(
-          'dialogues-train',
+          origin,
           t.text,
           focus,
           kinds[i] === 'decline' ? 'decline' : kinds[i] === 'switch' ? 'switch' : 'followup',

@@ -44,6 +44,11 @@ export interface TrainingData {
   /** Questions the project wrote over the same procedures, with their gold codes (training/questions-project.jsonl). */
   projectQuestions: LabelledQuestion[];
   dialogues: Dialogue[];
+  /**
+   * Conversations the project wrote over the same procedures (training/dialogues-project.jsonl):
+   * a first question, follow-ups, a switch to another procedure, a turn to decline.
+   */
+  projectDialogues: Dialogue[];
   /** Messages that must be declined (project-written). */
   offTopic: string[];
   /**
@@ -136,12 +141,20 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
       turns.push({ text: t.text, labels: [kind], origin: 'dialogues-train' });
     });
   }
+  // The project's conversations train the field model (and, in train.ts, the conversation model),
+  // not the turn model: its kind scores are features of the answer-or-decline model, and with these
+  // turns its fitted threshold fell from 0.43 to 0.30 and fewer near misses were declined.
+  const projectDialogues = await readDialogues(path.join(projectDir, 'dialogues-project.jsonl'));
+  for (const t of projectDialogues.flatMap((d) => d.turns))
+    if (t.expect === 'answer' && FIELD_SET.has(t.field))
+      fields.push({ text: t.text, labels: [t.field], origin: 'project dialogues' });
   return {
     fields,
     turns,
     questions,
     projectQuestions,
     dialogues,
+    projectDialogues,
     offTopic,
     nearMisses,
     longQuestions,
