@@ -97,6 +97,11 @@ export function fieldQuote(chunks: readonly Chunk[], limit: number): string {
   return `${text.slice(0, cut > limit / 2 ? cut : space > limit / 2 ? space : limit).trim()}\n…`;
 }
 
+/** A quoted field and its source marker; a field cut short says where to read the rest. */
+function sourced(quoted: string, n: number, cut = quoted.endsWith('\n…')): string {
+  return cut ? `${quoted}\n(Nội dung còn tiếp, xem đầy đủ tại nguồn [${n}].)` : `${quoted} [${n}]`;
+}
+
 /** Fields read from one field of the record as published (not from the channels table). */
 const RECORD_FIELDS: ReadonlySet<ProcedureField> = new Set([
   'ho_so',
@@ -198,7 +203,9 @@ export function composeProcedure(
     const text = fieldQuote(found, Math.max(QUOTE_CHARS, budget));
     budget -= text.length;
     const body = [text, ...notes].join('\n');
-    parts.push(`${lead}${FIELD_LABELS[field]} của thủ tục ${name}:\n${body} [${n}]`);
+    parts.push(
+      `${lead}${FIELD_LABELS[field]} của thủ tục ${name}:\n${sourced(body, n, text.endsWith('\n…'))}`,
+    );
   }
   const quoted = new Set<ProcedureField>([...fields, ...shown]);
   for (const f of fields) {
@@ -212,7 +219,7 @@ export function composeProcedure(
     citations.push(citationOf(n, found[0]!, doc));
     const text = fieldQuote(found, Math.max(QUOTE_CHARS, budget));
     budget -= text.length;
-    parts.push(`${FIELD_LABELS[found[0]!.field ?? extra!]}:\n${text} [${n}]`);
+    parts.push(`${FIELD_LABELS[found[0]!.field ?? extra!]}:\n${sourced(text, n)}`);
   }
   if (citations.length === 0) {
     const general = pick('general')[0];

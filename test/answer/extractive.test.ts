@@ -131,7 +131,7 @@ describe('extractive procedure answers', () => {
     // More of the list than one passage's worth, cut at a paper and pointing on with "…".
     expect(listPart!.length).toBeGreaterThan(QUOTE_CHARS * 2);
     expect(listPart!.length).toBeLessThan(ANSWER_QUOTE_CHARS + 200);
-    expect(listPart).toMatch(/: 1 bản chính\n… \[1\]$/u);
+    expect(listPart).toMatch(/: 1 bản chính\n…\n\(Nội dung còn tiếp, xem đầy đủ tại nguồn \[1\]\.\)$/u);
     expect(stepsPart).toContain('Bước 1: Sở Khoa học và Công nghệ xem xét hồ sơ.');
     expect(stepsPart!.length).toBeGreaterThan(QUOTE_CHARS - 100);
   });
