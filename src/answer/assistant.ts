@@ -219,8 +219,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const answer = finish(composed, top.doc, state, fields, { ...base, confidence }, deps.handoffContact);
     // A record that lacks what was asked is said so in its own words, not written over by the model.
     if (!deps.writer || !answer.grounded) return answer;
-    const sourceOf = (c: Citation) =>
-      documentChunks(retriever.snapshot, c.sourceId).find((x) => x.id === c.chunkId);
+    // A cited procedure field with all its passages; another document's cited passage alone.
+    const sourceOf = (c: Citation) => {
+      const chunks = documentChunks(retriever.snapshot, c.sourceId);
+      const cited = chunks.find((x) => x.id === c.chunkId);
+      return cited?.field ? chunks.filter((x) => x.field === cited.field) : cited ? [cited] : [];
+    };
     return generate(deps.writer, standalone, result, answer, sourceOf, onDelta, deps.onLlmFallback);
   }
 

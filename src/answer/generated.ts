@@ -1,6 +1,6 @@
 import type { Chunk } from '../ingest/types.js';
 import type { Retrieval } from './result-cache.js';
-import { citationOf, quote } from './extractive.js';
+import { ANSWER_QUOTE_CHARS, citationOf, fieldQuote, quote } from './extractive.js';
 import type { Answer, Citation } from './types.js';
 
 /** A passage handed to the LLM, numbered as it will be cited. */
@@ -54,7 +54,7 @@ export async function generate(
   question: string,
   result: Retrieval,
   extractive: Answer,
-  sourceOf: (citation: Citation) => Chunk | undefined,
+  sourceOf: (citation: Citation) => Chunk[],
   onDelta?: (text: string) => void,
   onFallback?: LlmFallback,
 ): Promise<Answer> {
@@ -78,12 +78,19 @@ export async function generate(
 function passagesFor(
   result: Retrieval,
   extractive: Answer,
-  sourceOf: (citation: Citation) => Chunk | undefined,
+  sourceOf: (citation: Citation) => Chunk[],
 ): { passages: Passage[]; citations: Citation[] } {
   const chosen = new Map<string, { label: string; text: string; citation: Omit<Citation, 'n'> }>();
   for (const c of extractive.citations) {
-    const chunk = sourceOf(c);
-    chosen.set(c.chunkId, { label: c.label, text: chunk ? quote(chunk) : '', citation: c });
+    // The model reads a cited procedure field as the extractive answer quotes it: all its passages.
+    const chunks = sourceOf(c);
+    const text =
+      chunks.length === 0
+        ? ''
+        : chunks[0]!.field
+          ? fieldQuote(chunks, ANSWER_QUOTE_CHARS)
+          : quote(chunks[0]!);
+    chosen.set(c.chunkId, { label: c.label, text, citation: c });
   }
   for (const r of result.results.slice(0, 3)) {
     for (const c of r.chunks.slice(0, 2)) {

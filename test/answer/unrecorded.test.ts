@@ -41,13 +41,27 @@ const NO_OFFICE = {
   thanh_phan_ho_so: 'Đơn đề nghị công nhận tuyến',
 };
 
+/** A record whose papers list is long enough to be indexed as several passages. */
+const LONG_PAPERS = {
+  ...RECORD,
+  ma_thu_tuc: '3.000779',
+  ten_thu_tuc: 'Cấp phép tuyến thử nghiệm dài',
+  thanh_phan_ho_so:
+    'Tên giấy tờMẫu đơn, tờ khaiSố lượng' +
+    Array.from(
+      { length: 18 },
+      (_, i) =>
+        `Bản sao giấy tờ chứng minh nội dung số ${i + 1} của hồ sơ đề nghị cấp phép tuyến thử nghiệm, có xác nhận của cơ quan, tổ chức nơi doanh nghiệp đặt trụ sở1 bản chính`,
+    ).join(''),
+};
+
 let retriever: Retriever;
 let store: SqliteStore;
 let assistant: Assistant;
 
 beforeAll(async () => {
   const file = 'corpus/procedures/thu-nghiem.jsonl';
-  const bytes = Buffer.from([RECORD, NO_OFFICE].map((r) => JSON.stringify(r)).join('\n'));
+  const bytes = Buffer.from([RECORD, NO_OFFICE, LONG_PAPERS].map((r) => JSON.stringify(r)).join('\n'));
   const documents = await loadFile({ path: file, bytes });
   const snapshot = await IndexSnapshot.build(
     {
@@ -158,5 +172,33 @@ describe('with a model that writes answers', () => {
     });
     expect(answered.mode).toBe('generated');
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('a papers list indexed as several passages reaches the model whole, as the extractive answer quotes it', async () => {
+    const writer = await createLlmComposer({
+      baseUrl: server.baseUrl,
+      model: 'fake-model',
+      timeoutMs: 5000,
+      promptsDir: path.resolve('prompts'),
+    });
+    const withWriter = createAssistant({
+      retriever: () => retriever,
+      store,
+      handoffContact: 'Tổng đài 1022',
+      cacheSize: 0,
+      writer,
+    });
+    const a = await withWriter.reply({
+      message: 'Thủ tục 3.000779 cần những giấy tờ gì?',
+      channel: 'web',
+      audience: 'public',
+    });
+    expect(a.mode).toBe('generated');
+    const prompt = server.requests
+      .at(-1)!
+      .body.messages.map((m) => m.content)
+      .join('\n');
+    expect(prompt).toContain('nội dung số 1 của hồ sơ');
+    expect(prompt).toContain('nội dung số 18 của hồ sơ');
   });
 });
