@@ -143,20 +143,25 @@ describe('with a model that writes answers', () => {
     await server.close();
   });
 
-  it('a record that lacks what was asked is said so in its own words, not sent to the model', async () => {
+  /** The assistant over the same index with the fake model writing its answers. */
+  async function assistantWithWriter(): Promise<Assistant> {
     const writer = await createLlmComposer({
       baseUrl: server.baseUrl,
       model: 'fake-model',
       timeoutMs: 5000,
       promptsDir: path.resolve('prompts'),
     });
-    const withWriter = createAssistant({
+    return createAssistant({
       retriever: () => retriever,
       store,
       handoffContact: 'Tổng đài 1022',
       cacheSize: 0,
       writer,
     });
+  }
+
+  it('a record that lacks what was asked is said so in its own words, not sent to the model', async () => {
+    const withWriter = await assistantWithWriter();
     const lacking = await withWriter.reply({
       message: 'Thủ tục 3.000777 yêu cầu thành phần hồ sơ gồm những giấy tờ gì?',
       channel: 'web',
@@ -175,19 +180,7 @@ describe('with a model that writes answers', () => {
   });
 
   it('a papers list indexed as several passages reaches the model whole, as the extractive answer quotes it', async () => {
-    const writer = await createLlmComposer({
-      baseUrl: server.baseUrl,
-      model: 'fake-model',
-      timeoutMs: 5000,
-      promptsDir: path.resolve('prompts'),
-    });
-    const withWriter = createAssistant({
-      retriever: () => retriever,
-      store,
-      handoffContact: 'Tổng đài 1022',
-      cacheSize: 0,
-      writer,
-    });
+    const withWriter = await assistantWithWriter();
     const a = await withWriter.reply({
       message: 'Thủ tục 3.000779 cần những giấy tờ gì?',
       channel: 'web',
