@@ -67,10 +67,7 @@ export function pageNote(c: Pick<Citation, 'page' | 'scanned'>): string {
 
 /** A passage's text without its "Label:" first line, cut to QUOTE_CHARS at a line boundary. */
 export function quote(chunk: Chunk, limit = QUOTE_CHARS): string {
-  const body = chunk.field ? chunk.text.replace(/^[^\n]*:\n/u, '') : chunk.text;
-  if (body.length <= limit) return body.trim();
-  const cut = body.lastIndexOf('\n', limit);
-  return `${body.slice(0, cut > limit / 2 ? cut : limit).trim()}\n…`;
+  return fieldQuote([chunk], limit);
 }
 
 /** A field's passages as one text: a paragraph cut between two passages is joined again. */
@@ -87,7 +84,8 @@ function fieldText(chunks: readonly Chunk[]): string {
 
 /**
  * A field of a record as quoted: all its passages in order (a long field is indexed as several),
- * cut at a line within `limit` characters; "…" then points to the source.
+ * cut at a line within `limit` characters (at a word when no line ends in its second half); "…"
+ * then points to the source.
  */
 export function fieldQuote(chunks: readonly Chunk[], limit: number): string {
   const text = fieldText(chunks);
@@ -172,7 +170,13 @@ export function composeProcedure(
   // Fees, times and channels are read from the channels table, whose free-text descriptions may
   // state them in other words: only a record field left empty shows that the record lacks the fact.
   let recorded = fields.some((f) => !RECORD_FIELDS.has(f));
+  // The fields quoted share ANSWER_QUOTE_CHARS, each at least QUOTE_CHARS.
   let budget = ANSWER_QUOTE_CHARS;
+  const within = (found: readonly Chunk[]) => {
+    const text = fieldQuote(found, Math.max(QUOTE_CHARS, budget));
+    budget -= text.length;
+    return text;
+  };
   const shown = new Set<ProcedureField>();
   for (const f of fields) {
     let found = pick(f);
@@ -200,8 +204,7 @@ export function composeProcedure(
     shown.add(field);
     const lead = f === 'cach_thuc' ? onlineVerdict(doc) : '';
     const notes = f === 'phi' ? feeNotes(doc).map((l) => `Ghi chú: ${l}`) : [];
-    const text = fieldQuote(found, Math.max(QUOTE_CHARS, budget));
-    budget -= text.length;
+    const text = within(found);
     const body = [text, ...notes].join('\n');
     parts.push(
       `${lead}${FIELD_LABELS[field]} của thủ tục ${name}:\n${sourced(body, n, text.endsWith('\n…'))}`,
@@ -217,9 +220,7 @@ export function composeProcedure(
     quoted.add(extra!);
     const n = citations.length + 1;
     citations.push(citationOf(n, found[0]!, doc));
-    const text = fieldQuote(found, Math.max(QUOTE_CHARS, budget));
-    budget -= text.length;
-    parts.push(`${FIELD_LABELS[found[0]!.field ?? extra!]}:\n${sourced(text, n)}`);
+    parts.push(`${FIELD_LABELS[found[0]!.field ?? extra!]}:\n${sourced(within(found), n)}`);
   }
   if (citations.length === 0) {
     const general = pick('general')[0];

@@ -1,6 +1,6 @@
 import type { Chunk } from '../ingest/types.js';
 import type { Retrieval } from './result-cache.js';
-import { ANSWER_QUOTE_CHARS, citationOf, fieldQuote, quote } from './extractive.js';
+import { ANSWER_QUOTE_CHARS, citationOf, fieldQuote, quote, QUOTE_CHARS } from './extractive.js';
 import type { Answer, Citation } from './types.js';
 
 /** A passage handed to the LLM, numbered as it will be cited. */
@@ -85,11 +85,7 @@ function passagesFor(
     // The model reads a cited procedure field as the extractive answer quotes it: all its passages.
     const chunks = sourceOf(c);
     const text =
-      chunks.length === 0
-        ? ''
-        : chunks[0]!.field
-          ? fieldQuote(chunks, ANSWER_QUOTE_CHARS)
-          : quote(chunks[0]!);
+      chunks.length === 0 ? '' : fieldQuote(chunks, chunks[0]!.field ? ANSWER_QUOTE_CHARS : QUOTE_CHARS);
     chosen.set(c.chunkId, { label: c.label, text, citation: c });
   }
   for (const r of result.results.slice(0, 3)) {
