@@ -9,6 +9,8 @@
  *   by the rules of the shared scorers.
  * - A retrieval dataset (queries.jsonl + qrels.jsonl): declined rate, first-citation precision,
  *   field accuracy, latency.
+ * - A folder of labelled messages (messages-*.jsonl: text, kind): per kind, the share the message
+ *   model reads as that kind, and the questions it would answer as small talk (no index needed).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,12 +24,13 @@ import {
   type JudgedMessage,
 } from '../src/answer/answer-sets.js';
 import { createAssistant } from '../src/answer/assistant.js';
+import { bundledModels, MESSAGE_KINDS } from '../src/answer/learn/models.js';
 import { runAnswers, summarizeAnswers, type AnswerOutcome } from '../src/answer/evaluation.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { describeError } from '../src/errors.js';
 import { IndexSnapshot } from '../src/index/snapshot.js';
 import { loadFile } from '../src/ingest/registry.js';
-import { loadDataset } from '../src/retrieve/evaluation.js';
+import { loadDataset, readJsonObjects } from '../src/retrieve/evaluation.js';
 import { Retriever } from '../src/retrieve/retriever.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { fold } from '../src/text/index.js';
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
   const dir = positional[0];
   if (!dir) throw new Error(USAGE);
   const config = loadConfig();
+  if ((await readdir(dir)).some((f) => /^messages-.*\.jsonl$/u.test(f))) return evalMessages(dir);
   if ((await readdir(dir)).some((f) => /^(questions|dialogues)-.*\.jsonl$/u.test(f)))
     return evalAnswerSets(dir, flags, config);
   const dataset = await loadDataset(dir);
@@ -203,6 +207,30 @@ async function evalAnswerSets(
   console.log(
     JSON.stringify({ dataset: path.basename(path.resolve(dir)), fold_queries: foldQueries, ...summary }),
   );
+}
+
+/** Reads every labelled message of a folder with the message model and prints, per kind, how many it reads as their kind. */
+async function evalMessages(dir: string): Promise<void> {
+  const model = bundledModels().messages;
+  const summary: Record<string, unknown> = {};
+  for (const file of (await readdir(dir)).filter((f) => /^messages-.*\.jsonl$/u.test(f)).sort()) {
+    const records = await readJsonObjects(path.join(dir, file));
+    const name = file.replace(/\.jsonl$/u, '');
+    console.log(`\n${name}`);
+    for (const kind of MESSAGE_KINDS) {
+      const of = records.filter((r) => r.kind === kind).map((r) => String(r.text));
+      if (of.length === 0) continue;
+      const read = of.map((t) => model.kind(t));
+      const right = read.filter((k) => k === kind).length;
+      const other = read.filter((k) => k !== kind);
+      const as = [...new Set(other)].map((k) => `${k} ${other.filter((x) => x === k).length}`).join(', ');
+      console.log(
+        `  ${kind.padEnd(9)} n=${String(of.length).padStart(3)}  read as ${kind} ${pct(right / of.length)}${as ? `  (else: ${as})` : ''}`,
+      );
+      summary[`${name}.${kind}`] = { n: of.length, right: Math.round((right / of.length) * 1000) / 1000 };
+    }
+  }
+  console.log(JSON.stringify({ dataset: path.basename(path.resolve(dir)), ...summary }));
 }
 
 function showJudged(which: string, judged: readonly JudgedMessage[]): void {

@@ -8,7 +8,9 @@
  *   procedures (shared train questions and conversations, the tthc questions, the project's long
  *   questions, near misses and off-topic messages);
  * - conversation: with a procedure in focus, follow up, switch subject or decline (shared train
- *   conversations, plus the project's turns set against a focus).
+ *   conversations, plus the project's turns set against a focus);
+ * - messages: a question to search, or a greeting, thanks, a request for help or for a person
+ *   (training/messages.jsonl, and every question text above as a question).
  * Only `train` files are read. The numeric samples of the last two are written to
  * training/decision-samples.jsonl so that a test can refit them without an index.
  */
@@ -24,11 +26,18 @@ import {
 } from '../src/answer/learn/decision-features.js';
 import { textFeatures } from '../src/answer/learn/features.js';
 import { LinearModel, type LinearModelFile } from '../src/answer/learn/linear.js';
-import { ASKABLE_FIELDS, MODELS_DIR, type TurnKind } from '../src/answer/learn/models.js';
+import {
+  ASKABLE_FIELDS,
+  MESSAGE_KINDS,
+  MessageModel,
+  MODELS_DIR,
+  type TurnKind,
+} from '../src/answer/learn/models.js';
 import {
   fitConversation,
   fitDecide,
   fitFields,
+  fitMessages,
   fitTurns,
   outOfFold,
   readTrainingData,
@@ -64,6 +73,15 @@ async function main(): Promise<void> {
   const turnOof = outOfFold(data.turns, k, fitTurns, (m, e) => m.probabilities(textFeatures(e.text)));
   reportTop('turns', data.turns, turnOof, ['followup', 'new', 'offtopic']);
   const turnsFile = fitTurns(data.turns);
+  // Messages: question or small talk, read as the assistant reads them (small talk only when sure).
+  const messageOof = outOfFold(data.messages, k, fitMessages, (m, e) => [
+    MESSAGE_KINDS.indexOf(new MessageModel(m, 0.5).kind(e.text)),
+  ]);
+  reportMessages(
+    data.messages,
+    messageOof.map((p) => MESSAGE_KINDS[p[0]!]!),
+  );
+  const messagesFile = fitMessages(data.messages);
   const turnsModel = new LinearModel(turnsFile);
   // Out-of-fold kind scores for texts the turn model was fitted on; the full model for the others.
   const oofTurn = new Map<string, Record<TurnKind, number>>();
@@ -211,6 +229,7 @@ async function main(): Promise<void> {
   await writeModel({ ...turnsFile, about: about({ examples: countBy(data.turns) }) });
   await writeModel({ ...decideFile, about: about({ examples: countBy(decide) }) });
   await writeModel({ ...conversationFile, about: about({ examples: countBy(conversation) }) });
+  await writeModel({ ...messagesFile, about: about({ examples: countBy(data.messages) }) });
   const samples = [
     ...decide.map((e) => ({ model: 'decide', ...e })),
     ...conversation.map((e) => ({ model: 'conversation', ...e })),
@@ -220,7 +239,22 @@ async function main(): Promise<void> {
     samples.map((s) => JSON.stringify(s)).join('\n') + '\n',
   );
   console.log(
-    `wrote ${MODELS_DIR}{fields,turns,decide,conversation}.json and training/decision-samples.jsonl`,
+    `wrote ${MODELS_DIR}{fields,turns,decide,conversation,messages}.json and training/decision-samples.jsonl`,
+  );
+}
+
+/** Cross-validated kinds of the messages: per kind, how many were read as that kind, and the questions read as small talk. */
+function reportMessages(examples: readonly TextExample[], read: readonly string[]): void {
+  const parts = MESSAGE_KINDS.map((kind) => {
+    const of = examples.map((e, i) => [e, read[i]!] as const).filter(([e]) => e.labels[0] === kind);
+    return `${kind} ${pct(of.filter(([, r]) => r === kind).length / Math.max(1, of.length))} of ${of.length}`;
+  });
+  const questions = examples
+    .map((e, i) => [e, read[i]!] as const)
+    .filter(([e]) => e.labels[0] === 'question');
+  const lost = questions.filter(([, r]) => r !== 'question').length;
+  console.log(
+    `messages (cross-validated, read as their kind): ${parts.join('; ')}; questions read as small talk: ${lost} of ${questions.length}`,
   );
 }
 

@@ -15,7 +15,7 @@ import {
   type Composed,
 } from './extractive.js';
 import { generate, rewriteSafely, type AnswerWriter, type LlmFallback } from './generated.js';
-import { askingAndStory, classifyMessage, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
+import { askingAndStory, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
 import { conversationFeatures, decideFeatures, fitToDocument } from './learn/decision-features.js';
 import { bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
 import * as say from './replies.js';
@@ -144,11 +144,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     }
     if (!/[\p{L}\p{N}]/u.test(message))
       return { ...base, answer: say.UNREADABLE, grounded: false, outcome: 'smalltalk', intent: 'help' };
-    const kind = classifyMessage(message);
+    // A number picks one of the options offered; anything else may be small talk, answered without searching.
+    const picked = pickedOption(message, state);
+    const kind = picked ? 'question' : models.messages.kind(message);
     if (kind !== 'question') return smallTalk(kind, base, state);
     const retriever = deps.retriever();
     if (!retriever) throw new AppError('snapshot_missing', 'the index is not loaded yet');
-    const picked = pickedOption(message, state);
     if (picked?.docId) return answerDocument(retriever, picked.docId, state.pendingFields ?? [], state, base);
     const text = picked?.text ?? message;
     const fields = models.fields.asked(text);

@@ -1,47 +1,10 @@
 import { expandQuery, fold, normalize } from '../text/index.js';
 
-/** What a message is, before retrieval: small talk is answered without searching. */
+/** What a message is, before retrieval (the message model, learn/models.ts): small talk is answered without searching. */
 export type MessageKind = 'greeting' | 'thanks' | 'help' | 'handoff' | 'question';
 
 /** Longest message searched, in characters; longer ones are answered with a request to shorten. */
 export const MAX_QUESTION_CHARS = 3000;
-
-/** Folded whole-message patterns. Small talk must be the whole message, so "chào, lệ phí khai sinh?" is a question. */
-const SMALL_TALK: [MessageKind, RegExp][] = [
-  [
-    'greeting',
-    /^(xin )?(chao|hello|hi|helo|alo|a lo|hey)( (ban|em|anh|chi|ad|admin|tro ly|bot|shop))?( a| nhe| nha)?$/u,
-  ],
-  ['greeting', /^(good )?(morning|afternoon|evening)$/u],
-  [
-    'thanks',
-    /^(xin )?(cam on|cam ơn|thank(s| you)?|tks|thanks a lot|ok cam on|ok|oke|okay|da|vang|duoc roi)( (ban|em|nhieu|nhe|nha|ad|tro ly|a))*$/u,
-  ],
-  [
-    'help',
-    /^(help|tro giup|huong dan|giup (toi|minh|em)|ban (lam|giup) (duoc )?(gi|nhung gi)( vay| the)?|ban la ai|menu|bat dau|start)$/u,
-  ],
-];
-
-/** Anywhere in the message: the user wants a person. */
-const HANDOFF =
-  /\b(gap|noi chuyen voi|lien he|ket noi|chuyen sang|goi) (can bo|nguoi that|nhan vien|tong dai|tong dai vien|chuyen vien|bo phan mot cua)\b|\b(hotline|so dien thoai lien he|tong dai)\b/u;
-
-/** A text folded, with everything but letters, digits and single spaces between words taken out. */
-function plainFolded(text: string): string {
-  return fold(normalize(text))
-    .replace(/[^\p{L}\p{N} ]+/gu, ' ')
-    .replace(/\s+/gu, ' ')
-    .trim();
-}
-
-/** Classifies a message as small talk, a request for a person, or a question to search. */
-export function classifyMessage(message: string): MessageKind {
-  const folded = plainFolded(message);
-  for (const [kind, re] of SMALL_TALK) if (re.test(folded)) return kind;
-  if (HANDOFF.test(folded)) return 'handoff';
-  return 'question';
-}
 
 /**
  * A message's asking sentences (those ending in a question mark, else the last sentence) and the
@@ -63,6 +26,14 @@ export function askingAndStory(message: string): { asking: string; story: string
     asking: sentences.filter((_, i) => asks[i]).join(' '),
     story: sentences.filter((_, i) => !asks[i]).join(' '),
   };
+}
+
+/** A text folded, with everything but letters, digits and single spaces between words taken out. */
+function plainFolded(text: string): string {
+  return fold(normalize(text))
+    .replace(/[^\p{L}\p{N} ]+/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
 }
 
 /** A short sentence that greets or thanks: "Chào anh chị.", "Em cảm ơn ạ.", "Xin cảm ơn cán bộ!". */

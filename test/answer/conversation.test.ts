@@ -101,6 +101,27 @@ describe('elliptic follow-ups stay on the procedure in focus and answer the fiel
   }
 });
 
+describe('small talk in the middle of a conversation', () => {
+  it('thanks are answered as thanks, and the next elliptic question still follows up on the procedure', async () => {
+    const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
+    expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
+    const thanks = await ask('cam on ban nhieu lam nha', first.conversationId);
+    expect(thanks.outcome).toBe('smalltalk');
+    expect(thanks.intent).toBe('thanks');
+    expect(thanks.citations).toEqual([]);
+    const next = await ask('thế lệ phí bao nhiêu?', first.conversationId);
+    expect(next.citations[0]?.sourceId).toBe(KHAI_SINH);
+    expect(next.citations[0]?.field).toBe('phi');
+  });
+
+  it('a request for a person is handed over with the contact', async () => {
+    const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
+    const handoff = await ask('e muon noi chuyen truc tiep voi can bo', first.conversationId);
+    expect(handoff.intent).toBe('handoff');
+    expect(handoff.handoff).toBe('Tổng đài 1022');
+  });
+});
+
 describe('a later message that names another procedure switches to it', () => {
   const switches: [string, string][] = [
     ['À, còn làm lại thẻ căn cước bị mất thì nộp ở đâu?', '1.014064'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askingAndStory, classifyMessage, subjectWords } from '../../src/answer/intent.js';
+import { askingAndStory, subjectWords } from '../../src/answer/intent.js';
 import { bundledModels } from '../../src/answer/learn/models.js';
 import { fold } from '../../src/text/index.js';
 
@@ -109,12 +109,7 @@ describe('a question asked after the asker tells their situation', () => {
   });
 });
 
-describe('small talk and subject words', () => {
-  it('answers a bare greeting without searching, but not a greeting followed by a question', () => {
-    expect(classifyMessage('Xin chào!')).toBe('greeting');
-    expect(classifyMessage('chào, lệ phí khai sinh?')).toBe('question');
-  });
-
+describe('subject words', () => {
   it('keeps the subject of a question and drops its question words', () => {
     const words = subjectWords('Lệ phí đăng ký khai sinh bao nhiêu tiền vậy?');
     expect(words).toEqual(expect.arrayContaining(['dang', 'ky', 'khai', 'sinh']));

@@ -2,14 +2,15 @@
  * The learned decisions of the answer layer, each a model file under src/answer/models/ fitted by
  * `npm run train`: which fields a message asks (fields.json), what kind of message it is
  * (turns.json: follow-up, new subject, off-topic), whether to answer with the first result or
- * decline (decide.json), and in a conversation whether a message follows up, switches subject or
- * must be declined (conversation.json).
+ * decline (decide.json), in a conversation whether a message follows up, switches subject or
+ * must be declined (conversation.json), and whether a message is a question at all or greets,
+ * thanks, asks what the assistant does or asks for a person (messages.json).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../errors.js';
-import { askingAndStory } from '../intent.js';
+import { askingAndStory, type MessageKind } from '../intent.js';
 import type { ProcedureField } from '../../ingest/types.js';
 import { TEXT_FEATURES, textFeatures } from './features.js';
 import { LinearModel, type Features } from './linear.js';
@@ -34,6 +35,15 @@ export const ASKABLE_FIELDS = [
 /** Kinds of message the turn model tells apart. */
 export const TURN_KINDS = ['followup', 'new', 'offtopic'] as const;
 export type TurnKind = (typeof TURN_KINDS)[number];
+
+/** Kinds of message the message model tells apart: a question is searched, the others are answered without searching. */
+export const MESSAGE_KINDS = [
+  'question',
+  'greeting',
+  'thanks',
+  'help',
+  'handoff',
+] as const satisfies readonly MessageKind[];
 
 /** Outcomes of a message in a conversation with a document in focus. */
 export const CONVERSATION_MOVES = ['followup', 'switch', 'decline'] as const;
@@ -101,6 +111,27 @@ export class TurnModel {
   }
 }
 
+/** Whether a message is a question to search or small talk (a greeting, thanks, a request for help or for a person). */
+export class MessageModel {
+  constructor(
+    readonly model: LinearModel,
+    /** Probability from which a message is read as small talk rather than as a question. */
+    readonly threshold: number,
+  ) {}
+
+  /** Probability per kind. */
+  scores(message: string): Record<MessageKind, number> {
+    return this.model.scores(textFeatures(message)) as Record<MessageKind, number>;
+  }
+
+  /** The message's kind: small talk only when the model is sure of it; a message without letters is a question. */
+  kind(message: string): MessageKind {
+    if (!/\p{L}/u.test(message)) return 'question';
+    const [kind, p] = Object.entries(this.scores(message)).sort((a, b) => b[1] - a[1])[0]!;
+    return kind !== 'question' && p >= this.threshold ? (kind as MessageKind) : 'question';
+  }
+}
+
 /** A binary decision over named numeric features, with the threshold fitted with it. */
 export class DecisionModel {
   constructor(
@@ -129,6 +160,7 @@ export interface AnswerModels {
   turns: TurnModel;
   decide: DecisionModel;
   conversation: MoveModel;
+  messages: MessageModel;
 }
 
 /** Folder of the bundled model files (copied beside the compiled modules by `npm run build`). */
@@ -158,6 +190,7 @@ const num = (m: LinearModel, key: string, fallback: number): number => {
 export function loadAnswerModels(dir = MODELS_DIR): AnswerModels {
   const fields = readModel('fields', TEXT_FEATURES, dir);
   const decide = readModel('decide', DECISION_FEATURES, dir);
+  const messages = readModel('messages', TEXT_FEATURES, dir);
   const companions = (fields.file.settings?.companions ?? {}) as Partial<
     Record<ProcedureField, ProcedureField>
   >;
@@ -166,6 +199,7 @@ export function loadAnswerModels(dir = MODELS_DIR): AnswerModels {
     turns: new TurnModel(readModel('turns', TEXT_FEATURES, dir)),
     decide: new DecisionModel(decide, num(decide, 'threshold', 0.5)),
     conversation: new MoveModel(readModel('conversation', DECISION_FEATURES, dir)),
+    messages: new MessageModel(messages, num(messages, 'threshold', 0.5)),
   };
 }
 

@@ -18,7 +18,13 @@ import {
 } from '../answer-sets.js';
 import { TEXT_FEATURES, textFeatures } from './features.js';
 import { fitLinear, LinearModel, type Features, type FitOptions, type LinearModelFile } from './linear.js';
-import { ASKABLE_FIELDS, CONVERSATION_MOVES, DECISION_FEATURES, TURN_KINDS } from './models.js';
+import {
+  ASKABLE_FIELDS,
+  CONVERSATION_MOVES,
+  DECISION_FEATURES,
+  MESSAGE_KINDS,
+  TURN_KINDS,
+} from './models.js';
 
 /** A text and its labels. */
 export interface TextExample {
@@ -63,10 +69,17 @@ export interface TrainingData {
    */
   longQuestions: LabelledQuestion[];
   longNearMisses: string[];
+  /**
+   * Messages and their kind (question or small talk): the project's greetings, thanks, requests for
+   * help or a person and questions that open or close with courtesy (training/messages.jsonl), and
+   * every question text of the other examples as a question.
+   */
+  messages: TextExample[];
 }
 
 const FIELD_SET = new Set<string>(ASKABLE_FIELDS);
 const KIND_SET = new Set<string>(TURN_KINDS);
+const MESSAGE_SET = new Set<string>(MESSAGE_KINDS);
 
 /** Reads the project's training files and the shared train files (`sharedDir` holds tthc-answers/). */
 export async function readTrainingData(projectDir: string, sharedDir: string): Promise<TrainingData> {
@@ -107,6 +120,21 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   const nearMisses = await readTexts(path.join(projectDir, 'near-misses.jsonl'));
   const longQuestions = await readQuestions(path.join(projectDir, 'questions-long.jsonl'));
   const longNearMisses = await readTexts(path.join(projectDir, 'near-misses-long.jsonl'));
+  const messagesFile = path.join(projectDir, 'messages.jsonl');
+  const messages: TextExample[] = (await readJsonObjects(messagesFile)).map((r, i) => {
+    if (
+      typeof r.text !== 'string' ||
+      r.text.trim() === '' ||
+      typeof r.kind !== 'string' ||
+      !MESSAGE_SET.has(r.kind)
+    ) {
+      throw new AppError(
+        'bad_request',
+        `${messagesFile}: record ${i + 1}: needs "text" and "kind" among ${MESSAGE_KINDS.join(', ')}`,
+      );
+    }
+    return { text: r.text, labels: [r.kind], origin: 'project messages' };
+  });
   const dir = path.join(sharedDir, 'tthc-answers');
   const questionsFile = path.join(dir, 'questions-train.jsonl');
   const dialoguesFile = path.join(dir, 'dialogues-train.jsonl');
@@ -148,9 +176,24 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   for (const t of projectDialogues.flatMap((d) => d.turns))
     if (t.expect === 'answer' && FIELD_SET.has(t.field))
       fields.push({ text: t.text, labels: [t.field], origin: 'project dialogues' });
+  // Every other text is a question: what the assistant is asked, not small talk.
+  const seen = new Set(messages.map((m) => m.text));
+  for (const text of [
+    ...turns.map((e) => e.text),
+    ...fields.map((e) => e.text),
+    ...projectDialogues.flatMap((d) => d.turns.map((t) => t.text)),
+    ...nearMisses,
+    ...longQuestions.map((q) => q.text),
+    ...longNearMisses,
+  ]) {
+    if (seen.has(text)) continue;
+    seen.add(text);
+    messages.push({ text, labels: ['question'], origin: 'questions' });
+  }
   return {
     fields,
     turns,
+    messages,
     questions,
     projectQuestions,
     dialogues,
@@ -172,8 +215,9 @@ async function readTexts(file: string): Promise<string[]> {
 }
 
 /** Fit settings of each model (part of what a refit must repeat). */
-export const FIT: Record<'fields' | 'turns' | 'decide' | 'conversation', FitOptions> = {
+export const FIT: Record<'fields' | 'turns' | 'decide' | 'conversation' | 'messages', FitOptions> = {
   fields: { iterations: 200, rate: 0.1, l2: 1e-4 },
+  messages: { iterations: 200, rate: 0.1, l2: 1e-4 },
   turns: { iterations: 200, rate: 0.1, l2: 1e-4 },
   decide: { iterations: 400, rate: 0.1, l2: 1e-3 },
   conversation: { iterations: 400, rate: 0.1, l2: 1e-3 },
@@ -207,6 +251,22 @@ export function fitTurns(examples: readonly TextExample[]): LinearModelFile {
     examples.map((e) => e.labels),
     FIT.turns,
   );
+}
+
+/** Fits the message model (question or small talk) on all message examples. */
+export function fitMessages(
+  examples: readonly TextExample[],
+  settings: Record<string, unknown> = {},
+): LinearModelFile {
+  const file = fitLinear(
+    'messages',
+    TEXT_FEATURES,
+    MESSAGE_KINDS,
+    textRows(examples),
+    examples.map((e) => e.labels),
+    FIT.messages,
+  );
+  return { ...file, settings: { threshold: 0.5, ...settings } };
 }
 
 const numericRows = (examples: readonly NumericExample[]): Features[] =>

@@ -9,6 +9,7 @@ import {
   fitConversation,
   fitDecide,
   fitFields,
+  fitMessages,
   fitTurns,
   readTrainingData,
   type NumericExample,
@@ -37,6 +38,7 @@ describe('the bundled model files', () => {
     expect(models.fields.model.classes).toContain('ho_so');
     expect(models.turns.model.classes).toEqual(['followup', 'new', 'offtopic']);
     expect(models.conversation.model.classes).toEqual(['followup', 'switch', 'decline']);
+    expect(models.messages.model.classes).toEqual(['question', 'greeting', 'thanks', 'help', 'handoff']);
     expect(models.decide.threshold).toBeGreaterThan(0);
     expect(models.decide.threshold).toBeLessThan(1);
   });
@@ -124,7 +126,9 @@ describe.skipIf(!existsSync(path.join(shared, 'tthc-answers')))(
       const fields = fitFields(data.fields, (await bundled('fields')).settings);
       expect(maxDifference(fields, await bundled('fields'))).toBeLessThan(1e-3);
       expect(maxDifference(fitTurns(data.turns), await bundled('turns'))).toBeLessThan(1e-3);
-    }, 120_000);
+      const messages = fitMessages(data.messages, (await bundled('messages')).settings);
+      expect(maxDifference(messages, await bundled('messages'))).toBeLessThan(1e-3);
+    }, 240_000);
 
     it('fits the decide and conversation models again from their samples', async () => {
       const lines = (await readFile(path.join(root, 'training', 'decision-samples.jsonl'), 'utf8'))
@@ -151,3 +155,21 @@ describe.skipIf(!existsSync(path.join(shared, 'tthc-answers')))(
     }, 120_000);
   },
 );
+
+describe('the message training file', () => {
+  it('refuses a message whose kind is not one the model knows, naming the file, the record and the kinds', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-training-'));
+    try {
+      await cp(path.join(root, 'training'), dir, { recursive: true });
+      await writeFile(
+        path.join(dir, 'messages.jsonl'),
+        '{"text": "chào bạn", "kind": "greeting"}\n{"text": "tạm biệt", "kind": "goodbye"}\n',
+      );
+      await expect(readTrainingData(dir, shared)).rejects.toThrow(
+        /messages\.jsonl: record 2: needs "text" and "kind" among question, greeting, thanks, help, handoff/u,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageKind } from '../../src/answer/intent.js';
+import { bundledModels } from '../../src/answer/learn/models.js';
+
+/**
+ * The message model tells a question from small talk. These phrasings were written for this test,
+ * not taken from training/messages.jsonl: they stand for what people type that nobody wrote down.
+ */
+const smallTalk: [string, MessageKind][] = [
+  ['Chào trợ lý, chúc một ngày tốt lành', 'greeting'],
+  ['chào buổi sáng nhé', 'greeting'],
+  ['alo alo, có ai ở đó không', 'greeting'],
+  ['hi tro ly', 'greeting'],
+  ['Kính chào Ủy ban', 'greeting'],
+  ['cảm ơn trợ lý nhiều nha', 'thanks'],
+  ['ok mình hiểu rồi, cảm ơn nhé', 'thanks'],
+  ['tuyệt quá, cám ơn bạn', 'thanks'],
+  ['Dạ em cảm ơn anh chị đã hỗ trợ ạ', 'thanks'],
+  ['Thank you very much', 'thanks'],
+  ['dạ vâng, em hiểu rồi ạ', 'thanks'],
+  ['Trợ lý làm được những việc gì?', 'help'],
+  ['em hỏi bạn những gì được', 'help'],
+  ['trợ lý này hỏi được những gì', 'help'],
+  ['cho tôi nói chuyện với cán bộ', 'handoff'],
+  ['muon gap nguoi that tu van', 'handoff'],
+  ['cho xin số hotline của bộ phận một cửa', 'handoff'],
+];
+
+const questions = [
+  'chào, lệ phí khai sinh?',
+  'Xin chào, cho tôi hỏi làm lại căn cước mất bao lâu',
+  'lệ phí sang tên xe máy bao nhiêu ạ, em cảm ơn',
+  'ok, thế còn nộp ở đâu?',
+  'cảm ơn, cho hỏi thêm đăng ký kết hôn cần giấy gì',
+  'hướng dẫn thủ tục đăng ký thường trú',
+  'cán bộ nào tiếp nhận hồ sơ cấp giấy phép xây dựng',
+  'Cơ quan nào có thẩm quyền giải quyết?',
+  'nop o dau',
+  'lau ko',
+  'co mat phi ko',
+  'Thủ tục 1.001193 gồm những giấy tờ gì?',
+];
+
+describe('a message is a question or small talk, from the message model', () => {
+  const models = bundledModels();
+
+  it.each(smallTalk)('reads "%s" as %s, answered without searching', (text, kind) => {
+    expect(models.messages.kind(text)).toBe(kind);
+  });
+
+  it.each(questions)('reads "%s" as a question to search', (text) => {
+    expect(models.messages.kind(text)).toBe('question');
+  });
+
+  it('reads a message without letters as a question (a number picks an option)', () => {
+    expect(models.messages.kind('2')).toBe('question');
+  });
+});
