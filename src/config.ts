@@ -47,6 +47,7 @@ const schema = z.object({
   LLM_MODEL: optionalString,
   LLM_API_KEY: optionalString,
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  LLM_CONTEXT_CHARS: z.coerce.number().int().min(1000).max(1_000_000).default(12_000),
   EMBEDDINGS: z.enum(['lsa', 'hashed', 'none']).default('lsa'),
   EMBEDDINGS_DIM: z.coerce.number().int().min(16).max(4096).optional(),
   EMBEDDINGS_BASE_URL: optionalString,
@@ -119,7 +120,7 @@ export interface Config {
   retentionDays: number;
   /** Largest file the admin API accepts, MB. */
   uploadMaxMb: number;
-  llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };
+  llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number; contextChars: number };
   /** Confidence below which the assistant declines; the threshold fitted with the decide model (npm run train) when unset. */
   answerThreshold?: number;
   /** Messages per minute allowed per client IP and per conversation on public channels. */
@@ -240,6 +241,7 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
             model: e.LLM_MODEL ?? 'default',
             ...(e.LLM_API_KEY ? { apiKey: e.LLM_API_KEY } : {}),
             timeoutMs: e.LLM_TIMEOUT_MS,
+            contextChars: e.LLM_CONTEXT_CHARS,
           },
         }
       : {}),

@@ -48,6 +48,13 @@ describe('configuration on a first start', () => {
     expect(() => loadConfig({ ADMIN_SESSION_IDLE_MIN: '0' })).toThrow(/ADMIN_SESSION_IDLE_MIN/u);
   });
 
+  it('sends the LLM at most 12,000 characters of passages unless told, and refuses a room too small to answer from', () => {
+    const llm = { LLM_BASE_URL: 'http://127.0.0.1:9/v1' };
+    expect(loadConfig(llm).llm?.contextChars).toBe(12_000);
+    expect(loadConfig({ ...llm, LLM_CONTEXT_CHARS: '6000' }).llm?.contextChars).toBe(6000);
+    expect(() => loadConfig({ ...llm, LLM_CONTEXT_CHARS: '200' })).toThrow(/LLM_CONTEXT_CHARS/u);
+  });
+
   it('sizes the retrieval cache in entries, 2,000 unless set, 0 turning it off', () => {
     expect(loadConfig({}).retrievalCacheEntries).toBe(2000);
     expect(loadConfig({ RETRIEVAL_CACHE_ENTRIES: '0' }).retrievalCacheEntries).toBe(0);

@@ -25,6 +25,12 @@ export interface LlmComposerOptions {
   promptsDir: string;
   /** Upper bound on the answer's length, in tokens; default 1,024. */
   maxTokens?: number;
+  /**
+   * Most characters of passages put in one answer request (default 12,000, about 4,000 tokens of
+   * Vietnamese): the first passages (the extractive answer's sources) keep their room, later
+   * ones are cut or left out, so a model with a small context window is not sent more than it reads.
+   */
+  contextChars?: number;
   /** Clock for the {{today}} variable; default the system clock. */
   now?: () => Date;
 }
@@ -46,6 +52,35 @@ const MAX_QUESTION_CHARS = 500;
 const HISTORY_TURNS = 6;
 const TURN_CHARS = 600;
 const REWRITE_MAX_TOKENS = 256;
+export const DEFAULT_CONTEXT_CHARS = 12_000;
+/** A passage is not cut shorter than this; with less room left, it and the passages after it are left out. */
+const MIN_PASSAGE_CHARS = 300;
+
+/**
+ * The passages that fit in `limit` characters, in order: each takes what is left of the room, cut
+ * at a line (else a word) and ended with "…"; once less than a useful passage is left, the rest
+ * are left out. The first passage is always kept.
+ */
+export function withinContext<P extends { text: string }>(passages: readonly P[], limit: number): P[] {
+  const out: P[] = [];
+  let left = limit;
+  for (const p of passages) {
+    if (p.text.length <= left) {
+      out.push(p);
+      left -= p.text.length;
+      continue;
+    }
+    if (left < MIN_PASSAGE_CHARS && out.length > 0) break;
+    const room = Math.max(left, MIN_PASSAGE_CHARS) - 2;
+    const head = p.text.slice(0, room);
+    const line = head.lastIndexOf('\n');
+    const word = head.lastIndexOf(' ');
+    const end = line >= room / 2 ? line : word >= room / 2 ? word : room;
+    out.push({ ...p, text: `${head.slice(0, end).trimEnd()} …` });
+    break;
+  }
+  return out;
+}
 
 /** Loads and checks the prompts (AppError 'prompt_invalid'), then builds the composer; no request is made here. */
 export async function createLlmComposer(options: LlmComposerOptions): Promise<LlmComposer> {
@@ -60,6 +95,7 @@ export async function createLlmComposer(options: LlmComposerOptions): Promise<Ll
     Math.min(REWRITE_MAX_TOKENS, options.maxTokens ?? REWRITE_MAX_TOKENS),
   );
   const now = options.now ?? (() => new Date());
+  const contextChars = options.contextChars ?? DEFAULT_CONTEXT_CHARS;
 
   return {
     async rewrite(history, question, signal) {
@@ -76,9 +112,10 @@ export async function createLlmComposer(options: LlmComposerOptions): Promise<Ll
     async compose(input, callOptions = {}) {
       if (input.passages.length === 0)
         throw new AppError('llm_invalid_citation', 'no passages to answer from');
+      const passages = withinContext(input.passages, contextChars);
       const rendered = render(prompts.answer, {
         question: input.question,
-        passages: fencePassages(input.passages),
+        passages: fencePassages(passages),
         today: vietnameseDate(now()),
       });
       const messages = toChatMessages(rendered);
@@ -89,7 +126,7 @@ export async function createLlmComposer(options: LlmComposerOptions): Promise<Ll
       if (text === '') throw new AppError('llm_failed', 'the LLM returned an empty answer');
       const markers = checkMarkers(
         text,
-        input.passages.map((p) => p.n),
+        passages.map((p) => p.n),
       );
       return { text, markers };
     },

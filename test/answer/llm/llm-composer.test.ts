@@ -90,6 +90,34 @@ describe('createLlmComposer against a fake OpenAI-compatible server', () => {
     expect(fences.user).toContain(`Câu hỏi: ${QUESTION}`);
   });
 
+  it('sends no more passage text than its context room: the first passages whole, the next cut at a line, the rest left out', async () => {
+    const small = await createLlmComposer({
+      baseUrl: server.baseUrl,
+      model: 'fake-model',
+      timeoutMs: 5000,
+      promptsDir: PROMPTS_DIR,
+      contextChars: 1000,
+    });
+    const lines = (k: number) =>
+      Array.from({ length: 20 }, (_, i) => `- Giấy tờ số ${k}.${i + 1}: bản chính.`).join('\n');
+    const long = [1, 2, 3].map((n) => ({ n, label: `Đoạn ${n}`, text: lines(n) }));
+    expect(long[0]!.text.length).toBeGreaterThan(500);
+    server.respondWith(() => ({ content: 'Cần các giấy tờ [1][2].' }));
+    await small.compose({ question: QUESTION, passages: long });
+    const { open, user } = fencesOf(server.requests[0]);
+    expect(open).toHaveLength(2);
+    expect(user).toContain(long[0]!.text);
+    expect(user).toContain('- Giấy tờ số 2.1: bản chính.');
+    expect(user).not.toContain('- Giấy tờ số 2.20: bản chính.');
+    expect(user).toMatch(/bản chính\. …/u);
+    expect(user).not.toContain('Giấy tờ số 3.1:');
+    // A marker pointing at the passage left out is refused, as any passage the model was not given.
+    server.respondWith(() => ({ content: 'Xem giấy tờ [3].' }));
+    expect((await failure(small.compose({ question: QUESTION, passages: long }))).code).toBe(
+      'llm_invalid_citation',
+    );
+  });
+
   it('accepts "[1, 2]" groups', async () => {
     server.respondWith(() => ({ content: 'Miễn lệ phí, trả ngay trong ngày [1, 2].' }));
     expect((await composer.compose({ question: QUESTION, passages: PASSAGES })).markers).toEqual([1, 2]);
