@@ -89,8 +89,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       await deps.store.recordTurn({ conversation, question: asked }).catch(() => undefined);
       throw err;
     }
+    const previous = state.history.findLast((h) => h.role === 'user')?.text;
     remember(state, 'user', storedQuestion);
-    const gap = gapQuestion(storedQuestion, answer);
+    const gap = gapQuestion(storedQuestion, answer, previous);
     remember(state, 'assistant', maskPii(answer.answer));
     // One transaction a turn, after answering: question, answer, gap and new state together.
     const stored = await deps.store.recordTurn({
@@ -147,9 +148,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // A number picks one of the options offered; anything else may be small talk, answered without searching.
     const picked = pickedOption(message, state);
     const kind = picked ? 'question' : models.messages.kind(message);
-    if (kind !== 'question') return smallTalk(kind, base, state);
+    if (kind !== 'question' && kind !== 'rejection') return smallTalk(kind, base, state);
     const retriever = deps.retriever();
     if (!retriever) throw new AppError('snapshot_missing', 'the index is not loaded yet');
+    // "Không phải, tôi hỏi làm lại căn cước cơ" rejects the answer and names what was meant: it is
+    // answered as a new question when it finds another procedure with confidence.
+    const rejecting = kind === 'rejection';
     if (picked?.docId) return answerDocument(retriever, picked.docId, state.pendingFields ?? [], state, base);
     const text = picked?.text ?? message;
     const fields = models.fields.asked(text);
@@ -174,6 +178,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         features.exact === 1 && top !== focus.docId
           ? 'switch'
           : conversationMove(retriever, text, focus.docId, turn, features, confidence, top);
+      if (rejecting && move !== 'switch') return rejected(retriever, state, base);
       // A model that writes answers rewrites a follow-up that says more than its field into a standalone question.
       if (move === 'followup' && !(deps.writer && features.words >= 3))
         return answerDocument(retriever, focus.docId, fields, state, base);
@@ -207,6 +212,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         }
       }
     }
+    if (rejecting && (confidence < threshold || result.results[0]?.doc.id === focus?.docId))
+      return rejected(retriever, state, base);
     state.lastResults = result.results.map((r) => r.doc.id);
     // Suggestions only make sense when the results share some words with the question.
     if (confidence < threshold)
@@ -249,8 +256,40 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return move;
   }
 
+  /**
+   * The user says the last answer was not what they meant ("sai rồi", "không phải cái đó"): the
+   * procedure in focus is dropped, so that the next "nộp ở đâu?" is not read about it, and the
+   * other close matches of the last search are offered as numbered options, for the field asked.
+   */
+  function rejected(
+    retriever: Retriever,
+    state: ConversationState,
+    base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>,
+  ): Answer {
+    const dropped = state.focus?.docId;
+    const suggestions = state.lastResults
+      .filter((id) => id !== dropped)
+      .map((id) => retriever.snapshot.document(id))
+      .filter((doc): doc is DocumentMeta => doc !== undefined)
+      .slice(0, 3)
+      .map(suggestionOf);
+    if (state.focus?.field) state.pendingFields = [state.focus.field];
+    state.options = suggestions.map((s) => ({ text: s.title, docId: s.sourceId }));
+    delete state.focus;
+    return {
+      ...base,
+      answer: say.rejectionReply(suggestions, deps.handoffContact),
+      grounded: false,
+      outcome: 'declined',
+      intent: 'rejection',
+      alternatives: suggestions,
+      followUps: suggestions.map((s) => s.title),
+      handoff: deps.handoffContact,
+    };
+  }
+
   function smallTalk(
-    kind: Exclude<MessageKind, 'question'>,
+    kind: Exclude<MessageKind, 'question' | 'rejection'>,
     base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>,
     state: ConversationState,
   ): Answer {
@@ -427,9 +466,12 @@ export function gapKey(message: string): string {
  * What a declined turn leaves in the administrators' list of unanswered questions, null for none: the
  * question; when the procedure was found but its record lacks what was asked, followed by the
  * procedure's code and the fields ("cần giấy tờ gì? [1.000001: Thành phần hồ sơ]"), so that a bare
- * follow-up or a numbered choice still says which record to complete.
+ * follow-up or a numbered choice still says which record to complete; when the user said the last
+ * answer was not what they meant, the question it answered (`previous`), so marked.
  */
-export function gapQuestion(question: string, answer: Answer): string | null {
+export function gapQuestion(question: string, answer: Answer, previous?: string): string | null {
+  if (answer.intent === 'rejection')
+    return previous && previous.length <= MAX_QUESTION_CHARS ? `${previous} [trả lời chưa đúng ý]` : null;
   if (answer.outcome !== 'declined' || question.length > MAX_QUESTION_CHARS) return null;
   const code = answer.intent === 'procedure' ? answer.citations[0]?.sourceId : undefined;
   if (code)

@@ -1,7 +1,7 @@
 import { expandQuery, fold, normalize } from '../text/index.js';
 
 /** What a message is, before retrieval (the message model, learn/models.ts): small talk is answered without searching. */
-export type MessageKind = 'greeting' | 'thanks' | 'help' | 'handoff' | 'question';
+export type MessageKind = 'greeting' | 'thanks' | 'help' | 'handoff' | 'rejection' | 'question';
 
 /** Longest message searched, in characters; longer ones are answered with a request to shorten. */
 export const MAX_QUESTION_CHARS = 3000;

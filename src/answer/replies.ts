@@ -46,6 +46,20 @@ export function declineReply(suggestions: Suggestion[], contact: string): string
   return lines.join('\n');
 }
 
+/** Reply when the user says the last answer was not what they meant: an apology, the other close matches, and the contact. */
+export function rejectionReply(suggestions: Suggestion[], contact: string): string {
+  const lines = ['Xin lỗi, câu trả lời vừa rồi chưa đúng ý bạn.'];
+  if (suggestions.length > 0) {
+    lines.push('Có thể bạn muốn hỏi về:');
+    suggestions.forEach((s, i) => lines.push(`${i + 1}. ${s.title}`));
+    lines.push('(Trả lời bằng số để chọn, hoặc nói rõ hơn tên thủ tục, việc bạn cần làm.)');
+  } else {
+    lines.push('Bạn vui lòng nói rõ hơn tên thủ tục hoặc việc bạn cần làm.');
+  }
+  lines.push(`Nếu cần hỗ trợ trực tiếp, vui lòng liên hệ: ${contact}.`);
+  return lines.join('\n');
+}
+
 /** Note appended when the procedure's record holds nothing of what was asked (`what`: the field's label). */
 export function unrecordedNote(what: string, contact: string): string {
   return `Để biết ${what.toLowerCase()} của thủ tục này, bạn vui lòng liên hệ: ${contact}.`;

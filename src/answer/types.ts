@@ -5,7 +5,8 @@ import type { CacheStats } from '../lib/lru.js';
 export type ChannelId = 'api' | 'web' | 'zalo' | 'teams';
 
 /** What the user asked for. */
-export type Intent = 'greeting' | 'thanks' | 'help' | 'handoff' | 'procedure' | 'legal' | 'out_of_scope';
+export type Intent =
+  'greeting' | 'thanks' | 'help' | 'handoff' | 'rejection' | 'procedure' | 'legal' | 'out_of_scope';
 
 /** How an answer turned out (the `/metrics` outcome label and the audit trail). */
 export type Outcome = 'grounded' | 'declined' | 'smalltalk' | 'error';

@@ -114,6 +114,43 @@ describe('small talk in the middle of a conversation', () => {
     expect(next.citations[0]?.field).toBe('phi');
   });
 
+  it('"không phải cái đó" after an answer drops that procedure, offers the other close matches, and a number picks one for the field asked', async () => {
+    const first = await ask('Lệ phí đăng ký khai sinh là bao nhiêu?');
+    expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
+    const no = await ask('ko phai cai do', first.conversationId);
+    expect(no.intent).toBe('rejection');
+    expect(no.grounded).toBe(false);
+    expect(no.answer).toMatch(/^Xin lỗi, câu trả lời vừa rồi chưa đúng ý bạn\./u);
+    expect(no.answer).toContain('Tổng đài 1022');
+    expect(no.alternatives.length).toBeGreaterThan(0);
+    expect(no.alternatives.map((a) => a.sourceId)).not.toContain(KHAI_SINH);
+    const picked = await ask('1', first.conversationId);
+    expect(picked.citations[0]?.sourceId).toBe(no.alternatives[0]!.sourceId);
+    expect(picked.field).toBe('phi');
+    // The administrators see the question whose answer was not what was meant.
+    const gaps = await store.gapReport();
+    expect(gaps.map((g) => g.example)).toContain(
+      'Lệ phí đăng ký khai sinh là bao nhiêu? [trả lời chưa đúng ý]',
+    );
+  });
+
+  it('after "sai rồi" an elliptic question is not read about the procedure just rejected', async () => {
+    const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
+    expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
+    const no = await ask('tra loi sai roi ad', first.conversationId);
+    expect(no.intent).toBe('rejection');
+    const next = await ask('nộp ở đâu?', first.conversationId);
+    expect(next.citations[0]?.sourceId).not.toBe(KHAI_SINH);
+  });
+
+  it('"không phải, tôi hỏi … cơ" naming another procedure is answered from that procedure', async () => {
+    const first = await ask('Lệ phí đăng ký khai sinh là bao nhiêu?');
+    expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
+    const next = await ask('không phải, tôi hỏi làm lại thẻ căn cước bị mất cơ', first.conversationId);
+    expect(next.grounded).toBe(true);
+    expect(next.citations[0]?.sourceId).toBe('1.014064');
+  });
+
   it('a request for a person is handed over with the contact', async () => {
     const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
     const handoff = await ask('e muon noi chuyen truc tiep voi can bo', first.conversationId);

@@ -24,6 +24,12 @@ const smallTalk: [string, MessageKind][] = [
   ['cho tôi nói chuyện với cán bộ', 'handoff'],
   ['muon gap nguoi that tu van', 'handoff'],
   ['cho xin số hotline của bộ phận một cửa', 'handoff'],
+  ['sai rồi', 'rejection'],
+  ['ko phai cai do', 'rejection'],
+  ['không phải thủ tục này', 'rejection'],
+  ['bạn hiểu nhầm ý tôi rồi', 'rejection'],
+  ['Câu trả lời không liên quan đến câu hỏi của tôi.', 'rejection'],
+  ['đúng rồi, cảm ơn bạn', 'thanks'],
 ];
 
 const questions = [
@@ -39,6 +45,8 @@ const questions = [
   'lau ko',
   'co mat phi ko',
   'Thủ tục 1.001193 gồm những giấy tờ gì?',
+  'không phải chủ hộ có đăng ký thường trú được không',
+  'khai sai năm sinh thì sửa ở đâu',
 ];
 
 describe('a message is a question or small talk, from the message model', () => {

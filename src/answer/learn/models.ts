@@ -4,7 +4,8 @@
  * (turns.json: follow-up, new subject, off-topic), whether to answer with the first result or
  * decline (decide.json), in a conversation whether a message follows up, switches subject or
  * must be declined (conversation.json), and whether a message is a question at all or greets,
- * thanks, asks what the assistant does or asks for a person (messages.json).
+ * thanks, asks what the assistant does, asks for a person or says the last answer was not what
+ * was meant (messages.json).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,6 +44,7 @@ export const MESSAGE_KINDS = [
   'thanks',
   'help',
   'handoff',
+  'rejection',
 ] as const satisfies readonly MessageKind[];
 
 /** Outcomes of a message in a conversation with a document in focus. */

@@ -32,9 +32,9 @@ export function renderZalo(
     });
     blocks.push(`Nguồn:\n${lines.join('\n')}`);
   }
-  // A decline for want of a match already numbers its suggestions in the text; one that found the
-  // procedure but not the detail asked offers its follow-ups like an answer.
-  if (answer.followUps.length > 0 && answer.intent !== 'out_of_scope') {
+  // A decline for want of a match, or after "sai rồi", already numbers its suggestions in the text;
+  // one that found the procedure but not the detail asked offers its follow-ups like an answer.
+  if (answer.followUps.length > 0 && answer.intent !== 'out_of_scope' && answer.intent !== 'rejection') {
     const heading =
       answer.outcome === 'smalltalk'
         ? 'Bạn có thể hỏi, ví dụ (trả lời bằng số để chọn):'

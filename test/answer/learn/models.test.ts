@@ -38,7 +38,14 @@ describe('the bundled model files', () => {
     expect(models.fields.model.classes).toContain('ho_so');
     expect(models.turns.model.classes).toEqual(['followup', 'new', 'offtopic']);
     expect(models.conversation.model.classes).toEqual(['followup', 'switch', 'decline']);
-    expect(models.messages.model.classes).toEqual(['question', 'greeting', 'thanks', 'help', 'handoff']);
+    expect(models.messages.model.classes).toEqual([
+      'question',
+      'greeting',
+      'thanks',
+      'help',
+      'handoff',
+      'rejection',
+    ]);
     expect(models.decide.threshold).toBeGreaterThan(0);
     expect(models.decide.threshold).toBeLessThan(1);
   });
@@ -166,7 +173,7 @@ describe('the message training file', () => {
         '{"text": "chào bạn", "kind": "greeting"}\n{"text": "tạm biệt", "kind": "goodbye"}\n',
       );
       await expect(readTrainingData(dir, shared)).rejects.toThrow(
-        /messages\.jsonl: record 2: needs "text" and "kind" among question, greeting, thanks, help, handoff/u,
+        /messages\.jsonl: record 2: needs "text" and "kind" among question, greeting, thanks, help, handoff, rejection/u,
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
