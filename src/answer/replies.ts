@@ -34,30 +34,44 @@ export function handoffReply(contact: string): string {
   return `Bạn có thể liên hệ trực tiếp cán bộ để được hỗ trợ: ${contact}.`;
 }
 
-/** Reply when retrieval is not confident: an apology, the closest matches, and the contact. */
-export function declineReply(suggestions: Suggestion[], contact: string): string {
-  const lines = ['Xin lỗi, tôi chưa tìm được thông tin đủ chắc chắn để trả lời câu hỏi này.'];
+/** An apology, the close matches numbered with how to pick one (or `none` without any), and the contact. */
+function withOptions(
+  apology: string,
+  suggestions: Suggestion[],
+  pick: string,
+  none: string | null,
+  contact: string,
+): string {
+  const lines = [apology];
   if (suggestions.length > 0) {
     lines.push('Có thể bạn muốn hỏi về:');
     suggestions.forEach((s, i) => lines.push(`${i + 1}. ${s.title}`));
-    lines.push('(Trả lời bằng số để chọn.)');
-  }
+    lines.push(pick);
+  } else if (none) lines.push(none);
   lines.push(`Nếu cần hỗ trợ trực tiếp, vui lòng liên hệ: ${contact}.`);
   return lines.join('\n');
 }
 
+/** Reply when retrieval is not confident: an apology, the closest matches, and the contact. */
+export function declineReply(suggestions: Suggestion[], contact: string): string {
+  return withOptions(
+    'Xin lỗi, tôi chưa tìm được thông tin đủ chắc chắn để trả lời câu hỏi này.',
+    suggestions,
+    '(Trả lời bằng số để chọn.)',
+    null,
+    contact,
+  );
+}
+
 /** Reply when the user says the last answer was not what they meant: an apology, the other close matches, and the contact. */
 export function rejectionReply(suggestions: Suggestion[], contact: string): string {
-  const lines = ['Xin lỗi, câu trả lời vừa rồi chưa đúng ý bạn.'];
-  if (suggestions.length > 0) {
-    lines.push('Có thể bạn muốn hỏi về:');
-    suggestions.forEach((s, i) => lines.push(`${i + 1}. ${s.title}`));
-    lines.push('(Trả lời bằng số để chọn, hoặc nói rõ hơn tên thủ tục, việc bạn cần làm.)');
-  } else {
-    lines.push('Bạn vui lòng nói rõ hơn tên thủ tục hoặc việc bạn cần làm.');
-  }
-  lines.push(`Nếu cần hỗ trợ trực tiếp, vui lòng liên hệ: ${contact}.`);
-  return lines.join('\n');
+  return withOptions(
+    'Xin lỗi, câu trả lời vừa rồi chưa đúng ý bạn.',
+    suggestions,
+    '(Trả lời bằng số để chọn, hoặc nói rõ hơn tên thủ tục, việc bạn cần làm.)',
+    'Bạn vui lòng nói rõ hơn tên thủ tục hoặc việc bạn cần làm.',
+    contact,
+  );
 }
 
 /** Note appended when the procedure's record holds nothing of what was asked (`what`: the field's label). */

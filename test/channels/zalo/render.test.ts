@@ -38,19 +38,22 @@ describe('Zalo messages', () => {
     expect(only).not.toMatch(/<[a-z]|\*\*|\|/u);
   });
 
-  it('a declined answer does not number its suggestions twice', () => {
-    const parts = renderZalo(
-      answer({
-        outcome: 'declined',
-        grounded: false,
-        intent: 'out_of_scope',
-        citations: [],
-        answer: 'Xin lỗi…\n1. Đăng ký khai sinh',
-        followUps: ['Đăng ký khai sinh'],
-      }),
-    );
-    expect(parts.join('\n')).not.toContain('trả lời bằng số');
-  });
+  it.each(['out_of_scope', 'rejection'] as const)(
+    'a declined answer (%s) does not number its suggestions twice',
+    (intent) => {
+      const parts = renderZalo(
+        answer({
+          outcome: 'declined',
+          grounded: false,
+          intent,
+          citations: [],
+          answer: 'Xin lỗi…\n1. Đăng ký khai sinh',
+          followUps: ['Đăng ký khai sinh'],
+        }),
+      );
+      expect(parts.join('\n')).not.toContain('trả lời bằng số');
+    },
+  );
 
   it('a procedure found without the detail asked still offers its numbered follow-ups', () => {
     const parts = renderZalo(
