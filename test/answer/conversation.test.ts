@@ -143,6 +143,14 @@ describe('small talk in the middle of a conversation', () => {
     expect(next.citations[0]?.sourceId).not.toBe(KHAI_SINH);
   });
 
+  it('"sai rồi" with nothing answered before asks to say more, with the contact and no options', async () => {
+    const a = await ask('sai rồi');
+    expect(a.intent).toBe('rejection');
+    expect(a.alternatives).toEqual([]);
+    expect(a.answer).toContain('Bạn vui lòng nói rõ hơn tên thủ tục hoặc việc bạn cần làm.');
+    expect(a.answer).toContain('Tổng đài 1022');
+  });
+
   it('"không phải, tôi hỏi … cơ" naming another procedure is answered from that procedure', async () => {
     const first = await ask('Lệ phí đăng ký khai sinh là bao nhiêu?');
     expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
