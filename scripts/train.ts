@@ -29,7 +29,7 @@ import { LinearModel, type LinearModelFile } from '../src/answer/learn/linear.js
 import {
   ASKABLE_FIELDS,
   MESSAGE_KINDS,
-  MessageModel,
+  messageKind,
   MODELS_DIR,
   type TurnKind,
 } from '../src/answer/learn/models.js';
@@ -73,15 +73,19 @@ async function main(): Promise<void> {
   const turnOof = outOfFold(data.turns, k, fitTurns, (m, e) => m.probabilities(textFeatures(e.text)));
   reportTop('turns', data.turns, turnOof, ['followup', 'new', 'offtopic']);
   const turnsFile = fitTurns(data.turns);
-  // Messages: question or small talk, read as the assistant reads them (small talk only when sure).
-  const messageOof = outOfFold(data.messages, k, fitMessages, (m, e) => [
-    MESSAGE_KINDS.indexOf(new MessageModel(m, 0.5).kind(e.text)),
-  ]);
+  // Messages: question or small talk, read as the assistant reads them (small talk only from the threshold).
+  const messageOof = outOfFold(data.messages, k, fitMessages, (m, e) =>
+    /\p{L}/u.test(e.text) ? m.probabilities(textFeatures(e.text)) : [1, 0, 0, 0, 0, 0],
+  );
+  const messageThreshold = bestMessageThreshold(data.messages, messageOof);
   reportMessages(
     data.messages,
-    messageOof.map((p) => MESSAGE_KINDS[p[0]!]!),
+    messageOof.map((p) =>
+      messageKind(Object.fromEntries(MESSAGE_KINDS.map((c, i) => [c, p[i]!])), messageThreshold),
+    ),
+    messageThreshold,
   );
-  const messagesFile = fitMessages(data.messages);
+  const messagesFile = fitMessages(data.messages, { threshold: messageThreshold });
   const turnsModel = new LinearModel(turnsFile);
   // Out-of-fold kind scores for texts the turn model was fitted on; the full model for the others.
   const oofTurn = new Map<string, Record<TurnKind, number>>();
@@ -243,8 +247,31 @@ async function main(): Promise<void> {
   );
 }
 
+/** A question read as small talk goes unanswered; that costs this many small-talk messages answered as questions (a decline). */
+const QUESTION_LOST_COST = 5;
+
+/**
+ * The probability from which a message is read as small talk: the one, on the cross-validated
+ * scores, with the fewest questions read as small talk (each weighing QUESTION_LOST_COST) plus
+ * small-talk messages read as another kind; the highest such threshold on ties.
+ */
+function bestMessageThreshold(examples: readonly TextExample[], oof: number[][]): number {
+  let best = 0.5;
+  let bestCost = Infinity;
+  for (let t = 0.8; t >= 0.2 - 1e-9; t -= 0.05) {
+    let cost = 0;
+    examples.forEach((e, i) => {
+      const kind = messageKind(Object.fromEntries(MESSAGE_KINDS.map((c, j) => [c, oof[i]![j]!])), t);
+      if (kind === e.labels[0]) return;
+      cost += e.labels[0] === 'question' ? QUESTION_LOST_COST : 1;
+    });
+    if (cost < bestCost) [best, bestCost] = [Math.round(t * 100) / 100, cost];
+  }
+  return best;
+}
+
 /** Cross-validated kinds of the messages: per kind, how many were read as that kind, and the questions read as small talk. */
-function reportMessages(examples: readonly TextExample[], read: readonly string[]): void {
+function reportMessages(examples: readonly TextExample[], read: readonly string[], threshold: number): void {
   const parts = MESSAGE_KINDS.map((kind) => {
     const of = examples.map((e, i) => [e, read[i]!] as const).filter(([e]) => e.labels[0] === kind);
     return `${kind} ${pct(of.filter(([, r]) => r === kind).length / Math.max(1, of.length))} of ${of.length}`;
@@ -254,7 +281,7 @@ function reportMessages(examples: readonly TextExample[], read: readonly string[
     .filter(([e]) => e.labels[0] === 'question');
   const lost = questions.filter(([, r]) => r !== 'question').length;
   console.log(
-    `messages (cross-validated, read as their kind): ${parts.join('; ')}; questions read as small talk: ${lost} of ${questions.length}`,
+    `messages (cross-validated, small talk from ${threshold}, read as their kind): ${parts.join('; ')}; questions read as small talk: ${lost} of ${questions.length}`,
   );
 }
 

@@ -128,10 +128,14 @@ export class MessageModel {
 
   /** The message's kind: small talk only when the model is sure of it; a message without letters is a question. */
   kind(message: string): MessageKind {
-    if (!/\p{L}/u.test(message)) return 'question';
-    const [kind, p] = Object.entries(this.scores(message)).sort((a, b) => b[1] - a[1])[0]!;
-    return kind !== 'question' && p >= this.threshold ? (kind as MessageKind) : 'question';
+    return /\p{L}/u.test(message) ? messageKind(this.scores(message), this.threshold) : 'question';
   }
+}
+
+/** The most likely kind when it is a question or reaches `threshold`, else a question (training reads its figures with it too). */
+export function messageKind(scores: Record<string, number>, threshold: number): MessageKind {
+  const [kind, p] = Object.entries(scores).sort((a, b) => b[1] - a[1])[0]!;
+  return kind !== 'question' && p >= threshold ? (kind as MessageKind) : 'question';
 }
 
 /** A binary decision over named numeric features, with the threshold fitted with it. */
