@@ -215,6 +215,12 @@ async function evalMessages(dir: string): Promise<void> {
   const summary: Record<string, unknown> = {};
   for (const file of (await readdir(dir)).filter((f) => /^messages-.*\.jsonl$/u.test(f)).sort()) {
     const records = await readJsonObjects(path.join(dir, file));
+    records.forEach((r, i) => {
+      if (typeof r.text !== 'string' || !(MESSAGE_KINDS as readonly unknown[]).includes(r.kind))
+        throw new Error(
+          `${path.join(dir, file)}: record ${i + 1}: needs "text" and "kind" among ${MESSAGE_KINDS.join(', ')}`,
+        );
+    });
     const name = file.replace(/\.jsonl$/u, '');
     console.log(`\n${name}`);
     for (const kind of MESSAGE_KINDS) {

@@ -113,7 +113,10 @@ export class TurnModel {
   }
 }
 
-/** Whether a message is a question to search or small talk (a greeting, thanks, a request for help or for a person). */
+/**
+ * Whether a message is a question to search, small talk (a greeting, thanks, a request for help
+ * or for a person) or a rejection of the last answer ("sai rồi", "không phải cái đó").
+ */
 export class MessageModel {
   constructor(
     readonly model: LinearModel,
@@ -126,7 +129,7 @@ export class MessageModel {
     return this.model.scores(textFeatures(message)) as Record<MessageKind, number>;
   }
 
-  /** The message's kind: small talk only when the model is sure of it; a message without letters is a question. */
+  /** The message's kind: small talk only from the fitted threshold; a message without letters is a question. */
   kind(message: string): MessageKind {
     return /\p{L}/u.test(message) ? messageKind(this.scores(message), this.threshold) : 'question';
   }
