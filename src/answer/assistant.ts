@@ -295,15 +295,24 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   ): Answer {
     state.options = [];
     switch (kind) {
-      case 'handoff':
+      case 'handoff': {
+        // In a conversation about a procedure, who handles it is said too.
+        const info = state.focus
+          ? deps.retriever()?.snapshot.document(state.focus.docId)?.procedure
+          : undefined;
+        const agency = info?.agencies.split('\n')[0];
         return {
           ...base,
-          answer: say.handoffReply(deps.handoffContact),
+          answer: say.handoffReply(
+            deps.handoffContact,
+            info && agency ? { name: info.name, agency } : undefined,
+          ),
           grounded: false,
           outcome: 'smalltalk',
           intent: 'handoff',
           handoff: deps.handoffContact,
         };
+      }
       case 'thanks':
         return { ...base, answer: say.THANKS, grounded: false, outcome: 'smalltalk', intent: 'thanks' };
       default: {

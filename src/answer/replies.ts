@@ -29,9 +29,11 @@ export function tooLong(limit: number): string {
   return `Câu hỏi dài quá ${limit.toLocaleString('vi-VN')} ký tự. Bạn vui lòng tóm tắt lại ngắn gọn hơn.`;
 }
 
-/** Reply to "gặp cán bộ". */
-export function handoffReply(contact: string): string {
-  return `Bạn có thể liên hệ trực tiếp cán bộ để được hỗ trợ: ${contact}.`;
+/** Reply to "gặp cán bộ"; in a conversation about a procedure, also who handles it ("Cơ quan thực hiện: …"). */
+export function handoffReply(contact: string, procedure?: { name: string; agency: string }): string {
+  const reply = `Bạn có thể liên hệ trực tiếp cán bộ để được hỗ trợ: ${contact}.`;
+  if (!procedure) return reply;
+  return `${reply}\nVề thủ tục “${procedure.name}” đang hỏi, ${procedure.agency.replace(/^Cơ quan/u, 'cơ quan')}.`;
 }
 
 /** An apology, the close matches numbered with how to pick one (or `none` without any), and the contact. */

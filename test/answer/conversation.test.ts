@@ -159,11 +159,16 @@ describe('small talk in the middle of a conversation', () => {
     expect(next.citations[0]?.sourceId).toBe('1.014064');
   });
 
-  it('a request for a person is handed over with the contact', async () => {
+  it('a request for a person is handed over with the contact and who handles the procedure', async () => {
     const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
     const handoff = await ask('e muon noi chuyen truc tiep voi can bo', first.conversationId);
     expect(handoff.intent).toBe('handoff');
     expect(handoff.handoff).toBe('Tổng đài 1022');
+    // … with who handles the procedure being asked about.
+    expect(handoff.answer).toContain('Tổng đài 1022');
+    expect(handoff.answer).toMatch(
+      /Về thủ tục “Thủ tục đăng ký khai sinh” đang hỏi, cơ quan thực hiện: Ủy ban nhân dân cấp xã/u,
+    );
   });
 });
 
