@@ -66,8 +66,8 @@ async function main(): Promise<void> {
   ]);
   const dir = positional[0];
   if (!dir) throw new Error(USAGE);
-  const config = loadConfig();
   if ((await readdir(dir)).some((f) => /^messages-.*\.jsonl$/u.test(f))) return evalMessages(dir);
+  const config = loadConfig();
   if ((await readdir(dir)).some((f) => /^(questions|dialogues)-.*\.jsonl$/u.test(f)))
     return evalAnswerSets(dir, flags, config);
   const dataset = await loadDataset(dir);

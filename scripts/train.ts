@@ -9,8 +9,9 @@
  *   questions, near misses and off-topic messages);
  * - conversation: with a procedure in focus, follow up, switch subject or decline (shared train
  *   conversations, plus the project's turns set against a focus);
- * - messages: a question to search, or a greeting, thanks, a request for help or for a person
- *   (training/messages.jsonl, and every question text above as a question).
+ * - messages: a question to search, a greeting, thanks, a request for help or for a person, or a
+ *   rejection of the last answer (training/messages.jsonl, and every question text above as a
+ *   question).
  * Only `train` files are read. The numeric samples of the last two are written to
  * training/decision-samples.jsonl so that a test can refit them without an index.
  */
@@ -73,18 +74,16 @@ async function main(): Promise<void> {
   const turnOof = outOfFold(data.turns, k, fitTurns, (m, e) => m.probabilities(textFeatures(e.text)));
   reportTop('turns', data.turns, turnOof, ['followup', 'new', 'offtopic']);
   const turnsFile = fitTurns(data.turns);
-  // Messages: question or small talk, read as the assistant reads them (small talk only from the threshold).
+  // Messages: a question, small talk or a rejection, read as the assistant reads them.
   const messageOof = outOfFold(data.messages, k, fitMessages, (m, e) =>
-    /\p{L}/u.test(e.text) ? m.probabilities(textFeatures(e.text)) : [1, 0, 0, 0, 0, 0],
+    m.probabilities(textFeatures(e.text)),
   );
-  const messageThreshold = bestMessageThreshold(data.messages, messageOof);
-  reportMessages(
-    data.messages,
-    messageOof.map((p) =>
-      messageKind(Object.fromEntries(MESSAGE_KINDS.map((c, i) => [c, p[i]!])), messageThreshold),
-    ),
-    messageThreshold,
-  );
+  const kindsAt = (t: number) =>
+    data.messages.map((e, i) =>
+      messageKind(e.text, Object.fromEntries(MESSAGE_KINDS.map((c, j) => [c, messageOof[i]![j]!])), t),
+    );
+  const messageThreshold = bestMessageThreshold(data.messages, kindsAt);
+  reportMessages(data.messages, kindsAt(messageThreshold), messageThreshold);
   const messagesFile = fitMessages(data.messages, { threshold: messageThreshold });
   const turnsModel = new LinearModel(turnsFile);
   // Out-of-fold kind scores for texts the turn model was fitted on; the full model for the others.
@@ -255,22 +254,24 @@ const QUESTION_LOST_COST = 5;
  * scores, with the fewest questions read as small talk (each weighing QUESTION_LOST_COST) plus
  * small-talk messages read as another kind; the highest such threshold on ties.
  */
-function bestMessageThreshold(examples: readonly TextExample[], oof: number[][]): number {
+function bestMessageThreshold(
+  examples: readonly TextExample[],
+  kindsAt: (threshold: number) => string[],
+): number {
   let best = 0.5;
   let bestCost = Infinity;
   for (let t = 0.8; t >= 0.2 - 1e-9; t -= 0.05) {
+    const kinds = kindsAt(t);
     let cost = 0;
     examples.forEach((e, i) => {
-      const kind = messageKind(Object.fromEntries(MESSAGE_KINDS.map((c, j) => [c, oof[i]![j]!])), t);
-      if (kind === e.labels[0]) return;
-      cost += e.labels[0] === 'question' ? QUESTION_LOST_COST : 1;
+      if (kinds[i] !== e.labels[0]) cost += e.labels[0] === 'question' ? QUESTION_LOST_COST : 1;
     });
     if (cost < bestCost) [best, bestCost] = [Math.round(t * 100) / 100, cost];
   }
   return best;
 }
 
-/** Cross-validated kinds of the messages: per kind, how many were read as that kind, and the questions read as small talk. */
+/** Cross-validated kinds of the messages: per kind, how many were read as that kind, and the questions read as another kind. */
 function reportMessages(examples: readonly TextExample[], read: readonly string[], threshold: number): void {
   const parts = MESSAGE_KINDS.map((kind) => {
     const of = examples.map((e, i) => [e, read[i]!] as const).filter(([e]) => e.labels[0] === kind);

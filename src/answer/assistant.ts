@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { FIELD_LABELS } from '../ingest/procedure/field-text.js';
+import { FIELD_LABELS, firstAgency } from '../ingest/procedure/field-text.js';
 import type { DocumentMeta, ProcedureField } from '../ingest/types.js';
 import { timeOrderedId } from '../lib/ids.js';
 import type { RetrievedChunk, Retriever } from '../retrieve/retriever.js';
@@ -89,9 +89,16 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       await deps.store.recordTurn({ conversation, question: asked }).catch(() => undefined);
       throw err;
     }
-    const previous = state.history.findLast((h) => h.role === 'user')?.text;
+    const rejectedAnswer = answer.intent === 'rejection' ? state.answered : undefined;
+    const first = answer.citations[0];
+    if (answer.outcome === 'grounded' && first)
+      state.answered = {
+        docId: first.sourceId,
+        question: /\p{L}/u.test(storedQuestion) ? storedQuestion : first.label,
+      };
+    else delete state.answered;
     remember(state, 'user', storedQuestion);
-    const gap = gapQuestion(storedQuestion, answer, previous);
+    const gap = gapQuestion(storedQuestion, answer, rejectedAnswer);
     remember(state, 'assistant', maskPii(answer.answer));
     // One transaction a turn, after answering: question, answer, gap and new state together.
     const stored = await deps.store.recordTurn({
@@ -151,8 +158,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     if (kind !== 'question' && kind !== 'rejection') return smallTalk(kind, base, state);
     const retriever = deps.retriever();
     if (!retriever) throw new AppError('snapshot_missing', 'the index is not loaded yet');
-    // "Không phải, tôi hỏi làm lại căn cước cơ" rejects the answer and names what was meant: it is
-    // answered as a new question when it finds another procedure with confidence.
+    // A message that rejects the answer and names what was meant ("không phải, tôi hỏi làm lại căn
+    // cước cơ") is a question to the model; one it still reads as a rejection is answered when it
+    // finds another procedure with confidence.
     const rejecting = kind === 'rejection';
     if (picked?.docId) return answerDocument(retriever, picked.docId, state.pendingFields ?? [], state, base);
     const text = picked?.text ?? message;
@@ -186,8 +194,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       if (move === 'decline')
         return decline({ ...result, results: [] }, fields, state, { ...base, confidence }, focus);
     }
+    // A rejection is not rewritten: the history would turn "sai rồi" back into the question rejected.
     const standalone =
-      deps.writer && state.history.length > 0
+      deps.writer && state.history.length > 0 && !rejecting
         ? await rewriteSafely(deps.writer, state.history, text, deps.onLlmFallback)
         : text;
     if (standalone !== text) {
@@ -212,7 +221,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         }
       }
     }
-    if (rejecting && (confidence < threshold || result.results[0]?.doc.id === focus?.docId))
+    const found = result.results[0]?.doc.id;
+    if (rejecting && (confidence < threshold || found === focus?.docId || found === state.answered?.docId))
       return rejected(retriever, state, base);
     state.lastResults = result.results.map((r) => r.doc.id);
     // Suggestions only make sense when the results share some words with the question.
@@ -258,27 +268,32 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   /**
    * The user says the last answer was not what they meant ("sai rồi", "không phải cái đó"): the
-   * procedure in focus is dropped, so that the next "nộp ở đâu?" is not read about it, and the
-   * other close matches of the last search are offered as numbered options, for the field asked.
+   * procedure answered is dropped from the focus and the last results, so that the next "nộp ở
+   * đâu?" is not read about it and it is not offered again, and the other close matches of the
+   * last search are offered as numbered options, for the field asked. With no answer to reject
+   * (after a decline, small talk or an earlier rejection) the focus, a guess, is dropped too and the
+   * user is asked to say more.
    */
   function rejected(
     retriever: Retriever,
     state: ConversationState,
     base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>,
   ): Answer {
-    const dropped = state.focus?.docId;
-    const suggestions = state.lastResults
-      .filter((id) => id !== dropped)
-      .map((id) => retriever.snapshot.document(id))
-      .filter((doc): doc is DocumentMeta => doc !== undefined)
-      .slice(0, 3)
-      .map(suggestionOf);
+    const dropped = state.answered?.docId;
+    if (dropped) state.lastResults = state.lastResults.filter((id) => id !== dropped);
+    const suggestions = dropped
+      ? state.lastResults
+          .map((id) => retriever.snapshot.document(id))
+          .filter((doc): doc is DocumentMeta => doc !== undefined)
+          .slice(0, 3)
+          .map(suggestionOf)
+      : [];
     if (state.focus?.field) state.pendingFields = [state.focus.field];
     state.options = suggestions.map((s) => ({ text: s.title, docId: s.sourceId }));
     delete state.focus;
     return {
       ...base,
-      answer: say.rejectionReply(suggestions, deps.handoffContact),
+      answer: say.rejectionReply(suggestions, deps.handoffContact, dropped !== undefined),
       grounded: false,
       outcome: 'declined',
       intent: 'rejection',
@@ -296,11 +311,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     state.options = [];
     switch (kind) {
       case 'handoff': {
-        // In a conversation about a procedure, who handles it is said too.
-        const info = state.focus
-          ? deps.retriever()?.snapshot.document(state.focus.docId)?.procedure
+        // Right after an answer about a procedure, who handles it is said too.
+        const info = state.answered
+          ? deps.retriever()?.snapshot.document(state.answered.docId)?.procedure
           : undefined;
-        const agency = info?.agencies.split('\n')[0];
+        const agency = info ? firstAgency(info) : '';
         return {
           ...base,
           answer: say.handoffReply(
@@ -476,11 +491,15 @@ export function gapKey(message: string): string {
  * question; when the procedure was found but its record lacks what was asked, followed by the
  * procedure's code and the fields ("cần giấy tờ gì? [1.000001: Thành phần hồ sơ]"), so that a bare
  * follow-up or a numbered choice still says which record to complete; when the user said the last
- * answer was not what they meant, the question it answered (`previous`), so marked.
+ * answer was not what they meant, the question it answered and the document cited (`rejected`).
  */
-export function gapQuestion(question: string, answer: Answer, previous?: string): string | null {
+export function gapQuestion(
+  question: string,
+  answer: Answer,
+  rejected?: ConversationState['answered'],
+): string | null {
   if (answer.intent === 'rejection')
-    return previous && previous.length <= MAX_QUESTION_CHARS ? `${previous} [trả lời chưa đúng ý]` : null;
+    return rejected ? `${rejected.question} [${rejected.docId}: trả lời chưa đúng ý]` : null;
   if (answer.outcome !== 'declined' || question.length > MAX_QUESTION_CHARS) return null;
   const code = answer.intent === 'procedure' ? answer.citations[0]?.sourceId : undefined;
   if (code)

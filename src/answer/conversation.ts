@@ -19,6 +19,12 @@ export interface ConversationState {
   options: Option[];
   /** The last turns, for rewriting follow-ups with an LLM. */
   history: { role: 'user' | 'assistant'; text: string }[];
+  /**
+   * What the last turn answered, when it was an answer (not a decline or small talk): the document
+   * cited first and the question (for a picked number, the cited passage's label). "Sai rồi"
+   * rejects it; "gặp cán bộ" names who handles it.
+   */
+  answered?: { docId: string; question: string };
 }
 
 /** Turns kept for follow-up rewriting, and characters kept of each. */
@@ -40,6 +46,9 @@ export function parseState(json: string | null | undefined): ConversationState {
       lastResults: Array.isArray(raw.lastResults) ? raw.lastResults.filter((x) => typeof x === 'string') : [],
       options: Array.isArray(raw.options) ? raw.options.filter((o) => typeof o?.text === 'string') : [],
       history: Array.isArray(raw.history) ? raw.history.filter((h) => typeof h?.text === 'string') : [],
+      ...(typeof raw.answered?.docId === 'string' && typeof raw.answered.question === 'string'
+        ? { answered: { docId: raw.answered.docId, question: raw.answered.question } }
+        : {}),
     };
   } catch {
     return emptyState();

@@ -89,10 +89,14 @@ function fieldText(chunks: readonly Chunk[]): string {
  */
 export function fieldQuote(chunks: readonly Chunk[], limit: number): string {
   const text = fieldText(chunks);
-  if (text.length <= limit) return text;
-  const cut = text.lastIndexOf('\n', limit);
+  return text.length <= limit ? text : `${cutAt(text, limit)}\n…`;
+}
+
+/** The start of a text longer than `limit`, cut at its last line break within it (at a word when none is in its second half). */
+export function cutAt(text: string, limit: number): string {
+  const line = text.lastIndexOf('\n', limit);
   const space = text.lastIndexOf(' ', limit);
-  return `${text.slice(0, cut > limit / 2 ? cut : space > limit / 2 ? space : limit).trim()}\n…`;
+  return text.slice(0, line > limit / 2 ? line : space > limit / 2 ? space : limit).trim();
 }
 
 /** A quoted field and its source marker; a field cut short says where to read the rest. */

@@ -32,8 +32,7 @@ export function tooLong(limit: number): string {
 /** Reply to "gặp cán bộ"; in a conversation about a procedure, also who handles it ("Cơ quan thực hiện: …"). */
 export function handoffReply(contact: string, procedure?: { name: string; agency: string }): string {
   const reply = `Bạn có thể liên hệ trực tiếp cán bộ để được hỗ trợ: ${contact}.`;
-  if (!procedure) return reply;
-  return `${reply}\nVề thủ tục “${procedure.name}” đang hỏi, ${procedure.agency.replace(/^Cơ quan/u, 'cơ quan')}.`;
+  return procedure ? `${reply}\nThủ tục “${procedure.name}” — ${procedure.agency}.` : reply;
 }
 
 /** An apology, the close matches numbered with how to pick one (or `none` without any), and the contact. */
@@ -65,10 +64,13 @@ export function declineReply(suggestions: Suggestion[], contact: string): string
   );
 }
 
-/** Reply when the user says the last answer was not what they meant: an apology, the other close matches, and the contact. */
-export function rejectionReply(suggestions: Suggestion[], contact: string): string {
+/**
+ * Reply when the user says the last answer (`answered`) or the options offered were not what they
+ * meant: an apology, the other close matches, and the contact.
+ */
+export function rejectionReply(suggestions: Suggestion[], contact: string, answered: boolean): string {
   return withOptions(
-    'Xin lỗi, câu trả lời vừa rồi chưa đúng ý bạn.',
+    answered ? 'Xin lỗi, câu trả lời vừa rồi chưa đúng ý bạn.' : 'Xin lỗi vì chưa hiểu đúng ý bạn.',
     suggestions,
     '(Trả lời bằng số để chọn, hoặc nói rõ hơn tên thủ tục, việc bạn cần làm.)',
     'Bạn vui lòng nói rõ hơn tên thủ tục hoặc việc bạn cần làm.',

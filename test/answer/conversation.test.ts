@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanMessage, createAssistant } from '../../src/answer/assistant.js';
+import type { MessageKind } from '../../src/answer/intent.js';
+import { bundledModels, MessageModel } from '../../src/answer/learn/models.js';
 import type { Answer, Assistant } from '../../src/answer/types.js';
 import type { Retriever } from '../../src/retrieve/retriever.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
@@ -127,18 +129,29 @@ describe('small talk in the middle of a conversation', () => {
     const picked = await ask('1', first.conversationId);
     expect(picked.citations[0]?.sourceId).toBe(no.alternatives[0]!.sourceId);
     expect(picked.field).toBe('phi');
-    // The administrators see the question whose answer was not what was meant.
-    const gaps = await store.gapReport();
-    expect(gaps.map((g) => g.example)).toContain(
-      'Lệ phí đăng ký khai sinh là bao nhiêu? [trả lời chưa đúng ý]',
+    // The administrators see the question whose answer was not what was meant, and what it cited.
+    const gaps = (await store.gapReport()).map((g) => g.example);
+    expect(gaps).toContain(`Lệ phí đăng ký khai sinh là bao nhiêu? [${KHAI_SINH}: trả lời chưa đúng ý]`);
+    // Rejecting the option picked too offers neither it nor the procedure rejected first.
+    const again = await ask('sai rồi', first.conversationId);
+    expect(again.intent).toBe('rejection');
+    const offered = again.alternatives.map((a) => a.sourceId);
+    expect(offered).not.toContain(KHAI_SINH);
+    expect(offered).not.toContain(no.alternatives[0]!.sourceId);
+    expect((await store.gapReport()).map((g) => g.example)).toContain(
+      `${picked.citations[0]!.label} [${no.alternatives[0]!.sourceId}: trả lời chưa đúng ý]`,
     );
   });
 
-  it('after "sai rồi" an elliptic question is not read about the procedure just rejected', async () => {
+  it('after "sai rồi" an elliptic question is not read about the procedure just rejected, and a second "sai rồi" offers nothing again', async () => {
     const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
     expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
     const no = await ask('tra loi sai roi ad', first.conversationId);
     expect(no.intent).toBe('rejection');
+    const again = await ask('sai rồi', first.conversationId);
+    expect(again.intent).toBe('rejection');
+    expect(again.alternatives).toEqual([]);
+    expect(again.answer).toMatch(/^Xin lỗi vì chưa hiểu đúng ý bạn\./u);
     const next = await ask('nộp ở đâu?', first.conversationId);
     expect(next.citations[0]?.sourceId).not.toBe(KHAI_SINH);
   });
@@ -151,7 +164,17 @@ describe('small talk in the middle of a conversation', () => {
     expect(a.answer).toContain('Tổng đài 1022');
   });
 
-  it('"không phải, tôi hỏi … cơ" naming another procedure is answered from that procedure', async () => {
+  it('"không ạ" to "Bạn còn câu hỏi nào khác không?" closes the chat, it does not reject the answer', async () => {
+    const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
+    await ask('cảm ơn bạn', first.conversationId);
+    const no = await ask('không ạ', first.conversationId);
+    expect(no.intent).toBe('thanks');
+    expect((await store.gapReport()).map((g) => g.example)).not.toContain(
+      `cảm ơn bạn [${KHAI_SINH}: trả lời chưa đúng ý]`,
+    );
+  });
+
+  it('"không phải, tôi hỏi … cơ" naming another procedure is searched as a new question', async () => {
     const first = await ask('Lệ phí đăng ký khai sinh là bao nhiêu?');
     expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
     const next = await ask('không phải, tôi hỏi làm lại thẻ căn cước bị mất cơ', first.conversationId);
@@ -159,16 +182,58 @@ describe('small talk in the middle of a conversation', () => {
     expect(next.citations[0]?.sourceId).toBe('1.014064');
   });
 
-  it('a request for a person is handed over with the contact and who handles the procedure', async () => {
+  it('a message read as a rejection that names another procedure found with confidence is answered from it', async () => {
+    /** The bundled models, with a message model that reads every message as a rejection. */
+    class RejectsAll extends MessageModel {
+      override kind(): MessageKind {
+        return 'rejection';
+      }
+    }
+    const bundled = bundledModels();
+    const rejecting = createAssistant({
+      retriever: () => retriever,
+      store,
+      handoffContact: 'Tổng đài 1022',
+      cacheSize: 0,
+      models: { ...bundled, messages: new RejectsAll(bundled.messages.model, bundled.messages.threshold) },
+    });
+    const ask2 = (message: string, conversationId?: string) =>
+      rejecting.reply({
+        message,
+        channel: 'web',
+        audience: 'public',
+        ...(conversationId ? { conversationId } : {}),
+      });
+    const first = await assistant.reply({
+      message: 'Lệ phí đăng ký khai sinh là bao nhiêu?',
+      channel: 'web',
+      audience: 'public',
+    });
+    expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
+    const named = await ask2('Sai rồi, tôi hỏi làm lại thẻ căn cước bị mất', first.conversationId);
+    expect(named.intent).not.toBe('rejection');
+    expect(named.citations[0]?.sourceId).toBe('1.014064');
+    const bare = await ask2('sai rồi', named.conversationId);
+    expect(bare.intent).toBe('rejection');
+  });
+
+  it('a request for a person right after an answer is handed over with the contact and who handles the procedure', async () => {
     const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
     const handoff = await ask('e muon noi chuyen truc tiep voi can bo', first.conversationId);
     expect(handoff.intent).toBe('handoff');
     expect(handoff.handoff).toBe('Tổng đài 1022');
-    // … with who handles the procedure being asked about.
     expect(handoff.answer).toContain('Tổng đài 1022');
     expect(handoff.answer).toMatch(
-      /Về thủ tục “Thủ tục đăng ký khai sinh” đang hỏi, cơ quan thực hiện: Ủy ban nhân dân cấp xã/u,
+      /Thủ tục “Thủ tục đăng ký khai sinh” — Cơ quan thực hiện: Ủy ban nhân dân cấp xã/u,
     );
+  });
+
+  it('a request for a person after a declined question names no procedure it only guessed', async () => {
+    const declined = await ask('thủ tục nuôi chó mèo cảnh ở chung cư');
+    expect(declined.grounded).toBe(false);
+    const handoff = await ask('cho tôi gặp cán bộ', declined.conversationId);
+    expect(handoff.intent).toBe('handoff');
+    expect(handoff.answer).not.toMatch(/thủ tục “/iu);
   });
 });
 

@@ -54,12 +54,27 @@ async function chat(message: string, conversationId?: string) {
     answer: string;
     mode: string;
     outcome: string;
+    intent: string;
     citations: { n: number; label: string }[];
     conversationId: string;
   };
 }
 
 describe('/api/chat with an OpenAI-compatible model configured', () => {
+  it('"sai rồi" is not rewritten into the question it rejects, so the rejected procedure is not answered again', async () => {
+    reply = () => ({ content: 'Miễn lệ phí khi đăng ký đúng hạn [1].' });
+    const first = await chat('Lệ phí đăng ký khai sinh là bao nhiêu?');
+    expect(first.outcome).toBe('grounded');
+    const before = llm.requests.length;
+    const no = await chat('sai rồi', first.conversationId);
+    const again = await chat('sai rồi', first.conversationId);
+    for (const r of [no, again]) {
+      expect(r.intent).toBe('rejection');
+      expect(r.citations).toEqual([]);
+    }
+    expect(llm.requests.length).toBe(before);
+  });
+
   it('answers with the model text, its [1] mapped to the retrieved passage', async () => {
     reply = () => ({ content: 'Đăng ký khai sinh đúng hạn được miễn lệ phí [1].' });
     const body = await chat('lệ phí đăng ký khai sinh bao nhiêu');

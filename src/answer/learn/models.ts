@@ -131,12 +131,17 @@ export class MessageModel {
 
   /** The message's kind: small talk only from the fitted threshold; a message without letters is a question. */
   kind(message: string): MessageKind {
-    return /\p{L}/u.test(message) ? messageKind(this.scores(message), this.threshold) : 'question';
+    return messageKind(message, this.scores(message), this.threshold);
   }
 }
 
-/** The most likely kind when it is a question or reaches `threshold`, else a question (training reads its figures with it too). */
-export function messageKind(scores: Record<string, number>, threshold: number): MessageKind {
+/**
+ * A message's kind from the model's scores: the most likely kind when it is a question or reaches
+ * `threshold`, else a question; a message without letters (a number picking an option) is a
+ * question. Training reads its figures and fits the threshold with it too.
+ */
+export function messageKind(message: string, scores: Record<string, number>, threshold: number): MessageKind {
+  if (!/\p{L}/u.test(message)) return 'question';
   const [kind, p] = Object.entries(scores).sort((a, b) => b[1] - a[1])[0]!;
   return kind !== 'question' && p >= threshold ? (kind as MessageKind) : 'question';
 }

@@ -16,6 +16,7 @@ import {
   type Dialogue,
   type LabelledQuestion,
 } from '../answer-sets.js';
+import { fold } from '../../text/index.js';
 import { TEXT_FEATURES, textFeatures } from './features.js';
 import { fitLinear, LinearModel, type Features, type FitOptions, type LinearModelFile } from './linear.js';
 import {
@@ -70,9 +71,9 @@ export interface TrainingData {
   longQuestions: LabelledQuestion[];
   longNearMisses: string[];
   /**
-   * Messages and their kind (question or small talk): the project's greetings, thanks, requests for
-   * help or a person and questions that open or close with courtesy (training/messages.jsonl), and
-   * every question text of the other examples as a question.
+   * Messages and their kind (a question, small talk or a rejection of the last answer): the
+   * project's greetings, thanks, requests for help or a person, rejections and questions that look
+   * like them (training/messages.jsonl), and every question text of the other examples as a question.
    */
   messages: TextExample[];
 }
@@ -176,8 +177,13 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   for (const t of projectDialogues.flatMap((d) => d.turns))
     if (t.expect === 'answer' && FIELD_SET.has(t.field))
       fields.push({ text: t.text, labels: [t.field], origin: 'project dialogues' });
-  // Every other text is a question: what the assistant is asked, not small talk.
-  const seen = new Set(messages.map((m) => m.text));
+  // Every other text is a question: what the assistant is asked, not small talk. A text the
+  // messages file already holds, typed the same way once folded, keeps the file's kind.
+  const key = (t: string) =>
+    fold(t.toLowerCase())
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+  const seen = new Set(messages.map((m) => key(m.text)));
   for (const text of [
     ...turns.map((e) => e.text),
     ...fields.map((e) => e.text),
@@ -186,8 +192,8 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     ...longQuestions.map((q) => q.text),
     ...longNearMisses,
   ]) {
-    if (seen.has(text)) continue;
-    seen.add(text);
+    if (seen.has(key(text))) continue;
+    seen.add(key(text));
     messages.push({ text, labels: ['question'], origin: 'questions' });
   }
   return {
@@ -253,7 +259,7 @@ export function fitTurns(examples: readonly TextExample[]): LinearModelFile {
   );
 }
 
-/** Fits the message model (question or small talk) on all message examples. */
+/** Fits the message model (question, small talk or rejection) on all message examples. */
 export function fitMessages(
   examples: readonly TextExample[],
   settings: Record<string, unknown> = {},

@@ -1,5 +1,6 @@
 import { ChatOpenAI } from '@langchain/openai';
 import { AppError } from '../../errors.js';
+import { cutAt } from '../extractive.js';
 import { fenceHistory, fencePassages, type FencedPassage, type HistoryTurn } from './fence.js';
 import {
   cleanReply,
@@ -71,12 +72,7 @@ export function withinContext<P extends { text: string }>(passages: readonly P[]
       continue;
     }
     if (left < MIN_PASSAGE_CHARS && out.length > 0) break;
-    const room = Math.max(left, MIN_PASSAGE_CHARS) - 2;
-    const head = p.text.slice(0, room);
-    const line = head.lastIndexOf('\n');
-    const word = head.lastIndexOf(' ');
-    const end = line >= room / 2 ? line : word >= room / 2 ? word : room;
-    out.push({ ...p, text: `${head.slice(0, end).trimEnd()} …` });
+    out.push({ ...p, text: `${cutAt(p.text, Math.max(left, MIN_PASSAGE_CHARS) - 2)} …` });
     break;
   }
   return out;

@@ -92,8 +92,12 @@ export function fieldBody(info: ProcedureInfo, f: ProcedureField, extra: { type:
   }
 }
 
+/** The first line of a procedure's agencies ("Cơ quan thực hiện: Ủy ban nhân dân cấp xã"), '' for none. */
+export function firstAgency(info: ProcedureInfo): string {
+  return info.agencies.split('\n')[0] ?? '';
+}
+
 function generalBody(info: ProcedureInfo, type: string): string {
-  const firstAgency = info.agencies.split('\n')[0] ?? '';
   const channels = [...new Set(info.channels.map((r) => r.channel))].join(', ');
   const time = grouped(info.channels, displayTime)[0]?.replace(/^- /u, '') ?? '';
   const fee = grouped(info.channels, displayFee)[0]?.replace(/^- /u, '') ?? '';
@@ -105,7 +109,7 @@ function generalBody(info: ProcedureInfo, type: string): string {
     info.levels.length > 0 && `Cấp thực hiện: ${info.levels.join(', ')}`,
     type && `Loại thủ tục: ${type}`,
     info.applicants && `Đối tượng thực hiện: ${info.applicants.slice(0, 300)}`,
-    firstAgency,
+    firstAgency(info),
     channels && `Cách thức nộp: ${channels}`,
     time && `Thời hạn: ${time}`,
     fee && `Phí, lệ phí: ${fee.slice(0, 300)}`,
