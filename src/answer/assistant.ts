@@ -3,7 +3,7 @@ import { FIELD_LABELS, firstAgency } from '../ingest/procedure/field-text.js';
 import type { DocumentMeta, ProcedureField } from '../ingest/types.js';
 import { timeOrderedId } from '../lib/ids.js';
 import type { RetrievedChunk, Retriever } from '../retrieve/retriever.js';
-import { fold, maskPii, normalize } from '../text/index.js';
+import { maskPii, plainKey } from '../text/index.js';
 import { confidenceFeatures, syllableCache, type ConfidenceFeatures } from './confidence.js';
 import { parseState, pickedOption, remember, type ConversationState } from './conversation.js';
 import {
@@ -481,9 +481,7 @@ function focusChunks(retriever: Retriever, doc: DocumentMeta, state: Conversatio
 
 /** Key grouping the same unanswered question typed differently (case, diacritics, punctuation). */
 export function gapKey(message: string): string {
-  return fold(normalize(message))
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  return plainKey(message);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { expandQuery, fold, normalize } from '../text/index.js';
+import { expandQuery, fold, normalize, plainKey } from '../text/index.js';
 
 /** What a message is, before retrieval (the message model, learn/models.ts): small talk is answered without searching. */
 export type MessageKind = 'greeting' | 'thanks' | 'help' | 'handoff' | 'rejection' | 'question';
@@ -28,18 +28,10 @@ export function askingAndStory(message: string): { asking: string; story: string
   };
 }
 
-/** A text folded, with everything but letters, digits and single spaces between words taken out. */
-function plainFolded(text: string): string {
-  return fold(normalize(text))
-    .replace(/[^\p{L}\p{N} ]+/gu, ' ')
-    .replace(/\s+/gu, ' ')
-    .trim();
-}
-
 /** A short sentence that greets or thanks: "Chào anh chị.", "Em cảm ơn ạ.", "Xin cảm ơn cán bộ!". */
 function isCourtesy(sentence: string): boolean {
   if (sentence.length > 60 || sentence.includes('?')) return false;
-  const plain = plainFolded(sentence);
+  const plain = plainKey(sentence);
   if (plain.split(' ').length > 6) return false;
   const text = ` ${plain} `;
   return /^ (xin |kinh )?(chao|hello|hi|alo) /u.test(text) || / (cam on|thank|thanks|tks) /u.test(text);

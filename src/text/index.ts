@@ -1,5 +1,5 @@
 /** Vietnamese text pipeline (DESIGN §4), used at ingest and at query time alike. */
-export { nfc, normalize, canonicalTones, fold, foldedWords, hasDiacritics } from './normalize.js';
+export { nfc, normalize, canonicalTones, fold, foldedWords, hasDiacritics, plainKey } from './normalize.js';
 export { tokenize, isStopword, bigrams } from './tokenize.js';
 export {
   findDocumentNumbers,

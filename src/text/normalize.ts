@@ -124,6 +124,16 @@ export function foldedWords(text: string): string[] {
     .filter((w) => w !== '');
 }
 
+/**
+ * A key for the same text typed differently (case, tone placement, diacritics, punctuation): folded,
+ * lower case, its letters and digits in words separated by single spaces.
+ */
+export function plainKey(text: string): string {
+  return fold(normalize(text))
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
 /** Folded key: diacritics stripped after NFD, đ→d and Đ→D (đ has no decomposition). Case is kept. */
 export function fold(text: string): string {
   const n = text.length;

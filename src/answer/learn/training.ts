@@ -16,7 +16,7 @@ import {
   type Dialogue,
   type LabelledQuestion,
 } from '../answer-sets.js';
-import { fold } from '../../text/index.js';
+import { plainKey } from '../../text/index.js';
 import { TEXT_FEATURES, textFeatures } from './features.js';
 import { fitLinear, LinearModel, type Features, type FitOptions, type LinearModelFile } from './linear.js';
 import {
@@ -179,11 +179,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
       fields.push({ text: t.text, labels: [t.field], origin: 'project dialogues' });
   // Every other text is a question: what the assistant is asked, not small talk. A text the
   // messages file already holds, typed the same way once folded, keeps the file's kind.
-  const key = (t: string) =>
-    fold(t.toLowerCase())
-      .replace(/[^\p{L}\p{N}]+/gu, ' ')
-      .trim();
-  const seen = new Set(messages.map((m) => key(m.text)));
+  const seen = new Set(messages.map((m) => plainKey(m.text)));
   for (const text of [
     ...turns.map((e) => e.text),
     ...fields.map((e) => e.text),
@@ -192,8 +188,8 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     ...longQuestions.map((q) => q.text),
     ...longNearMisses,
   ]) {
-    if (seen.has(key(text))) continue;
-    seen.add(key(text));
+    if (seen.has(plainKey(text))) continue;
+    seen.add(plainKey(text));
     messages.push({ text, labels: ['question'], origin: 'questions' });
   }
   return {
