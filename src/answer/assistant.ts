@@ -22,7 +22,7 @@ import * as say from './replies.js';
 import { ResultCache, type Retrieval } from './result-cache.js';
 import type { AssistantStore } from './store.js';
 import { DEFAULT_TURNS_PER_BATCH, TurnGate } from './turn-gate.js';
-import type { Answer, Assistant, Citation, Question } from './types.js';
+import type { Answer, Assistant, Citation, Question, Suggestion } from './types.js';
 
 /** What the assistant needs; `retriever()` returns the live snapshot's retriever (swapped on re-index). */
 export interface AssistantDeps {
@@ -289,14 +289,26 @@ export function createAssistant(deps: AssistantDeps): Assistant {
           .map(suggestionOf)
       : [];
     if (state.focus?.field) state.pendingFields = [state.focus.field];
-    state.options = suggestions.map((s) => ({ text: s.title, docId: s.sourceId }));
     delete state.focus;
+    const text = say.rejectionReply(suggestions, deps.handoffContact, dropped !== undefined);
+    return offering(suggestions, text, 'rejection', state, base);
+  }
+
+  /** A declined answer whose text numbers `suggestions`: they become the options a number picks, and the quick replies. */
+  function offering(
+    suggestions: Suggestion[],
+    text: string,
+    intent: 'out_of_scope' | 'rejection',
+    state: ConversationState,
+    base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>,
+  ): Answer {
+    state.options = suggestions.map((s) => ({ text: s.title, docId: s.sourceId }));
     return {
       ...base,
-      answer: say.rejectionReply(suggestions, deps.handoffContact, dropped !== undefined),
+      answer: text,
       grounded: false,
       outcome: 'declined',
-      intent: 'rejection',
+      intent,
       alternatives: suggestions,
       followUps: suggestions.map((s) => s.title),
       handoff: deps.handoffContact,
@@ -381,21 +393,17 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     keep?: ConversationState['focus'],
   ): Answer {
     const suggestions = result.results.slice(0, 3).map((r) => suggestionOf(r.doc));
-    state.options = suggestions.map((s) => ({ text: s.title, docId: s.sourceId }));
     state.pendingFields = fields;
     if (keep) state.focus = keep;
     else if (suggestions[0]) state.focus = { docId: suggestions[0].sourceId };
     else delete state.focus;
-    return {
-      ...base,
-      answer: say.declineReply(suggestions, deps.handoffContact),
-      grounded: false,
-      outcome: 'declined',
-      intent: 'out_of_scope',
-      alternatives: suggestions,
-      followUps: suggestions.map((s) => s.title),
-      handoff: deps.handoffContact,
-    };
+    return offering(
+      suggestions,
+      say.declineReply(suggestions, deps.handoffContact),
+      'out_of_scope',
+      state,
+      base,
+    );
   }
 
   return {
