@@ -82,6 +82,10 @@ async function main(): Promise<void> {
     data.messages.map((e, i) =>
       messageKind(e.text, Object.fromEntries(MESSAGE_KINDS.map((c, j) => [c, messageOof[i]![j]!])), t),
     );
+  for (const { text, kind } of data.messagesOverriding)
+    console.log(
+      `messages: "${text}" is a question in another training file but reads like a line of training/messages.jsonl, whose kind (${kind}) is used`,
+    );
   const messageThreshold = bestMessageThreshold(data.messages, kindsAt);
   reportMessages(data.messages, kindsAt(messageThreshold), messageThreshold);
   const messagesFile = fitMessages(data.messages, { threshold: messageThreshold });

@@ -76,6 +76,8 @@ export interface TrainingData {
    * like them (training/messages.jsonl), and every question text of the other examples as a question.
    */
   messages: TextExample[];
+  /** Question texts of the other files that read like a line of training/messages.jsonl of another kind, which wins. */
+  messagesOverriding: { text: string; kind: string }[];
 }
 
 const FIELD_SET = new Set<string>(ASKABLE_FIELDS);
@@ -179,7 +181,8 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
       fields.push({ text: t.text, labels: [t.field], origin: 'project dialogues' });
   // Every other text is a question: what the assistant is asked, not small talk. A text the
   // messages file already holds, typed the same way once folded, keeps the file's kind.
-  const seen = new Set(messages.map((m) => plainKey(m.text)));
+  const kindOf = new Map(messages.map((m) => [plainKey(m.text), m.labels[0]!]));
+  const messagesOverriding: TrainingData['messagesOverriding'] = [];
   for (const text of [
     ...turns.map((e) => e.text),
     ...fields.map((e) => e.text),
@@ -188,14 +191,20 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     ...longQuestions.map((q) => q.text),
     ...longNearMisses,
   ]) {
-    if (seen.has(plainKey(text))) continue;
-    seen.add(plainKey(text));
+    const key = plainKey(text);
+    const kind = kindOf.get(key);
+    if (kind !== undefined) {
+      if (kind !== 'question') messagesOverriding.push({ text, kind });
+      continue;
+    }
+    kindOf.set(key, 'question');
     messages.push({ text, labels: ['question'], origin: 'questions' });
   }
   return {
     fields,
     turns,
     messages,
+    messagesOverriding,
     questions,
     projectQuestions,
     dialogues,

@@ -128,6 +128,28 @@ describe('the long training questions', () => {
 describe.skipIf(!existsSync(path.join(shared, 'tthc-answers')))(
   'a refit from the data reproduces the bundled models',
   () => {
+    it('names a question of another training file that a message line of another kind overrides', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-training-'));
+      try {
+        await cp(path.join(root, 'training'), dir, { recursive: true });
+        const turn = JSON.parse((await readFile(path.join(dir, 'turns.jsonl'), 'utf8')).split('\n')[0]!) as {
+          text: string;
+        };
+        const messages = path.join(dir, 'messages.jsonl');
+        await writeFile(
+          messages,
+          (await readFile(messages, 'utf8')) +
+            JSON.stringify({ text: turn.text.toUpperCase(), kind: 'help' }) +
+            '\n',
+        );
+        const data = await readTrainingData(dir, shared);
+        expect(data.messagesOverriding).toContainEqual({ text: turn.text, kind: 'help' });
+        expect(data.messages.filter((m) => m.text === turn.text)).toEqual([]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+
     it('fits the field and turn models again from training/ and the shared train files', async () => {
       const data = await readTrainingData(path.join(root, 'training'), shared);
       const fields = fitFields(data.fields, (await bundled('fields')).settings);
