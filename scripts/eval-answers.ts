@@ -31,7 +31,8 @@ import { describeError } from '../src/errors.js';
 import { IndexSnapshot } from '../src/index/snapshot.js';
 import { loadFile } from '../src/ingest/registry.js';
 import { loadDataset, readJsonObjects } from '../src/retrieve/evaluation.js';
-import { Retriever } from '../src/retrieve/retriever.js';
+import { DEFAULT_RETRIEVER, Retriever } from '../src/retrieve/retriever.js';
+import { configuredReranker } from './lib/reranker.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { fold } from '../src/text/index.js';
 import { parseArgs } from './lib/args.js';
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     bar.onBuild,
   );
   bar.stop();
-  const retriever = new Retriever(snapshot);
+  const retriever = new Retriever(snapshot, DEFAULT_RETRIEVER, configuredReranker(config));
   const { assistant, store, threshold } = evalAssistant(retriever, config, flags);
   const foldQueries = flags.has('fold-queries');
   const outcomes = await runAnswers(assistant, dataset, { foldQueries });
@@ -172,7 +173,7 @@ async function evalAnswerSets(
   console.log(
     `${path.basename(corpus)}: ${snapshot.documents.length} documents, ${built ? 'built' : 'read from cache'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
-  const retriever = new Retriever(snapshot);
+  const retriever = new Retriever(snapshot, DEFAULT_RETRIEVER, configuredReranker(config));
   const files = (await readdir(dir))
     .filter(
       (f) => /^(questions|dialogues)-.*\.jsonl$/u.test(f) && (split === 'all' || f.includes(`-${split}`)),

@@ -17,6 +17,7 @@ import { loadFile } from '../src/ingest/registry.js';
 import { readFile } from 'node:fs/promises';
 import { breakdown, loadDataset, runQueries, summarize, type Metrics } from '../src/retrieve/evaluation.js';
 import { DEFAULT_RETRIEVER, Retriever } from '../src/retrieve/retriever.js';
+import { configuredReranker } from './lib/reranker.js';
 import { parseArgs } from './lib/args.js';
 import { distinctQuestions } from './lib/bench-mix.js';
 import { buildProgressBar } from './lib/progress.js';
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   const buildS = (performance.now() - t0) / 1000;
   const fusion = { ...DEFAULT_RETRIEVER.fusion };
   if (mode === 'vector') fusion.lexicalWeight = 0;
-  const retriever = new Retriever(snapshot, { ...DEFAULT_RETRIEVER, fusion });
+  const retriever = new Retriever(snapshot, { ...DEFAULT_RETRIEVER, fusion }, configuredReranker(config));
   const titles = snapshot.documents.map((d) => d.title);
   for (const question of distinctQuestions(titles, [], warmup)) {
     await retriever.retrieve(question, { k: 10, audience: 'internal', excludeStatuses: [] });

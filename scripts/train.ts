@@ -49,12 +49,13 @@ import {
 import { loadConfig } from '../src/config.js';
 import { describeError } from '../src/errors.js';
 import type { ProcedureField } from '../src/ingest/types.js';
-import { Retriever, type RetrievalResult } from '../src/retrieve/retriever.js';
+import { DEFAULT_RETRIEVER, Retriever, type RetrievalResult } from '../src/retrieve/retriever.js';
 import { loadDataset } from '../src/retrieve/evaluation.js';
 import { fold } from '../src/text/index.js';
 import { parseArgs } from './lib/args.js';
 import { datasetSnapshot } from './lib/dataset-index.js';
 import { root } from './lib/server.js';
+import { configuredReranker } from './lib/reranker.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
@@ -101,7 +102,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const tthc = await loadDataset(path.join(shared, 'tthc'));
   const { snapshot } = await datasetSnapshot(tthc.corpusFile, config.embedder);
-  const retriever = new Retriever(snapshot);
+  // With RERANK_BASE_URL set, the models learn from the results as that endpoint orders them.
+  const retriever = new Retriever(snapshot, DEFAULT_RETRIEVER, configuredReranker(config));
   /** As the assistant retrieves: with a procedure in focus, its domain first among close candidates. */
   const retrieve = (text: string, domain?: string) =>
     retriever.retrieve(text, { k: 5, audience: 'public', ...(domain ? { domain } : {}) });

@@ -7,6 +7,7 @@ import type { ZaloConfig } from './channels/zalo/webhook.js';
 import { AppError } from './errors.js';
 import { DEFAULT_OCR_SETTINGS, type OcrSettings } from './ingest/ocr/tesseract.js';
 import type { EmbedderSetting } from './index/embeddings/index.js';
+import type { RerankerSetting } from './retrieve/rerank.js';
 
 const optionalString = z
   .string()
@@ -54,6 +55,17 @@ const schema = z.object({
   EMBEDDINGS_MODEL: optionalString,
   EMBEDDINGS_API_KEY: optionalString,
   EMBEDDINGS_ONNX_DIR: optionalString,
+  RERANK_BASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//iu.test(u), 'must be an http:// or https:// address')
+    .optional(),
+  RERANK_API: z.enum(['cohere', 'tei']).default('cohere'),
+  RERANK_MODEL: optionalString,
+  RERANK_API_KEY: optionalString,
+  RERANK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  RERANK_CANDIDATES: z.coerce.number().int().min(2).max(100).default(20),
+  RERANK_WEIGHT: z.coerce.number().min(0).max(1).default(0.5),
   SNAPSHOTS_KEEP: z.coerce.number().int().min(1).max(100).default(5),
   OCR_ENABLED: z.enum(['true', 'false']).default('true'),
   OCR_LANG: z
@@ -135,6 +147,8 @@ export interface Config {
   lexicalDecodedMb: number;
   bot: { appId?: string; appPassword?: string; appType?: string; tenantId?: string };
   embedder: EmbedderSetting;
+  /** Cross-encoder endpoint re-ordering the first results; none unless RERANK_BASE_URL is set. */
+  reranker?: RerankerSetting;
   snapshotsKeep: number;
   /** OCR of scanned PDFs and page images at ingest. */
   ocr: OcrSettings;
@@ -246,6 +260,19 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
         }
       : {}),
     embedder: embedderFrom(e),
+    ...(e.RERANK_BASE_URL
+      ? {
+          reranker: {
+            baseUrl: e.RERANK_BASE_URL,
+            api: e.RERANK_API,
+            ...(e.RERANK_MODEL ? { model: e.RERANK_MODEL } : {}),
+            ...(e.RERANK_API_KEY ? { apiKey: e.RERANK_API_KEY } : {}),
+            timeoutMs: e.RERANK_TIMEOUT_MS,
+            depth: e.RERANK_CANDIDATES,
+            weight: e.RERANK_WEIGHT,
+          },
+        }
+      : {}),
     snapshotsKeep: e.SNAPSHOTS_KEEP,
     ocr: {
       ...DEFAULT_OCR_SETTINGS,

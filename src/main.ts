@@ -18,6 +18,7 @@ import { createZaloChannel, WEBHOOK_PATH } from './channels/zalo/webhook.js';
 import { inWorker, joinCluster } from './cluster.js';
 import { gracefulShutdown } from './channels/http/shutdown.js';
 import { loadConfig } from './config.js';
+import { EndpointReranker, RERANK_COOL_DOWN_MS } from './retrieve/rerank.js';
 import { AppError, describeError } from './errors.js';
 import { openStore } from './store/index.js';
 
@@ -31,6 +32,15 @@ async function main(): Promise<void> {
   const store = await openStore(config.dataDir);
   // The snapshot in service; a re-index or rollback swaps it without a restart.
   const live = new LiveIndex();
+  // A cross-encoder endpoint, when configured, re-orders the first results of every retrieval.
+  const reranker = config.reranker
+    ? new EndpointReranker(config.reranker, (reason) =>
+        logger.warn(
+          { reason },
+          `re-ranking failed; answering in the retriever’s order for the next ${RERANK_COOL_DOWN_MS / 1000} s`,
+        ),
+      )
+    : null;
   // Prompts are checked at start-up: a bad prompt file stops the server with its name.
   const writer = config.llm
     ? await createLlmComposer({ ...config.llm, promptsDir: path.resolve('prompts') })
@@ -72,6 +82,7 @@ async function main(): Promise<void> {
     setting: config.embedder,
     corpusDir: config.corpusDir,
     ocr: config.ocr,
+    reranker,
   });
   // Officers sign in with their accounts (npm run accounts); ADMIN_TOKEN stays for automation.
   const sessions = new AdminSessions(store.accounts, config.adminSessions);
@@ -135,7 +146,7 @@ async function main(): Promise<void> {
       void stop().then(() => process.exit(0));
     });
   }
-  const retriever = await openIndex(config, (line) => logger.info(line), snapshots);
+  const retriever = await openIndex(config, (line) => logger.info(line), snapshots, reranker);
   live.swap(retriever);
   // With several workers the re-index thread starts with the first job: one idle in each would cost memory.
   if (admin && !inWorker()) jobs.warm();

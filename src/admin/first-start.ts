@@ -1,7 +1,8 @@
 import { AppError } from '../errors.js';
 import type { EmbedderSetting } from '../index/embeddings/index.js';
 import { SnapshotStore } from '../index/snapshot-store.js';
-import { Retriever } from '../retrieve/retriever.js';
+import type { Reranker } from '../retrieve/rerank.js';
+import { DEFAULT_RETRIEVER, Retriever } from '../retrieve/retriever.js';
 import { reindex } from './reindex.js';
 
 /** The settings `openIndex` reads (a part of the app's Config). */
@@ -31,6 +32,8 @@ export async function openIndex(
   config: IndexSettings,
   log: (line: string) => void,
   store = new SnapshotStore(config.dataDir, config.snapshotsKeep),
+  /** The re-ranking endpoint's client (RERANK_BASE_URL), if any. */
+  reranker: Reranker | null = null,
 ): Promise<Retriever> {
   let release = tryLock(store);
   if (!release) {
@@ -75,5 +78,5 @@ export async function openIndex(
   }
   const snapshot = await store.loadCurrent(config.embedder);
   if (!snapshot) throw new Error(`no documents could be indexed from ${config.corpusDir}`);
-  return new Retriever(snapshot);
+  return new Retriever(snapshot, DEFAULT_RETRIEVER, reranker);
 }

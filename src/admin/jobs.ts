@@ -5,7 +5,8 @@ import { AppError } from '../errors.js';
 import type { EmbedderSetting } from '../index/embeddings/index.js';
 import type { SnapshotStore } from '../index/snapshot-store.js';
 import type { OcrSettings } from '../ingest/ocr/tesseract.js';
-import { Retriever } from '../retrieve/retriever.js';
+import type { Reranker } from '../retrieve/rerank.js';
+import { DEFAULT_RETRIEVER, Retriever } from '../retrieve/retriever.js';
 import type { DocumentLibrary } from './library.js';
 import { reindex, type ReindexReport, type ReindexRequest } from './reindex.js';
 
@@ -76,6 +77,8 @@ export class ReindexJobs {
       ocr?: OcrSettings;
       /** Run in this thread instead of a worker (CLI, or where workers cannot load TypeScript). */
       inProcess?: boolean;
+      /** The re-ranking endpoint's client (RERANK_BASE_URL), kept across re-indexes. */
+      reranker?: Reranker | null;
     },
   ) {
     this.events.setMaxListeners(100);
@@ -254,7 +257,7 @@ export class ReindexJobs {
   private async load(): Promise<void> {
     const snapshot = await this.o.store.loadCurrent(this.o.setting);
     if (!snapshot) throw new AppError('snapshot_missing', 'no snapshot is published');
-    this.o.live.swap(new Retriever(snapshot));
+    this.o.live.swap(new Retriever(snapshot, DEFAULT_RETRIEVER, this.o.reranker ?? null));
   }
 
   private async runHere(job: Job, request: ReindexRequest): Promise<ReindexReport> {

@@ -39,9 +39,14 @@ export class ResultCache {
     const key = `${retriever.snapshot.manifest.id}\u0000${audience}\u0000${k}\u0000${domain ?? ''}\u0000${normalize(question)}`;
     const cached = this.entries.get(key);
     if (cached) return cached;
-    const { results } = await retriever.retrieve(question, { k, audience, ...(domain ? { domain } : {}) });
+    const { results, degraded } = await retriever.retrieve(question, {
+      k,
+      audience,
+      ...(domain ? { domain } : {}),
+    });
     const retrieval = { results };
-    this.entries.set(key, retrieval);
+    // Kept in the retriever's own order because the re-ranking endpoint failed: asked again later, it may answer.
+    if (!degraded) this.entries.set(key, retrieval);
     return retrieval;
   }
 }

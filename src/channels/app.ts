@@ -83,6 +83,25 @@ export function createApp(deps: AppDeps): express.Express {
     'Terms whose postings are kept decoded',
     () => decoded()?.terms ?? 0,
   );
+  const rerank = () => deps.retriever()?.reranker?.stats();
+  registerGauge(
+    deps.metrics,
+    'rerank_requests',
+    'Questions sent to the re-ranking endpoint since start (RERANK_BASE_URL)',
+    () => rerank()?.requests ?? 0,
+  );
+  registerGauge(
+    deps.metrics,
+    'rerank_failures',
+    'Re-ranking requests that failed or timed out since start (answered in the retriever’s order)',
+    () => rerank()?.failures ?? 0,
+  );
+  registerGauge(
+    deps.metrics,
+    'rerank_skipped',
+    'Questions not sent to the re-ranking endpoint while it cooled down after a failure',
+    () => rerank()?.skipped ?? 0,
+  );
 
   // Zalo signs the raw bytes, so its router reads the body itself, before any JSON parsing. It
   // comes before the other middleware: a burst of events must be acknowledged at once, a machine

@@ -26,6 +26,7 @@ import {
   type WeightedTerm,
 } from './name-coverage.js';
 import { preferForeignVariants } from './variants.js';
+import { blendedOrder, RERANK_TEXT_CHARS, type Reranker } from './rerank.js';
 import { analyzeQuery, DEFAULT_QUERY_WEIGHTS, type AnalyzedQuery, type QueryWeights } from './query.js';
 
 /** Filters and sizes of one retrieval. */
@@ -70,6 +71,8 @@ export interface RetrievedDocument {
 export interface RetrievalResult {
   query: AnalyzedQuery;
   results: RetrievedDocument[];
+  /** True when the re-ranking endpoint failed and the retriever's own order was kept (not worth caching). */
+  degraded?: boolean;
 }
 
 /** Tunables of the hybrid retriever. */
@@ -119,6 +122,34 @@ export const DEFAULT_RETRIEVER: RetrieverParams = {
   domainBoost: 0.25,
 };
 
+/**
+ * The first `reranker.setting.depth` results re-ordered by the endpoint's scores blended with the
+ * retriever's, cut to k. The head keeps its scores in order (the new first result carries the
+ * first score), so the answer layer's margins and thresholds read what they were fitted on. When
+ * the endpoint fails, the retriever's order, marked degraded.
+ */
+async function reranked(
+  reranker: Reranker,
+  query: string,
+  results: RetrievedDocument[],
+  k: number,
+): Promise<{ results: RetrievedDocument[]; degraded?: boolean }> {
+  const head = results.slice(0, reranker.setting.depth);
+  const texts = head.map((r) =>
+    `${r.doc.title}\n${r.chunks[0]?.chunk.text ?? ''}`.slice(0, RERANK_TEXT_CHARS),
+  );
+  const scores = await reranker.score(query, texts);
+  if (!scores) return { results: results.slice(0, k), degraded: true };
+  const order = blendedOrder(
+    head.map((r) => r.score),
+    scores,
+    reranker.setting.weight,
+  );
+  const descending = head.map((r) => r.score).sort((a, b) => b - a);
+  const reordered = order.map((i, rank) => ({ ...head[i]!, score: descending[rank]! }));
+  return { results: [...reordered, ...results.slice(head.length)].slice(0, k) };
+}
+
 /** Procedure names whose weighted terms are kept per snapshot. */
 const NAME_CACHE = 4096;
 
@@ -136,6 +167,8 @@ export class Retriever {
   constructor(
     readonly snapshot: IndexSnapshot,
     readonly params: RetrieverParams = DEFAULT_RETRIEVER,
+    /** A cross-encoder endpoint that re-orders the first results (RERANK_BASE_URL); none by default. */
+    readonly reranker: Reranker | null = null,
   ) {
     this.contiguous = isNonDecreasing(snapshot.chunkDoc);
     // Learned once here, while the index loads, rather than by the first question.
@@ -189,7 +222,10 @@ export class Retriever {
         this.params.nameCoverage.depth,
         this.params.domainBoost,
       );
-    const results = fused.slice(0, k).map((f) => {
+    // A code or number named is answered as named; otherwise the endpoint, if any, sees a deeper head.
+    const rerank = this.reranker && exact.size === 0 && fused.length > 1 ? this.reranker : null;
+    const depth = rerank ? Math.max(k, rerank.setting.depth) : k;
+    const results = fused.slice(0, depth).map((f) => {
       const name = nameMatch(f.doc);
       return {
         doc: docs[f.doc]!,
@@ -202,7 +238,8 @@ export class Retriever {
         chunks: this.bestChunks(f.doc, chunkScores, q, chunksPerDoc),
       };
     });
-    return { query: q, results };
+    if (!rerank) return { query: q, results };
+    return { query: q, ...(await reranked(rerank, q.original, results, k)) };
   }
 
   /** Use and size of the caches of this snapshot's retrieval, for /metrics. */
