@@ -15,7 +15,7 @@ import {
   type Composed,
 } from './extractive.js';
 import { generate, rewriteSafely, type AnswerWriter, type LlmFallback } from './generated.js';
-import { askingAndStory, MAX_QUESTION_CHARS, type MessageKind } from './intent.js';
+import { askingAndStory, MAX_QUESTION_CHARS, symbolMeaning, type MessageKind } from './intent.js';
 import { conversationFeatures, decideFeatures, fitToDocument } from './learn/decision-features.js';
 import { bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
 import * as say from './replies.js';
@@ -150,7 +150,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         intent: 'out_of_scope',
       };
     }
-    if (!/[\p{L}\p{N}]/u.test(message))
+    // "👍", "🙏", "???" alone are read as the words they stand for; other symbols cannot be answered.
+    message = symbolMeaning(message);
+    if (message === '')
       return { ...base, answer: say.UNREADABLE, grounded: false, outcome: 'smalltalk', intent: 'help' };
     // A number picks one of the options offered; anything else may be small talk, answered without searching.
     const picked = pickedOption(message, state);

@@ -3,6 +3,27 @@ import { expandQuery, fold, normalize, plainKey } from '../text/index.js';
 /** What a message is, before retrieval (the message model, learn/models.ts): small talk is answered without searching. */
 export type MessageKind = 'greeting' | 'thanks' | 'help' | 'handoff' | 'rejection' | 'question';
 
+/**
+ * What chat users mean by a message of emoji or question marks alone, in the words the message
+ * model reads ("👍" after an answer is thanks, "👎" says it was wrong, "???" asks what to do).
+ * Symbols, not phrases: everything with a letter or a digit goes to the model as it is.
+ */
+const SYMBOL_WORDS: readonly [RegExp, string][] = [
+  [/👎/u, 'sai rồi'],
+  [/[👍👌🙏❤💕💖💗💓🥰😍😘😊☺🙂😀😁😃😄👏🤝✅✔💯🌹🌸💐🫶]/u, 'cảm ơn'],
+  [/[👋]/u, 'xin chào'],
+  [/[?？❓❔🤔]/u, 'bạn giúp được gì'],
+];
+
+/**
+ * The words a message without letters or digits stands for ("👍" → "cảm ơn"), or '' when its
+ * symbols mean nothing the assistant can answer; a message with letters or digits is returned as it is.
+ */
+export function symbolMeaning(message: string): string {
+  if (/[\p{L}\p{N}]/u.test(message)) return message;
+  return SYMBOL_WORDS.find(([symbols]) => symbols.test(message))?.[1] ?? '';
+}
+
 /** Longest message searched, in characters; longer ones are answered with a request to shorten. */
 export const MAX_QUESTION_CHARS = 3000;
 

@@ -156,6 +156,24 @@ describe('small talk in the middle of a conversation', () => {
     expect(next.citations[0]?.sourceId).not.toBe(KHAI_SINH);
   });
 
+  it('a thumbs-up or a prayer emoji after an answer is thanked, a thumbs-down rejects the answer, "???" gets help, other symbols are said to be unreadable', async () => {
+    const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
+    expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
+    for (const symbols of ['👍', '🙏🙏', '❤️', '👌']) {
+      const a = await ask(symbols, first.conversationId);
+      expect(a.intent, symbols).toBe('thanks');
+    }
+    const down = await ask('👎', first.conversationId);
+    expect(down.intent).toBe('rejection');
+    expect(down.alternatives.map((x) => x.sourceId)).not.toContain(KHAI_SINH);
+    expect((await ask('???')).intent).toBe('help');
+    const unknown = await ask('🚗🚗');
+    expect(unknown.answer).toMatch(/chưa đọc được/u);
+    // With words, the emoji is only decoration: the question is answered.
+    const asked = await ask('🙏 đăng ký khai sinh cần giấy tờ gì');
+    expect(asked.citations[0]?.sourceId).toBe(KHAI_SINH);
+  });
+
   it('"sai rồi" with nothing answered before asks to say more, with the contact and no options', async () => {
     const a = await ask('sai rồi');
     expect(a.intent).toBe('rejection');
