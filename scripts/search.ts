@@ -2,8 +2,9 @@
 import { loadConfig } from '../src/config.js';
 import { describeError } from '../src/errors.js';
 import { SnapshotStore } from '../src/index/snapshot-store.js';
-import { Retriever } from '../src/retrieve/retriever.js';
+import { DEFAULT_RETRIEVER, Retriever } from '../src/retrieve/retriever.js';
 import { parseArgs } from './lib/args.js';
+import { configuredReranker } from './lib/reranker.js';
 
 async function main(): Promise<void> {
   const { positional, flags } = parseArgs(process.argv.slice(2), ['audience', 'k']);
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const snapshot = await new SnapshotStore(config.dataDir).loadCurrent(config.embedder);
   if (!snapshot)
     throw new Error(`no index in ${config.dataDir}: run \`npm run ingest\` or \`npm start\` first`);
-  const retriever = new Retriever(snapshot);
+  const retriever = new Retriever(snapshot, DEFAULT_RETRIEVER, configuredReranker(config));
   const audience = flags.get('audience') === 'internal' ? 'internal' : 'public';
   const t0 = performance.now();
   const { results, query: q } = await retriever.retrieve(query, { k: Number(flags.get('k') ?? 5), audience });
