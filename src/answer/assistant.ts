@@ -15,7 +15,13 @@ import {
   type Composed,
 } from './extractive.js';
 import { generate, rewriteSafely, type AnswerWriter, type LlmFallback } from './generated.js';
-import { askingAndStory, MAX_QUESTION_CHARS, symbolMeaning, type MessageKind } from './intent.js';
+import {
+  askingAndStory,
+  MAX_QUESTION_CHARS,
+  symbolMeaning,
+  withoutOpener,
+  type MessageKind,
+} from './intent.js';
 import { conversationFeatures, decideFeatures, fitToDocument } from './learn/decision-features.js';
 import { bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
 import * as say from './replies.js';
@@ -165,7 +171,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // finds another procedure with confidence.
     const rejecting = kind === 'rejection';
     if (picked?.docId) return answerDocument(retriever, picked.docId, state.pendingFields ?? [], state, base);
-    const text = picked?.text ?? message;
+    const text = picked?.text ?? withoutOpener(message);
     const fields = models.fields.asked(text);
     const turn = models.turns.scores(text);
     const focus = state.focus && retriever.snapshot.docIndex.has(state.focus.docId) ? state.focus : undefined;

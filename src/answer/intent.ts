@@ -24,6 +24,38 @@ export function symbolMeaning(message: string): string {
   return SYMBOL_WORDS.find(([symbols]) => symbols.test(message))?.[1] ?? '';
 }
 
+/**
+ * The message without the courtesy clause chat users open with to ask leave to ask ("cho em hỏi",
+ * "ad ơi cho mình hỏi", "Chào chị, xin hỏi", "e muon hoi"): the words up to "hỏi" when every one
+ * before it only addresses or asks (the filler of subject words, FILLER below, and forms of address).
+ * Searched, "hỏi" matches the driving-test questions ("câu hỏi sát hạch") and the opener costs
+ * the coverage of the question's word pairs: the train and project questions, each asked with such
+ * an opener, lost 3 % of their right answers.
+ */
+export function withoutOpener(message: string): string {
+  const words = message.split(/\s+/u);
+  for (let i = 0; i < Math.min(words.length - 1, OPENER_WORDS_MAX); i++) {
+    const word = normalize(words[i]!).replace(/[^\p{L}]/gu, '');
+    if (i > 0 && (word === 'hỏi' || word === 'hoi'))
+      return (
+        words
+          .slice(i + 1)
+          .join(' ')
+          .replace(/^[\s,:;.!?…-]+/u, '') || message
+      );
+    if (!FILLER.has(fold(word)) && !ADDRESS.has(fold(word))) return message;
+  }
+  return message;
+}
+
+/** Words an opener may hold before "hỏi". */
+const OPENER_WORDS_MAX = 8;
+
+/** Forms of address and greeting a chat message opens with (folded): "ad ơi", "chào bác", "e". */
+const ADDRESS: ReadonlySet<string> = new Set(
+  'ad admin oi chao kinh gui ban b e c mk t ong ba bac chu co chau con dong'.split(' '),
+);
+
 /** Longest message searched, in characters; longer ones are answered with a request to shorten. */
 export const MAX_QUESTION_CHARS = 3000;
 

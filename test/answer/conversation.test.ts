@@ -156,6 +156,17 @@ describe('small talk in the middle of a conversation', () => {
     expect(next.citations[0]?.sourceId).not.toBe(KHAI_SINH);
   });
 
+  it('"cho em hỏi", "ad ơi cho mình hỏi", "xin hỏi" before a question change nothing in the answer', async () => {
+    const bare = await ask('đăng ký khai sinh cần giấy tờ gì');
+    expect(bare.citations[0]?.sourceId).toBe(KHAI_SINH);
+    for (const opener of ['cho em hỏi ', 'Ad ơi cho mình hỏi, ', 'Chào chị, xin hỏi ', 'cho e hoi ']) {
+      const a = await ask(opener + 'đăng ký khai sinh cần giấy tờ gì');
+      expect(a.citations[0]?.sourceId, opener).toBe(KHAI_SINH);
+      expect(a.field, opener).toBe(bare.field);
+      expect(a.confidence, opener).toBeCloseTo(bare.confidence, 6);
+    }
+  });
+
   it('a thumbs-up or a prayer emoji after an answer is thanked, a thumbs-down rejects the answer, "???" gets help, other symbols are said to be unreadable', async () => {
     const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
     expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);

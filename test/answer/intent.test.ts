@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askingAndStory, subjectWords } from '../../src/answer/intent.js';
+import { askingAndStory, subjectWords, withoutOpener } from '../../src/answer/intent.js';
 import { bundledModels } from '../../src/answer/learn/models.js';
 import { fold } from '../../src/text/index.js';
 
@@ -107,6 +107,26 @@ describe('a question asked after the asker tells their situation', () => {
   it.each(splits)('reads "%s" as asking "%s" after the story "%s"', (message, asking, story) => {
     expect(askingAndStory(message)).toEqual({ asking, story });
   });
+});
+
+describe('the courtesy clause a chat message opens with', () => {
+  const cases: [string, string][] = [
+    ['cho em hỏi đăng ký khai sinh cần giấy tờ gì', 'đăng ký khai sinh cần giấy tờ gì'],
+    ['Ad ơi cho mình hỏi, làm lại căn cước mất bao lâu?', 'làm lại căn cước mất bao lâu?'],
+    ['Chào chị, xin hỏi: lệ phí cấp đổi GPLX là bao nhiêu', 'lệ phí cấp đổi GPLX là bao nhiêu'],
+    ['e muon hoi lam cccd cho con o dau', 'lam cccd cho con o dau'],
+    ['Cháu chào bác, cháu muốn hỏi về đăng ký tạm trú', 'về đăng ký tạm trú'],
+    // Unchanged: a question about questions, one that starts with its subject, "hội" (an association) and an opener alone.
+    ['câu hỏi sát hạch lái xe gồm bao nhiêu câu', 'câu hỏi sát hạch lái xe gồm bao nhiêu câu'],
+    ['hỏi đáp về thủ tục đăng ký kết hôn', 'hỏi đáp về thủ tục đăng ký kết hôn'],
+    ['cho hội viên hội nông dân vay vốn cần gì', 'cho hội viên hội nông dân vay vốn cần gì'],
+    ['đăng ký kết hôn, cho em hỏi nộp ở đâu', 'đăng ký kết hôn, cho em hỏi nộp ở đâu'],
+    ['cho em hỏi', 'cho em hỏi'],
+  ];
+  for (const [message, searched] of cases)
+    it(`searches "${message}" as "${searched}"`, () => {
+      expect(withoutOpener(message)).toBe(searched);
+    });
 });
 
 describe('subject words', () => {
