@@ -19,6 +19,7 @@ import {
   askingAndStory,
   MAX_QUESTION_CHARS,
   symbolMeaning,
+  withoutCourtesy,
   withoutOpener,
   type MessageKind,
 } from './intent.js';
@@ -56,12 +57,21 @@ export interface AssistantDeps {
 const RESULTS = 5;
 
 /**
+ * Least probability that a sentence or an edge clause of a question only greets or thanks for it
+ * to be left out of what is searched; higher than for a whole message (the message model was
+ * fitted on whole messages, and reads some short clauses of content as thanks).
+ */
+const COURTESY_MIN = 0.9;
+
+/**
  * Strips control characters and collapses whitespace; binary junk becomes ''. A line break after
- * a line without closing punctuation ends a sentence: chat users write one sentence per line.
+ * a line without closing punctuation ends a sentence: chat users write one sentence per line; so
+ * does one after a comma, as a letter's salutation ("Kính gửi Sở Tư pháp,") ends.
  */
 export function cleanMessage(raw: string): string {
   return raw
     .replace(/([^\s.!?…:;,])[^\S\r\n]*(?:\r?\n)+/gu, '$1. ')
+    .replace(/,[^\S\r\n]*(?:\r?\n)+/gu, '. ')
     .replace(/[\p{Cc}\p{Cs}\ufffd]/gu, ' ')
     .replace(/\s+/gu, ' ')
     .trim();
@@ -129,6 +139,12 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     return answer;
   }
 
+  /** How likely a part of a message only greets or thanks. */
+  const courtesyScore = (part: string): number => {
+    const s = models.messages.scores(part);
+    return Math.max(s.greeting ?? 0, s.thanks ?? 0);
+  };
+
   async function respond(
     message: string,
     state: ConversationState,
@@ -171,7 +187,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // finds another procedure with confidence.
     const rejecting = kind === 'rejection';
     if (picked?.docId) return answerDocument(retriever, picked.docId, state.pendingFields ?? [], state, base);
-    const text = picked?.text ?? withoutOpener(message);
+    // What only greets, addresses, thanks or asks leave to ask is not searched.
+    const text =
+      picked?.text ?? withoutOpener(withoutCourtesy(message, (part) => courtesyScore(part) >= COURTESY_MIN));
     const fields = models.fields.asked(text);
     const turn = models.turns.scores(text);
     const focus = state.focus && retriever.snapshot.docIndex.has(state.focus.docId) ? state.focus : undefined;

@@ -48,6 +48,49 @@ export function withoutOpener(message: string): string {
   return message;
 }
 
+/** Most words of a clause at a message's edge that may be read as courtesy ("Kính gửi Sở Tư pháp tỉnh Lạng Sơn,"). */
+const EDGE_CLAUSE_WORDS = 12;
+
+/**
+ * The message without what only greets, addresses or thanks, as `isCourtesy` (the message model)
+ * reads it: whole sentences ("Kính gửi quý cơ quan.", "Xin trân trọng cảm ơn!") and a clause that
+ * opens the first sentence or closes the last, up to a comma ("Chào ad, …", "…, em cảm ơn ạ"). A
+ * letter to a portal is framed so; searched, the frame's words ("Trung tâm Phục vụ hành chính
+ * công", "phản hồi", "hướng dẫn") match records of their own. Only what punctuation sets apart is
+ * read: the message model was fitted on whole messages, and a few words cut out of a question
+ * ("Gửi qua bưu điện", "có kết quả vậy ạ?") can read like courtesy to it. The message itself when
+ * nothing else would be left.
+ */
+export function withoutCourtesy(message: string, isCourtesy: (part: string) => boolean): string {
+  const sentences = message
+    .split(/(?<=[.!?…])\s+/u)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const kept = sentences.length > 1 ? sentences.filter((s) => !isCourtesy(s)) : sentences;
+  if (kept.length === 0) return message;
+  const edge = (clause: string) =>
+    clause.split(/\s+/u).length <= EDGE_CLAUSE_WORDS && /\p{L}/u.test(clause) && isCourtesy(clause);
+  const first = kept[0]!;
+  const comma = first.indexOf(',');
+  if (comma > 0 && first.slice(comma + 1).trim() !== '' && edge(first.slice(0, comma)))
+    kept[0] = first.slice(comma + 1).trim();
+  // The last clause: after its last comma, or from a capital that starts a new sentence typed
+  // without a stop ("… can giay to gi Mong các anh chị hướng dẫn giúp").
+  const last = kept[kept.length - 1]!;
+  const starts = [
+    last.lastIndexOf(',') + 1,
+    ...[...last.matchAll(/(?<=\p{Ll}\s+)\p{Lu}/gu)].map((m) => m.index),
+  ];
+  for (const start of starts.filter((i) => i > 0).sort((a, b) => a - b)) {
+    const head = last.slice(0, start).replace(/[\s,]+$/u, '');
+    if (head !== '' && edge(last.slice(start))) {
+      kept[kept.length - 1] = head;
+      break;
+    }
+  }
+  return kept.join(' ');
+}
+
 /** Words an opener may hold before "hỏi". */
 const OPENER_WORDS_MAX = 8;
 

@@ -167,6 +167,17 @@ describe('small talk in the middle of a conversation', () => {
     }
   });
 
+  it('a question framed as a letter to the portal (salutation on its own line, closing formula) is answered as the question alone', async () => {
+    const bare = await ask('Làm lại thẻ căn cước bị mất cần giấy tờ gì?');
+    expect(bare.grounded).toBe(true);
+    const letter = await ask(
+      'Kính gửi Trung tâm Phục vụ hành chính công tỉnh,\nLàm lại thẻ căn cước bị mất cần giấy tờ gì?\nRất mong nhận được phản hồi sớm. Xin trân trọng cảm ơn!',
+    );
+    expect(letter.citations[0]?.sourceId).toBe(bare.citations[0]?.sourceId);
+    expect(letter.field).toBe(bare.field);
+    expect(letter.confidence).toBeCloseTo(bare.confidence, 6);
+  });
+
   it('a thumbs-up or a prayer emoji after an answer is thanked, a thumbs-down rejects the answer, "???" gets help, other symbols are said to be unreadable', async () => {
     const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
     expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { askingAndStory, subjectWords, withoutOpener } from '../../src/answer/intent.js';
+import { askingAndStory, subjectWords, withoutCourtesy, withoutOpener } from '../../src/answer/intent.js';
 import { bundledModels } from '../../src/answer/learn/models.js';
 import { fold } from '../../src/text/index.js';
 
@@ -126,6 +126,30 @@ describe('the courtesy clause a chat message opens with', () => {
   for (const [message, searched] of cases)
     it(`searches "${message}" as "${searched}"`, () => {
       expect(withoutOpener(message)).toBe(searched);
+    });
+});
+
+describe('the frame of a letter or a chat message: salutation, closing, greeting and thanks', () => {
+  const messages = bundledModels().messages;
+  const courtesy = (part: string) => {
+    const s = messages.scores(part);
+    return Math.max(s.greeting ?? 0, s.thanks ?? 0) >= 0.9;
+  };
+  const cases: [string, string][] = [
+    [
+      'Kính gửi Sở Tư pháp tỉnh. Tôi muốn đăng ký khai sinh cho con thì cần giấy tờ gì? Xin trân trọng cảm ơn!',
+      'Tôi muốn đăng ký khai sinh cho con thì cần giấy tờ gì?',
+    ],
+    ['Chào ad, làm lại căn cước mất bao lâu vậy, em cảm ơn ạ', 'làm lại căn cước mất bao lâu vậy'],
+    ['lam lai cccd mat bao lau Mong các anh chị hướng dẫn giúp, tôi xin cảm ơn', 'lam lai cccd mat bao lau'],
+    // Content stays, punctuated or not, even where it names an office or starts with "gửi".
+    ['Gửi qua bưu điện được không, gửi tới ai?', 'Gửi qua bưu điện được không, gửi tới ai?'],
+    ['Hồ sơ nộp ở đâu, Công an phường hay Ủy ban?', 'Hồ sơ nộp ở đâu, Công an phường hay Ủy ban?'],
+    ['Cảm ơn', 'Cảm ơn'],
+  ];
+  for (const [message, searched] of cases)
+    it(`searches "${message}" as "${searched}"`, () => {
+      expect(withoutCourtesy(message, courtesy)).toBe(searched);
     });
 });
 
