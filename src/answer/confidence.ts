@@ -1,6 +1,13 @@
 import { FOLDED } from '../index/lexical/analyzer.js';
 import { Lru, type CacheStats } from '../lib/lru.js';
-import { expandAbbreviations, foldedWords, LEXICON, normalize, type Lexicon } from '../text/index.js';
+import {
+  expandAbbreviations,
+  foldedWords,
+  LEXICON,
+  normalize,
+  respell,
+  type Lexicon,
+} from '../text/index.js';
 import { subjectWords } from './intent.js';
 import type { Retrieval } from './result-cache.js';
 
@@ -165,7 +172,8 @@ export function confidenceFeatures(
       nameGap: 0,
       similarity: 0,
     };
-  const question = expandAbbreviations(normalize(message), corpus?.lexicon ?? LEXICON);
+  const lexicon = corpus?.lexicon ?? LEXICON;
+  const question = expandAbbreviations(respell(normalize(message), lexicon.spellings), lexicon);
   const subject = [...new Set(subjectWords(question))];
   const subjectSet = new Set(subject);
   syllableCache.prepare();

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { AppError } from '../errors.js';
 import type { Chunk, DocumentMeta, IngestedDocument } from '../ingest/types.js';
 import { isNotFound } from '../lib/files.js';
-import { DiacriticRestorer, learnAcronyms, withAcronyms, type Lexicon } from '../text/index.js';
+import {
+  DiacriticRestorer,
+  learnAcronyms,
+  learnSpellings,
+  withAcronyms,
+  type Lexicon,
+} from '../text/index.js';
+import { FOLDED } from './lexical/analyzer.js';
 import {
   createEmbedder,
   loadEmbedder,
@@ -75,10 +82,19 @@ export class IndexSnapshot {
 
   /**
    * The query lexicon of this corpus: the curated one plus the acronyms its document names teach
-   * ("htx" → hợp tác xã), learned on first use (a few hundred ms for thousands of names).
+   * ("htx" → hợp tác xã), learned on first use (a few hundred ms for thousands of names), and the
+   * i/y spellings it prefers ("kí" → "ký", "qui" → "quy"; spelling.ts).
    */
   get lexicon(): Lexicon {
-    this.queryLexicon ??= withAcronyms(learnAcronyms(this.documents.map((d) => d.title)));
+    if (!this.queryLexicon) {
+      const lexicon = withAcronyms(learnAcronyms(this.documents.map((d) => d.title)));
+      const { lexical } = this;
+      const spellings = learnSpellings(
+        (syllable) => lexical.documentFrequency(syllable),
+        (syllable) => lexical.documentFrequency(FOLDED + syllable),
+      );
+      this.queryLexicon = spellings.size > 0 ? { ...lexicon, spellings } : lexicon;
+    }
     return this.queryLexicon;
   }
 

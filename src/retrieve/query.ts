@@ -11,6 +11,7 @@ import {
   hasDiacritics,
   LEXICON,
   normalize,
+  respell,
   type DiacriticRestorer,
   type FieldHint,
   type Lexicon,
@@ -74,7 +75,9 @@ export function analyzeQuery(
   /** The corpus's query lexicon (curated plus learned acronyms); the curated one by default. */
   lexicon: Lexicon = LEXICON,
 ): AnalyzedQuery {
-  const normalized = normalize(query);
+  // "đăng kí", "qui định" read as the corpus writes them ("đăng ký", "quy định"), and as typed.
+  const asTyped = normalize(query);
+  const normalized = respell(asTyped, lexicon.spellings);
   const withoutDiacritics = !hasDiacritics(normalized);
   const restored = withoutDiacritics && restorer ? restorer.restore(normalized) : null;
   const abbreviated = expandAbbreviations(normalized, lexicon);
@@ -94,6 +97,8 @@ export function analyzeQuery(
   };
   const base = terms(abbreviated);
   addTokens(base, 1, true);
+  // A passage may use the rarer spelling too.
+  if (asTyped !== normalized) addTokens(terms(expandAbbreviations(asTyped, lexicon)), 1, true);
   const subject = new Set(base.map((t) => fold(t)));
   const addAddition = (t: string[], weight: number) => {
     const syllables = t.filter((x) => !x.includes('_')).length;

@@ -130,6 +130,8 @@ export interface Lexicon {
   abbreviations: Entry[];
   /** Short forms learned from a corpus (acronyms.ts): folded short form → long form, matched as whole words typed without diacritics. */
   acronyms?: ReadonlyMap<string, string>;
+  /** Syllables respelled as a corpus writes them (spelling.ts): "kí" → "ký", "qui" → "quy". */
+  spellings?: ReadonlyMap<string, string>;
   phrases: Entry[];
   questions: Entry[];
 }

@@ -178,6 +178,16 @@ describe('small talk in the middle of a conversation', () => {
     expect(letter.confidence).toBeCloseTo(bare.confidence, 6);
   });
 
+  it('"đăng kí", "dang ki" and "qui định" are answered as "đăng ký" and "quy định"', async () => {
+    const bare = await ask('Đăng ký kết hôn nộp hồ sơ ở đâu?');
+    expect(bare.grounded).toBe(true);
+    for (const typed of ['Đăng kí kết hôn nộp hồ sơ ở đâu?', 'dang ki ket hon nop ho so o dau']) {
+      const a = await ask(typed);
+      expect(a.citations[0]?.sourceId, typed).toBe(bare.citations[0]?.sourceId);
+      expect(a.field, typed).toBe(bare.field);
+    }
+  });
+
   it('a thumbs-up or a prayer emoji after an answer is thanked, a thumbs-down rejects the answer, "???" gets help, other symbols are said to be unreadable', async () => {
     const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
     expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);

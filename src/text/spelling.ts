@@ -1,0 +1,85 @@
+import { fold } from './normalize.js';
+
+/**
+ * Syllables written with i or y alike: after an initial consonant the one vowel may be spelled
+ * either way ("kí"/"ký", "lí lịch"/"lý lịch", "qui định"/"quy định", "kĩ"/"kỹ", "mĩ"/"mỹ"), and
+ * people use both while a corpus mostly uses one. "uy", "ay" and "ây" are other rhymes
+ * ("thủy"/"thủi", "tay"/"tai") and are left alone.
+ */
+const INITIALS = [
+  'b',
+  'c',
+  'ch',
+  'd',
+  'đ',
+  'g',
+  'gh',
+  'h',
+  'k',
+  'kh',
+  'l',
+  'm',
+  'n',
+  'ng',
+  'ngh',
+  'nh',
+  'p',
+  'ph',
+  'qu',
+  'r',
+  's',
+  't',
+  'th',
+  'tr',
+  'v',
+  'x',
+];
+/** The vowel with each tone, in the same order for i and y. */
+const I_TONES = ['i', 'ì', 'í', 'ỉ', 'ĩ', 'ị'];
+const Y_TONES = ['y', 'ỳ', 'ý', 'ỷ', 'ỹ', 'ỵ'];
+
+/** How much more often a corpus must use one spelling of a syllable for the other to be respelled. */
+export const SPELLING_RATIO = 5;
+/** Passages the preferred spelling must appear in at least. */
+export const SPELLING_MIN_DF = 5;
+
+/**
+ * Learns, from how often a corpus uses each spelling, which i/y twins to respell as the corpus
+ * writes them: the rarer spelling of a pair maps to the commoner when that one is used
+ * SPELLING_RATIO times as often (in SPELLING_MIN_DF passages or more). Pairs are read with and
+ * without diacritics: typed without them, "ki" is respelled "ky" when the corpus's "ky" (kỳ, ký,
+ * kỹ …) outnumbers its "ki". `df` is the passages holding a syllable, `foldedDf` those holding
+ * it once diacritics are stripped.
+ */
+export function learnSpellings(
+  df: (syllable: string) => number,
+  foldedDf: (syllable: string) => number,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  const pair = (a: string, b: string, count: (s: string) => number) => {
+    const na = count(a);
+    const nb = count(b);
+    if (nb >= SPELLING_MIN_DF && nb >= SPELLING_RATIO * Math.max(na, 1)) out.set(a, b);
+    else if (na >= SPELLING_MIN_DF && na >= SPELLING_RATIO * Math.max(nb, 1)) out.set(b, a);
+  };
+  for (const initial of INITIALS) {
+    // The i of "gi" belongs to the initial ("gì" is not "gỳ").
+    if (initial === 'g') continue;
+    // With a tone mark, by the accented counts; without one, by the folded counts, since a
+    // syllable typed without diacritics may stand for any tone ("ki": kì, kí, kĩ …).
+    for (let t = 1; t < I_TONES.length; t++) pair(initial + I_TONES[t]!, initial + Y_TONES[t]!, df);
+    pair(fold(initial + 'i'), fold(initial + 'y'), foldedDf);
+  }
+  return out;
+}
+
+/** The text with each whole syllable the map knows respelled (case of its first letter kept). */
+export function respell(text: string, spellings: ReadonlyMap<string, string> | undefined): string {
+  if (!spellings || spellings.size === 0) return text;
+  return text.replace(/\p{L}+/gu, (word) => {
+    const lower = word.toLowerCase();
+    const to = spellings.get(lower);
+    if (to === undefined) return word;
+    return word[0] !== lower[0] ? to[0]!.toUpperCase() + to.slice(1) : to;
+  });
+}
