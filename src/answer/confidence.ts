@@ -1,11 +1,11 @@
 import { FOLDED } from '../index/lexical/analyzer.js';
 import { Lru, type CacheStats } from '../lib/lru.js';
 import {
+  asCorpusWrites,
   expandAbbreviations,
   foldedWords,
   LEXICON,
-  normalize,
-  respell,
+  type DiacriticRestorer,
   type Lexicon,
 } from '../text/index.js';
 import { subjectWords } from './intent.js';
@@ -151,6 +151,8 @@ export function confidenceFeatures(
   corpus?: {
     lexical: { documentFrequency(term: string): number; size: number };
     lexicon: Lexicon;
+    /** Mends typos the corpus's syllables show ("đăg ký"), as retrieval does. */
+    restorer?: DiacriticRestorer | null;
   },
 ): ConfidenceFeatures {
   const vocabulary = corpus?.lexical;
@@ -173,7 +175,7 @@ export function confidenceFeatures(
       similarity: 0,
     };
   const lexicon = corpus?.lexicon ?? LEXICON;
-  const question = expandAbbreviations(respell(normalize(message), lexicon.spellings), lexicon);
+  const question = expandAbbreviations(asCorpusWrites(message, lexicon, corpus?.restorer), lexicon);
   const subject = [...new Set(subjectWords(question))];
   const subjectSet = new Set(subject);
   syllableCache.prepare();

@@ -11,7 +11,7 @@ import {
   hasDiacritics,
   LEXICON,
   normalize,
-  respell,
+  asCorpusWrites,
   type DiacriticRestorer,
   type FieldHint,
   type Lexicon,
@@ -75,9 +75,9 @@ export function analyzeQuery(
   /** The corpus's query lexicon (curated plus learned acronyms); the curated one by default. */
   lexicon: Lexicon = LEXICON,
 ): AnalyzedQuery {
-  // "đăng kí", "qui định" read as the corpus writes them ("đăng ký", "quy định"), and as typed.
+  // "đăng kí", "qui định", "đăg ký" read as the corpus writes them ("đăng ký", "quy định"), and as typed.
   const asTyped = normalize(query);
-  const normalized = respell(asTyped, lexicon.spellings);
+  const normalized = asCorpusWrites(asTyped, lexicon, restorer);
   const withoutDiacritics = !hasDiacritics(normalized);
   const restored = withoutDiacritics && restorer ? restorer.restore(normalized) : null;
   const abbreviated = expandAbbreviations(normalized, lexicon);

@@ -25,7 +25,7 @@ export {
   type ExpandedQuery,
 } from './lexicon.js';
 export { learnAcronyms, withAcronyms, type AcronymOptions } from './acronyms.js';
-export { learnSpellings, respell } from './spelling.js';
+export { asCorpusWrites, learnSpellings, respell } from './spelling.js';
 export { PROCEDURE_FIELDS, type FieldHint, type ProcedureField } from './fields.js';
-export { DiacriticRestorer, type RestorerData } from './restorer.js';
+export { DiacriticRestorer, isSyllable, type RestorerData } from './restorer.js';
 export { maskPii } from './pii.js';

@@ -132,6 +132,55 @@ export class DiacriticRestorer {
     return out.join('');
   }
 
+  /**
+   * Mends syllables the corpus does not know that are one edit (a letter left out, added, changed
+   * or two swapped) away from one it knows, when the corpus has that syllable next to a neighbour
+   * of the typo ("đăg ký" → "đăng ký", "kai sinh" → "khai sinh", "giay to" → "giấy tờ" stays).
+   * Only syllables of three letters or more, outside `keep` (abbreviations, short forms), are
+   * read; among several mends the one the neighbours support most is taken, and a syllable no
+   * neighbour supports (a foreign word, a brand) is left as typed. Typed without diacritics, the
+   * mend is left without them for restore() to choose.
+   */
+  correct(text: string, keep: (token: string) => boolean = () => false): string {
+    const parts = text.split(/([^\p{L}\p{M}]+)/u);
+    const words = parts.map((p, i) => ({ p, i })).filter(({ p }) => SYLLABLE.test(p));
+    let changed = false;
+    words.forEach(({ p, i }, k) => {
+      const lower = normalize(p);
+      const f = fold(lower);
+      // A word the corpus lacks but Vietnamese has ("heo", "rau") is no typo; nor is a foreign word
+      // with f, j, w or z, or, in text not lower-cased, a short form in capitals ("OCOP").
+      if (f.length < 3 || this.candidates.has(f) || keep(lower)) return;
+      if (!/^[a-z]+$/u.test(f) || /[fjwz]/u.test(f) || p === p.toUpperCase() || isSyllable(f)) return;
+      const prev = words[k - 1]?.p;
+      const next = words[k + 1]?.p;
+      // The most the corpus has the form next to some reading of a neighbour.
+      const beside = (neighbour: string | undefined, form: string, before: boolean) => {
+        if (neighbour === undefined) return 0;
+        const n = normalize(neighbour);
+        let most = 0;
+        for (const o of hasMarks(n) ? [n] : this.candidatesOf(fold(n)))
+          most = Math.max(most, this.bigramCounts.get(before ? `${o} ${form}` : `${form} ${o}`) ?? 0);
+        return most;
+      };
+      let best: { form: string; support: number } | null = null;
+      for (const v of edits(f)) {
+        const forms = this.candidates.get(v);
+        if (!forms) continue;
+        for (const form of forms) {
+          const support = beside(prev, form, true) + beside(next, form, false);
+          if (support > 0 && (!best || support > best.support))
+            best = { form: hasMarks(lower) ? form : v, support };
+        }
+      }
+      if (best) {
+        parts[i] = best.form;
+        changed = true;
+      }
+    });
+    return changed ? parts.join('') : text;
+  }
+
   private decode(words: string[], at: number[], out: string[]): void {
     const lattices = words.map((w) => {
       const f = fold(w);
@@ -170,4 +219,52 @@ export class DiacriticRestorer {
       k = back[i]![k] ?? 0;
     }
   }
+}
+
+/** True when a syllable carries a diacritic (a tone mark, or ă â ê ô ơ ư đ). */
+function hasMarks(syllable: string): boolean {
+  return fold(syllable) !== syllable;
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/** The strings one edit away from a word: a letter deleted, two swapped, one changed or one inserted. */
+function edits(word: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i <= word.length; i++) {
+    const a = word.slice(0, i);
+    const b = word.slice(i);
+    if (b.length > 0) out.add(a + b.slice(1));
+    if (b.length > 1) out.add(a + b[1] + b[0] + b.slice(2));
+    for (const c of LETTERS) {
+      if (b.length > 0) out.add(a + c + b.slice(1));
+      out.add(a + c + b);
+    }
+  }
+  out.delete(word);
+  return out;
+}
+
+/** Initials of a Vietnamese syllable, folded (đ → d), longest first. */
+const INITIAL = '(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?';
+/** Rhymes of a Vietnamese syllable, folded (ươ → uo, ây → ay, êu → eu …). */
+const RHYME =
+  '(a|ac|ach|ai|am|an|ang|anh|ao|ap|at|au|ay|e|ec|ech|em|en|eng|enh|eo|ep|et|eu|i|ia|ich|iec|iem|ien|ieng|iep|iet|ieu|im|in|inh|ip|it|iu|' +
+  'o|oa|oac|oach|oai|oam|oan|oang|oanh|oao|oap|oat|oay|oc|oe|oen|oeo|oet|oi|om|on|ong|ooc|oong|op|ot|' +
+  'u|ua|uan|uang|uanh|uat|uay|uc|ue|uen|uenh|uet|uy|uya|uych|uyen|uyet|uynh|uyt|uyu|ui|um|un|ung|uo|uoc|uoi|uom|uon|uong|uop|uot|uou|up|ut|uu|' +
+  'y|yem|yen|yet|yeu)';
+const SYLLABLE_SHAPE = new RegExp(`^${INITIAL}${RHYME}$`, 'u');
+
+/**
+ * True when a folded word is spelled like a Vietnamese syllable: an initial and a rhyme, with
+ * k, gh and ngh only before e, i, y and c, g and ng never before them ("kai" and "đăg" are not).
+ */
+export function isSyllable(folded: string): boolean {
+  const m = SYLLABLE_SHAPE.exec(folded);
+  if (!m) return false;
+  const initial = m[1] ?? '';
+  const front = /^[eiy]/u.test(m[2]!);
+  if ((initial === 'k' || initial === 'gh' || initial === 'ngh') && !front) return false;
+  if ((initial === 'c' || initial === 'g' || initial === 'ng') && front) return false;
+  return true;
 }

@@ -1,4 +1,6 @@
-import { fold } from './normalize.js';
+import type { Lexicon } from './lexicon.js';
+import { fold, normalize } from './normalize.js';
+import type { DiacriticRestorer } from './restorer.js';
 
 /**
  * Syllables written with i or y alike: after an initial consonant the one vowel may be spelled
@@ -82,4 +84,33 @@ export function respell(text: string, spellings: ReadonlyMap<string, string> | u
     if (to === undefined) return word;
     return word[0] !== lower[0] ? to[0]!.toUpperCase() + to.slice(1) : to;
   });
+}
+
+/** Single words a lexicon expands (abbreviations, learned short forms), folded: never mended as typos. */
+const shortForms = new WeakMap<Lexicon, Set<string>>();
+function shortFormsOf(lexicon: Lexicon): Set<string> {
+  let set = shortForms.get(lexicon);
+  if (!set) {
+    set = new Set(lexicon.abbreviations.map((e) => e.folded).filter((f) => !f.includes(' ')));
+    for (const k of lexicon.acronyms?.keys() ?? []) set.add(k);
+    shortForms.set(lexicon, set);
+  }
+  return set;
+}
+
+/**
+ * A question read as the corpus writes it: normalised, i/y spelled its way ("đăng kí" → "đăng ký")
+ * and, with the corpus's restorer, syllables one typo away from a known one mended where a
+ * neighbour supports them ("đăg ký" → "đăng ký"; DiacriticRestorer.correct). Retrieval and the
+ * answer layer's features read the same text.
+ */
+export function asCorpusWrites(
+  text: string,
+  lexicon: Lexicon,
+  restorer: DiacriticRestorer | null | undefined,
+): string {
+  const respelled = respell(normalize(text), lexicon.spellings);
+  if (!restorer) return respelled;
+  const keep = shortFormsOf(lexicon);
+  return restorer.correct(respelled, (token) => keep.has(fold(token)));
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { learnSpellings, respell } from '../../src/text/index.js';
+import {
+  asCorpusWrites,
+  DiacriticRestorer,
+  isSyllable,
+  learnSpellings,
+  LEXICON,
+  respell,
+} from '../../src/text/index.js';
 
 /** Passages per syllable in a corpus that writes "ký", "quy", "kỳ" and "lý", and "chi", "vi" with an i. */
 const ACCENTED: Record<string, number> = {
@@ -53,5 +60,43 @@ describe('i and y spelled as the corpus spells them', () => {
     ['kinh doanh, kiểm tra', 'kinh doanh, kiểm tra'],
   ])('reads "%s" as "%s"', (typed, read) => {
     expect(respell(typed, spellings)).toBe(read);
+  });
+});
+
+describe('a typo one letter away from a syllable the corpus has', () => {
+  const restorer = DiacriticRestorer.train([
+    'Đăng ký khai sinh cho trẻ em mới sinh',
+    'Đăng ký khai sinh quá hạn',
+    'Cấp lại giấy khai sinh khi bị mất',
+    'Cấp lại giấy khai sinh khi bị mất',
+    'Đăng ký tạm trú tại nơi ở',
+    'Đăng ký tạm trú cho người nước ngoài',
+  ]);
+  const read = (text: string) => asCorpusWrites(text, LEXICON, restorer);
+
+  it.each([
+    ['đăg ký khai sinh', 'đăng ký khai sinh'],
+    ['dang ky kai sinh', 'dang ky khai sinh'],
+    ['cấp lại giấy khai sinh bị mấtt', 'cấp lại giấy khai sinh bị mất'],
+    ['đăng ký tạm trus', 'đăng ký tạm tru'],
+  ])('reads "%s" as "%s"', (typed, mended) => {
+    expect(read(typed)).toBe(mended);
+  });
+
+  it.each([
+    // Vietnamese words the corpus lacks, short forms, foreign words and typos no neighbour supports stay.
+    'bán heo khai sinh',
+    'ko biết đăng ký',
+    'jet ski đăng ký',
+    'xyzt sinh hoạt',
+  ])('leaves "%s" as typed', (typed) => {
+    expect(read(typed)).toBe(typed);
+  });
+
+  it('knows a Vietnamese syllable by its initial and rhyme, and the spelling rules of k, c, g and ng', () => {
+    for (const s of ['nghieng', 'nguoi', 'khuyen', 'heo', 'ruou', 'gia', 'quy', 'ke', 'ghe', 'nghe', 'ca'])
+      expect(isSyllable(s), s).toBe(true);
+    for (const s of ['dag', 'kai', 'trus', 'nhug', 'ce', 'ge', 'nge', 'ghi0', 'online'])
+      expect(isSyllable(s), s).toBe(false);
   });
 });
