@@ -1,50 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createAssistant } from '../../src/answer/assistant.js';
 import { ResultCache } from '../../src/answer/result-cache.js';
-import { IndexSnapshot } from '../../src/index/snapshot.js';
-import { loadFile } from '../../src/ingest/registry.js';
 import { preferDomain, Retriever, type RetrieveOptions } from '../../src/retrieve/retriever.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-
-/** Procedure records as the portal publishes them: two services of different fields worded alike. */
-const record = (code: string, name: string, domain: string, office: string) => ({
-  ma_thu_tuc: code,
-  ten_thu_tuc: name,
-  cap_thuc_hien: 'Cấp tỉnh',
-  linh_vuc: domain,
-  doi_tuong_thuc_hien: 'Công dân Việt Nam',
-  co_quan_thuc_hien: office,
-  trinh_tu_thuc_hien: `Bước 1: Người bị mất nộp hồ sơ đề nghị cấp lại tại ${office}.\nBước 2: ${office} cấp lại.`,
-  cach_thuc_thuc_hien: 'Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp10 Ngày làm việcKhông có thông tin',
-  thanh_phan_ho_so: 'Đơn đề nghị cấp lại do bị mất',
-  can_cu_phap_ly: 'Văn bản thử nghiệm số 1/2026/TT-TN',
-  yeu_cau_dieu_kien: 'Không có thông tin',
-  ket_qua_xu_ly: 'Bản cấp lại',
-});
-const RECORDS = [
-  record(
-    '3.000901',
-    'Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất',
-    'Đất đai',
-    'Văn phòng đăng ký đất đai',
-  ),
-  record('3.000902', 'Cấp lại giấy phép lái xe do bị mất', 'Sát hạch, cấp giấy phép lái xe', 'Sở Xây dựng'),
-  record('3.000903', 'Đăng ký kết hôn', 'Hộ tịch', 'Ủy ban nhân dân cấp xã'),
-];
+import { lostPapersSnapshot } from '../helpers/lost-papers.js';
 
 async function retriever(): Promise<Retriever> {
-  const path = 'corpus/procedures/thu-nghiem.jsonl';
-  const bytes = Buffer.from(RECORDS.map((r) => JSON.stringify(r)).join('\n'));
-  const documents = await loadFile({ path, bytes });
-  const snapshot = await IndexSnapshot.build(
-    {
-      sources: [{ path, fileHash: '', documentIds: documents.map((d) => d.meta.id) }],
-      documents,
-      parent: null,
-    },
-    { kind: 'none' },
-  );
-  return new Retriever(snapshot);
+  return new Retriever(await lostPapersSnapshot());
 }
 
 describe('procedures of the conversation’s field come first among close candidates', () => {

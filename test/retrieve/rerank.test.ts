@@ -4,8 +4,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAssistant } from '../../src/answer/assistant.js';
 import { ResultCache } from '../../src/answer/result-cache.js';
 import { loadConfig } from '../../src/config.js';
-import { IndexSnapshot } from '../../src/index/snapshot.js';
-import { loadFile } from '../../src/ingest/registry.js';
 import {
   blendedOrder,
   EndpointReranker,
@@ -16,50 +14,14 @@ import {
 import { DEFAULT_RETRIEVER, Retriever } from '../../src/retrieve/retriever.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { startApp } from '../helpers/app.js';
+import { LOST_PAPERS, lostPapersSnapshot } from '../helpers/lost-papers.js';
 
-/** Procedure records as the portal publishes them: two "cấp lại … do bị mất" services of different fields. */
-const record = (code: string, name: string, domain: string, office: string) => ({
-  ma_thu_tuc: code,
-  ten_thu_tuc: name,
-  cap_thuc_hien: 'Cấp tỉnh',
-  linh_vuc: domain,
-  doi_tuong_thuc_hien: 'Công dân Việt Nam',
-  co_quan_thuc_hien: office,
-  trinh_tu_thuc_hien: `Bước 1: Người bị mất nộp hồ sơ đề nghị cấp lại tại ${office}.\nBước 2: ${office} cấp lại.`,
-  cach_thuc_thuc_hien: 'Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp10 Ngày làm việcKhông có thông tin',
-  thanh_phan_ho_so: 'Đơn đề nghị cấp lại do bị mất',
-  can_cu_phap_ly: 'Văn bản thử nghiệm số 1/2026/TT-TN',
-  yeu_cau_dieu_kien: 'Không có thông tin',
-  ket_qua_xu_ly: 'Bản cấp lại',
-});
-const RECORDS = [
-  record(
-    '3.000901',
-    'Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất',
-    'Đất đai',
-    'Văn phòng đăng ký đất đai',
-  ),
-  record('3.000902', 'Cấp lại giấy phép lái xe do bị mất', 'Sát hạch, cấp giấy phép lái xe', 'Sở Xây dựng'),
-  record('3.000903', 'Đăng ký kết hôn', 'Hộ tịch', 'Ủy ban nhân dân cấp xã'),
-];
 /** "Bìa hồng" is what people call the land certificate; no record and no lexicon entry says so. */
 const QUESTION = 'bị mất bìa hồng rồi, xin cấp lại thì làm thế nào';
-const LAND = '3.000901';
-const LICENCE = '3.000902';
+const LAND = LOST_PAPERS.land;
+const LICENCE = LOST_PAPERS.licence;
 
-async function snapshot(): Promise<IndexSnapshot> {
-  const path = 'corpus/procedures/thu-nghiem.jsonl';
-  const bytes = Buffer.from(RECORDS.map((r) => JSON.stringify(r)).join('\n'));
-  const documents = await loadFile({ path, bytes });
-  return IndexSnapshot.build(
-    {
-      sources: [{ path, fileHash: '', documentIds: documents.map((d) => d.meta.id) }],
-      documents,
-      parent: null,
-    },
-    { kind: 'none' },
-  );
-}
+const snapshot = lostPapersSnapshot;
 
 /**
  * A cross-encoder served on loopback, standing in for a model that knows what "bìa hồng" means:
