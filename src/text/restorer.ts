@@ -139,14 +139,14 @@ export class DiacriticRestorer {
    * Only syllables of three letters or more, outside `keep` (abbreviations, short forms), are
    * read; among several mends the one the neighbours support most is taken, and a syllable no
    * neighbour supports (a foreign word, a brand) is left as typed. Typed without diacritics, the
-   * mend is left without them for restore() to choose.
+   * mend is left without them for restore() to choose. `text` is normalised (normalize()).
    */
   correct(text: string, keep: (token: string) => boolean = () => false): string {
     const parts = text.split(/([^\p{L}\p{M}]+)/u);
     const words = parts.map((p, i) => ({ p, i })).filter(({ p }) => SYLLABLE.test(p));
     let changed = false;
     words.forEach(({ p, i }, k) => {
-      const lower = normalize(p);
+      const lower = p.toLowerCase();
       const f = fold(lower);
       // A word the corpus lacks but Vietnamese has ("heo", "rau") is no typo; nor is a foreign word
       // with f, j, w or z, or, in text not lower-cased, a short form in capitals ("OCOP").

@@ -109,8 +109,21 @@ export function asCorpusWrites(
   lexicon: Lexicon,
   restorer: DiacriticRestorer | null | undefined,
 ): string {
-  const respelled = respell(normalize(text), lexicon.spellings);
-  if (!restorer) return respelled;
-  const keep = shortFormsOf(lexicon);
-  return restorer.correct(respelled, (token) => keep.has(fold(token)));
+  // A turn reads its question so for retrieval and again for the answer layer's features.
+  const last = lastRead;
+  if (last.text === text && last.lexicon === lexicon && last.restorer === restorer) return last.read;
+  let read = respell(normalize(text), lexicon.spellings);
+  if (restorer) {
+    const keep = shortFormsOf(lexicon);
+    read = restorer.correct(read, (token) => keep.has(fold(token)));
+  }
+  lastRead = { text, lexicon, restorer, read };
+  return read;
 }
+
+let lastRead: {
+  text: string;
+  lexicon: Lexicon | null;
+  restorer: DiacriticRestorer | null | undefined;
+  read: string;
+} = { text: '', lexicon: null, restorer: null, read: '' };
