@@ -1,12 +1,13 @@
 /**
- * npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold 0.34] [--show declined|wrong|all] [--split train|check|all]
+ * npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold 0.34] [--show declined|wrong|all] [--split train|check|all] [--typed all|<variant,…>]
  * Builds the index of the dataset's corpus (cached under data/eval-cache), asks every question
  * through the production answer layer (extractive mode, in-memory database) and prints
  * answer-quality figures and one final JSON line.
  * - A folder of labelled answer sets (questions-*.jsonl, dialogues-*.jsonl, corpus in ../tthc):
  *   per file and source, cited / facts quoted / declined / gold among the offered options, near
  *   misses declined, and the follow-up, topic-switch and decline turns of conversations, judged
- *   by the rules of the shared scorers.
+ *   by the rules of the shared scorers. With --typed, the single questions asked as people also
+ *   type them (framed as a letter, after "cho em hỏi", i for y, typos…; scripts/lib/typed.ts).
  * - A retrieval dataset (queries.jsonl + qrels.jsonl): declined rate, first-citation precision,
  *   field accuracy, latency.
  * - A folder of labelled messages (messages-*.jsonl: text, kind): per kind, the share the message
@@ -33,6 +34,7 @@ import { loadFile } from '../src/ingest/registry.js';
 import { loadDataset, readJsonObjects } from '../src/retrieve/evaluation.js';
 import { DEFAULT_RETRIEVER, Retriever } from '../src/retrieve/retriever.js';
 import { configuredReranker } from './lib/reranker.js';
+import { typedVariants } from './lib/typed.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { fold } from '../src/text/index.js';
 import { parseArgs } from './lib/args.js';
@@ -40,7 +42,7 @@ import { datasetSnapshot } from './lib/dataset-index.js';
 import { buildProgressBar } from './lib/progress.js';
 
 const USAGE =
-  'usage: npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold <0..1>] [--show declined|wrong|all] [--split train|check|all] [--corpus <procedures.jsonl>] [--rebuild]';
+  'usage: npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold <0..1>] [--show declined|wrong|all] [--split train|check|all] [--corpus <procedures.jsonl>] [--rebuild] [--typed all|<variant,…>]';
 
 /** The production answer layer over a fresh in-memory store, retrieval cache off, `--threshold` if given. */
 function evalAssistant(retriever: Retriever, config: Config, flags: Map<string, string | true>) {
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
     'threshold',
     'fold-queries',
     'rebuild',
+    'typed',
   ]);
   const dir = positional[0];
   if (!dir) throw new Error(USAGE);
@@ -181,6 +184,10 @@ async function evalAnswerSets(
     .sort();
   const summary: Record<string, unknown> = {};
   const foldQueries = flags.has('fold-queries');
+  if (flags.has('typed')) {
+    await evalTyped(retriever, config, flags, dir, files, summary);
+    return;
+  }
   for (const file of files) {
     const { assistant, store } = evalAssistant(retriever, config, flags);
     const full = path.join(dir, file);
@@ -208,6 +215,42 @@ async function evalAnswerSets(
   console.log(
     JSON.stringify({ dataset: path.basename(path.resolve(dir)), fold_queries: foldQueries, ...summary }),
   );
+}
+
+/**
+ * The single questions of each file asked as people also type them (scripts/lib/typed.ts): per
+ * variant and source, cited and declined, against the questions as written. Conversations are
+ * left out (a frame belongs to the first message of one).
+ */
+async function evalTyped(
+  retriever: Retriever,
+  config: Config,
+  flags: Map<string, string | true>,
+  dir: string,
+  files: readonly string[],
+  summary: Record<string, unknown>,
+): Promise<void> {
+  const variants = typedVariants(String(flags.get('typed') === true ? 'all' : flags.get('typed')));
+  for (const file of files.filter((f) => f.startsWith('questions'))) {
+    const questions = await readQuestions(path.join(dir, file));
+    const name = file.replace(/\.jsonl$/u, '');
+    console.log(`\n${name}`);
+    for (const [variant, transform] of variants) {
+      const { assistant, store } = evalAssistant(retriever, config, flags);
+      const judged = await playQuestions(assistant, questions, transform);
+      await store.close();
+      const line = [...figures(judged)]
+        .map(([group, f]) =>
+          f.cited === null
+            ? `${group} declined ${pct(f.declined)}`
+            : `${group} cited ${pct(f.cited)} declined ${pct(f.declined)}`,
+        )
+        .join(' · ');
+      console.log(`  ${variant.padEnd(24)} ${line}`);
+      for (const [group, f] of figures(judged)) summary[`${name}.${variant}.${group}`] = f;
+    }
+  }
+  console.log(JSON.stringify({ dataset: path.basename(path.resolve(dir)), typed: true, ...summary }));
 }
 
 /** Reads every labelled message of a folder with the message model and prints, per kind, how many it reads as their kind. */
