@@ -33,8 +33,18 @@ export async function runPrimary(count: number, log: (line: string) => void): Pr
   let restartMs = RESTART_MS;
   // The last word on each recent job, replayed to a worker that starts while one runs (a replacement).
   const jobs = new Map<string, ClusterMessage>();
+  // A worker may be shutting down while it still counts as connected: what it misses then does
+  // not matter, and the failed write must not become an unhandled 'error' that stops the primary.
+  const post = (w: Worker, m: ClusterMessage) => {
+    try {
+      w.send(m, () => {});
+    } catch {
+      // The channel closed between the check and the write.
+    }
+  };
   const broadcast = (m: ClusterMessage, except?: Worker) => {
-    for (const w of Object.values(cluster.workers ?? {})) if (w && w !== except && w.isConnected()) w.send(m);
+    for (const w of Object.values(cluster.workers ?? {}))
+      if (w && w !== except && w.isConnected()) post(w, m);
   };
   const start = (): Promise<void> =>
     new Promise((resolve) => {
@@ -44,7 +54,7 @@ export async function runPrimary(count: number, log: (line: string) => void): Pr
       worker.on('message', (m: unknown) => {
         if (!isClusterMessage(m)) return;
         if (m.type === 'tlcv:ready') {
-          for (const known of jobs.values()) worker.send(known);
+          for (const known of jobs.values()) post(worker, known);
           log(`worker ${pid} serving`);
           resolve();
         } else if (m.type === 'tlcv:job') {
@@ -56,7 +66,8 @@ export async function runPrimary(count: number, log: (line: string) => void): Pr
       });
       worker.on('exit', (code, signal) => {
         resolve();
-        broadcast({ type: 'tlcv:gone', pid });
+        // While stopping, the others are going too.
+        if (!stopping) broadcast({ type: 'tlcv:gone', pid });
         for (const [id, known] of jobs)
           if (known.type === 'tlcv:job' && known.pid === pid && known.job.state === 'running')
             jobs.delete(id);
