@@ -3,7 +3,7 @@
  * syllable unigram and bigram counts choose the most likely accented form of each folded syllable
  * in context, by a small Viterbi search over the accented candidates.
  */
-import { fold, normalize } from './normalize.js';
+import { fold, hasDiacritics, normalize } from './normalize.js';
 
 const SYLLABLE = /^[\p{L}\p{M}]+$/u;
 /** Candidates kept per folded syllable (by frequency). */
@@ -159,7 +159,7 @@ export class DiacriticRestorer {
         if (neighbour === undefined) return 0;
         const n = normalize(neighbour);
         let most = 0;
-        for (const o of hasMarks(n) ? [n] : this.candidatesOf(fold(n)))
+        for (const o of hasDiacritics(n) ? [n] : this.candidatesOf(fold(n)))
           most = Math.max(most, this.bigramCounts.get(before ? `${o} ${form}` : `${form} ${o}`) ?? 0);
         return most;
       };
@@ -170,7 +170,7 @@ export class DiacriticRestorer {
         for (const form of forms) {
           const support = beside(prev, form, true) + beside(next, form, false);
           if (support > 0 && (!best || support > best.support))
-            best = { form: hasMarks(lower) ? form : v, support };
+            best = { form: hasDiacritics(lower) ? form : v, support };
         }
       }
       if (best) {
@@ -221,11 +221,6 @@ export class DiacriticRestorer {
   }
 }
 
-/** True when a syllable carries a diacritic (a tone mark, or ă â ê ô ơ ư đ). */
-function hasMarks(syllable: string): boolean {
-  return fold(syllable) !== syllable;
-}
-
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 /** The strings one edit away from a word: a letter deleted, two swapped, one changed or one inserted. */
@@ -245,8 +240,12 @@ function edits(word: string): Set<string> {
   return out;
 }
 
-/** Initials of a Vietnamese syllable, folded (đ → d), longest first. */
-const INITIAL = '(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?';
+/** Initials of a Vietnamese syllable, folded (đ → d). */
+export const INITIALS = [
+  ...['b', 'c', 'ch', 'd', 'g', 'gh', 'gi', 'h', 'k', 'kh', 'l', 'm', 'n', 'ng', 'ngh', 'nh'],
+  ...['p', 'ph', 'qu', 'r', 's', 't', 'th', 'tr', 'v', 'x'],
+] as const;
+const INITIAL = `(${[...INITIALS].sort((a, b) => b.length - a.length).join('|')})?`;
 /** Rhymes of a Vietnamese syllable, folded (ươ → uo, ây → ay, êu → eu …). */
 const RHYME =
   '(a|ac|ach|ai|am|an|ang|anh|ao|ap|at|au|ay|e|ec|ech|em|en|eng|enh|eo|ep|et|eu|i|ia|ich|iec|iem|ien|ieng|iep|iet|ieu|im|in|inh|ip|it|iu|' +

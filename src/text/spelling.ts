@@ -1,41 +1,13 @@
-import type { Lexicon } from './lexicon.js';
-import { fold, normalize } from './normalize.js';
-import type { DiacriticRestorer } from './restorer.js';
-
 /**
  * Syllables written with i or y alike: after an initial consonant the one vowel may be spelled
  * either way ("kí"/"ký", "lí lịch"/"lý lịch", "qui định"/"quy định", "kĩ"/"kỹ", "mĩ"/"mỹ"), and
  * people use both while a corpus mostly uses one. "uy", "ay" and "ây" are other rhymes
  * ("thủy"/"thủi", "tay"/"tai") and are left alone.
  */
-const INITIALS = [
-  'b',
-  'c',
-  'ch',
-  'd',
-  'đ',
-  'g',
-  'gh',
-  'h',
-  'k',
-  'kh',
-  'l',
-  'm',
-  'n',
-  'ng',
-  'ngh',
-  'nh',
-  'p',
-  'ph',
-  'qu',
-  'r',
-  's',
-  't',
-  'th',
-  'tr',
-  'v',
-  'x',
-];
+import type { Lexicon } from './lexicon.js';
+import { fold, normalize } from './normalize.js';
+import { INITIALS, type DiacriticRestorer } from './restorer.js';
+
 /** The vowel with each tone, in the same order for i and y. */
 const I_TONES = ['i', 'ì', 'í', 'ỉ', 'ĩ', 'ị'];
 const Y_TONES = ['y', 'ỳ', 'ý', 'ỷ', 'ỹ', 'ỵ'];
@@ -65,8 +37,8 @@ export function learnSpellings(
     else if (na >= SPELLING_MIN_DF && na >= SPELLING_RATIO * Math.max(nb, 1)) out.set(b, a);
   };
   for (const initial of INITIALS) {
-    // The i of "gi" belongs to the initial ("gì" is not "gỳ").
-    if (initial === 'g') continue;
+    // The i of "gi" belongs to the initial ("gì" is not "gỳ"); đ pairs are the d ones folded.
+    if (initial === 'g' || initial === 'gi') continue;
     // With a tone mark, by the accented counts; without one, by the folded counts, since a
     // syllable typed without diacritics may stand for any tone ("ki": kì, kí, kĩ …).
     for (let t = 1; t < I_TONES.length; t++) pair(initial + I_TONES[t]!, initial + Y_TONES[t]!, df);
