@@ -1,5 +1,5 @@
 /**
- * npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold 0.34] [--show declined|wrong|all] [--split train|check|all] [--typed all|<variant,…>]
+ * npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold 0.34] [--show declined|wrong|all] [--split train|check|all] [--typed all|<variant,…>] [--frames <file>]
  * Builds the index of the dataset's corpus (cached under data/eval-cache), asks every question
  * through the production answer layer (extractive mode, in-memory database) and prints
  * answer-quality figures and one final JSON line.
@@ -7,7 +7,8 @@
  *   per file and source, cited / facts quoted / declined / gold among the offered options, near
  *   misses declined, and the follow-up, topic-switch and decline turns of conversations, judged
  *   by the rules of the shared scorers. With --typed, the single questions asked as people also
- *   type them (framed as a letter, after "cho em hỏi", i for y, typos…; scripts/lib/typed.ts).
+ *   type them (framed as a letter, after "cho em hỏi", i for y, typos…; scripts/lib/typed.ts);
+ *   with --frames <file>, inside each frame of a file (evaluation/frames/), and the frames' mean.
  * - A retrieval dataset (queries.jsonl + qrels.jsonl): declined rate, first-citation precision,
  *   field accuracy, latency.
  * - A folder of labelled messages (messages-*.jsonl: text, kind): per kind, the share the message
@@ -34,7 +35,7 @@ import { loadFile } from '../src/ingest/registry.js';
 import { loadDataset, readJsonObjects } from '../src/retrieve/evaluation.js';
 import { DEFAULT_RETRIEVER, Retriever } from '../src/retrieve/retriever.js';
 import { configuredReranker } from './lib/reranker.js';
-import { typedVariants } from './lib/typed.js';
+import { framesOf, typedVariants, TYPED_VARIANTS } from './lib/typed.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { fold } from '../src/text/index.js';
 import { parseArgs } from './lib/args.js';
@@ -42,7 +43,7 @@ import { datasetSnapshot } from './lib/dataset-index.js';
 import { buildProgressBar } from './lib/progress.js';
 
 const USAGE =
-  'usage: npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold <0..1>] [--show declined|wrong|all] [--split train|check|all] [--corpus <procedures.jsonl>] [--rebuild] [--typed all|<variant,…>]';
+  'usage: npm run eval:answers -- <dataset-dir> [--fold-queries] [--threshold <0..1>] [--show declined|wrong|all] [--split train|check|all] [--corpus <procedures.jsonl>] [--rebuild] [--typed all|<variant,…>] [--frames <file>]';
 
 /** The production answer layer over a fresh in-memory store, retrieval cache off, `--threshold` if given. */
 function evalAssistant(retriever: Retriever, config: Config, flags: Map<string, string | true>) {
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     'fold-queries',
     'rebuild',
     'typed',
+    'frames',
   ]);
   const dir = positional[0];
   if (!dir) throw new Error(USAGE);
@@ -184,7 +186,7 @@ async function evalAnswerSets(
     .sort();
   const summary: Record<string, unknown> = {};
   const foldQueries = flags.has('fold-queries');
-  if (flags.has('typed')) {
+  if (flags.has('typed') || flags.has('frames')) {
     await evalTyped(retriever, config, flags, dir, files, summary);
     return;
   }
@@ -230,11 +232,21 @@ async function evalTyped(
   files: readonly string[],
   summary: Record<string, unknown>,
 ): Promise<void> {
-  const variants = typedVariants(String(flags.get('typed') === true ? 'all' : flags.get('typed')));
+  const typed = flags.get('typed');
+  const framesFile = flags.get('frames');
+  const frames =
+    typeof framesFile === 'string' ? framesOf(await readFile(framesFile, 'utf8'), framesFile) : [];
+  const variants = [
+    ...(typeof typed === 'string'
+      ? typedVariants(typed)
+      : [['as-written', TYPED_VARIANTS['as-written']!] as [string, (text: string) => string]]),
+    ...frames,
+  ];
   for (const file of files.filter((f) => f.startsWith('questions'))) {
     const questions = await readQuestions(path.join(dir, file));
     const name = file.replace(/\.jsonl$/u, '');
     console.log(`\n${name}`);
+    const framed = new Map<string, { cited: number[]; declined: number[] }>();
     for (const [variant, transform] of variants) {
       const { assistant, store } = evalAssistant(retriever, config, flags);
       const judged = await playQuestions(assistant, questions, transform);
@@ -247,7 +259,38 @@ async function evalTyped(
         )
         .join(' · ');
       console.log(`  ${variant.padEnd(24)} ${line}`);
-      for (const [group, f] of figures(judged)) summary[`${name}.${variant}.${group}`] = f;
+      for (const [group, f] of figures(judged)) {
+        summary[`${name}.${variant}.${group}`] = f;
+        if (!variant.startsWith('frame-')) continue;
+        const sums = framed.get(group) ?? { cited: [], declined: [] };
+        if (f.cited !== null) sums.cited.push(f.cited);
+        sums.declined.push(f.declined);
+        framed.set(group, sums);
+      }
+    }
+    if (frames.length > 0) {
+      // The frames' mean, one figure per source: what a question in any of these frames gets.
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const means = [...framed].map(([group, { cited, declined }]) => ({
+        group,
+        cited: cited.length > 0 ? mean(cited) : null,
+        declined: mean(declined),
+      }));
+      console.log(
+        `  ${`frames (mean of ${frames.length})`.padEnd(24)} ` +
+          means
+            .map((m) =>
+              m.cited === null
+                ? `${m.group} declined ${pct(m.declined)}`
+                : `${m.group} cited ${pct(m.cited)} declined ${pct(m.declined)}`,
+            )
+            .join(' · '),
+      );
+      for (const m of means)
+        summary[`${name}.frames.${m.group}`] = {
+          cited: m.cited === null ? null : +m.cited.toFixed(3),
+          declined: +m.declined.toFixed(3),
+        };
     }
   }
   console.log(JSON.stringify({ dataset: path.basename(path.resolve(dir)), typed: true, ...summary }));

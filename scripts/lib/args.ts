@@ -65,4 +65,6 @@ const VALUE_FLAGS = new Set([
   'cycled-duration',
   'questions',
   'warmup',
+  'typed',
+  'frames',
 ]);

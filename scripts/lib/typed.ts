@@ -99,3 +99,22 @@ export function typedVariants(value: string): [string, (text: string) => string]
     return [name, f];
   });
 }
+
+/**
+ * The frames of a file (`--frames <file>`): one template a line, `{q}` where the question goes and
+ * `\n` for a line break, `#` opening a comment line. A line without exactly one `{q}` is an error
+ * naming the file and the line.
+ */
+export function framesOf(text: string, file: string): [string, (text: string) => string][] {
+  const frames: [string, (text: string) => string][] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    if (line.split('{q}').length !== 2)
+      throw new Error(`${file}, line ${i + 1}: a frame holds "{q}" exactly once, where the question goes`);
+    const [before, after] = line.replaceAll('\\n', '\n').split('{q}') as [string, string];
+    frames.push([`frame-${i + 1}`, (q) => `${before}${q}${after}`]);
+  });
+  if (frames.length === 0) throw new Error(`${file}: no frame (one template a line, with "{q}")`);
+  return frames;
+}

@@ -188,8 +188,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const rejecting = kind === 'rejection';
     if (picked?.docId) return answerDocument(retriever, picked.docId, state.pendingFields ?? [], state, base);
     // What only greets, addresses, thanks or asks leave to ask is not searched.
-    const text =
-      picked?.text ?? withoutOpener(withoutCourtesy(message, (part) => courtesyScore(part) >= COURTESY_MIN));
+    const text = picked?.text ?? withoutOpener(withoutCourtesy(message, courtesyScore, COURTESY_MIN));
     const fields = models.fields.asked(text);
     const turn = models.turns.scores(text);
     const focus = state.focus && retriever.snapshot.docIndex.has(state.focus.docId) ? state.focus : undefined;

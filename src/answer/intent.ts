@@ -52,8 +52,8 @@ export function withoutOpener(message: string): string {
 const EDGE_CLAUSE_WORDS = 12;
 
 /**
- * The message without what only greets, addresses or thanks, as `isCourtesy` (the message model)
- * reads it: whole sentences ("Kính gửi quý cơ quan.", "Xin trân trọng cảm ơn!") and a clause that
+ * The message without what only greets, addresses or thanks, what `courtesy` (the message model's
+ * probability) reads so with at least `min`: whole sentences ("Kính gửi quý cơ quan.", "Xin trân trọng cảm ơn!") and a clause that
  * opens the first sentence or closes the last, up to a comma ("Chào ad, …", "…, em cảm ơn ạ"). A
  * letter to a portal is framed so; searched, the frame's words ("Trung tâm Phục vụ hành chính
  * công", "phản hồi", "hướng dẫn") match records of their own. Only what punctuation sets apart is
@@ -61,7 +61,8 @@ const EDGE_CLAUSE_WORDS = 12;
  * ("Gửi qua bưu điện", "có kết quả vậy ạ?") can read like courtesy to it. The message itself when
  * nothing else would be left.
  */
-export function withoutCourtesy(message: string, isCourtesy: (part: string) => boolean): string {
+export function withoutCourtesy(message: string, courtesy: (part: string) => number, min: number): string {
+  const isCourtesy = (part: string) => courtesy(part) >= min;
   const sentences = message
     .split(/(?<=[.!?…])\s+/u)
     .map((s) => s.trim())
@@ -81,15 +82,40 @@ export function withoutCourtesy(message: string, isCourtesy: (part: string) => b
     last.lastIndexOf(',') + 1,
     ...[...last.matchAll(/(?<=\p{Ll}\s+)\p{Lu}/gu)].map((m) => m.index),
   ];
+  let cut = false;
   for (const start of starts.filter((i) => i > 0).sort((a, b) => a - b)) {
     const head = last.slice(0, start).replace(/[\s,]+$/u, '');
     if (head !== '' && edge(last.slice(start))) {
       kept[kept.length - 1] = head;
+      cut = true;
       break;
     }
   }
+  // Thanks typed on without a stop or a capital ("… can giay to j thanks ad nhieu"): the last
+  // words the model reads most surely as courtesy. Not after a question mark, which ends the
+  // question itself ("… khu vực cấm bay?" is no goodbye).
+  if (!cut && !/\?[\s\p{P}]*$/u.test(last)) {
+    const words = last.split(/\s+/u);
+    let best = 0;
+    let length = 0;
+    for (let k = 1; k <= Math.min(GLUED_WORDS, words.length - GLUED_HEAD_WORDS); k++) {
+      const suffix = words.slice(-k).join(' ');
+      if (!/\p{L}/u.test(suffix)) continue;
+      const score = courtesy(suffix);
+      if (score > best) [best, length] = [score, k];
+    }
+    if (length > 0 && isCourtesy(words.slice(-length).join(' ')))
+      kept[kept.length - 1] = words
+        .slice(0, -length)
+        .join(' ')
+        .replace(/[\s,]+$/u, '');
+  }
   return kept.join(' ');
 }
+
+/** Most words of thanks typed on after a question without punctuation, and fewest words left before them. */
+const GLUED_WORDS = 6;
+const GLUED_HEAD_WORDS = 3;
 
 /** Words an opener may hold before "hỏi". */
 const OPENER_WORDS_MAX = 8;

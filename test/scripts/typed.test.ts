@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TYPED_VARIANTS, typedVariants } from '../../scripts/lib/typed.js';
+import { framesOf, TYPED_VARIANTS, typedVariants } from '../../scripts/lib/typed.js';
 
 describe('questions asked as people also type them (eval:answers --typed)', () => {
   const q = 'Đăng ký kết hôn cần giấy tờ gì, mất bao nhiêu ngày?';
@@ -30,5 +30,19 @@ describe('questions asked as people also type them (eval:answers --typed)', () =
     expect(typedVariants('all').map(([n]) => n)).toEqual(Object.keys(TYPED_VARIANTS));
     expect(typedVariants('teencode, capitals').map(([n]) => n)).toEqual(['teencode', 'capitals']);
     expect(() => typedVariants('typos')).toThrow(/unknown variant "typos"; known: all, as-written/u);
+  });
+
+  it('reads a file of frames: the question where "{q}" is, "\\n" a line break, comments skipped', () => {
+    const frames = framesOf('# letters\nKính gửi quý cơ quan,\\n{q}\n\nalo ad oi {q} thanks ad\n', 'f.txt');
+    expect(frames.map(([n]) => n)).toEqual(['frame-2', 'frame-4']);
+    expect(frames[0]![1]('Lệ phí bao nhiêu?')).toBe('Kính gửi quý cơ quan,\nLệ phí bao nhiêu?');
+    expect(frames[1]![1]('le phi bao nhieu')).toBe('alo ad oi le phi bao nhieu thanks ad');
+  });
+
+  it('refuses a frame without its question, naming the file and the line', () => {
+    expect(() => framesOf('Kính gửi {q}\nCảm ơn ạ\n', 'frames.txt')).toThrow(
+      /frames.txt, line 2: .*"\{q\}"/u,
+    );
+    expect(() => framesOf('# only a comment\n', 'frames.txt')).toThrow(/frames.txt: no frame/u);
   });
 });
