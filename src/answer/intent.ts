@@ -53,7 +53,7 @@ const EDGE_CLAUSE_WORDS = 12;
 
 /**
  * The message without what only greets, addresses or thanks, what `courtesy` (the message model's
- * probability) reads so with at least `min`: whole sentences ("Kính gửi quý cơ quan.", "Xin trân trọng cảm ơn!") and a clause that
+ * probability) reads so with at least `min` (a whole sentence of a longer message: `sentenceMin`): whole sentences ("Kính gửi quý cơ quan.", "Xin trân trọng cảm ơn!") and a clause that
  * opens the first sentence or closes the last, up to a comma ("Chào ad, …", "…, em cảm ơn ạ"). A
  * letter to a portal is framed so; searched, the frame's words ("Trung tâm Phục vụ hành chính
  * công", "phản hồi", "hướng dẫn") match records of their own. Only what punctuation sets apart is
@@ -61,13 +61,26 @@ const EDGE_CLAUSE_WORDS = 12;
  * ("Gửi qua bưu điện", "có kết quả vậy ạ?") can read like courtesy to it. The message itself when
  * nothing else would be left.
  */
-export function withoutCourtesy(message: string, courtesy: (part: string) => number, min: number): string {
+export function withoutCourtesy(
+  message: string,
+  courtesy: (part: string) => number,
+  min: number,
+  sentenceMin = min,
+): string {
   const isCourtesy = (part: string) => courtesy(part) >= min;
+  // A colon ends what leads in to the question ("Tôi có câu hỏi như sau: …").
   const sentences = message
-    .split(/(?<=[.!?…])\s+/u)
+    .split(/(?<=[.!?…:])\s+/u)
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  const kept = sentences.length > 1 ? sentences.filter((s) => !isCourtesy(s)) : sentences;
+  // A sentence that opens with a greeting is courtesy only when what follows its first comma
+  // more likely is than not: "alo ad ơi, mình là Việt kiều Mỹ." tells who asks; "Chào anh chị,
+  // tôi tên Lan, sinh năm 1990." does not.
+  const courteous = (sentence: string) => {
+    const comma = sentence.indexOf(',');
+    return courtesy(sentence) >= sentenceMin && (comma < 0 || courtesy(sentence.slice(comma + 1)) >= 0.5);
+  };
+  const kept = sentences.length > 1 ? sentences.filter((s) => !courteous(s)) : sentences;
   if (kept.length === 0) return message;
   const edge = (clause: string) =>
     clause.split(/\s+/u).length <= EDGE_CLAUSE_WORDS && /\p{L}/u.test(clause) && isCourtesy(clause);
@@ -76,25 +89,20 @@ export function withoutCourtesy(message: string, courtesy: (part: string) => num
   if (comma > 0 && first.slice(comma + 1).trim() !== '' && edge(first.slice(0, comma)))
     kept[0] = first.slice(comma + 1).trim();
   // The last clause: after its last comma, or from a capital that starts a new sentence typed
-  // without a stop ("… can giay to gi Mong các anh chị hướng dẫn giúp").
-  const last = kept[kept.length - 1]!;
-  const starts = [
-    last.lastIndexOf(',') + 1,
-    ...[...last.matchAll(/(?<=\p{Ll}\s+)\p{Lu}/gu)].map((m) => m.index),
-  ];
-  let cut = false;
-  for (const start of starts.filter((i) => i > 0).sort((a, b) => a - b)) {
-    const head = last.slice(0, start).replace(/[\s,]+$/u, '');
-    if (head !== '' && edge(last.slice(start))) {
-      kept[kept.length - 1] = head;
-      cut = true;
-      break;
+  // without a stop ("… can giay to gi Mong các anh chị hướng dẫn giúp"); then thanks typed on
+  // without either ("… can giay to j thanks ad nhieu"): the last words the model reads most surely
+  // as courtesy, not after a question mark, which ends the question itself ("… khu vực cấm bay?"
+  // is no goodbye). A message may close twice ("… rep giúp mình nhé, tks page").
+  const closed = (last: string): string | undefined => {
+    const starts = [
+      last.lastIndexOf(',') + 1,
+      ...[...last.matchAll(/(?<=\p{Ll}\s+)\p{Lu}/gu)].map((m) => m.index),
+    ];
+    for (const start of starts.filter((i) => i > 0).sort((a, b) => a - b)) {
+      const head = last.slice(0, start).replace(/[\s,]+$/u, '');
+      if (head !== '' && edge(last.slice(start))) return head;
     }
-  }
-  // Thanks typed on without a stop or a capital ("… can giay to j thanks ad nhieu"): the last
-  // words the model reads most surely as courtesy. Not after a question mark, which ends the
-  // question itself ("… khu vực cấm bay?" is no goodbye).
-  if (!cut && !/\?[\s\p{P}]*$/u.test(last)) {
+    if (/\?[\s\p{P}]*$/u.test(last)) return undefined;
     const words = last.split(/\s+/u);
     let best = 0;
     let length = 0;
@@ -104,17 +112,31 @@ export function withoutCourtesy(message: string, courtesy: (part: string) => num
       const score = courtesy(suffix);
       if (score > best) [best, length] = [score, k];
     }
-    if (length > 0 && isCourtesy(words.slice(-length).join(' ')))
-      kept[kept.length - 1] = words
-        .slice(0, -length)
-        .join(' ')
-        .replace(/[\s,]+$/u, '');
+    if (length === 0 || best < Math.max(min, GLUED_MIN)) return undefined;
+    return words
+      .slice(0, -length)
+      .join(' ')
+      .replace(/[\s,]+$/u, '');
+  };
+  for (let i = 0; i < CLOSINGS_MAX; i++) {
+    const head = closed(kept[kept.length - 1]!);
+    if (head === undefined) break;
+    kept[kept.length - 1] = head;
   }
   return kept.join(' ');
 }
 
-/** Most words of thanks typed on after a question without punctuation, and fewest words left before them. */
-const GLUED_WORDS = 6;
+/** Closings cut from a message's end, at most. */
+const CLOSINGS_MAX = 3;
+
+/**
+ * Thanks typed on after a question without punctuation: the surest reading the words must have,
+ * the most words read and the fewest left before them. Below 0.97 the last words of questions
+ * as written read so ("… tại phường.", "… gì nữa", "… gọi số nào": 0.90–0.96 over the training
+ * questions; "thanks ad nhiều", "e cam on ad nhieu" 0.98–1.0).
+ */
+const GLUED_MIN = 0.97;
+const GLUED_WORDS = 8;
 const GLUED_HEAD_WORDS = 3;
 
 /** Words an opener may hold before "hỏi". */
