@@ -178,6 +178,36 @@ describe('small talk in the middle of a conversation', () => {
     expect(letter.confidence).toBeCloseTo(bare.confidence, 6);
   });
 
+  it('a short question before a long closing is answered as the question alone, not thanked', async () => {
+    const bare = await ask('lam lai cccd can giay to j');
+    expect(bare.grounded).toBe(true);
+    // As a whole this reads as thanks (the closing outweighs the five words of the question).
+    const letter = await ask(
+      'lam lai cccd can giay to j. Rất mong nhận được phản hồi sớm. Xin trân trọng cảm ơn!',
+    );
+    expect(letter.outcome).not.toBe('smalltalk');
+    expect(letter.citations[0]?.sourceId).toBe(bare.citations[0]?.sourceId);
+    expect(letter.field).toBe(bare.field);
+  });
+
+  it('a letter with a self-introduction is answered as its question alone', async () => {
+    const bare = await ask('lam lai the can cuoc bi mat can giay to gi');
+    const letter = await ask(
+      'Kính gửi quý cơ quan,\nTôi tên là Trần Thị Mai, sinh năm 1990, trú tại phường Chi Lăng.\nlam lai the can cuoc bi mat can giay to gi\nRất mong nhận được phản hồi sớm. Xin trân trọng cảm ơn!',
+    );
+    expect(letter.citations[0]?.sourceId).toBe(bare.citations[0]?.sourceId);
+    expect(letter.field).toBe(bare.field);
+    expect(letter.grounded).toBe(true);
+  });
+
+  it('a letter that only greets and introduces the writer is answered as a greeting', async () => {
+    const a = await ask(
+      'Kính gửi quý cơ quan. Tôi tên là Trần Thị Mai, sinh năm 1990, trú tại phường Chi Lăng.',
+    );
+    expect(a.outcome).toBe('smalltalk');
+    expect(a.intent).toBe('greeting');
+  });
+
   it('"đăng kí", "dang ki" and "qui định" are answered as "đăng ký" and "quy định"', async () => {
     const bare = await ask('Đăng ký kết hôn nộp hồ sơ ở đâu?');
     expect(bare.grounded).toBe(true);
