@@ -52,14 +52,17 @@ export function withoutOpener(message: string): string {
 const EDGE_CLAUSE_WORDS = 12;
 
 /**
- * The message without what only greets, addresses or thanks, what `courtesy` (the message model's
- * probability) reads so with at least `min` (a whole sentence of a longer message: `sentenceMin`): whole sentences ("Kính gửi quý cơ quan.", "Xin trân trọng cảm ơn!") and a clause that
- * opens the first sentence or closes the last, up to a comma ("Chào ad, …", "…, em cảm ơn ạ"). A
- * letter to a portal is framed so; searched, the frame's words ("Trung tâm Phục vụ hành chính
- * công", "phản hồi", "hướng dẫn") match records of their own. Only what punctuation sets apart is
- * read: the message model was fitted on whole messages, and a few words cut out of a question
- * ("Gửi qua bưu điện", "có kết quả vậy ạ?") can read like courtesy to it. The message itself when
- * nothing else would be left.
+ * The message without what only greets, addresses, introduces the writer or thanks, what
+ * `courtesy` (the message model's probability) reads so with at least `min`: a clause that opens
+ * the first sentence or closes the last, up to a comma ("Chào ad, …", "…, em cảm ơn ạ"), or
+ * thanks typed on without punctuation at its end ("… thanks ad nhieu", read more surely still);
+ * and, from `sentenceMin`, whole sentences of a message of several ("Kính gửi quý cơ quan.",
+ * "Tôi tên là …, sinh năm …", "Tôi có câu hỏi như sau:", "Xin trân trọng cảm ơn!"). A letter to
+ * a portal is framed so; searched, the frame's words ("Trung tâm Phục vụ hành chính công", "phản
+ * hồi", "hướng dẫn", "sinh", "trú tại") match records of their own. Otherwise only what
+ * punctuation sets apart is read: the message model was fitted on whole messages, and a few
+ * words cut out of a question ("Gửi qua bưu điện", "có kết quả vậy ạ?") can read like courtesy
+ * to it. The message itself when nothing else would be left.
  */
 export function withoutCourtesy(
   message: string,
