@@ -36,13 +36,18 @@ export function withoutOpener(message: string): string {
   const words = message.split(/\s+/u);
   for (let i = 0; i < Math.min(words.length - 1, OPENER_WORDS_MAX); i++) {
     const word = normalize(words[i]!).replace(/[^\p{L}]/gu, '');
-    if (i > 0 && (word === 'hỏi' || word === 'hoi'))
+    if (i > 0 && (word === 'hỏi' || word === 'hoi')) {
+      // "hỏi chút", "hỏi thêm là", "hỏi với ạ": what only softens the asking goes too.
+      let rest = i + 1;
+      while (rest < words.length && AFTER_ASKING.has(fold(normalize(words[rest]!).replace(/[^\p{L}]/gu, ''))))
+        rest++;
       return (
         words
-          .slice(i + 1)
+          .slice(rest)
           .join(' ')
           .replace(/^[\s,:;.!?…-]+/u, '') || message
       );
+    }
     if (!FILLER.has(fold(word)) && !ADDRESS.has(fold(word))) return message;
   }
   return message;
@@ -141,6 +146,9 @@ const CLOSINGS_MAX = 3;
 const GLUED_MIN = 0.97;
 const GLUED_WORDS = 8;
 const GLUED_HEAD_WORDS = 3;
+
+/** What softens the asking right after "hỏi" (folded): "chút", "tí", "xíu", "thêm", "là", "với", "ạ", "nhé". */
+const AFTER_ASKING: ReadonlySet<string> = new Set('chut ti xiu them la voi a ak nhe nha ad mot'.split(' '));
 
 /** Words an opener may hold before "hỏi". */
 const OPENER_WORDS_MAX = 8;

@@ -68,7 +68,7 @@ describe('a procedure code or document number inside a sentence', () => {
 });
 
 describe('elliptic follow-ups stay on the procedure in focus and answer the field asked', () => {
-  // Twenty short follow-ups, ten as typed in chat without diacritics.
+  // Twenty-two short follow-ups, eleven as typed in chat without diacritics.
   const followUps: [string, string][] = [
     ['nop o dau', 'co_quan'],
     ['lau ko', 'thoi_han'],
@@ -90,6 +90,9 @@ describe('elliptic follow-ups stay on the procedure in focus and answer the fiel
     ['Trình tự thực hiện thế nào?', 'trinh_tu'],
     ['Hồ sơ gồm những gì?', 'ho_so'],
     ['Nộp hồ sơ ở đâu?', 'co_quan'],
+    // Asked leave first, as in chat.
+    ['cho mình hỏi chút, nộp ở đâu ạ', 'co_quan'],
+    ['cho e hoi them la le phi bn', 'phi'],
   ];
   for (const [message, field] of followUps) {
     it(`"${message}" after a question about birth registration quotes its ${field}`, async () => {

@@ -122,6 +122,11 @@ describe('the courtesy clause a chat message opens with', () => {
     ['cho hội viên hội nông dân vay vốn cần gì', 'cho hội viên hội nông dân vay vốn cần gì'],
     ['đăng ký kết hôn, cho em hỏi nộp ở đâu', 'đăng ký kết hôn, cho em hỏi nộp ở đâu'],
     ['cho em hỏi', 'cho em hỏi'],
+    // What only softens the asking goes with it.
+    ['cho mình hỏi chút, làm căn cước ở đâu', 'làm căn cước ở đâu'],
+    ['cho em hỏi thêm là đăng ký tạm trú ở đâu', 'đăng ký tạm trú ở đâu'],
+    ['cho e hoi voi a le phi bn', 'le phi bn'],
+    ['cho em hỏi chút', 'cho em hỏi chút'],
   ];
   for (const [message, searched] of cases)
     it(`searches "${message}" as "${searched}"`, () => {
