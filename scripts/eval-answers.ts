@@ -251,14 +251,9 @@ async function evalTyped(
       const { assistant, store } = evalAssistant(retriever, config, flags);
       const judged = await playQuestions(assistant, questions, transform);
       await store.close();
-      const line = [...figures(judged)]
-        .map(([group, f]) =>
-          f.cited === null
-            ? `${group} declined ${pct(f.declined)}`
-            : `${group} cited ${pct(f.cited)} declined ${pct(f.declined)}`,
-        )
-        .join(' · ');
-      console.log(`  ${variant.padEnd(24)} ${line}`);
+      console.log(
+        `  ${variant.padEnd(24)} ${typedLine([...figures(judged)].map(([group, f]) => ({ group, ...f })))}`,
+      );
       for (const [group, f] of figures(judged)) {
         summary[`${name}.${variant}.${group}`] = f;
         if (!variant.startsWith('frame-')) continue;
@@ -276,16 +271,7 @@ async function evalTyped(
         cited: cited.length > 0 ? mean(cited) : null,
         declined: mean(declined),
       }));
-      console.log(
-        `  ${`frames (mean of ${frames.length})`.padEnd(24)} ` +
-          means
-            .map((m) =>
-              m.cited === null
-                ? `${m.group} declined ${pct(m.declined)}`
-                : `${m.group} cited ${pct(m.cited)} declined ${pct(m.declined)}`,
-            )
-            .join(' · '),
-      );
+      console.log(`  ${`frames (mean of ${frames.length})`.padEnd(24)} ${typedLine(means)}`);
       for (const m of means)
         summary[`${name}.frames.${m.group}`] = {
           cited: m.cited === null ? null : +m.cited.toFixed(3),
@@ -294,6 +280,17 @@ async function evalTyped(
     }
   }
   console.log(JSON.stringify({ dataset: path.basename(path.resolve(dir)), typed: true, ...summary }));
+}
+
+/** One line of `--typed` / `--frames` figures: cited and declined per source (near misses: declined). */
+function typedLine(groups: { group: string; cited: number | null; declined: number }[]): string {
+  return groups
+    .map((g) =>
+      g.cited === null
+        ? `${g.group} declined ${pct(g.declined)}`
+        : `${g.group} cited ${pct(g.cited)} declined ${pct(g.declined)}`,
+    )
+    .join(' · ');
 }
 
 /** Reads every labelled message of a folder with the message model and prints, per kind, how many it reads as their kind. */

@@ -78,7 +78,7 @@ const SENTENCE_COURTESY_MIN = 0.6;
  * and 23).
  */
 const FRAMED_QUESTION_MIN = 0.9;
-const FRAME_KINDS: ReadonlySet<string> = new Set(['greeting', 'thanks']);
+const FRAME_KINDS: ReadonlySet<MessageKind> = new Set(['greeting', 'thanks']);
 
 /**
  * Strips control characters and collapses whitespace; binary junk becomes ''. A line break after

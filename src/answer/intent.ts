@@ -35,12 +35,11 @@ export function symbolMeaning(message: string): string {
 export function withoutOpener(message: string): string {
   const words = message.split(/\s+/u);
   for (let i = 0; i < Math.min(words.length - 1, OPENER_WORDS_MAX); i++) {
-    const word = normalize(words[i]!).replace(/[^\p{L}]/gu, '');
+    const word = lettersOf(words[i]!);
     if (i > 0 && (word === 'hỏi' || word === 'hoi')) {
       // "hỏi chút", "hỏi thêm là", "hỏi với ạ": what only softens the asking goes too.
       let rest = i + 1;
-      while (rest < words.length && AFTER_ASKING.has(fold(normalize(words[rest]!).replace(/[^\p{L}]/gu, ''))))
-        rest++;
+      while (rest < words.length && AFTER_ASKING.has(fold(lettersOf(words[rest]!)))) rest++;
       return (
         words
           .slice(rest)
@@ -52,6 +51,9 @@ export function withoutOpener(message: string): string {
   }
   return message;
 }
+
+/** A word's letters, normalized ("hỏi," → "hỏi"). */
+const lettersOf = (word: string): string => normalize(word).replace(/[^\p{L}]/gu, '');
 
 /** Most words of a clause at a message's edge that may be read as courtesy ("Kính gửi Sở Tư pháp tỉnh Lạng Sơn,"). */
 const EDGE_CLAUSE_WORDS = 12;
