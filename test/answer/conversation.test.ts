@@ -106,6 +106,30 @@ describe('elliptic follow-ups stay on the procedure in focus and answer the fiel
   }
 });
 
+describe('a follow-up that points back at "the procedure" stays on it', () => {
+  // "Thủ tục này…", "thủ tục đó…" or a bare "Thủ tục …" asks about the procedure in focus; the
+  // turn model once read a message starting with "thủ tục" as off-topic, since its off-topic
+  // examples often began "Thủ tục xin visa…". Phrasings written for this test, not in training/.
+  const followUps: [string, string][] = [
+    ['Thủ tục này nộp ở đâu vậy?', 'co_quan'],
+    ['thu tuc do mat bao lau', 'thoi_han'],
+    ['Thủ tục có mất lệ phí không?', 'phi'],
+    ['thu tuc tren can nhung giay to j', 'ho_so'],
+    ['Thủ tục ấy làm qua mạng được không?', 'cach_thuc'],
+    ['Thủ tục gồm các bước gì?', 'trinh_tu'],
+    ['thu tuc nay can cu vao van ban nao', 'can_cu'],
+  ];
+  for (const [message, field] of followUps) {
+    it(`"${message}" after a question about birth registration quotes its ${field}`, async () => {
+      const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
+      const next = await ask(message, first.conversationId);
+      expect(next.grounded).toBe(true);
+      expect(next.citations[0]?.sourceId).toBe(KHAI_SINH);
+      expect(next.citations[0]?.field).toBe(field);
+    });
+  }
+});
+
 describe('small talk in the middle of a conversation', () => {
   it('thanks are answered as thanks, and the next elliptic question still follows up on the procedure', async () => {
     const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
