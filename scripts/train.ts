@@ -41,6 +41,7 @@ import {
   fitMessages,
   fitTurns,
   outOfFold,
+  PAIRED_TURNS,
   readTrainingData,
   type NumericExample,
   type TextExample,
@@ -222,7 +223,7 @@ async function main(): Promise<void> {
   const project = data.turns.filter((t) => t.origin === 'project');
   for (const [i, t] of project.entries()) {
     const move = t.labels[0] === 'followup' ? 'followup' : t.labels[0] === 'new' ? 'switch' : 'decline';
-    await addMove('project turns', t.text, foci[(i * 7) % foci.length]!, move);
+    await addMove(PAIRED_TURNS, t.text, foci[(i * 7) % foci.length]!, move);
   }
   const convOof = outOfFold(conversation, k, fitConversation, (m, e) =>
     m.probabilities(new Map(Object.entries(e.x))),

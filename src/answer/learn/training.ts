@@ -296,14 +296,25 @@ export function fitDecide(examples: readonly NumericExample[], threshold: number
   return { ...file, settings: { threshold } };
 }
 
+/** Origin of the conversation samples made of the project's turns set against a focus chosen by rule. */
+export const PAIRED_TURNS = 'project turns';
+
 /** Fits the conversation model (follow up, switch, decline). */
 export function fitConversation(examples: readonly NumericExample[]): LinearModelFile {
+  // Turns of real conversations weigh as much, all together, as the project's turns set against a
+  // focus chosen by rule: only they show how a follow-up or a switch relates to what is in focus.
+  const paired = examples.filter((e) => e.origin === PAIRED_TURNS).length;
+  const real = examples.length - paired;
+  const times = real > 0 && paired > real ? Math.round(paired / real) : 1;
+  const ex = examples.flatMap((e) =>
+    e.origin === PAIRED_TURNS ? [e] : Array.from({ length: times }, () => e),
+  );
   return fitLinear(
     'conversation',
     DECISION_FEATURES,
     CONVERSATION_MOVES,
-    numericRows(examples),
-    examples.map((e) => e.labels),
+    numericRows(ex),
+    ex.map((e) => e.labels),
     FIT.conversation,
   );
 }
