@@ -78,6 +78,8 @@ const SENTENCE_COURTESY_MIN = 0.6;
  * and 23).
  */
 const FRAMED_QUESTION_MIN = 0.9;
+/** Share of a declined question's subject words its first result must hold for the results to be offered as options. */
+const SUGGEST_COVERAGE = 0.3;
 const FRAME_KINDS: ReadonlySet<MessageKind> = new Set(['greeting', 'thanks']);
 
 /**
@@ -252,9 +254,18 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       // A model that writes answers rewrites a follow-up that says more than its field into a standalone question.
       if (move === 'followup' && !(deps.writer && features.words >= 3))
         return answerDocument(retriever, focus.docId, fields, state, base);
-      // Declining a side question keeps the procedure in focus for the next follow-up.
-      if (move === 'decline')
-        return decline({ ...result, results: [] }, fields, state, { ...base, confidence }, focus);
+      // Declining a side question keeps the procedure in focus for the next follow-up. A new
+      // subject the search is not sure of is declined with its closest procedures as options, as
+      // a first question is.
+      const offer = move === 'unsure-switch' && features.coverage >= SUGGEST_COVERAGE;
+      if (move === 'decline' || move === 'unsure-switch')
+        return decline(
+          offer ? result : { ...result, results: [] },
+          fields,
+          state,
+          { ...base, confidence },
+          offer ? undefined : focus,
+        );
     }
     // A rejection is not rewritten: the history would turn "sai rồi" back into the question rejected.
     const standalone =
@@ -289,10 +300,15 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     state.lastResults = result.results.map((r) => r.doc.id);
     // Suggestions only make sense when the results share some words with the question.
     if (confidence < threshold)
-      return decline(features.coverage >= 0.3 ? result : { ...result, results: [] }, fields, state, {
-        ...base,
-        confidence,
-      });
+      return decline(
+        features.coverage >= SUGGEST_COVERAGE ? result : { ...result, results: [] },
+        fields,
+        state,
+        {
+          ...base,
+          confidence,
+        },
+      );
     const composed = composeTop(retriever, result, fields, models);
     const top = result.results[0]!;
     setFocus(state, top.doc, composed);
@@ -317,14 +333,15 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     own: ConfidenceFeatures,
     standalone: number,
     top: string | undefined,
-  ): 'followup' | 'switch' | 'decline' {
+  ): 'followup' | 'switch' | 'decline' | 'unsure-switch' {
     const focus = fitToDocument(retriever.snapshot, focusId, text);
     const { move, p } = models.conversation.best(
       conversationFeatures({ turn, standalone, sameTop: top === focusId ? 1 : 0, own, focus }),
     );
-    // A switch needs a subject the assistant can answer; otherwise the message most likely goes on about the focus.
+    // A switch needs a subject the assistant can answer; otherwise the message most likely goes on
+    // about the focus, or asks something new the search is not sure of.
     if (move === 'switch' && standalone < threshold)
-      return p.followup! >= p.decline! ? 'followup' : 'decline';
+      return p.followup! >= p.decline! ? 'followup' : 'unsure-switch';
     return move;
   }
 

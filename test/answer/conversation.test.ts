@@ -363,6 +363,26 @@ describe('a later message that names another procedure switches to it', () => {
   }
 });
 
+describe('a new subject the search is not sure of, in a conversation', () => {
+  it('is declined with its closest procedures as numbered options; a number picks one and follow-ups go on about it', async () => {
+    const first = await ask('Đăng ký khai sinh cần giấy tờ gì?');
+    expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
+    const unsure = await ask(
+      'À nhân tiện, em trai tôi mới mua lại chiếc xe máy cũ của người quen, giờ muốn đứng tên thì sao?',
+      first.conversationId,
+    );
+    expect(unsure.grounded).toBe(false);
+    // The transfer of a vehicle's registration to its new owner.
+    expect(unsure.alternatives[0]?.sourceId).toBe('1.013076');
+    expect(unsure.answer).toMatch(/1\./u);
+    const picked = await ask('1', first.conversationId);
+    expect(picked.grounded).toBe(true);
+    expect(picked.citations[0]?.sourceId).toBe('1.013076');
+    const next = await ask('nộp ở đâu vậy', first.conversationId);
+    expect(next.citations[0]?.sourceId).toBe('1.013076');
+  });
+});
+
 describe('questions the corpus cannot answer are declined with the hand-off contact', () => {
   const nearMisses = [
     'Thủ tục xin visa du lịch Hàn Quốc cần những giấy tờ gì?',
