@@ -68,7 +68,7 @@ describe('a procedure code or document number inside a sentence', () => {
 });
 
 describe('elliptic follow-ups stay on the procedure in focus and answer the field asked', () => {
-  // Twenty-two short follow-ups, eleven as typed in chat without diacritics.
+  // Twenty-nine short follow-ups, fourteen as typed in chat without diacritics.
   const followUps: [string, string][] = [
     ['nop o dau', 'co_quan'],
     ['lau ko', 'thoi_han'],
@@ -93,24 +93,9 @@ describe('elliptic follow-ups stay on the procedure in focus and answer the fiel
     // Asked leave first, as in chat.
     ['cho mình hỏi chút, nộp ở đâu ạ', 'co_quan'],
     ['cho e hoi them la le phi bn', 'phi'],
-  ];
-  for (const [message, field] of followUps) {
-    it(`"${message}" after a question about birth registration quotes its ${field}`, async () => {
-      const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
-      expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
-      const next = await ask(message, first.conversationId);
-      expect(next.grounded).toBe(true);
-      expect(next.citations[0]?.sourceId).toBe(KHAI_SINH);
-      expect(next.citations[0]?.field).toBe(field);
-    });
-  }
-});
-
-describe('a follow-up that points back at "the procedure" stays on it', () => {
-  // "Thủ tục này…", "thủ tục đó…" or a bare "Thủ tục …" asks about the procedure in focus; the
-  // turn model once read a message starting with "thủ tục" as off-topic, since its off-topic
-  // examples often began "Thủ tục xin visa…". Phrasings written for this test, not in training/.
-  const followUps: [string, string][] = [
+    // Pointing back at "the procedure" ("thủ tục này…", a bare "Thủ tục …"): the turn model once read
+    // a message starting with "thủ tục" as off-topic, its off-topic examples often beginning "Thủ tục
+    // xin visa…". Phrasings written for this test, not in training/.
     ['Thủ tục này nộp ở đâu vậy?', 'co_quan'],
     ['thu tuc do mat bao lau', 'thoi_han'],
     ['Thủ tục có mất lệ phí không?', 'phi'],
@@ -122,6 +107,7 @@ describe('a follow-up that points back at "the procedure" stays on it', () => {
   for (const [message, field] of followUps) {
     it(`"${message}" after a question about birth registration quotes its ${field}`, async () => {
       const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
+      expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
       const next = await ask(message, first.conversationId);
       expect(next.grounded).toBe(true);
       expect(next.citations[0]?.sourceId).toBe(KHAI_SINH);
