@@ -257,15 +257,18 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       // Declining a side question keeps the procedure in focus for the next follow-up. A new
       // subject the search is not sure of is declined with its closest procedures as options, as
       // a first question is.
-      const offer = move === 'unsure-switch' && features.coverage >= SUGGEST_COVERAGE;
-      if (move === 'decline' || move === 'unsure-switch')
+      if (move === 'decline')
+        return decline({ ...result, results: [] }, fields, state, { ...base, confidence }, focus);
+      if (move === 'unsure-switch') {
+        const options = suggestible(result, features);
         return decline(
-          offer ? result : { ...result, results: [] },
+          options,
           fields,
           state,
           { ...base, confidence },
-          offer ? undefined : focus,
+          options.results[0] ? undefined : focus,
         );
+      }
     }
     // A rejection is not rewritten: the history would turn "sai rồi" back into the question rejected.
     const standalone =
@@ -298,17 +301,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     if (rejecting && (confidence < threshold || found === focus?.docId || found === state.answered?.docId))
       return rejected(retriever, state, base);
     state.lastResults = result.results.map((r) => r.doc.id);
-    // Suggestions only make sense when the results share some words with the question.
     if (confidence < threshold)
-      return decline(
-        features.coverage >= SUGGEST_COVERAGE ? result : { ...result, results: [] },
-        fields,
-        state,
-        {
-          ...base,
-          confidence,
-        },
-      );
+      return decline(suggestible(result, features), fields, state, { ...base, confidence });
     const composed = composeTop(retriever, result, fields, models);
     const top = result.results[0]!;
     setFocus(state, top.doc, composed);
@@ -491,6 +485,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     cacheStats: () => ({ retrieval: cache.stats(), syllables: syllableCache.stats() }),
     turnsWaiting: () => gate.queued,
   };
+}
+
+/** The results to offer as options when declining: only when they share some words with the question. */
+function suggestible(result: Retrieval, features: ConfidenceFeatures): Retrieval {
+  return features.coverage >= SUGGEST_COVERAGE ? result : { ...result, results: [] };
 }
 
 /** Composes from the first result; similar procedures become choices. */
