@@ -76,7 +76,14 @@ async function main(): Promise<void> {
   const fieldOof = outOfFold(data.fields, k, fitFields, (m, e) => m.probabilities(textFeatures(e.text)));
   reportTop('fields', data.fields, fieldOof, ASKABLE_FIELDS);
   // Turns.
-  const turnOof = outOfFold(data.turns, k, fitTurns, (m, e) => m.probabilities(textFeatures(e.text)));
+  // Each fold's model also scores the text typed without diacritics: the decide samples hold both
+  // spellings of a question, and the folded twin of a training text must not be scored by a model
+  // fitted on it (its kind scores were then those of a text seen, unlike a user's).
+  const turnOofBoth = outOfFold(data.turns, k, fitTurns, (m, e) => [
+    ...m.probabilities(textFeatures(e.text)),
+    ...m.probabilities(textFeatures(fold(e.text))),
+  ]);
+  const turnOof = turnOofBoth.map((p) => p.slice(0, 3));
   reportTop('turns', data.turns, turnOof, ['followup', 'new', 'offtopic']);
   const turnsFile = fitTurns(data.turns);
   // Messages: a question, small talk or a rejection, read as the assistant reads them.
@@ -97,9 +104,10 @@ async function main(): Promise<void> {
   const turnsModel = new LinearModel(turnsFile);
   // Out-of-fold kind scores for texts the turn model was fitted on; the full model for the others.
   const oofTurn = new Map<string, Record<TurnKind, number>>();
-  data.turns.forEach((e, i) =>
-    oofTurn.set(e.text, { followup: turnOof[i]![0]!, new: turnOof[i]![1]!, offtopic: turnOof[i]![2]! }),
-  );
+  const kindScores = (p: number[]) => ({ followup: p[0]!, new: p[1]!, offtopic: p[2]! });
+  // A training text's own out-of-fold scores win over those of another text's folded twin.
+  data.turns.forEach((e, i) => oofTurn.set(fold(e.text), kindScores(turnOofBoth[i]!.slice(3))));
+  data.turns.forEach((e, i) => oofTurn.set(e.text, kindScores(turnOof[i]!)));
   const turnOf = (text: string) =>
     oofTurn.get(text) ?? (turnsModel.scores(textFeatures(text)) as Record<TurnKind, number>);
 
@@ -120,10 +128,16 @@ async function main(): Promise<void> {
 
   // Decide: one sample per message whose first result is judged (codes and subject-less messages are decided by rule).
   const decide: NumericExample[] = [];
+  // Both spellings of a question fall in one fold: a model fitted on one would score the other as seen.
+  const decideGroups: number[] = [];
+  const groupOf = new Map<string, number>();
   const addDecide = async (origin: string, text: string, right: (top: string | undefined) => boolean) => {
     const r = await retrieve(text);
     const f = features(text, r);
     if (f.exact === 1 || f.words === 0) return;
+    const key = fold(text);
+    if (!groupOf.has(key)) groupOf.set(key, groupOf.size);
+    decideGroups.push(groupOf.get(key)!);
     decide.push({
       x: Object.fromEntries(decideFeatures(f, turnOf(text))),
       labels: right(r.results[0]?.doc.id) ? ['right'] : [],
@@ -167,6 +181,7 @@ async function main(): Promise<void> {
     k,
     (train) => fitDecide(train, 0.5),
     (m, e) => m.probabilities(new Map(Object.entries(e.x))),
+    (i) => decideGroups[i]! % k,
   );
   const threshold = bestThreshold(
     decide,

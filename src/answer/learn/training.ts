@@ -321,20 +321,22 @@ export function fitConversation(examples: readonly NumericExample[]): LinearMode
 
 /**
  * Out-of-fold predictions: each example is scored by a model fitted on the other folds (example i
- * is in fold i mod k), so the figures and the features built from them are those of unseen input.
+ * is in fold `foldOf(i)`, i mod k by default), so the figures and the features built from them are
+ * those of unseen input.
  */
 export function outOfFold<E>(
   examples: readonly E[],
   k: number,
   fit: (train: E[]) => LinearModelFile,
   score: (m: LinearModel, e: E) => number[],
+  foldOf: (i: number) => number = (i) => i % k,
 ): number[][] {
   const out: number[][] = new Array(examples.length);
   for (let fold = 0; fold < k; fold++) {
-    const train = examples.filter((_, i) => i % k !== fold);
+    const train = examples.filter((_, i) => foldOf(i) !== fold);
     const model = new LinearModel(fit(train));
     examples.forEach((e, i) => {
-      if (i % k === fold) out[i] = score(model, e);
+      if (foldOf(i) === fold) out[i] = score(model, e);
     });
   }
   return out;

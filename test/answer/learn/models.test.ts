@@ -11,6 +11,7 @@ import {
   fitFields,
   fitMessages,
   fitTurns,
+  outOfFold,
   readTrainingData,
   type NumericExample,
 } from '../../../src/answer/learn/training.js';
@@ -78,6 +79,26 @@ describe('the bundled model files', () => {
     expect(() => LinearModel.parse(broken, { name: 'turns', features: 'x', source: 'turns.json' })).toThrow(
       /feature "w:a" has 1 weights for 2 classes/u,
     );
+  });
+});
+
+describe('out-of-fold scores', () => {
+  it("come from a model that never saw the example's twin when twins share a fold", () => {
+    // Forty questions typed twice (as written, then without diacritics): each pair shares a feature
+    // of its own that gives its label away, as the two spellings of one question share their words.
+    const examples: NumericExample[] = Array.from({ length: 80 }, (_, i) => {
+      const pair = Math.floor(i / 2);
+      return { x: { [`q${pair}`]: 1 }, labels: pair % 2 === 0 ? ['right'] : [], origin: 'test' };
+    });
+    const score = (m: LinearModel, e: NumericExample) => m.probabilities(new Map(Object.entries(e.x)));
+    const fit = (train: NumericExample[]) => fitDecide(train, 0.5);
+    const separated = (p: number[][]) =>
+      examples.filter((e, i) => p[i]![0]! >= 0.5 === e.labels.length > 0).length;
+    // Twins in different folds: each is scored by a model fitted on the other, which gives it away.
+    expect(separated(outOfFold(examples, 5, fit, score))).toBe(80);
+    // Twins in one fold: the score knows nothing of the pair, as for a question never seen.
+    const byPair = outOfFold(examples, 5, fit, score, (i) => Math.floor(i / 2) % 5);
+    expect(byPair.every((p) => Math.abs(p[0]! - 0.5) < 0.1)).toBe(true);
   });
 });
 
