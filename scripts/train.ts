@@ -4,6 +4,9 @@
  * server loads (src/answer/models/*.json), printing cross-validated figures first:
  * - fields: which fields a message asks (training/fields.jsonl + the shared train questions);
  * - turns: follow-up, new subject or off-topic from the wording (training/turns.jsonl + shared train);
+ * - details: whether a message asks a detail no field of a procedure record holds (a fine, a
+ *   validity period, an amount: training/near-misses-detail.jsonl, against every field example),
+ *   with a threshold set for few false alarms;
  * - decide: answer with the first result or decline, from retrieval features over the shared
  *   procedures (shared train questions and conversations, the tthc questions, the project's long
  *   questions, near misses and off-topic messages);
@@ -37,6 +40,7 @@ import {
 import {
   fitConversation,
   fitDecide,
+  fitDetails,
   fitFields,
   fitMessages,
   fitTurns,
@@ -86,6 +90,23 @@ async function main(): Promise<void> {
   const turnOof = turnOofBoth.map((p) => p.slice(0, 3));
   reportTop('turns', data.turns, turnOof, ['followup', 'new', 'offtopic']);
   const turnsFile = fitTurns(data.turns);
+  // Details: a question naming a procedure and asking what no field of its record holds.
+  const detailOof = outOfFold(
+    data.details,
+    k,
+    (ex) => fitDetails(ex),
+    (m, e) => m.probabilities(textFeatures(e.text)),
+  ).map((p) => p[0]!);
+  const detailThreshold = bestDetailThreshold(data.details, detailOof);
+  const detailsFile = fitDetails(data.details, { threshold: detailThreshold });
+  {
+    const full = new LinearModel(detailsFile);
+    const nm = data.questions.filter((q) => q.gold.length === 0);
+    const flagged = nm.filter((q) => full.probabilities(textFeatures(q.text))[0]! >= detailThreshold).length;
+    console.log(
+      `details (cross-validated, threshold ${detailThreshold}): ${reportDetails(data.details, detailOof, detailThreshold)}; shared train near misses read so: ${flagged} of ${nm.length}`,
+    );
+  }
   // Messages: a question, small talk or a rejection, read as the assistant reads them.
   const messageOof = outOfFold(data.messages, k, fitMessages, (m, e) =>
     m.probabilities(textFeatures(e.text)),
@@ -255,6 +276,7 @@ async function main(): Promise<void> {
   const about = (extra: Record<string, unknown>) => ({ fitted: 'npm run train', ...extra });
   await writeModel({ ...fieldsFile, about: about({ examples: countBy(data.fields) }) });
   await writeModel({ ...turnsFile, about: about({ examples: countBy(data.turns) }) });
+  await writeModel({ ...detailsFile, about: about({ examples: countBy(data.details) }) });
   await writeModel({ ...decideFile, about: about({ examples: countBy(decide) }) });
   await writeModel({ ...conversationFile, about: about({ examples: countBy(conversation) }) });
   await writeModel({ ...messagesFile, about: about({ examples: countBy(data.messages) }) });
@@ -267,8 +289,34 @@ async function main(): Promise<void> {
     samples.map((s) => JSON.stringify(s)).join('\n') + '\n',
   );
   console.log(
-    `wrote ${MODELS_DIR}{fields,turns,decide,conversation,messages}.json and training/decision-samples.jsonl`,
+    `wrote ${MODELS_DIR}{fields,turns,details,decide,conversation,messages}.json and training/decision-samples.jsonl`,
   );
+}
+
+/** Most questions of the field examples (cross-validated) the detail model may read as asking what no record holds. */
+const DETAIL_FALSE_ALARMS = 0.005;
+
+/**
+ * The lowest threshold at which the detail model, cross-validated, reads at most
+ * DETAIL_FALSE_ALARMS of the questions that ask a record's field as asking what no record holds:
+ * such a question is then declined, so the threshold is set for few false alarms.
+ */
+function bestDetailThreshold(examples: readonly TextExample[], p: number[]): number {
+  const negatives = p.filter((_, i) => examples[i]!.labels.length === 0);
+  for (let t = 0.5; t < 1; t = Math.round((t + 0.01) * 100) / 100) {
+    if (negatives.filter((q) => q >= t).length <= DETAIL_FALSE_ALARMS * negatives.length) return t;
+  }
+  return 1;
+}
+
+/** Share of each origin's examples read as asking what no record holds at threshold `t`. */
+function reportDetails(examples: readonly TextExample[], p: number[], t: number): string {
+  return [...new Set(examples.map((e) => e.origin))]
+    .map((o) => {
+      const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
+      return `${o} ${pct(of.filter(([, q]) => q >= t).length / of.length)} of ${of.length}`;
+    })
+    .join('; ');
 }
 
 /** A question read as small talk goes unanswered; that costs this many small-talk messages answered as questions (a decline). */

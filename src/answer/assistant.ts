@@ -9,6 +9,7 @@ import { parseState, pickedOption, remember, type ConversationState } from './co
 import {
   composeLegal,
   composeProcedure,
+  composeUnrecorded,
   documentChunks,
   similarProcedures,
   suggestionOf,
@@ -253,7 +254,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       if (rejecting && move !== 'switch') return rejected(retriever, state, base);
       // A model that writes answers rewrites a follow-up that says more than its field into a standalone question.
       if (move === 'followup' && !(deps.writer && features.words >= 3))
-        return answerDocument(retriever, focus.docId, fields, state, base);
+        return answerDocument(retriever, focus.docId, fields, state, base, text);
       // Declining a side question keeps the procedure in focus for the next follow-up. A new
       // subject the search is not sure of is declined with its closest procedures as options, as
       // a first question is.
@@ -303,8 +304,13 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     state.lastResults = result.results.map((r) => r.doc.id);
     if (confidence < threshold)
       return decline(suggestible(result, features), fields, state, { ...base, confidence });
-    const composed = composeTop(retriever, result, fields, models);
     const top = result.results[0]!;
+    // A question that names the procedure but asks what no field of its record holds (a fine, a
+    // validity period, an amount) is told so, with the record's general information.
+    const composed =
+      top.doc.kind === 'procedure' && models.details.asksUnrecorded(standalone)
+        ? composeUnrecorded(retriever.snapshot, top.doc)
+        : composeTop(retriever, result, fields, models);
     setFocus(state, top.doc, composed);
     const answer = finish(composed, top.doc, state, fields, { ...base, confidence }, deps.handoffContact);
     // A record that lacks what was asked is said so in its own words, not written over by the model.
@@ -436,11 +442,15 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     fields: ProcedureField[],
     state: ConversationState,
     base: Omit<Answer, 'answer' | 'grounded' | 'outcome' | 'intent'>,
+    /** The follow-up asked, when the answer is to one: what its record does not hold is told so. */
+    asking?: string,
   ): Answer {
     const doc = retriever.snapshot.document(docId)!;
     const composed =
       doc.kind === 'procedure'
-        ? composeProcedure(retriever.snapshot, doc, fields, models.fields.companions)
+        ? asking !== undefined && models.details.asksUnrecorded(asking)
+          ? composeUnrecorded(retriever.snapshot, doc)
+          : composeProcedure(retriever.snapshot, doc, fields, models.fields.companions)
         : composeLegal({
             doc,
             score: 1,
@@ -534,9 +544,11 @@ function finish(
     ...base,
     answer: grounded
       ? text
-      : composed.unrecorded
-        ? `${text}\n\n${say.unrecordedNote(fields.map((f) => FIELD_LABELS[f]).join(', '), handoff)}`
-        : `${text}\n\n${say.handoffReply(handoff)}`.trim(),
+      : composed.unrecorded === 'detail'
+        ? `${text}\n\n${say.unrecordedDetailNote(handoff)}`
+        : composed.unrecorded
+          ? `${text}\n\n${say.unrecordedNote(fields.map((f) => FIELD_LABELS[f]).join(', '), handoff)}`
+          : `${text}\n\n${say.handoffReply(handoff)}`.trim(),
     citations: composed.citations,
     grounded,
     outcome: grounded ? 'grounded' : 'declined',

@@ -24,10 +24,11 @@ export interface Composed {
   alternatives: Suggestion[];
   followUps: string[];
   /**
-   * True when fields were asked and the record holds none of them: the answer says so and quotes
-   * the record's general information.
+   * True when fields were asked and the record holds none of them, 'detail' when the question
+   * asks what no field of a record holds (a fine, a validity period): the answer says so and
+   * quotes the record's general information.
    */
-  unrecorded?: boolean;
+  unrecorded?: boolean | 'detail';
 }
 
 /** All passages of one document, in document order. */
@@ -237,6 +238,19 @@ export function composeProcedure(
     alternatives: [],
     followUps: procedureFollowUps(chunks, fields[0]!),
     ...(recorded ? {} : { unrecorded: true }),
+  };
+}
+
+/**
+ * For a question that names a procedure but asks what no field of its record holds: says that
+ * the record does not state it and quotes the record's general information.
+ */
+export function composeUnrecorded(snapshot: IndexSnapshot, doc: DocumentMeta): Composed {
+  const general = composeProcedure(snapshot, doc, []);
+  return {
+    ...general,
+    answer: `Hồ sơ thủ tục “${doc.title}” (mã ${doc.id}) trên Cổng dịch vụ công không ghi thông tin bạn hỏi.\n\n${general.answer}`,
+    unrecorded: 'detail',
   };
 }
 

@@ -83,6 +83,11 @@ export function unrecordedNote(what: string, contact: string): string {
   return `Để biết ${what.toLowerCase()} của thủ tục này, bạn vui lòng liên hệ: ${contact}.`;
 }
 
+/** Note appended when the question asks what the procedure's record does not state at all. */
+export function unrecordedDetailNote(contact: string): string {
+  return `Để biết thông tin này, bạn vui lòng liên hệ: ${contact}.`;
+}
+
 /** Note appended when several procedures fit the question. */
 export function choiceNote(alternatives: Suggestion[], firstTitle: string): string {
   const lines = [

@@ -133,6 +133,48 @@ describe('a question about a detail the procedure record leaves empty', () => {
   });
 });
 
+describe('a question that names the procedure but asks what no field of its record holds', () => {
+  it.each([
+    ['a fine', 'Thủ tục 3.000777: doanh nghiệp làm chậm thì bị xử phạt bao nhiêu tiền?'],
+    ['a share of the costs', 'Thủ tục 3.000777 thì doanh nghiệp được hỗ trợ bao nhiêu phần trăm chi phí?'],
+    ['a minimum capital', 'Thủ tục 3.000777 thì vốn điều lệ tối thiểu của doanh nghiệp là bao nhiêu?'],
+    ['how often it may be filed', 'thu tuc 3.000777 thi moi doanh nghiep dc de nghi toi da may lan 1 nam?'],
+  ])(
+    'asked %s, says the record does not state it, names the procedure and gives the contact',
+    async (_, message) => {
+      const a = await ask(message);
+      expect(a.grounded).toBe(false);
+      expect(a.outcome).toBe('declined');
+      expect(a.answer).toContain(
+        '“Công bố mở tuyến thử nghiệm” (mã 3.000777) trên Cổng dịch vụ công không ghi thông tin bạn hỏi',
+      );
+      expect(a.answer).toContain('Để biết thông tin này, bạn vui lòng liên hệ: Tổng đài 1022.');
+      expect(a.handoff).toBe('Tổng đài 1022');
+      expect(a.citations[0]?.sourceId).toBe('3.000777');
+    },
+  );
+
+  it('asked as a follow-up, says so about the procedure in focus, which stays in focus', async () => {
+    const first = await ask('Thủ tục 3.000777 thì kết quả nhận được là gì?');
+    const a = await ask('moi nam dc lam toi da may lan', first.conversationId);
+    expect(a.grounded).toBe(false);
+    expect(a.answer).toContain('(mã 3.000777) trên Cổng dịch vụ công không ghi thông tin bạn hỏi');
+    const next = await ask('Cơ quan nào thực hiện?', first.conversationId);
+    expect(next.grounded).toBe(true);
+    expect(next.answer).toContain('Sở Xây dựng');
+  });
+
+  it.each([
+    'Thủ tục 3.000777 thì kết quả nhận được là gì?',
+    'Thủ tục 3.000777 do cơ quan nào thực hiện?',
+    'Thủ tục 3.000777 có căn cứ pháp lý là văn bản nào?',
+    'Thủ tục 3.000777 thì bao lâu có kết quả?',
+  ])('asked what the record holds in the same words ("%s"), answers it', async (message) => {
+    const a = await ask(message);
+    expect(a.grounded).toBe(true);
+  });
+});
+
 describe('with a model that writes answers', () => {
   let server: FakeOpenAiServer;
 

@@ -1,7 +1,8 @@
 /**
  * The learned decisions of the answer layer, each a model file under src/answer/models/ fitted by
  * `npm run train`: which fields a message asks (fields.json), what kind of message it is
- * (turns.json: follow-up, new subject, off-topic), whether to answer with the first result or
+ * (turns.json: follow-up, new subject, off-topic), whether it asks a detail no record field holds
+ * (details.json), whether to answer with the first result or
  * decline (decide.json), in a conversation whether a message follows up, switches subject or
  * must be declined (conversation.json), and whether a message is a question at all or greets,
  * thanks, asks what the assistant does, asks for a person or says the last answer was not what
@@ -104,6 +105,27 @@ export class FieldModel {
   }
 }
 
+/**
+ * Whether a message asks a detail that no field of a procedure record holds (a fine, a validity
+ * period, an age limit, an amount one person receives): the record named cannot answer it.
+ */
+export class DetailModel {
+  constructor(
+    readonly model: LinearModel,
+    /** Probability from which the message is read so (fitted for few false alarms on questions the records answer). */
+    readonly threshold: number,
+  ) {}
+
+  probability(message: string): number {
+    return this.model.probabilities(textFeatures(message))[0]!;
+  }
+
+  /** True when the message asks what no record field holds. */
+  asksUnrecorded(message: string): boolean {
+    return this.probability(message) >= this.threshold;
+  }
+}
+
 /** Probability of each message kind from its wording alone. */
 export class TurnModel {
   constructor(readonly model: LinearModel) {}
@@ -172,6 +194,7 @@ export class MoveModel {
 export interface AnswerModels {
   fields: FieldModel;
   turns: TurnModel;
+  details: DetailModel;
   decide: DecisionModel;
   conversation: MoveModel;
   messages: MessageModel;
@@ -205,12 +228,14 @@ export function loadAnswerModels(dir = MODELS_DIR): AnswerModels {
   const fields = readModel('fields', TEXT_FEATURES, dir);
   const decide = readModel('decide', DECISION_FEATURES, dir);
   const messages = readModel('messages', TEXT_FEATURES, dir);
+  const details = readModel('details', TEXT_FEATURES, dir);
   const companions = (fields.file.settings?.companions ?? {}) as Partial<
     Record<ProcedureField, ProcedureField>
   >;
   return {
     fields: new FieldModel(fields, num(fields, 'threshold', 0.5), companions),
     turns: new TurnModel(readModel('turns', TEXT_FEATURES, dir)),
+    details: new DetailModel(details, num(details, 'threshold', 1)),
     decide: new DecisionModel(decide, num(decide, 'threshold', 0.5)),
     conversation: new MoveModel(readModel('conversation', DECISION_FEATURES, dir)),
     messages: new MessageModel(messages, num(messages, 'threshold', 0.5)),

@@ -64,6 +64,13 @@ export interface TrainingData {
    */
   nearMisses: string[];
   /**
+   * Questions the project wrote that name a real procedure but ask a detail no field of its record
+   * holds (a fine, a validity period, an age limit, an amount; training/near-misses-detail.jsonl).
+   */
+  detailNearMisses: string[];
+  /** Texts asking a detail no record field holds ('detail') against texts asking a field (no label). */
+  details: TextExample[];
+  /**
    * Questions as people write them to a portal's Q&A page, the project wrote: their situation told
    * first, then what they ask (training/questions-long.jsonl, with gold codes), and long ones no
    * record answers (training/near-misses-long.jsonl).
@@ -121,6 +128,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     turns.push({ text: q.text, labels: ['new'], origin: 'project questions' });
   }
   const nearMisses = await readTexts(path.join(projectDir, 'near-misses.jsonl'));
+  const detailNearMisses = await readTexts(path.join(projectDir, 'near-misses-detail.jsonl'));
   const longQuestions = await readQuestions(path.join(projectDir, 'questions-long.jsonl'));
   const longNearMisses = await readTexts(path.join(projectDir, 'near-misses-long.jsonl'));
   const messagesFile = path.join(projectDir, 'messages.jsonl');
@@ -179,6 +187,11 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   for (const t of projectDialogues.flatMap((d) => d.turns))
     if (t.expect === 'answer' && FIELD_SET.has(t.field))
       fields.push({ text: t.text, labels: [t.field], origin: 'project dialogues' });
+  // What a record does not hold against what its fields hold: every text asking a field.
+  const details: TextExample[] = [
+    ...fields.map((e) => ({ text: e.text, labels: [], origin: e.origin })),
+    ...detailNearMisses.map((text) => ({ text, labels: ['detail'], origin: 'project details' })),
+  ];
   // Every other text is a question: what the assistant is asked, not small talk. A text the
   // messages file already holds, typed the same way once folded, keeps the file's kind.
   const kindOf = new Map(messages.map((m) => [plainKey(m.text), m.labels[0]!]));
@@ -188,6 +201,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     ...fields.map((e) => e.text),
     ...projectDialogues.flatMap((d) => d.turns.map((t) => t.text)),
     ...nearMisses,
+    ...detailNearMisses,
     ...longQuestions.map((q) => q.text),
     ...longNearMisses,
   ]) {
@@ -211,6 +225,8 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     projectDialogues,
     offTopic,
     nearMisses,
+    detailNearMisses,
+    details,
     longQuestions,
     longNearMisses,
   };
@@ -226,8 +242,12 @@ async function readTexts(file: string): Promise<string[]> {
 }
 
 /** Fit settings of each model (part of what a refit must repeat). */
-export const FIT: Record<'fields' | 'turns' | 'decide' | 'conversation' | 'messages', FitOptions> = {
+export const FIT: Record<
+  'fields' | 'turns' | 'details' | 'decide' | 'conversation' | 'messages',
+  FitOptions
+> = {
   fields: { iterations: 200, rate: 0.1, l2: 1e-4 },
+  details: { iterations: 200, rate: 0.1, l2: 1e-4 },
   messages: { iterations: 200, rate: 0.1, l2: 1e-4 },
   turns: { iterations: 200, rate: 0.1, l2: 1e-4 },
   decide: { iterations: 400, rate: 0.1, l2: 1e-3 },
@@ -262,6 +282,22 @@ export function fitTurns(examples: readonly TextExample[]): LinearModelFile {
     examples.map((e) => e.labels),
     FIT.turns,
   );
+}
+
+/** Fits the detail model: does a message ask a detail no field of a procedure record holds? */
+export function fitDetails(
+  examples: readonly TextExample[],
+  settings: Record<string, unknown> = {},
+): LinearModelFile {
+  const file = fitLinear(
+    'details',
+    TEXT_FEATURES,
+    ['detail'],
+    textRows(examples),
+    examples.map((e) => e.labels),
+    FIT.details,
+  );
+  return { ...file, settings: { threshold: 1, ...settings } };
 }
 
 /** Fits the message model (question, small talk or rejection) on all message examples. */

@@ -8,6 +8,7 @@ import { loadAnswerModels, MODELS_DIR } from '../../../src/answer/learn/models.j
 import {
   fitConversation,
   fitDecide,
+  fitDetails,
   fitFields,
   fitMessages,
   fitTurns,
@@ -49,6 +50,9 @@ describe('the bundled model files', () => {
     ]);
     expect(models.decide.threshold).toBeGreaterThan(0);
     expect(models.decide.threshold).toBeLessThan(1);
+    expect(models.details.model.classes).toEqual(['detail']);
+    expect(models.details.threshold).toBeGreaterThanOrEqual(0.5);
+    expect(models.details.threshold).toBeLessThan(1);
   });
 
   it('refuses a model fitted on other features, naming the file and the command that refits it', async () => {
@@ -131,6 +135,7 @@ describe('the long training questions', () => {
         'out-of-scope.txt',
         'questions-project.jsonl',
         'near-misses.jsonl',
+        'near-misses-detail.jsonl',
         'near-misses-long.jsonl',
       ])
         await cp(path.join(root, 'training', f), path.join(dir, f));
@@ -178,6 +183,8 @@ describe.skipIf(!existsSync(path.join(shared, 'tthc-answers')))(
       expect(maxDifference(fitTurns(data.turns), await bundled('turns'))).toBeLessThan(1e-3);
       const messages = fitMessages(data.messages, (await bundled('messages')).settings);
       expect(maxDifference(messages, await bundled('messages'))).toBeLessThan(1e-3);
+      const details = fitDetails(data.details, (await bundled('details')).settings);
+      expect(maxDifference(details, await bundled('details'))).toBeLessThan(1e-3);
     }, 240_000);
 
     it('fits the decide and conversation models again from their samples', async () => {
