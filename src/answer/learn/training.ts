@@ -256,32 +256,35 @@ export const FIT: Record<
 
 const textRows = (examples: readonly TextExample[]): Features[] => examples.map((e) => textFeatures(e.text));
 
+/** Fits text model `name` over `classes`; `settings` (its threshold…) are stored with it. */
+function fitText(
+  name: 'fields' | 'turns' | 'details' | 'messages',
+  classes: readonly string[],
+  examples: readonly TextExample[],
+  settings?: Record<string, unknown>,
+): LinearModelFile {
+  const file = fitLinear(
+    name,
+    TEXT_FEATURES,
+    classes,
+    textRows(examples),
+    examples.map((e) => e.labels),
+    FIT[name],
+  );
+  return settings ? { ...file, settings } : file;
+}
+
 /** Fits the field model on all field examples. */
 export function fitFields(
   examples: readonly TextExample[],
   settings: Record<string, unknown> = {},
 ): LinearModelFile {
-  const file = fitLinear(
-    'fields',
-    TEXT_FEATURES,
-    ASKABLE_FIELDS,
-    textRows(examples),
-    examples.map((e) => e.labels),
-    FIT.fields,
-  );
-  return { ...file, settings: { threshold: 0.5, ...settings } };
+  return fitText('fields', ASKABLE_FIELDS, examples, { threshold: 0.5, ...settings });
 }
 
 /** Fits the turn-kind model on all turn examples. */
 export function fitTurns(examples: readonly TextExample[]): LinearModelFile {
-  return fitLinear(
-    'turns',
-    TEXT_FEATURES,
-    TURN_KINDS,
-    textRows(examples),
-    examples.map((e) => e.labels),
-    FIT.turns,
-  );
+  return fitText('turns', TURN_KINDS, examples);
 }
 
 /** Fits the detail model: does a message ask a detail no field of a procedure record holds? */
@@ -289,15 +292,7 @@ export function fitDetails(
   examples: readonly TextExample[],
   settings: Record<string, unknown> = {},
 ): LinearModelFile {
-  const file = fitLinear(
-    'details',
-    TEXT_FEATURES,
-    ['detail'],
-    textRows(examples),
-    examples.map((e) => e.labels),
-    FIT.details,
-  );
-  return { ...file, settings: { threshold: 1, ...settings } };
+  return fitText('details', ['detail'], examples, { threshold: 1, ...settings });
 }
 
 /** Fits the message model (question, small talk or rejection) on all message examples. */
@@ -305,15 +300,7 @@ export function fitMessages(
   examples: readonly TextExample[],
   settings: Record<string, unknown> = {},
 ): LinearModelFile {
-  const file = fitLinear(
-    'messages',
-    TEXT_FEATURES,
-    MESSAGE_KINDS,
-    textRows(examples),
-    examples.map((e) => e.labels),
-    FIT.messages,
-  );
-  return { ...file, settings: { threshold: 0.5, ...settings } };
+  return fitText('messages', MESSAGE_KINDS, examples, { threshold: 0.5, ...settings });
 }
 
 const numericRows = (examples: readonly NumericExample[]): Features[] =>
