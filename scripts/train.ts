@@ -91,11 +91,8 @@ async function main(): Promise<void> {
   reportTop('turns', data.turns, turnOof, ['followup', 'new', 'offtopic']);
   const turnsFile = fitTurns(data.turns);
   // Details: a question naming a procedure and asking what no field of its record holds.
-  const detailOof = outOfFold(
-    data.details,
-    k,
-    (ex) => fitDetails(ex),
-    (m, e) => m.probabilities(textFeatures(e.text)),
+  const detailOof = outOfFold(data.details, k, fitDetails, (m, e) =>
+    m.probabilities(textFeatures(e.text)),
   ).map((p) => p[0]!);
   const detailThreshold = bestDetailThreshold(data.details, detailOof);
   const detailsFile = fitDetails(data.details, { threshold: detailThreshold });

@@ -154,6 +154,14 @@ describe('a question that names the procedure but asks what no field of its reco
     },
   );
 
+  it('leaves the administrators a gap naming the procedure', async () => {
+    await ask('Thủ tục 3.000777: doanh nghiệp làm chậm thì bị xử phạt bao nhiêu tiền?');
+    const gaps = await store.gapReport();
+    expect(gaps.map((g) => g.example)).toContain(
+      'Thủ tục 3.000777: doanh nghiệp làm chậm thì bị xử phạt bao nhiêu tiền? [3.000777: thông tin được hỏi]',
+    );
+  });
+
   it('asked as a follow-up, says so about the procedure in focus, which stays in focus', async () => {
     const first = await ask('Thủ tục 3.000777 thì kết quả nhận được là gì?');
     const a = await ask('moi nam dc lam toi da may lan', first.conversationId);
