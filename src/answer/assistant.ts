@@ -25,7 +25,7 @@ import {
   type MessageKind,
 } from './intent.js';
 import { conversationFeatures, decideFeatures, fitToDocument } from './learn/decision-features.js';
-import { bundledModels, type AnswerModels, type TurnKind } from './learn/models.js';
+import { bundledModels, type AnswerModels, type ConversationMove, type TurnKind } from './learn/models.js';
 import * as say from './replies.js';
 import { ResultCache, type Retrieval } from './result-cache.js';
 import type { AssistantStore } from './store.js';
@@ -335,14 +335,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     top: string | undefined,
   ): 'followup' | 'switch' | 'decline' | 'unsure-switch' {
     const focus = fitToDocument(retriever.snapshot, focusId, text);
-    const { move, p } = models.conversation.best(
-      conversationFeatures({ turn, standalone, sameTop: top === focusId ? 1 : 0, own, focus }),
-    );
-    // A switch needs a subject the assistant can answer; otherwise the message most likely goes on
-    // about the focus, or asks something new the search is not sure of.
-    if (move === 'switch' && standalone < threshold)
-      return p.followup! >= p.decline! ? 'followup' : 'unsure-switch';
-    return move;
+    const sameTop = top === focusId ? 1 : 0;
+    const read = models.conversation.best(conversationFeatures({ turn, standalone, sameTop, own, focus }));
+    return settledMove(read, standalone >= threshold, sameTop === 1);
   }
 
   /**
@@ -580,6 +575,24 @@ function focusChunks(retriever: Retriever, doc: DocumentMeta, state: Conversatio
 /** Key grouping the same unanswered question typed differently (case, diacritics, punctuation). */
 export function gapKey(message: string): string {
   return plainKey(message);
+}
+
+/**
+ * The move made of the conversation model's reading and the answer-or-decline model's: a switch
+ * needs a subject the assistant can answer (`confident`: the message's own first result answers
+ * it); otherwise the message most likely goes on about the focus, or asks something new the
+ * search is not sure of. A side question to decline whose own first result, another procedure
+ * than the focus, answers it with confidence is a switch when a switch is likelier than a follow-up.
+ */
+export function settledMove(
+  read: { move: ConversationMove; p: Record<string, number> },
+  confident: boolean,
+  ownTopIsFocus: boolean,
+): ConversationMove | 'unsure-switch' {
+  const { move, p } = read;
+  if (move === 'switch' && !confident) return p.followup! >= p.decline! ? 'followup' : 'unsure-switch';
+  if (move === 'decline' && confident && !ownTopIsFocus && p.switch! >= p.followup!) return 'switch';
+  return move;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanMessage, createAssistant } from '../../src/answer/assistant.js';
+import { cleanMessage, createAssistant, settledMove } from '../../src/answer/assistant.js';
 import type { MessageKind } from '../../src/answer/intent.js';
 import { bundledModels, MessageModel } from '../../src/answer/learn/models.js';
 import type { Answer, Assistant } from '../../src/answer/types.js';
@@ -347,6 +347,49 @@ describe('a later message that names another procedure switches to it', () => {
       expect(next.citations[0]?.sourceId).toBe(code);
     });
   }
+});
+
+describe('what the conversation model and the answer-or-decline model make of a message together', () => {
+  const p = (followup: number, switchP: number, decline: number) => ({ followup, switch: switchP, decline });
+  const cases: [string, Parameters<typeof settledMove>, ReturnType<typeof settledMove>][] = [
+    [
+      'a switch whose own first result answers it is answered',
+      [{ move: 'switch', p: p(0.1, 0.8, 0.1) }, true, false],
+      'switch',
+    ],
+    [
+      'a switch the search is not sure of, likelier a follow-up than a side question, follows up',
+      [{ move: 'switch', p: p(0.3, 0.5, 0.2) }, false, false],
+      'followup',
+    ],
+    [
+      'a switch the search is not sure of, likelier a side question, is declined with options',
+      [{ move: 'switch', p: p(0.1, 0.5, 0.4) }, false, false],
+      'unsure-switch',
+    ],
+    [
+      'a side question whose own first result, another procedure, answers it is answered as a switch',
+      [{ move: 'decline', p: p(0.1, 0.4, 0.5) }, true, false],
+      'switch',
+    ],
+    [
+      'a side question whose confident first result is the focus is declined',
+      [{ move: 'decline', p: p(0.1, 0.4, 0.5) }, true, true],
+      'decline',
+    ],
+    [
+      'a side question the search is not sure of is declined',
+      [{ move: 'decline', p: p(0.1, 0.4, 0.5) }, false, false],
+      'decline',
+    ],
+    [
+      'a side question likelier a follow-up than a switch is declined',
+      [{ move: 'decline', p: p(0.3, 0.2, 0.5) }, true, false],
+      'decline',
+    ],
+    ['a follow-up follows up', [{ move: 'followup', p: p(0.6, 0.3, 0.1) }, true, false], 'followup'],
+  ];
+  for (const [name, args, expected] of cases) it(name, () => expect(settledMove(...args)).toBe(expected));
 });
 
 describe('a new subject the search is not sure of, in a conversation', () => {
