@@ -308,11 +308,10 @@ function bestDetailThreshold(examples: readonly TextExample[], p: number[]): num
 
 /** Share of each origin's examples read as asking what no record holds at threshold `t`. */
 function reportDetails(examples: readonly TextExample[], p: number[], t: number): string {
-  return [...new Set(examples.map((e) => e.origin))]
-    .map((o) => {
-      const of = examples.map((e, i) => [e, p[i]!] as const).filter(([e]) => e.origin === o);
-      return `${o} ${pct(of.filter(([, q]) => q >= t).length / of.length)} of ${of.length}`;
-    })
+  return [...byOrigin(examples, p)]
+    .map(
+      ([o, group]) => `${o} ${pct(group.filter((x) => x.q >= t).length / group.length)} of ${group.length}`,
+    )
     .join('; ');
 }
 
@@ -375,7 +374,7 @@ function reportThresholds(examples: readonly NumericExample[], p: number[]): voi
 
 /** Each example's right-answer label and cross-validated probability, by origin (in first-seen order). */
 function byOrigin(
-  examples: readonly NumericExample[],
+  examples: readonly { origin: string; labels: readonly string[] }[],
   p: number[],
 ): Map<string, { right: boolean; q: number }[]> {
   const out = new Map<string, { right: boolean; q: number }[]>();
