@@ -64,11 +64,10 @@ export interface TrainingData {
    */
   nearMisses: string[];
   /**
-   * Questions the project wrote that name a real procedure but ask a detail no field of its record
-   * holds (a fine, a validity period, an age limit, an amount; training/near-misses-detail.jsonl).
+   * Texts asking a detail no record field holds ('detail': the project's questions that name a real
+   * procedure and ask a fine, a validity period, an age limit, an amount…;
+   * training/near-misses-detail.jsonl) against texts asking a field (no label).
    */
-  detailNearMisses: string[];
-  /** Texts asking a detail no record field holds ('detail') against texts asking a field (no label). */
   details: TextExample[];
   /**
    * Questions as people write them to a portal's Q&A page, the project wrote: their situation told
@@ -225,7 +224,6 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     projectDialogues,
     offTopic,
     nearMisses,
-    detailNearMisses,
     details,
     longQuestions,
     longNearMisses,
