@@ -32,6 +32,7 @@ import { textFeatures } from '../src/answer/learn/features.js';
 import { LinearModel, type LinearModelFile } from '../src/answer/learn/linear.js';
 import {
   ASKABLE_FIELDS,
+  DetailModel,
   MESSAGE_KINDS,
   messageKind,
   MODELS_DIR,
@@ -97,9 +98,10 @@ async function main(): Promise<void> {
   const detailThreshold = bestDetailThreshold(data.details, detailOof);
   const detailsFile = fitDetails(data.details, { threshold: detailThreshold });
   {
-    const full = new LinearModel(detailsFile);
+    // Read as the assistant reads them.
+    const full = new DetailModel(new LinearModel(detailsFile), detailThreshold);
     const nm = data.questions.filter((q) => q.gold.length === 0);
-    const flagged = nm.filter((q) => full.probabilities(textFeatures(q.text))[0]! >= detailThreshold).length;
+    const flagged = nm.filter((q) => full.asksUnrecorded(q.text)).length;
     console.log(
       `details (cross-validated, threshold ${detailThreshold}): ${reportDetails(data.details, detailOof, detailThreshold)}; shared train near misses read so: ${flagged} of ${nm.length}`,
     );
