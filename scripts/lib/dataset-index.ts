@@ -16,7 +16,7 @@ async function indexCodeHash(): Promise<string> {
   const h = createHash('sha256');
   for (const dir of ['src/text', 'src/ingest', 'src/index']) {
     const files = (await readdir(path.join(root, dir), { recursive: true }))
-      .filter((f) => /\.(ts|json)$/u.test(f))
+      .filter((f) => /\.(ts|json|jsonl)$/u.test(f))
       .sort();
     for (const f of files) h.update(f).update(await readFile(path.join(root, dir, f)));
   }

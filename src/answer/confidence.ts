@@ -1,4 +1,5 @@
 import { FOLDED } from '../index/lexical/analyzer.js';
+import { searchedText } from '../index/snapshot.js';
 import { Lru, type CacheStats } from '../lib/lru.js';
 import {
   asCorpusWrites,
@@ -183,7 +184,9 @@ export function confidenceFeatures(
   // The title, then each passage's "heading . text": separators are not syllables.
   const parts = [
     title,
-    ...top.chunks.map((c) => syllableCache.of(c.chunk, () => `${c.chunk.heading} . ${c.chunk.text}`)),
+    ...top.chunks.map((c) =>
+      syllableCache.of(c.chunk, () => `${c.chunk.heading} . ${searchedText(c.chunk)}`),
+    ),
   ].filter((p) => p.length > 0);
   // Read after the parts, which may add syllables to the dictionary.
   const id = (w: string) => syllableCache.idOf(w);

@@ -44,9 +44,14 @@ export interface BuildInput {
   patchesHash?: string;
 }
 
+/** A passage's text as search reads it: what is shown, then the words only searched (Chunk.searchText). */
+export function searchedText(chunk: Pick<Chunk, 'text' | 'searchText'>): string {
+  return chunk.searchText ? `${chunk.text}\n${chunk.searchText}` : chunk.text;
+}
+
 /** Text of a passage as the embedder sees it. */
 export function embeddingText(chunk: Chunk): string {
-  return `${chunk.heading}\n${chunk.text}`.slice(0, EMBED_CHARS);
+  return `${chunk.heading}\n${searchedText(chunk)}`.slice(0, EMBED_CHARS);
 }
 
 /** A loaded, immutable index: documents, passages, lexical and vector indexes, and the query restorer. */
@@ -119,7 +124,7 @@ export class IndexSnapshot {
     // the 2,642 tthc procedures' 25 s); a smaller corpus's are built here, before
     // startWordIndexes returns.
     const words = startWordIndexes(
-      chunks.map((c) => ({ heading: c.heading, body: c.text })),
+      chunks.map((c) => ({ heading: c.heading, body: searchedText(c) })),
       documents.map((d) => d.title),
       IndexSnapshot.wordIndexWorkerFrom,
       onProgress,
@@ -184,7 +189,7 @@ export class IndexSnapshot {
         ? baseLexical
         : LexicalIndex.append(
             baseLexical,
-            added.map((c) => ({ heading: c.heading, body: c.text })),
+            added.map((c) => ({ heading: c.heading, body: searchedText(c) })),
             (done, total) => onProgress?.('lexical', done, total),
           );
     onProgress?.('lexical', chunks.length, chunks.length);

@@ -65,6 +65,8 @@ export interface ProcedureInfo {
   conditions: string;
   legalBasis: string;
   result: string;
+  /** How people name the need it serves (everyday-names.ts); read by retrieval, never quoted. */
+  everydayNames?: string[];
 }
 
 /** Document-level metadata. Dates are ISO `yyyy-mm-dd`. */
@@ -132,6 +134,11 @@ export interface Chunk {
   field?: ProcedureField;
   /** True when the passage's page was read by OCR from a scan (cited as "bản quét, trang N"). */
   scanned?: boolean;
+  /**
+   * Words searched with the passage but never shown or quoted: on a procedure's general passage,
+   * its everyday names (procedure/everyday-names.ts), which are the project's words, not the record's.
+   */
+  searchText?: string;
 }
 
 /** What a loader returns: one document and its chunks. */

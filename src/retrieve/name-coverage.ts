@@ -34,6 +34,11 @@ export interface NameCoverageParams {
    * xã)") and the question names another ("ra công an phường làm lại").
    */
   levelPenalty: number;
+  /**
+   * An everyday name of the procedure (src/ingest/procedure/everyday-names.ts) covered counts as
+   * this share of its name covered; the larger of the two is the share.
+   */
+  everydayWeight: number;
 }
 
 export const DEFAULT_NAME_COVERAGE: NameCoverageParams = {
@@ -42,6 +47,7 @@ export const DEFAULT_NAME_COVERAGE: NameCoverageParams = {
   operationPenalty: 0.1,
   askedOperationPenalty: 0.2,
   levelPenalty: 0.1,
+  everydayWeight: 1,
 };
 
 /**

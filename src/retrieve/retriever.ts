@@ -24,6 +24,7 @@ import {
   type NameMatch,
   type Operation,
   type WeightedTerm,
+  weightedNameTerms,
 } from './name-coverage.js';
 import { preferForeignVariants } from './variants.js';
 import { blendedOrder, RERANK_TEXT_CHARS, type Reranker } from './rerank.js';
@@ -161,7 +162,7 @@ export class Retriever {
    */
   private readonly names = new Lru<
     number,
-    { terms: WeightedTerm[]; operations: Operation[]; levels: Level[] }
+    { terms: WeightedTerm[]; operations: Operation[]; levels: Level[]; everyday: WeightedTerm[][] }
   >(NAME_CACHE);
 
   constructor(
@@ -266,11 +267,18 @@ export class Retriever {
     let name = this.names.get(doc);
     if (!name) {
       const { lexical } = this.snapshot;
-      name = nameProfile(meta.title, lexical.size, (t) => lexical.documentFrequency(t));
+      const df = (t: string) => lexical.documentFrequency(t);
+      name = {
+        ...nameProfile(meta.title, lexical.size, df),
+        everyday: (meta.procedure?.everydayNames ?? []).map((n) => weightedNameTerms(n, lexical.size, df)),
+      };
       this.names.set(doc, name);
     }
+    const w = this.params.nameCoverage.everydayWeight;
+    let share = coverage(name.terms, subject);
+    if (w > 0) for (const e of name.everyday) share = Math.max(share, w * coverage(e, subject));
     return {
-      share: coverage(name.terms, subject),
+      share,
       missesOperation: missesOperation(name.operations, subject),
       lacksAskedOperation: lacksAskedOperation(name, subject),
       otherLevel: otherLevel(name.levels, levels),

@@ -2,6 +2,7 @@ import { nfc } from '../../text/index.js';
 import { field } from '../jsonl.js';
 import type { ProcedureInfo } from '../types.js';
 import { parseChannels } from './channels.js';
+import { everydayNames, recordEverydayNames } from './everyday-names.js';
 import { parseLegalBasis } from './legal-basis.js';
 import { parsePapers } from './papers.js';
 import { cleanResult } from './result.js';
@@ -44,8 +45,10 @@ export function cleanProcedureRecord(rec: Record<string, unknown>): ProcedureInf
     .filter(([, v]) => (seen.has(v ?? '') ? false : (seen.add(v ?? ''), true)))
     .map(([k, v]) => `${k}: ${v}`)
     .join('\n');
+  const code = get('ma_thu_tuc');
+  const names = everydayNames(code, recordEverydayNames(rec.ten_goi_thuong_dung));
   return {
-    code: get('ma_thu_tuc'),
+    code,
     name: get('ten_thu_tuc'),
     domain: get('linh_vuc'),
     levels: get('cap_thuc_hien')
@@ -63,5 +66,6 @@ export function cleanProcedureRecord(rec: Record<string, unknown>): ProcedureInf
     legalBasis: parseLegalBasis(get('can_cu_phap_ly')),
     result: cleanResult(get('ket_qua_xu_ly')),
     ...(rest !== '' ? { channelsText: rest } : {}),
+    ...(names.length > 0 ? { everydayNames: names } : {}),
   };
 }

@@ -32,6 +32,8 @@ export function procedureDocument(
         : chunkLongText(body, PROCEDURE_FIELD_LIMIT / 2).map((p) => p.text);
     pieces.forEach((piece, i) => {
       const text = `${label}${i > 0 ? ' (tiếp)' : ''}:\n${piece}`;
+      // The everyday names are searched with the general passage, and change its hash.
+      const searchText = f === 'general' && i === 0 ? info.everydayNames?.join('\n') : undefined;
       chunks.push({
         id: `${info.code}#${f}${i > 0 ? `.p${i + 1}` : ''}`,
         docId: info.code,
@@ -40,8 +42,9 @@ export function procedureDocument(
         heading: info.name,
         breadcrumb: [`Thủ tục ${info.code} – ${info.name}`, label],
         citation: procedureCitation(info.code, info.name, label),
-        contentHash: chunkHash(info.name, text),
+        contentHash: chunkHash(info.name, searchText ? `${text}\n${searchText}` : text),
         field: f,
+        ...(searchText ? { searchText } : {}),
       });
     });
   }
@@ -58,7 +61,9 @@ export function procedureDocument(
       ...(url !== '' ? { url } : {}),
       ...(options.effectiveDate !== undefined ? { effectiveDate: options.effectiveDate } : {}),
       ...(options.expiryDate !== undefined ? { expiryDate: options.expiryDate } : {}),
-      contentHash: sha256Hex(chunks.map((c) => c.text).join('\n\n')),
+      contentHash: sha256Hex(
+        chunks.map((c) => (c.searchText ? `${c.text}\n${c.searchText}` : c.text)).join('\n\n'),
+      ),
       procedure: info,
     },
     chunks,
