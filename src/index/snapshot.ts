@@ -49,6 +49,21 @@ export function searchedText(chunk: Pick<Chunk, 'text' | 'searchText'>): string 
   return chunk.searchText ? `${chunk.text}\n${chunk.searchText}` : chunk.text;
 }
 
+/**
+ * The two fields of a passage in the lexical index: the words only searched go with the heading,
+ * weighed as a title, since they are further names of what the passage is about; the body's
+ * length, which varies from record to record, does not dilute them.
+ */
+export function lexicalFields(chunk: Pick<Chunk, 'heading' | 'text' | 'searchText'>): {
+  heading: string;
+  body: string;
+} {
+  return {
+    heading: chunk.searchText ? `${chunk.heading}\n${chunk.searchText}` : chunk.heading,
+    body: chunk.text,
+  };
+}
+
 /** Text of a passage as the embedder sees it. */
 export function embeddingText(chunk: Chunk): string {
   return `${chunk.heading}\n${searchedText(chunk)}`.slice(0, EMBED_CHARS);
@@ -124,7 +139,7 @@ export class IndexSnapshot {
     // the 2,642 tthc procedures' 25 s); a smaller corpus's are built here, before
     // startWordIndexes returns.
     const words = startWordIndexes(
-      chunks.map((c) => ({ heading: c.heading, body: searchedText(c) })),
+      chunks.map(lexicalFields),
       documents.map((d) => d.title),
       IndexSnapshot.wordIndexWorkerFrom,
       onProgress,
@@ -187,10 +202,8 @@ export class IndexSnapshot {
     const lexical =
       added.length === 0
         ? baseLexical
-        : LexicalIndex.append(
-            baseLexical,
-            added.map((c) => ({ heading: c.heading, body: searchedText(c) })),
-            (done, total) => onProgress?.('lexical', done, total),
+        : LexicalIndex.append(baseLexical, added.map(lexicalFields), (done, total) =>
+            onProgress?.('lexical', done, total),
           );
     onProgress?.('lexical', chunks.length, chunks.length);
     const restorer = DiacriticRestorer.fromJSON(await readJson<unknown>(path.join(baseDir, 'restorer.json')));
