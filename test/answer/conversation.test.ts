@@ -397,7 +397,7 @@ describe('a new subject the search is not sure of, in a conversation', () => {
     const first = await ask('Đăng ký khai sinh cần giấy tờ gì?');
     expect(first.citations[0]?.sourceId).toBe(KHAI_SINH);
     const unsure = await ask(
-      'À nhân tiện, em trai tôi mới mua lại chiếc xe máy cũ của người quen, giờ muốn đứng tên thì sao?',
+      'À nhân tiện, em trai tôi mới mua lại chiếc xe máy cũ của người quen thì phải làm gì?',
       first.conversationId,
     );
     expect(unsure.grounded).toBe(false);
@@ -409,6 +409,18 @@ describe('a new subject the search is not sure of, in a conversation', () => {
     expect(picked.citations[0]?.sourceId).toBe('1.013076');
     const next = await ask('nộp ở đâu vậy', first.conversationId);
     expect(next.citations[0]?.sourceId).toBe('1.013076');
+  });
+
+  it('said with what is wanted ("muốn đứng tên"), is answered: the everyday names of the transfer say it so', async () => {
+    const first = await ask('Đăng ký khai sinh cần giấy tờ gì?');
+    const transfer = await ask(
+      'À nhân tiện, em trai tôi mới mua lại chiếc xe máy cũ của người quen, giờ muốn đứng tên thì sao?',
+      first.conversationId,
+    );
+    expect(transfer.grounded).toBe(true);
+    expect(transfer.citations[0]?.sourceId).toBe('1.013076');
+    // The everyday names are searched, never quoted as the record's words.
+    expect(transfer.answer).not.toMatch(/sang tên xe máy mua lại của người khác/u);
   });
 });
 
@@ -450,7 +462,7 @@ describe('a question told after a long story, as people write to a portal', () =
 
   it('is answered from what its last sentence asks, with the papers quoted', async () => {
     const a = await ask(
-      `${STORY}Xin hỏi bây giờ tôi muốn làm giấy khai sinh cho cháu thì cần chuẩn bị những giấy tờ gì?`,
+      `${STORY}Xin hỏi bây giờ tôi muốn đăng ký khai sinh cho cháu thì cần chuẩn bị những giấy tờ gì?`,
     );
     expect(a.grounded).toBe(true);
     expect(a.citations[0]?.sourceId).toBe(KHAI_SINH);
