@@ -8,9 +8,10 @@
  * They come from two places: the table bundled beside this module (`everyday-names.jsonl`, one
  * `{"code", "say": [...]}` per national procedure code; the codes are the same in every province),
  * and a record's own field `ten_goi_thuong_dung` (a list, or phrases separated by ";" or new lines),
- * which a province adds to its records and which comes first. Retrieval reads them as further names
- * of the procedure (src/retrieve/name-coverage.ts) and indexes them with the record's general
- * information; an answer never quotes them.
+ * which a province adds to its records and which comes first. They ride on the general passage as
+ * `Chunk.searchText`: the lexical index weighs them with its heading, the embedding and the answer
+ * layer's coverage features read them, and the name-coverage re-ranking counts them as further names
+ * (src/retrieve/name-coverage.ts); an answer never shows or quotes them.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
