@@ -30,8 +30,11 @@ import {
 } from '../src/answer/learn/decision-features.js';
 import { textFeatures } from '../src/answer/learn/features.js';
 import { LinearModel, type LinearModelFile } from '../src/answer/learn/linear.js';
+import { settledMove } from '../src/answer/assistant.js';
 import {
   ASKABLE_FIELDS,
+  CONVERSATION_MOVES,
+  type ConversationMove,
   DetailModel,
   MESSAGE_KINDS,
   messageKind,
@@ -44,11 +47,13 @@ import {
   fitDetails,
   fitFields,
   fitMessages,
+  fitSwitchThreshold,
   fitTurns,
   outOfFold,
   PAIRED_TURNS,
   readTrainingData,
   type NumericExample,
+  type SwitchSample,
   type TextExample,
   type TrainingData,
 } from '../src/answer/learn/training.js';
@@ -221,7 +226,15 @@ async function main(): Promise<void> {
 
   // Conversation: later turns against the procedure of the previous answerable turn.
   const conversation: NumericExample[] = [];
-  const addMove = async (origin: string, text: string, focus: string, move: string) => {
+  /** Per conversation sample: its message's own first result is a gold procedure of the turn. */
+  const topRight: boolean[] = [];
+  const addMove = async (
+    origin: string,
+    text: string,
+    focus: string,
+    move: string,
+    gold: readonly string[] = [],
+  ) => {
     if (!snapshot.docIndex.has(focus)) return;
     const r = await retrieve(text, snapshot.document(focus)!.procedure?.domain);
     const own = features(text, r);
@@ -235,6 +248,7 @@ async function main(): Promise<void> {
       focus: fitToDocument(snapshot, focus, text),
     });
     conversation.push({ x: Object.fromEntries(x), labels: [move], origin });
+    topRight.push(gold.includes(r.results[0]?.doc.id ?? ''));
   };
   for (const [origin, d] of [
     ...data.dialogues.map((d) => ['dialogues-train', d] as const),
@@ -249,6 +263,7 @@ async function main(): Promise<void> {
           t.text,
           focus,
           kinds[i] === 'decline' ? 'decline' : kinds[i] === 'switch' ? 'switch' : 'followup',
+          t.gold,
         );
       if (t.expect === 'answer') focus = t.gold[0] ?? focus;
     }
@@ -269,7 +284,25 @@ async function main(): Promise<void> {
     convOof,
     ['followup', 'switch', 'decline'],
   );
-  const conversationFile = fitConversation(conversation);
+  // The switch threshold, from the out-of-fold readings of the real conversations' turns.
+  const switchSamples: SwitchSample[] = [];
+  conversation.forEach((e, i) => {
+    if (e.origin === PAIRED_TURNS) return;
+    const p = Object.fromEntries(CONVERSATION_MOVES.map((m, j) => [m, convOof[i]![j]!]));
+    const move = CONVERSATION_MOVES.reduce((a, b) => (p[b]! > p[a]! ? b : a));
+    switchSamples.push({
+      label: e.labels[0] as ConversationMove,
+      read: { move, p },
+      standalone: e.x.standalone!,
+      ownTopIsFocus: e.x.sameTop === 1,
+      topRight: topRight[i]!,
+    });
+  });
+  const switches = fitSwitchThreshold(switchSamples, threshold, settledMove);
+  console.log(
+    `conversation switch threshold ${switches.threshold} (turns of real conversations ending right, of ${switchSamples.length}: ${switches.right.map(([t, n]) => `${t}: ${n}`).join(', ')})`,
+  );
+  const conversationFile = fitConversation(conversation, switches.threshold);
 
   if (flags.has('dry-run')) return;
   const about = (extra: Record<string, unknown>) => ({ fitted: 'npm run train', ...extra });

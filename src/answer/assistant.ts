@@ -101,6 +101,7 @@ export function cleanMessage(raw: string): string {
 export function createAssistant(deps: AssistantDeps): Assistant {
   const models = deps.models ?? bundledModels();
   const threshold = deps.threshold ?? models.decide.threshold;
+  const switchFloor = Math.min(threshold, models.conversation.switchThreshold);
   const cache = new ResultCache(deps.cacheSize ?? 2000);
   const gate = new TurnGate(deps.turnsPerBatch ?? DEFAULT_TURNS_PER_BATCH);
 
@@ -243,6 +244,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const confidenceOf = (f: ConfidenceFeatures, kind: Record<TurnKind, number>) =>
       f.exact === 1 ? 1 : f.words === 0 ? 0 : models.decide.probability(decideFeatures(f, kind));
     let confidence = confidenceOf(features, turn);
+    // A switch the conversation model reads is answered from the switch threshold (fitted on real
+    // conversations), a first question or a new subject from the answer-or-decline threshold.
+    let floor = threshold;
     if (focus) {
       // With a procedure in focus the conversation model decides: follow up on it, switch to what
       // the message names, or decline. A code or number named in the message always switches.
@@ -252,6 +256,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
           ? 'switch'
           : conversationMove(retriever, text, focus.docId, turn, features, confidence, top);
       if (rejecting && move !== 'switch') return rejected(retriever, state, base);
+      if (move === 'switch') floor = switchFloor;
       // A model that writes answers rewrites a follow-up that says more than its field into a standalone question.
       if (move === 'followup' && !(deps.writer && features.words >= 3))
         return answerDocument(retriever, focus.docId, fields, state, base, text);
@@ -302,7 +307,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     if (rejecting && (confidence < threshold || found === focus?.docId || found === state.answered?.docId))
       return rejected(retriever, state, base);
     state.lastResults = result.results.map((r) => r.doc.id);
-    if (confidence < threshold)
+    if (confidence < floor)
       return decline(suggestible(result, features), fields, state, { ...base, confidence });
     const top = result.results[0]!;
     // A question that names the procedure but asks what no field of its record holds (a fine, a
@@ -337,7 +342,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const focus = fitToDocument(retriever.snapshot, focusId, text);
     const sameTop = top === focusId ? 1 : 0;
     const read = models.conversation.best(conversationFeatures({ turn, standalone, sameTop, own, focus }));
-    return settledMove(read, standalone >= threshold, sameTop === 1);
+    return settledMove(read, standalone >= switchFloor, sameTop === 1);
   }
 
   /**

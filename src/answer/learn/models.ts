@@ -182,7 +182,15 @@ export class DecisionModel {
 
 /** Picks one of several moves from named numeric features. */
 export class MoveModel {
-  constructor(readonly model: LinearModel) {}
+  constructor(
+    readonly model: LinearModel,
+    /**
+     * Confidence from which the message's own first result is answered when the model reads a
+     * switch (fitted on real conversations; a switch leans on the conversation and is worded less
+     * fully than a first question). The answer-or-decline threshold when lower; 1 when the file has none.
+     */
+    readonly switchThreshold = 1,
+  ) {}
 
   best(x: Features): { move: ConversationMove; p: Record<string, number> } {
     const p = this.model.scores(x);
@@ -223,6 +231,8 @@ const num = (m: LinearModel, key: string, fallback: number): number => {
   return typeof v === 'number' ? v : fallback;
 };
 
+const conversationModel = (m: LinearModel): MoveModel => new MoveModel(m, num(m, 'switchThreshold', 1));
+
 /** Reads and checks the model files of a folder; a missing, stale or malformed file is an error naming it. */
 export function loadAnswerModels(dir = MODELS_DIR): AnswerModels {
   const fields = readModel('fields', TEXT_FEATURES, dir);
@@ -237,7 +247,7 @@ export function loadAnswerModels(dir = MODELS_DIR): AnswerModels {
     turns: new TurnModel(readModel('turns', TEXT_FEATURES, dir)),
     details: new DetailModel(details, num(details, 'threshold', 1)),
     decide: new DecisionModel(decide, num(decide, 'threshold', 0.5)),
-    conversation: new MoveModel(readModel('conversation', DECISION_FEATURES, dir)),
+    conversation: conversationModel(readModel('conversation', DECISION_FEATURES, dir)),
     messages: new MessageModel(messages, num(messages, 'threshold', 0.5)),
   };
 }

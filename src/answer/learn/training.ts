@@ -25,6 +25,7 @@ import {
   DECISION_FEATURES,
   MESSAGE_KINDS,
   TURN_KINDS,
+  type ConversationMove,
 } from './models.js';
 
 /** A text and its labels. */
@@ -320,8 +321,65 @@ export function fitDecide(examples: readonly NumericExample[], threshold: number
 /** Origin of the conversation samples made of the project's turns set against a focus chosen by rule. */
 export const PAIRED_TURNS = 'project turns';
 
+/** A turn of a real conversation as the conversation model read it out of fold. */
+export interface SwitchSample {
+  /** The move the conversation's labels say. */
+  label: ConversationMove;
+  /** The model's out-of-fold reading. */
+  read: { move: ConversationMove; p: Record<string, number> };
+  /** The answer-or-decline model's probability for the message's own first result. */
+  standalone: number;
+  ownTopIsFocus: boolean;
+  /** The message's own first result is a gold procedure of the turn. */
+  topRight: boolean;
+}
+
+/** Candidate switch thresholds, from 0.20 up to the answer-or-decline threshold. */
+export const SWITCH_THRESHOLD_STEP = 0.05;
+
+/**
+ * The switch threshold that makes the most turns of real conversations end right: a switch answered
+ * with its right first result, a follow-up kept on the focus, a side question declined (also as an
+ * unsure switch). `settle` is the assistant's own rule (settledMove); ties keep the higher threshold.
+ */
+export function fitSwitchThreshold(
+  samples: readonly SwitchSample[],
+  decideThreshold: number,
+  settle: (
+    read: SwitchSample['read'],
+    confident: boolean,
+    ownTopIsFocus: boolean,
+  ) => ConversationMove | 'unsure-switch',
+): { threshold: number; right: [number, number][] } {
+  const right: [number, number][] = [];
+  const candidates: number[] = [];
+  for (let t = 0.2; t < decideThreshold - 1e-9; t += SWITCH_THRESHOLD_STEP)
+    candidates.push(Math.round(t * 100) / 100);
+  candidates.push(decideThreshold);
+  for (const t of candidates) {
+    let n = 0;
+    for (const s of samples) {
+      const move = settle(s.read, s.standalone >= t, s.ownTopIsFocus);
+      if (
+        s.label === 'switch'
+          ? move === 'switch' && s.topRight
+          : s.label === 'followup'
+            ? move === 'followup'
+            : move === 'decline' || move === 'unsure-switch'
+      )
+        n++;
+    }
+    right.push([t, n]);
+  }
+  const best = Math.max(...right.map(([, n]) => n));
+  return { threshold: [...right].reverse().find(([, n]) => n === best)![0], right };
+}
+
 /** Fits the conversation model (follow up, switch, decline). */
-export function fitConversation(examples: readonly NumericExample[]): LinearModelFile {
+export function fitConversation(
+  examples: readonly NumericExample[],
+  switchThreshold?: number,
+): LinearModelFile {
   // Turns of real conversations weigh as much, all together, as the project's turns set against a
   // focus chosen by rule: only they show how a follow-up or a switch relates to what is in focus.
   const paired = examples.filter((e) => e.origin === PAIRED_TURNS).length;
@@ -330,7 +388,7 @@ export function fitConversation(examples: readonly NumericExample[]): LinearMode
   const ex = examples.flatMap((e) =>
     e.origin === PAIRED_TURNS ? [e] : Array.from({ length: times }, () => e),
   );
-  return fitLinear(
+  const file = fitLinear(
     'conversation',
     DECISION_FEATURES,
     CONVERSATION_MOVES,
@@ -338,6 +396,7 @@ export function fitConversation(examples: readonly NumericExample[]): LinearMode
     ex.map((e) => e.labels),
     FIT.conversation,
   );
+  return switchThreshold === undefined ? file : { ...file, settings: { switchThreshold } };
 }
 
 /**

@@ -11,11 +11,14 @@ import {
   fitDetails,
   fitFields,
   fitMessages,
+  fitSwitchThreshold,
   fitTurns,
   outOfFold,
   readTrainingData,
   type NumericExample,
+  type SwitchSample,
 } from '../../../src/answer/learn/training.js';
+import { settledMove } from '../../../src/answer/assistant.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const shared = path.resolve(root, '..', 'shared', 'datasets');
@@ -53,6 +56,9 @@ describe('the bundled model files', () => {
     expect(models.details.model.classes).toEqual(['detail']);
     expect(models.details.threshold).toBeGreaterThanOrEqual(0.5);
     expect(models.details.threshold).toBeLessThan(1);
+    // A switch is answered from a threshold of its own, never above the answer-or-decline one.
+    expect(models.conversation.switchThreshold).toBeGreaterThan(0);
+    expect(models.conversation.switchThreshold).toBeLessThanOrEqual(models.decide.threshold);
   });
 
   it('refuses a model fitted on other features, naming the file and the command that refits it', async () => {
@@ -83,6 +89,44 @@ describe('the bundled model files', () => {
     expect(() => LinearModel.parse(broken, { name: 'turns', features: 'x', source: 'turns.json' })).toThrow(
       /feature "w:a" has 1 weights for 2 classes/u,
     );
+  });
+});
+
+describe('the switch threshold, fitted on turns of real conversations', () => {
+  const read = (move: 'followup' | 'switch' | 'decline', p = 0.6) => ({
+    move,
+    p: {
+      followup: move === 'followup' ? p : 0.2,
+      switch: move === 'switch' ? p : 0.2,
+      decline: move === 'decline' ? p : 0.2,
+    },
+  });
+  const sample = (
+    label: SwitchSample['label'],
+    move: 'followup' | 'switch' | 'decline',
+    standalone: number,
+    topRight: boolean,
+  ): SwitchSample => ({ label, read: read(move), standalone, ownTopIsFocus: false, topRight });
+
+  it('goes down to answer switches worded less fully, while they end right', () => {
+    const samples = [
+      sample('switch', 'switch', 0.3, true),
+      sample('switch', 'switch', 0.32, true),
+      sample('followup', 'followup', 0.1, false),
+    ];
+    expect(fitSwitchThreshold(samples, 0.45, settledMove).threshold).toBe(0.3);
+  });
+
+  it('stays where a lower one would take follow-ups away from the focus or answer wrong switches', () => {
+    const samples = [
+      sample('switch', 'switch', 0.3, true),
+      sample('followup', 'switch', 0.31, false),
+      sample('followup', 'switch', 0.33, false),
+      sample('switch', 'switch', 0.28, false),
+    ];
+    const fit = fitSwitchThreshold(samples, 0.45, settledMove);
+    expect(fit.threshold).toBe(0.45);
+    expect(fit.right.at(-1)).toEqual([0.45, 2]);
   });
 });
 
