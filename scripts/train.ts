@@ -39,6 +39,7 @@ import {
   MESSAGE_KINDS,
   messageKind,
   MODELS_DIR,
+  MoveModel,
   type TurnKind,
 } from '../src/answer/learn/models.js';
 import {
@@ -288,11 +289,9 @@ async function main(): Promise<void> {
   const switchSamples: SwitchSample[] = [];
   conversation.forEach((e, i) => {
     if (e.origin === PAIRED_TURNS) return;
-    const p = Object.fromEntries(CONVERSATION_MOVES.map((m, j) => [m, convOof[i]![j]!]));
-    const move = CONVERSATION_MOVES.reduce((a, b) => (p[b]! > p[a]! ? b : a));
     switchSamples.push({
       label: e.labels[0] as ConversationMove,
-      read: { move, p },
+      read: MoveModel.reading(Object.fromEntries(CONVERSATION_MOVES.map((m, j) => [m, convOof[i]![j]!]))),
       standalone: e.x.standalone!,
       ownTopIsFocus: e.x.sameTop === 1,
       topRight: topRight[i]!,

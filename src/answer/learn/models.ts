@@ -193,7 +193,11 @@ export class MoveModel {
   ) {}
 
   best(x: Features): { move: ConversationMove; p: Record<string, number> } {
-    const p = this.model.scores(x);
+    return MoveModel.reading(this.model.scores(x));
+  }
+
+  /** The likeliest move of a set of move probabilities (the first listed on a tie), with them. */
+  static reading(p: Record<string, number>): { move: ConversationMove; p: Record<string, number> } {
     const move = Object.entries(p).sort((a, b) => b[1] - a[1])[0]![0] as ConversationMove;
     return { move, p };
   }
@@ -231,14 +235,13 @@ const num = (m: LinearModel, key: string, fallback: number): number => {
   return typeof v === 'number' ? v : fallback;
 };
 
-const conversationModel = (m: LinearModel): MoveModel => new MoveModel(m, num(m, 'switchThreshold', 1));
-
 /** Reads and checks the model files of a folder; a missing, stale or malformed file is an error naming it. */
 export function loadAnswerModels(dir = MODELS_DIR): AnswerModels {
   const fields = readModel('fields', TEXT_FEATURES, dir);
   const decide = readModel('decide', DECISION_FEATURES, dir);
   const messages = readModel('messages', TEXT_FEATURES, dir);
   const details = readModel('details', TEXT_FEATURES, dir);
+  const conversation = readModel('conversation', DECISION_FEATURES, dir);
   const companions = (fields.file.settings?.companions ?? {}) as Partial<
     Record<ProcedureField, ProcedureField>
   >;
@@ -247,7 +250,7 @@ export function loadAnswerModels(dir = MODELS_DIR): AnswerModels {
     turns: new TurnModel(readModel('turns', TEXT_FEATURES, dir)),
     details: new DetailModel(details, num(details, 'threshold', 1)),
     decide: new DecisionModel(decide, num(decide, 'threshold', 0.5)),
-    conversation: conversationModel(readModel('conversation', DECISION_FEATURES, dir)),
+    conversation: new MoveModel(conversation, num(conversation, 'switchThreshold', 1)),
     messages: new MessageModel(messages, num(messages, 'threshold', 0.5)),
   };
 }
