@@ -55,6 +55,11 @@ describe('everyday names read from a table and from the record', () => {
     expect(() => readEverydayNames(bad)).toThrow(/names\.jsonl: line 2 needs "code" \(text\) and "say"/u);
     writeFileSync(bad, '{"code": "1.000001"\n');
     expect(() => readEverydayNames(bad)).toThrow(/names\.jsonl: line 1 is not JSON/u);
+    // A code on two lines is named with both, not replaced silently.
+    writeFileSync(bad, '{"code": "1.000001", "say": ["a b"]}\n\n{"code": "1.000001", "say": ["c d"]}\n');
+    expect(() => readEverydayNames(bad)).toThrow(
+      /names\.jsonl: line 3 repeats procedure 1\.000001 of line 1/u,
+    );
   });
 
   it('a record lists its own as a list or as text split at ";" and new lines', () => {

@@ -25,9 +25,13 @@ export const MAX_EVERYDAY_NAMES = 6;
 
 let table: Map<string, string[]> | null = null;
 
-/** Reads a table of everyday names (JSON Lines of `{code, say}`); a malformed line names itself. */
+/**
+ * Reads a table of everyday names (JSON Lines of `{code, say}`); a malformed line names itself,
+ * and a code on two lines names both rather than let one replace the other.
+ */
 export function readEverydayNames(file: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
+  const lineOf = new Map<string, number>();
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -46,6 +50,12 @@ export function readEverydayNames(file: string): Map<string, string[]> {
     const { code, say } = row as { code?: unknown; say?: unknown };
     if (typeof code !== 'string' || !Array.isArray(say) || !say.every((s) => typeof s === 'string'))
       throw new Error(`${file}: line ${i + 1} needs "code" (text) and "say" (a list of texts)`);
+    const first = lineOf.get(code);
+    if (first !== undefined)
+      throw new Error(
+        `${file}: line ${i + 1} repeats procedure ${code} of line ${first}; put its names on one line`,
+      );
+    lineOf.set(code, i + 1);
     out.set(code, say as string[]);
   });
   return out;
