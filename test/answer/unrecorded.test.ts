@@ -173,6 +173,30 @@ describe('a question that names the procedure but asks what no field of its reco
   });
 
   it.each([
+    'giấy đó có hiệu lực mấy năm vậy ad',
+    'nop tre thi bi phat bn tien',
+    'Thế mỗi tháng doanh nghiệp được hỗ trợ bao nhiêu tiền?',
+    'So dien thoai cua phong do la so may vay',
+    'Phòng đó làm việc đến mấy giờ chiều?',
+  ])('asked "%s" after an answer, declines it and keeps the procedure in focus', async (message) => {
+    const first = await ask('Thủ tục 3.000777 thì kết quả nhận được là gì?');
+    const a = await ask(message, first.conversationId);
+    expect(a.grounded).toBe(false);
+    expect(a.outcome).toBe('declined');
+    const next = await ask('Cơ quan nào thực hiện?', first.conversationId);
+    expect(next.grounded).toBe(true);
+    expect(next.answer).toContain('Sở Xây dựng');
+  });
+
+  it('told a story with amounts before asking what the record holds, answers the question asked', async () => {
+    const a = await ask(
+      'Doanh nghiệp tôi vốn điều lệ 10 tỷ, được hỗ trợ 30 phần trăm chi phí. Thủ tục 3.000777 thì kết quả nhận được là gì?',
+    );
+    expect(a.grounded).toBe(true);
+    expect(a.answer).toContain('Quyết định công bố mở tuyến');
+  });
+
+  it.each([
     'Thủ tục 3.000777 thì kết quả nhận được là gì?',
     'Thủ tục 3.000777 do cơ quan nào thực hiện?',
     'Thủ tục 3.000777 có căn cứ pháp lý là văn bản nào?',

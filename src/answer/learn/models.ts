@@ -116,8 +116,9 @@ export class DetailModel {
     readonly threshold: number,
   ) {}
 
+  /** Read from the message's asking sentences: a story told before the question is not read (as fitted). */
   probability(message: string): number {
-    return this.model.probabilities(textFeatures(message))[0]!;
+    return this.model.probabilities(textFeatures(askingAndStory(message).asking))[0]!;
   }
 
   /** True when the message asks what no record field holds. */

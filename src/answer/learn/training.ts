@@ -16,6 +16,7 @@ import {
   type Dialogue,
   type LabelledQuestion,
 } from '../answer-sets.js';
+import { askingAndStory } from '../intent.js';
 import { plainKey } from '../../text/index.js';
 import { TEXT_FEATURES, textFeatures } from './features.js';
 import { fitLinear, LinearModel, type Features, type FitOptions, type LinearModelFile } from './linear.js';
@@ -67,7 +68,8 @@ export interface TrainingData {
   /**
    * Texts asking a detail no record field holds ('detail': the project's questions that name a real
    * procedure and ask a fine, a validity period, an age limit, an amount…;
-   * training/near-misses-detail.jsonl) against texts asking a field (no label).
+   * training/near-misses-detail.jsonl) against texts asking a field (no label), among them
+   * questions in the same words about a detail their record does state (training/details-recorded.jsonl).
    */
   details: TextExample[];
   /**
@@ -129,6 +131,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   }
   const nearMisses = await readTexts(path.join(projectDir, 'near-misses.jsonl'));
   const detailNearMisses = await readTexts(path.join(projectDir, 'near-misses-detail.jsonl'));
+  const recordedDetails = await readTexts(path.join(projectDir, 'details-recorded.jsonl'));
   const longQuestions = await readQuestions(path.join(projectDir, 'questions-long.jsonl'));
   const longNearMisses = await readTexts(path.join(projectDir, 'near-misses-long.jsonl'));
   const messagesFile = path.join(projectDir, 'messages.jsonl');
@@ -187,9 +190,14 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   for (const t of projectDialogues.flatMap((d) => d.turns))
     if (t.expect === 'answer' && FIELD_SET.has(t.field))
       fields.push({ text: t.text, labels: [t.field], origin: 'project dialogues' });
-  // What a record does not hold against what its fields hold: every text asking a field.
+  // What a record does not hold against what its fields hold: every text asking a field, and
+  // questions in the same words as the near misses about a number or limit their record does
+  // state. These train the detail model only: where a record writes such a detail (a validity in
+  // the result, an age limit in the conditions) differs from record to record, so they would blur
+  // the field model.
   const details: TextExample[] = [
     ...fields.map((e) => ({ text: e.text, labels: [], origin: e.origin })),
+    ...recordedDetails.map((text) => ({ text, labels: [], origin: 'project recorded details' })),
     ...detailNearMisses.map((text) => ({ text, labels: ['detail'], origin: 'project details' })),
   ];
   // Every other text is a question: what the assistant is asked, not small talk. A text the
@@ -291,7 +299,9 @@ export function fitDetails(
   examples: readonly TextExample[],
   settings: Record<string, unknown> = {},
 ): LinearModelFile {
-  return fitText('details', ['detail'], examples, { threshold: 1, ...settings });
+  // Fitted on what each message asks, as DetailModel reads it: a story told first is not read.
+  const asked = examples.map((e) => ({ ...e, text: askingAndStory(e.text).asking }));
+  return fitText('details', ['detail'], asked, { threshold: 1, ...settings });
 }
 
 /** Fits the message model (question, small talk or rejection) on all message examples. */

@@ -61,6 +61,14 @@ describe('the bundled model files', () => {
     expect(models.conversation.switchThreshold).toBeLessThanOrEqual(models.decide.threshold);
   });
 
+  it.each([
+    ['Doanh nghiệp tôi được hỗ trợ 30 phần trăm chi phí.', 'Thủ tục này thì kết quả nhận được là gì?'],
+    ['Lần trước tôi nộp trễ bị phạt 5 triệu.', 'Giờ làm lại thì cần giấy tờ gì?'],
+  ])('the detail model reads what is asked, not the story told first ("%s")', (story, question) => {
+    const details = loadAnswerModels().details;
+    expect(details.probability(`${story} ${question}`)).toBe(details.probability(question));
+  });
+
   it('refuses a model fitted on other features, naming the file and the command that refits it', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-models-'));
     try {
@@ -180,6 +188,7 @@ describe('the long training questions', () => {
         'questions-project.jsonl',
         'near-misses.jsonl',
         'near-misses-detail.jsonl',
+        'details-recorded.jsonl',
         'near-misses-long.jsonl',
       ])
         await cp(path.join(root, 'training', f), path.join(dir, f));
