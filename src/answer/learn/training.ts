@@ -89,6 +89,9 @@ export interface TrainingData {
   messagesOverriding: { text: string; kind: string }[];
 }
 
+/** Origin of the detail model's examples from training/details-recorded.jsonl. */
+export const RECORDED_DETAILS = 'project recorded details';
+
 const FIELD_SET = new Set<string>(ASKABLE_FIELDS);
 const KIND_SET = new Set<string>(TURN_KINDS);
 const MESSAGE_SET = new Set<string>(MESSAGE_KINDS);
@@ -197,7 +200,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   // the field model.
   const details: TextExample[] = [
     ...fields.map((e) => ({ text: e.text, labels: [], origin: e.origin })),
-    ...recordedDetails.map((text) => ({ text, labels: [], origin: 'project recorded details' })),
+    ...recordedDetails.map((text) => ({ text, labels: [], origin: RECORDED_DETAILS })),
     ...detailNearMisses.map((text) => ({ text, labels: ['detail'], origin: 'project details' })),
   ];
   // Every other text is a question: what the assistant is asked, not small talk. A text the
