@@ -53,7 +53,6 @@ import {
   outOfFold,
   PAIRED_TURNS,
   readTrainingData,
-  RECORDED_DETAILS,
   type NumericExample,
   type SwitchSample,
   type TextExample,
@@ -330,16 +329,11 @@ const DETAIL_FALSE_ALARMS = 0.005;
 
 /**
  * The lowest threshold at which the detail model, cross-validated, reads at most
- * DETAIL_FALSE_ALARMS of the questions that ask a record's field (training/details-recorded.jsonl
- * aside) as asking what no record holds:
+ * DETAIL_FALSE_ALARMS of the questions that ask a record's field as asking what no record holds:
  * such a question is then declined, so the threshold is set for few false alarms.
  */
 function bestDetailThreshold(examples: readonly TextExample[], p: number[]): number {
-  // The budget is over the questions people ask a field with; the questions written to sound like
-  // near misses about a detail their record does state teach the model, but are not such a sample.
-  const negatives = p.filter(
-    (_, i) => examples[i]!.labels.length === 0 && examples[i]!.origin !== RECORDED_DETAILS,
-  );
+  const negatives = p.filter((_, i) => examples[i]!.labels.length === 0);
   for (let t = 0.5; t < 1; t = Math.round((t + 0.01) * 100) / 100) {
     if (negatives.filter((q) => q >= t).length <= DETAIL_FALSE_ALARMS * negatives.length) return t;
   }

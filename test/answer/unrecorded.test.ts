@@ -173,7 +173,6 @@ describe('a question that names the procedure but asks what no field of its reco
   });
 
   it.each([
-    'giấy đó có hiệu lực mấy năm vậy ad',
     'nop tre thi bi phat bn tien',
     'Thế mỗi tháng doanh nghiệp được hỗ trợ bao nhiêu tiền?',
     'So dien thoai cua phong do la so may vay',

@@ -68,8 +68,7 @@ export interface TrainingData {
   /**
    * Texts asking a detail no record field holds ('detail': the project's questions that name a real
    * procedure and ask a fine, a validity period, an age limit, an amount…;
-   * training/near-misses-detail.jsonl) against texts asking a field (no label), among them
-   * questions in the same words about a detail their record does state (training/details-recorded.jsonl).
+   * training/near-misses-detail.jsonl) against texts asking a field (no label).
    */
   details: TextExample[];
   /**
@@ -88,9 +87,6 @@ export interface TrainingData {
   /** Question texts of the other files that read like a line of training/messages.jsonl of another kind, which wins. */
   messagesOverriding: { text: string; kind: string }[];
 }
-
-/** Origin of the detail model's examples from training/details-recorded.jsonl. */
-export const RECORDED_DETAILS = 'project recorded details';
 
 const FIELD_SET = new Set<string>(ASKABLE_FIELDS);
 const KIND_SET = new Set<string>(TURN_KINDS);
@@ -134,7 +130,6 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   }
   const nearMisses = await readTexts(path.join(projectDir, 'near-misses.jsonl'));
   const detailNearMisses = await readTexts(path.join(projectDir, 'near-misses-detail.jsonl'));
-  const recordedDetails = await readTexts(path.join(projectDir, 'details-recorded.jsonl'));
   const longQuestions = await readQuestions(path.join(projectDir, 'questions-long.jsonl'));
   const longNearMisses = await readTexts(path.join(projectDir, 'near-misses-long.jsonl'));
   const messagesFile = path.join(projectDir, 'messages.jsonl');
@@ -193,14 +188,9 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   for (const t of projectDialogues.flatMap((d) => d.turns))
     if (t.expect === 'answer' && FIELD_SET.has(t.field))
       fields.push({ text: t.text, labels: [t.field], origin: 'project dialogues' });
-  // What a record does not hold against what its fields hold: every text asking a field, and
-  // questions in the same words as the near misses about a number or limit their record does
-  // state. These train the detail model only: where a record writes such a detail (a validity in
-  // the result, an age limit in the conditions) differs from record to record, so they would blur
-  // the field model.
+  // What a record does not hold against what its fields hold: every text asking a field.
   const details: TextExample[] = [
     ...fields.map((e) => ({ text: e.text, labels: [], origin: e.origin })),
-    ...recordedDetails.map((text) => ({ text, labels: [], origin: RECORDED_DETAILS })),
     ...detailNearMisses.map((text) => ({ text, labels: ['detail'], origin: 'project details' })),
   ];
   // Every other text is a question: what the assistant is asked, not small talk. A text the

@@ -188,7 +188,6 @@ describe('the long training questions', () => {
         'questions-project.jsonl',
         'near-misses.jsonl',
         'near-misses-detail.jsonl',
-        'details-recorded.jsonl',
         'near-misses-long.jsonl',
       ])
         await cp(path.join(root, 'training', f), path.join(dir, f));
