@@ -1,11 +1,11 @@
 import { FOLDED } from '../index/lexical/analyzer.js';
-import { searchedText } from '../index/snapshot.js';
 import { Lru, type CacheStats } from '../lib/lru.js';
 import {
   asCorpusWrites,
   expandAbbreviations,
   foldedWords,
   LEXICON,
+  searchedText,
   type DiacriticRestorer,
   type Lexicon,
 } from '../text/index.js';

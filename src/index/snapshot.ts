@@ -7,6 +7,7 @@ import {
   DiacriticRestorer,
   learnAcronyms,
   learnSpellings,
+  searchedText,
   withAcronyms,
   type Lexicon,
 } from '../text/index.js';
@@ -42,11 +43,6 @@ export interface BuildInput {
   parent: string | null;
   /** Hash of the metadata edits applied (recorded in the manifest). */
   patchesHash?: string;
-}
-
-/** A passage's text as search reads it: what is shown, then the words only searched (Chunk.searchText). */
-export function searchedText(chunk: Pick<Chunk, 'text' | 'searchText'>): string {
-  return chunk.searchText ? `${chunk.text}\n${chunk.searchText}` : chunk.text;
 }
 
 /**

@@ -29,3 +29,4 @@ export { asCorpusWrites, learnSpellings, respell } from './spelling.js';
 export { PROCEDURE_FIELDS, type FieldHint, type ProcedureField } from './fields.js';
 export { DiacriticRestorer, isSyllable, type RestorerData } from './restorer.js';
 export { maskPii } from './pii.js';
+export { searchedText } from './searched-text.js';

@@ -1,4 +1,5 @@
 import { chunkHash, sha256Hex } from '../hash.js';
+import { searchedText } from '../../text/index.js';
 import { field } from '../jsonl.js';
 import type { Chunk, IngestedDocument, IngestOptions } from '../types.js';
 import { cleanProcedureRecord, tidy } from './clean-record.js';
@@ -42,7 +43,7 @@ export function procedureDocument(
         heading: info.name,
         breadcrumb: [`Thủ tục ${info.code} – ${info.name}`, label],
         citation: procedureCitation(info.code, info.name, label),
-        contentHash: chunkHash(info.name, searchText ? `${text}\n${searchText}` : text),
+        contentHash: chunkHash(info.name, searchedText({ text, searchText })),
         field: f,
         ...(searchText ? { searchText } : {}),
       });
@@ -61,9 +62,7 @@ export function procedureDocument(
       ...(url !== '' ? { url } : {}),
       ...(options.effectiveDate !== undefined ? { effectiveDate: options.effectiveDate } : {}),
       ...(options.expiryDate !== undefined ? { expiryDate: options.expiryDate } : {}),
-      contentHash: sha256Hex(
-        chunks.map((c) => (c.searchText ? `${c.text}\n${c.searchText}` : c.text)).join('\n\n'),
-      ),
+      contentHash: sha256Hex(chunks.map(searchedText).join('\n\n')),
       procedure: info,
     },
     chunks,
