@@ -1,9 +1,11 @@
 /**
  * How people also type a question, for `npm run eval:answers -- <dir> --typed <variant|all>`: the
  * same labelled questions, framed as a letter or a chat, opened with "cho em hỏi", spelled with i
- * for y, with typos, in chat spellings or in capitals. Deterministic: a question's typos depend on
- * its text only, so runs compare.
+ * for y, with typos, in chat spellings, in capitals or without diacritics. Deterministic: a
+ * question's typos depend on its text only, so runs compare.
  */
+
+import { fold } from '../../src/text/index.js';
 
 /** A whole word of a Vietnamese text (JavaScript's \b knows only ASCII letters: "giấy" would hold "gi"). */
 const word = (w: string) => new RegExp(`(?<![\\p{L}\\p{M}])${w}(?![\\p{L}\\p{M}])`, 'gu');
@@ -87,6 +89,8 @@ export const TYPED_VARIANTS: Readonly<Record<string, (text: string) => string>> 
     ['cũng', 'cx'],
   ]),
   capitals: (t) => t.toUpperCase(),
+  'without-diacritics': (t) => fold(t),
+  'without-diacritics-typo': (t) => fold(typo(t, generator(t))),
 };
 
 /** The variants a --typed value names ('all', or names separated by commas); an unknown name is an error naming the known ones. */

@@ -152,7 +152,8 @@ export class DiacriticRestorer {
       // with f, j, w or z, or, in text not lower-cased, a short form in capitals ("OCOP").
       if (f.length < 3 || this.candidates.has(f) || keep(lower)) return;
       if (!/^[a-z]+$/u.test(f) || /[fjwz]/u.test(f) || p === p.toUpperCase() || isSyllable(f)) return;
-      const prev = words[k - 1]?.p;
+      // The neighbour before as mended already.
+      const prev = words[k - 1] === undefined ? undefined : parts[words[k - 1]!.i];
       const next = words[k + 1]?.p;
       // The most the corpus has the form next to some reading of a neighbour.
       const beside = (neighbour: string | undefined, form: string, before: boolean) => {
@@ -262,6 +263,9 @@ export function isSyllable(folded: string): boolean {
   const m = SYLLABLE_SHAPE.exec(folded);
   if (!m) return false;
   const initial = m[1] ?? '';
+  // "gi" before i or y is written g ("gì", "gìn"): "giy" is no syllable, "gin" is.
+  if (initial === 'gi' && /^[iy]/u.test(m[2]!)) return false;
+  if (initial === 'g' && m[2]!.startsWith('i')) return true;
   const front = /^[eiy]/u.test(m[2]!);
   if ((initial === 'k' || initial === 'gh' || initial === 'ngh') && !front) return false;
   if ((initial === 'c' || initial === 'g' || initial === 'ng') && front) return false;

@@ -19,6 +19,15 @@ describe('questions asked as people also type them (eval:answers --typed)', () =
     expect(TYPED_VARIANTS['two-typos']!(q)).not.toBe(once);
   });
 
+  it('types the whole question without diacritics, with or without one typo', () => {
+    expect(TYPED_VARIANTS['without-diacritics']!(q)).toBe(
+      'Dang ky ket hon can giay to gi, mat bao nhieu ngay?',
+    );
+    const typo = TYPED_VARIANTS['without-diacritics-typo']!(q);
+    expect(typo).toBe(TYPED_VARIANTS['without-diacritics']!(TYPED_VARIANTS['one-typo']!(q)));
+    expect(typo).not.toBe(TYPED_VARIANTS['without-diacritics']!(q));
+  });
+
   it('frames the question as a letter or a chat around it', () => {
     expect(TYPED_VARIANTS['letter-salutation']!(q)).toBe(
       `Kính gửi Trung tâm Phục vụ hành chính công tỉnh,\n${q}`,

@@ -71,6 +71,8 @@ describe('a typo one letter away from a syllable the corpus has', () => {
     'Cấp lại giấy khai sinh khi bị mất',
     'Đăng ký tạm trú tại nơi ở',
     'Đăng ký tạm trú cho người nước ngoài',
+    'Hộ gia đình đủ điều kiện được cấp giấy',
+    'Hộ gia đình đủ điều kiện được cấp giấy',
   ]);
   const read = (text: string) => asCorpusWrites(text, LEXICON, restorer);
 
@@ -79,6 +81,10 @@ describe('a typo one letter away from a syllable the corpus has', () => {
     ['dang ky kai sinh', 'dang ky khai sinh'],
     ['cấp lại giấy khai sinh bị mấtt', 'cấp lại giấy khai sinh bị mất'],
     ['đăng ký tạm trus', 'đăng ký tạm tru'],
+    // Two typos side by side: the second is read beside the first as mended.
+    ['đủ đềiu kinệ', 'đủ điều kiện'],
+    // "giy" is no syllable ("gi" before y is written g): typed without marks, mended without them.
+    ['cấp giy khai sinh', 'cấp giay khai sinh'],
   ])('reads "%s" as "%s"', (typed, mended) => {
     expect(read(typed)).toBe(mended);
   });
@@ -96,7 +102,8 @@ describe('a typo one letter away from a syllable the corpus has', () => {
   it('knows a Vietnamese syllable by its initial and rhyme, and the spelling rules of k, c, g and ng', () => {
     for (const s of ['nghieng', 'nguoi', 'khuyen', 'heo', 'ruou', 'gia', 'quy', 'ke', 'ghe', 'nghe', 'ca'])
       expect(isSyllable(s), s).toBe(true);
-    for (const s of ['dag', 'kai', 'trus', 'nhug', 'ce', 'ge', 'nge', 'ghi0', 'online'])
+    for (const s of ['gin', 'gieng', 'gioi']) expect(isSyllable(s), s).toBe(true);
+    for (const s of ['dag', 'kai', 'trus', 'nhug', 'ce', 'ge', 'nge', 'ghi0', 'online', 'giy', 'giin'])
       expect(isSyllable(s), s).toBe(false);
   });
 });
