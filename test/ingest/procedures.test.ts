@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { cleanProcedureRecord } from '../../src/ingest/procedure/clean-record.js';
+import { parsePapers } from '../../src/ingest/procedure/papers.js';
 import { loadProcedures } from '../../src/ingest/procedure/procedures-loader.js';
 import { loadFile } from '../../src/ingest/registry.js';
 
@@ -103,6 +104,28 @@ describe.skipIf(!present)('national procedure records (real data from datasets/t
         'Nghị định 05/2012/NĐ-CP',
       ].join('\n'),
     );
+  });
+
+  it('tells a form named after its paper from the paper when the table glued them ("… theo mẫu quy địnhTờ khai …")', () => {
+    const header = 'Tên giấy tờMẫu đơn, tờ khaiSố lượng';
+    const { rows, text } = parsePapers(
+      `* Giấy tờ phải nộp:${header}Tờ khai đăng ký khai sinh theo mẫu quy địnhTờ khai đăng ký khai sinh1 bản chínhGiấy chứng sinh1 bản chính`,
+    );
+    expect(rows[0]).toEqual({
+      name: 'Tờ khai đăng ký khai sinh theo mẫu quy định',
+      quantity: '1 bản chính',
+      form: 'Tờ khai đăng ký khai sinh',
+    });
+    expect(text).toContain(
+      '- Tờ khai đăng ký khai sinh theo mẫu quy định (mẫu: Tờ khai đăng ký khai sinh): 1 bản chính',
+    );
+    // A brand written in one word, or another paper glued on, is no form.
+    const brands = parsePapers(
+      `${header}Danh sách các tổ chức thẻ quốc tế (gồm: Visa, MasterCard, JCB)1 bản chính`,
+    );
+    expect(brands.rows[0]?.form).toBe('');
+    const glued = parsePapers(`${header}Bản sao quyết định thành lậpBáo cáo tình hình hoạt động1 bản chính`);
+    expect(glued.rows[0]?.form).toBe('');
   });
 
   it('gives one chunk per field with field-precise citations', () => {

@@ -4,10 +4,29 @@ const HEADER = /Tên giấy tờMẫu đơn, tờ khaiSố lượng/gu;
 const QUANTITY = /(\d+ bản chính(?:\s*,\s*\d+ bản sao)?|\d+ bản sao)/gu;
 const FORM_FILE = /\.(?:docx?|pdf|xlsx?|rar|zip|rtf|odt)$/iu;
 
-/** Separates a glued form file name from the paper's name ("…27/12/2021;Mus08.docx"). */
+/** A word glued to the one before it: two lower-case letters, then a capitalised word ("quy địnhTờ"). */
+const GLUED_WORD = /(?<=\p{Ll}\p{Ll})(?=\p{Lu}\p{Ll})/gu;
+
+/**
+ * A form named after its paper, glued after the paper's name by the flattened table ("Tờ khai đăng
+ * ký khai sinh theo mẫu quy địnhTờ khai đăng ký khai sinh"): cut at the last glued word when what
+ * follows opens with the name's first two words. A brand in one word ("MasterCard") or another
+ * paper glued on does not, and stays in the name.
+ */
+function splitNamedForm(text: string): { name: string; form: string } | null {
+  const cuts = [...text.matchAll(GLUED_WORD)].map((m) => m.index);
+  const cut = cuts.at(-1);
+  if (cut === undefined) return null;
+  const name = text.slice(0, cut).trim();
+  const form = text.slice(cut).trim();
+  const opening = (s: string) => s.split(/\s+/u).slice(0, 2).join(' ').toLowerCase();
+  return form.includes(' ') && opening(form) === opening(name) ? { name, form } : null;
+}
+
+/** Separates a glued form, a file name ("…27/12/2021;Mus08.docx") or a form named after the paper, from the paper's name. */
 function splitForm(cell: string): { name: string; form: string } {
   const text = cell.trim();
-  if (!FORM_FILE.test(text)) return { name: text, form: '' };
+  if (!FORM_FILE.test(text)) return splitNamedForm(text) ?? { name: text, form: '' };
   const cut = Math.max(
     text.lastIndexOf(';'),
     text.lastIndexOf('.', text.search(FORM_FILE) - 1),
