@@ -119,6 +119,10 @@ describe.skipIf(!present)('national procedure records (real data from datasets/t
     expect(text).toContain(
       '- Tờ khai đăng ký khai sinh theo mẫu quy định (mẫu: Tờ khai đăng ký khai sinh): 1 bản chính',
     );
+    const bracket = parsePapers(
+      `${header}Tờ khai đăng ký kết hôn theo mẫu quy định (hai bên có thể dùng chung một tờ khai)Tờ khai đăng ký kết hôn1 bản chính`,
+    );
+    expect(bracket.rows[0]?.form).toBe('Tờ khai đăng ký kết hôn');
     // A brand written in one word, or another paper glued on, is no form.
     const brands = parsePapers(
       `${header}Danh sách các tổ chức thẻ quốc tế (gồm: Visa, MasterCard, JCB)1 bản chính`,

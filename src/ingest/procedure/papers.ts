@@ -4,8 +4,8 @@ const HEADER = /Tên giấy tờMẫu đơn, tờ khaiSố lượng/gu;
 const QUANTITY = /(\d+ bản chính(?:\s*,\s*\d+ bản sao)?|\d+ bản sao)/gu;
 const FORM_FILE = /\.(?:docx?|pdf|xlsx?|rar|zip|rtf|odt)$/iu;
 
-/** A word glued to the one before it: two lower-case letters, then a capitalised word ("quy địnhTờ"). */
-const GLUED_WORD = /(?<=\p{Ll}\p{Ll})(?=\p{Lu}\p{Ll})/gu;
+/** A capitalised word glued to what comes before it, a lower-case letter or a closing bracket ("quy địnhTờ", "chỗ ởTờ", "tờ khai)Tờ"). */
+const GLUED_WORD = /(?<=\p{Ll}|\))(?=\p{Lu}\p{Ll})/gu;
 
 /**
  * A form named after its paper, glued after the paper's name by the flattened table ("Tờ khai đăng
