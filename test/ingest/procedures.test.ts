@@ -106,32 +106,6 @@ describe.skipIf(!present)('national procedure records (real data from datasets/t
     );
   });
 
-  it('tells a form named after its paper from the paper when the table glued them ("… theo mẫu quy địnhTờ khai …")', () => {
-    const header = 'Tên giấy tờMẫu đơn, tờ khaiSố lượng';
-    const { rows, text } = parsePapers(
-      `* Giấy tờ phải nộp:${header}Tờ khai đăng ký khai sinh theo mẫu quy địnhTờ khai đăng ký khai sinh1 bản chínhGiấy chứng sinh1 bản chính`,
-    );
-    expect(rows[0]).toEqual({
-      name: 'Tờ khai đăng ký khai sinh theo mẫu quy định',
-      quantity: '1 bản chính',
-      form: 'Tờ khai đăng ký khai sinh',
-    });
-    expect(text).toContain(
-      '- Tờ khai đăng ký khai sinh theo mẫu quy định (mẫu: Tờ khai đăng ký khai sinh): 1 bản chính',
-    );
-    const bracket = parsePapers(
-      `${header}Tờ khai đăng ký kết hôn theo mẫu quy định (hai bên có thể dùng chung một tờ khai)Tờ khai đăng ký kết hôn1 bản chính`,
-    );
-    expect(bracket.rows[0]?.form).toBe('Tờ khai đăng ký kết hôn');
-    // A brand written in one word, or another paper glued on, is no form.
-    const brands = parsePapers(
-      `${header}Danh sách các tổ chức thẻ quốc tế (gồm: Visa, MasterCard, JCB)1 bản chính`,
-    );
-    expect(brands.rows[0]?.form).toBe('');
-    const glued = parsePapers(`${header}Bản sao quyết định thành lậpBáo cáo tình hình hoạt động1 bản chính`);
-    expect(glued.rows[0]?.form).toBe('');
-  });
-
   it('gives one chunk per field with field-precise citations', () => {
     const [doc] = loadProcedures('procedures.jsonl', JSON.stringify(record('1.001193')));
     expect(doc?.meta).toMatchObject({
@@ -175,6 +149,34 @@ describe.skipIf(!present)('national procedure records (real data from datasets/t
     expect(docs).toHaveLength(2642);
     expect(new Set(docs.map((d) => d.meta.id)).size).toBe(2642);
     expect(docs.every((d) => d.chunks.length >= 2 && d.chunks[0]?.field === 'general')).toBe(true);
+  });
+});
+
+describe('the flattened papers table', () => {
+  it('tells a form named after its paper from the paper when the table glued them ("… theo mẫu quy địnhTờ khai …")', () => {
+    const header = 'Tên giấy tờMẫu đơn, tờ khaiSố lượng';
+    const { rows, text } = parsePapers(
+      `* Giấy tờ phải nộp:${header}Tờ khai đăng ký khai sinh theo mẫu quy địnhTờ khai đăng ký khai sinh1 bản chínhGiấy chứng sinh1 bản chính`,
+    );
+    expect(rows[0]).toEqual({
+      name: 'Tờ khai đăng ký khai sinh theo mẫu quy định',
+      quantity: '1 bản chính',
+      form: 'Tờ khai đăng ký khai sinh',
+    });
+    expect(text).toContain(
+      '- Tờ khai đăng ký khai sinh theo mẫu quy định (mẫu: Tờ khai đăng ký khai sinh): 1 bản chính',
+    );
+    const bracket = parsePapers(
+      `${header}Tờ khai đăng ký kết hôn theo mẫu quy định (hai bên có thể dùng chung một tờ khai)Tờ khai đăng ký kết hôn1 bản chính`,
+    );
+    expect(bracket.rows[0]?.form).toBe('Tờ khai đăng ký kết hôn');
+    // A brand written in one word, or another paper glued on, is no form.
+    const brands = parsePapers(
+      `${header}Danh sách các tổ chức thẻ quốc tế (gồm: Visa, MasterCard, JCB)1 bản chính`,
+    );
+    expect(brands.rows[0]?.form).toBe('');
+    const glued = parsePapers(`${header}Bản sao quyết định thành lậpBáo cáo tình hình hoạt động1 bản chính`);
+    expect(glued.rows[0]?.form).toBe('');
   });
 });
 
