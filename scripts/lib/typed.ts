@@ -35,6 +35,9 @@ function typo(text: string, random: () => number): string {
   return words.join(' ');
 }
 
+/** The question with its one seeded typo (the same every run). */
+const oneTypo = (t: string) => typo(t, generator(t));
+
 export const TYPED_VARIANTS: Readonly<Record<string, (text: string) => string>> = {
   'as-written': (t) => t,
   'opener-cho-em-hoi': (t) => `cho em hỏi ${t}`,
@@ -62,7 +65,7 @@ export const TYPED_VARIANTS: Readonly<Record<string, (text: string) => string>> 
     ['ky', 'ki'],
     ['ly', 'li'],
   ]),
-  'one-typo': (t) => typo(t, generator(t)),
+  'one-typo': oneTypo,
   'two-typos': (t) => {
     const random = generator(t);
     return typo(typo(t, random), random);
@@ -90,7 +93,7 @@ export const TYPED_VARIANTS: Readonly<Record<string, (text: string) => string>> 
   ]),
   capitals: (t) => t.toUpperCase(),
   'without-diacritics': (t) => fold(t),
-  'without-diacritics-typo': (t) => fold(typo(t, generator(t))),
+  'without-diacritics-typo': (t) => fold(oneTypo(t)),
 };
 
 /** The variants a --typed value names ('all', or names separated by commas); an unknown name is an error naming the known ones. */
