@@ -6,7 +6,7 @@
  * - turns: follow-up, new subject or off-topic from the wording (training/turns.jsonl + shared train);
  * - details: whether a message asks a detail no field of a procedure record holds (a fine, a
  *   validity period, an amount: training/near-misses-detail.jsonl, against every field example),
- *   with a threshold set for few false alarms;
+ *   with its threshold chosen together with the decide model's answers (a question it reads so is declined);
  * - decide: answer with the first result or decline, from retrieval features over the shared
  *   procedures (shared train questions and conversations, the tthc questions, the project's long
  *   questions, near misses and off-topic messages);
@@ -101,17 +101,11 @@ async function main(): Promise<void> {
   const detailOof = outOfFold(data.details, k, fitDetails, (m, e) => [
     new DetailModel(m, 1).probability(e.text),
   ]).map((p) => p[0]!);
-  const detailThreshold = bestDetailThreshold(data.details, detailOof);
-  const detailsFile = fitDetails(data.details, { threshold: detailThreshold });
-  {
-    // Read as the assistant reads them.
-    const full = new DetailModel(new LinearModel(detailsFile), detailThreshold);
-    const nm = data.questions.filter((q) => q.gold.length === 0);
-    const flagged = nm.filter((q) => full.asksUnrecorded(q.text)).length;
-    console.log(
-      `details (cross-validated, threshold ${detailThreshold}): ${reportDetails(data.details, detailOof, detailThreshold)}; shared train near misses read so: ${flagged} of ${nm.length}`,
-    );
-  }
+  const detailsFit = fitDetails(data.details);
+  const detailsFull = new DetailModel(new LinearModel(detailsFit), 1);
+  // A text's own out-of-fold probability (its spelling without diacritics reads the same); the full model for others.
+  const detailOofOf = new Map(data.details.map((e, i) => [fold(e.text), detailOof[i]!]));
+  const detailOf = (text: string) => detailOofOf.get(fold(text)) ?? detailsFull.probability(text);
   // Messages: a question, small talk or a rejection, read as the assistant reads them.
   const messageOof = outOfFold(data.messages, k, fitMessages, (m, e) =>
     m.probabilities(textFeatures(e.text)),
@@ -156,6 +150,7 @@ async function main(): Promise<void> {
   const decide: NumericExample[] = [];
   // Both spellings of a question fall in one fold: a model fitted on one would score the other as seen.
   const decideGroups: number[] = [];
+  const decideTexts: string[] = [];
   const groupOf = new Map<string, number>();
   const addDecide = async (origin: string, text: string, right: (top: string | undefined) => boolean) => {
     const r = await retrieve(text);
@@ -164,6 +159,7 @@ async function main(): Promise<void> {
     const key = fold(text);
     if (!groupOf.has(key)) groupOf.set(key, groupOf.size);
     decideGroups.push(groupOf.get(key)!);
+    decideTexts.push(text);
     decide.push({
       x: Object.fromEntries(decideFeatures(f, turnOf(text))),
       labels: right(r.results[0]?.doc.id) ? ['right'] : [],
@@ -224,6 +220,43 @@ async function main(): Promise<void> {
   );
   const decideFile = fitDecide(decide, threshold);
   const decideModel = new LinearModel(decideFile);
+
+  // Details: the threshold from which a question is read as asking what no record holds, chosen
+  // end to end: a question so read is declined, so it is set on the decide samples (each with its
+  // cross-validated answer-or-decline probability) plus the project's detail near misses, with the
+  // answer-or-decline objective.
+  const gate: NumericExample[] = [...decide];
+  const gateDecide = decideOof.map((p) => p[0]!);
+  const gateDetail = decideTexts.map(detailOf);
+  for (const [i, e] of data.details.entries()) {
+    if (e.labels.length === 0) continue;
+    const r = await retrieve(e.text);
+    const f = features(e.text, r);
+    gate.push({ x: {}, labels: [], origin: DETAIL_NEAR_MISS });
+    gateDecide.push(
+      f.exact === 1
+        ? 1
+        : f.words === 0
+          ? 0
+          : decideModel.probabilities(decideFeatures(f, turnOf(e.text)))[0]!,
+    );
+    gateDetail.push(detailOof[i]!);
+  }
+  const gated = (d: number) => gateDecide.map((q, i) => (gateDetail[i]! >= d ? 0 : q));
+  const detailSteps = Array.from({ length: 70 }, (_, i) => Math.round((0.3 + i * 0.01) * 100) / 100);
+  const detailThreshold = bestByWindow(detailSteps, (d) => objective(gate, gated(d), threshold));
+  const detailsFile = { ...detailsFit, settings: { threshold: detailThreshold } };
+  {
+    const nm = data.questions.filter((q) => q.gold.length === 0);
+    const flagged = nm.filter((q) => detailsFull.probability(q.text) >= detailThreshold).length;
+    const detailNm = byOrigin(gate, gated(detailThreshold)).get(DETAIL_NEAR_MISS)!;
+    const curve = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+      .map((d) => `${d}: ${objective(gate, gated(d), threshold).toFixed(3)}`)
+      .join(', ');
+    console.log(
+      `details (cross-validated, threshold ${detailThreshold}): ${reportDetails(data.details, detailOof, detailThreshold)}; with the answer-or-decline model, detail near misses declined ${pct(sharesAt(detailNm, threshold).declined)}; shared train near misses read so: ${flagged} of ${nm.length}; objective by threshold: ${curve}`,
+    );
+  }
 
   // Conversation: later turns against the procedure of the previous answerable turn.
   const conversation: NumericExample[] = [];
@@ -324,21 +357,8 @@ async function main(): Promise<void> {
   );
 }
 
-/** Most questions of the field examples (cross-validated) the detail model may read as asking what no record holds. */
-const DETAIL_FALSE_ALARMS = 0.005;
-
-/**
- * The lowest threshold at which the detail model, cross-validated, reads at most
- * DETAIL_FALSE_ALARMS of the questions that ask a record's field as asking what no record holds:
- * such a question is then declined, so the threshold is set for few false alarms.
- */
-function bestDetailThreshold(examples: readonly TextExample[], p: number[]): number {
-  const negatives = p.filter((_, i) => examples[i]!.labels.length === 0);
-  for (let t = 0.5; t < 1; t = Math.round((t + 0.01) * 100) / 100) {
-    if (negatives.filter((q) => q >= t).length <= DETAIL_FALSE_ALARMS * negatives.length) return t;
-  }
-  return 1;
-}
+/** Origin of the project's detail near misses among the samples the detail threshold is chosen on. */
+const DETAIL_NEAR_MISS = 'project detail near miss';
 
 /** Share of each origin's examples read as asking what no record holds at threshold `t`. */
 function reportDetails(examples: readonly TextExample[], p: number[], t: number): string {
@@ -467,22 +487,33 @@ function reportTop(
  * training texts read differently, with the same weights.
  */
 function bestThreshold(examples: readonly NumericExample[], p: number[]): number {
+  const steps = Array.from({ length: 61 }, (_, i) => Math.round((0.2 + i * 0.01) * 100) / 100);
+  return bestByWindow(steps, (t) => objective(examples, p, t));
+}
+
+/**
+ * The answer-or-decline objective at threshold `t`: the mean over answerable origins of the share
+ * answered with the right first result, plus the mean over must-decline origins of the share declined.
+ */
+function objective(examples: readonly NumericExample[], p: number[], t: number): number {
   const groups = [...byOrigin(examples, p).values()];
   const mustDecline = (g: { right: boolean }[]) => g.every((x) => !x.right);
-  const answerable = groups.filter((g) => !mustDecline(g));
-  const declinable = groups.filter(mustDecline);
   const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
-  const steps = Array.from({ length: 61 }, (_, i) => Math.round((0.2 + i * 0.01) * 100) / 100);
-  const raw = steps.map(
-    (t) =>
-      mean(answerable.map((g) => sharesAt(g, t).cited)) +
-      mean(declinable.map((g) => sharesAt(g, t).declined)),
+  return (
+    mean(groups.filter((g) => !mustDecline(g)).map((g) => sharesAt(g, t).cited)) +
+    mean(groups.filter(mustDecline).map((g) => sharesAt(g, t).declined))
   );
-  let best = 0.5;
+}
+
+/** The step whose objective, averaged over THRESHOLD_WINDOW steps on each side, is highest (the first on ties). */
+function bestByWindow(steps: readonly number[], score: (step: number) => number): number {
+  const raw = steps.map(score);
+  let best = steps[0]!;
   let bestScore = -Infinity;
   steps.forEach((t, i) => {
-    const score = mean(raw.slice(Math.max(0, i - THRESHOLD_WINDOW), i + THRESHOLD_WINDOW + 1));
-    if (score > bestScore) [best, bestScore] = [t, score];
+    const s = raw.slice(Math.max(0, i - THRESHOLD_WINDOW), i + THRESHOLD_WINDOW + 1);
+    const mean = s.reduce((a, b) => a + b, 0) / s.length;
+    if (mean > bestScore) [best, bestScore] = [t, mean];
   });
   return best;
 }

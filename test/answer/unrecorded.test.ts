@@ -200,6 +200,9 @@ describe('a question that names the procedure but asks what no field of its reco
     'Thủ tục 3.000777 do cơ quan nào thực hiện?',
     'Thủ tục 3.000777 có căn cứ pháp lý là văn bản nào?',
     'Thủ tục 3.000777 thì bao lâu có kết quả?',
+    // A fee is a field (the channels table), even where this record says "Không có thông tin".
+    'Thủ tục 3.000777 có mất lệ phí không, bao nhiêu tiền?',
+    'thu tuc 3.000777 co mat tien ko ad',
   ])('asked what the record holds in the same words ("%s"), answers it', async (message) => {
     const a = await ask(message);
     expect(a.grounded).toBe(true);

@@ -129,7 +129,15 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     turns.push({ text: q.text, labels: ['new'], origin: 'project questions' });
   }
   const nearMisses = await readTexts(path.join(projectDir, 'near-misses.jsonl'));
+  const detailRecords = await readJsonObjects(path.join(projectDir, 'near-misses-detail.jsonl'));
   const detailNearMisses = await readTexts(path.join(projectDir, 'near-misses-detail.jsonl'));
+  // A question about a field its record leaves empty (asks "fee-missing": "có mất lệ phí không?"
+  // where the record says "Không có thông tin") is worded as any field question: its record, not
+  // its wording, makes it unanswerable, and the reply says so from the record. It is no example
+  // of a detail no record holds; with those, fee questions of other records read as details.
+  const askedDetails = detailNearMisses.filter(
+    (_, i) => !String(detailRecords[i]!.asks ?? '').endsWith('-missing'),
+  );
   const longQuestions = await readQuestions(path.join(projectDir, 'questions-long.jsonl'));
   const longNearMisses = await readTexts(path.join(projectDir, 'near-misses-long.jsonl'));
   const messagesFile = path.join(projectDir, 'messages.jsonl');
@@ -191,7 +199,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   // What a record does not hold against what its fields hold: every text asking a field.
   const details: TextExample[] = [
     ...fields.map((e) => ({ text: e.text, labels: [], origin: e.origin })),
-    ...detailNearMisses.map((text) => ({ text, labels: ['detail'], origin: 'project details' })),
+    ...askedDetails.map((text) => ({ text, labels: ['detail'], origin: 'project details' })),
   ];
   // Every other text is a question: what the assistant is asked, not small talk. A text the
   // messages file already holds, typed the same way once folded, keeps the file's kind.
