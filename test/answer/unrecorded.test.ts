@@ -177,6 +177,8 @@ describe('a question that names the procedure but asks what no field of its reco
     'Thế mỗi tháng doanh nghiệp được hỗ trợ bao nhiêu tiền?',
     'So dien thoai cua phong do la so may vay',
     'Phòng đó làm việc đến mấy giờ chiều?',
+    // How long the paper stays valid, which no field holds, against how long it takes, which one does.
+    'giay do dung duoc trong bao lau vay',
   ])('asked "%s" after an answer, declines it and keeps the procedure in focus', async (message) => {
     const first = await ask('Thủ tục 3.000777 thì kết quả nhận được là gì?');
     const a = await ask(message, first.conversationId);
@@ -203,6 +205,7 @@ describe('a question that names the procedure but asks what no field of its reco
     // A fee is a field (the channels table), even where this record says "Không có thông tin".
     'Thủ tục 3.000777 có mất lệ phí không, bao nhiêu tiền?',
     'thu tuc 3.000777 co mat tien ko ad',
+    'thu tuc 3.000777 nop xong bao lau thi co quyet dinh',
   ])('asked what the record holds in the same words ("%s"), answers it', async (message) => {
     const a = await ask(message);
     expect(a.grounded).toBe(true);

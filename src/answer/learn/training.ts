@@ -255,7 +255,7 @@ export const FIT: Record<
   FitOptions
 > = {
   fields: { iterations: 200, rate: 0.1, l2: 1e-4 },
-  details: { iterations: 200, rate: 0.1, l2: 1e-4 },
+  details: { iterations: 200, rate: 0.1, l2: 1e-3 },
   messages: { iterations: 200, rate: 0.1, l2: 1e-4 },
   turns: { iterations: 200, rate: 0.1, l2: 1e-4 },
   decide: { iterations: 400, rate: 0.1, l2: 1e-3 },
