@@ -4,6 +4,8 @@
  * server loads (src/answer/models/*.json), printing cross-validated figures first:
  * - fields: which fields a message asks (training/fields.jsonl + the shared train questions);
  * - turns: follow-up, new subject or off-topic from the wording (training/turns.jsonl + shared train);
+ * - conversation-turns: the same, read by the conversation model, fitted with the focused turns too
+ *   (training/turns-in-conversation.jsonl: a follow-up and a side question in the same words);
  * - details: whether a message asks a detail no field of a procedure record holds (a fine, a
  *   validity period, an amount: training/near-misses-detail.jsonl, against every field example),
  *   with its threshold chosen together with the decide model's answers (a question it reads so is declined);
@@ -11,7 +13,7 @@
  *   procedures (shared train questions and conversations, the tthc questions, the project's long
  *   questions, near misses and off-topic messages);
  * - conversation: with a procedure in focus, follow up, switch subject or decline (shared train
- *   conversations, plus the project's turns set against a focus);
+ *   conversations, plus the project's turns set against a focus and its focused turns);
  * - messages: a question to search, a greeting, thanks, a request for help or for a person, or a
  *   rejection of the last answer (training/messages.jsonl, and every question text above as a
  *   question).
@@ -44,6 +46,7 @@ import {
 } from '../src/answer/learn/models.js';
 import {
   fitConversation,
+  fitConversationTurns,
   fitDecide,
   fitDetails,
   fitFields,
@@ -130,6 +133,27 @@ async function main(): Promise<void> {
   data.turns.forEach((e, i) => oofTurn.set(e.text, kindScores(turnOof[i]!)));
   const turnOf = (text: string) =>
     oofTurn.get(text) ?? (turnsModel.scores(textFeatures(text)) as Record<TurnKind, number>);
+  // The conversation's turn model: the turn examples and the focused turns, read out of fold.
+  const conversationTurnOof = outOfFold(
+    [...data.turns, ...data.focusedTurns],
+    k,
+    (train) => fitConversationTurns(train, []),
+    (m, e) => m.probabilities(textFeatures(e.text)),
+  );
+  reportTop('conversation-turns', [...data.turns, ...data.focusedTurns], conversationTurnOof, [
+    'followup',
+    'new',
+    'offtopic',
+  ]);
+  const conversationTurnsFile = fitConversationTurns(data.turns, data.focusedTurns);
+  const conversationTurnsModel = new LinearModel(conversationTurnsFile);
+  const oofConversationTurn = new Map<string, Record<TurnKind, number>>();
+  [...data.turns, ...data.focusedTurns].forEach((e, i) =>
+    oofConversationTurn.set(e.text, kindScores(conversationTurnOof[i]!)),
+  );
+  const conversationTurnOf = (text: string) =>
+    oofConversationTurn.get(text) ??
+    (conversationTurnsModel.scores(textFeatures(text)) as Record<TurnKind, number>);
 
   const config = loadConfig();
   const tthc = await loadDataset(path.join(shared, 'tthc'));
@@ -275,7 +299,7 @@ async function main(): Promise<void> {
     const turn = turnOf(text);
     const standalone = own.exact === 1 ? 1 : decideModel.probabilities(decideFeatures(own, turn))[0]!;
     const x = conversationFeatures({
-      turn,
+      turn: conversationTurnOf(text),
       standalone,
       sameTop: r.results[0]?.doc.id === focus ? 1 : 0,
       own,
@@ -309,6 +333,16 @@ async function main(): Promise<void> {
     const move = t.labels[0] === 'followup' ? 'followup' : t.labels[0] === 'new' ? 'switch' : 'decline';
     await addMove(PAIRED_TURNS, t.text, foci[(i * 7) % foci.length]!, move);
   }
+  // The focused turns against the procedure they were written about.
+  for (const t of data.focusedTurns) {
+    const kind = t.labels[0];
+    await addMove(
+      t.origin,
+      t.text,
+      t.focus,
+      kind === 'followup' ? 'followup' : kind === 'new' ? 'switch' : 'decline',
+    );
+  }
   const convOof = outOfFold(conversation, k, fitConversation, (m, e) =>
     m.probabilities(new Map(Object.entries(e.x))),
   );
@@ -340,6 +374,10 @@ async function main(): Promise<void> {
   const about = (extra: Record<string, unknown>) => ({ fitted: 'npm run train', ...extra });
   await writeModel({ ...fieldsFile, about: about({ examples: countBy(data.fields) }) });
   await writeModel({ ...turnsFile, about: about({ examples: countBy(data.turns) }) });
+  await writeModel({
+    ...conversationTurnsFile,
+    about: about({ examples: countBy([...data.turns, ...data.focusedTurns]) }),
+  });
   await writeModel({ ...detailsFile, about: about({ examples: countBy(data.details) }) });
   await writeModel({ ...decideFile, about: about({ examples: countBy(decide) }) });
   await writeModel({ ...conversationFile, about: about({ examples: countBy(conversation) }) });
@@ -353,7 +391,7 @@ async function main(): Promise<void> {
     samples.map((s) => JSON.stringify(s)).join('\n') + '\n',
   );
   console.log(
-    `wrote ${MODELS_DIR}{fields,turns,details,decide,conversation,messages}.json and training/decision-samples.jsonl`,
+    `wrote ${MODELS_DIR}{fields,turns,conversation-turns,details,decide,conversation,messages}.json and training/decision-samples.jsonl`,
   );
 }
 

@@ -254,7 +254,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       const move =
         features.exact === 1 && top !== focus.docId
           ? 'switch'
-          : conversationMove(retriever, text, focus.docId, turn, features, confidence, top);
+          : conversationMove(retriever, text, focus.docId, features, confidence, top);
       if (rejecting && move !== 'switch') return rejected(retriever, state, base);
       if (move === 'switch') floor = switchFloor;
       // A model that writes answers rewrites a follow-up that says more than its field into a standalone question.
@@ -334,14 +334,21 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     retriever: Retriever,
     text: string,
     focusId: string,
-    turn: Record<TurnKind, number>,
     own: ConfidenceFeatures,
     standalone: number,
     top: string | undefined,
   ): 'followup' | 'switch' | 'decline' | 'unsure-switch' {
     const focus = fitToDocument(retriever.snapshot, focusId, text);
     const sameTop = top === focusId ? 1 : 0;
-    const read = models.conversation.best(conversationFeatures({ turn, standalone, sameTop, own, focus }));
+    const read = models.conversation.best(
+      conversationFeatures({
+        turn: models.conversationTurns.scores(text),
+        standalone,
+        sameTop,
+        own,
+        focus,
+      }),
+    );
     return settledMove(read, standalone >= switchFloor, sameTop === 1);
   }
 

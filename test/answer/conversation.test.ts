@@ -116,6 +116,31 @@ describe('elliptic follow-ups stay on the procedure in focus and answer the fiel
   }
 });
 
+describe('a follow-up and a side question in the same words', () => {
+  // Each pair shares its words; what is asked decides. Written for the project.
+  const pairs: [string, string][] = [
+    ['Có nhất thiết phải ra xã không hay làm trên mạng được?', 'Gần xã có quán photo nào rẻ không?'],
+    ['phi tinh the nao ad', 'gia heo hoi tuan nay bn ad'],
+    ['Trình tự đăng ký diễn ra như thế nào?', 'Theo ad thì ra xã hay thuê dịch vụ cho nhanh?'],
+  ];
+  for (const [followUp, side] of pairs) {
+    it(`answers "${followUp}" about the birth registration in focus`, async () => {
+      const first = await ask('Đăng ký khai sinh cần giấy tờ gì?');
+      const a = await ask(followUp, first.conversationId);
+      expect(a.grounded).toBe(true);
+      expect(a.citations[0]?.sourceId).toBe(KHAI_SINH);
+    });
+    it(`declines "${side}" and keeps the procedure in focus`, async () => {
+      const first = await ask('Đăng ký khai sinh cần giấy tờ gì?');
+      const a = await ask(side, first.conversationId);
+      expect(a.outcome).toBe('declined');
+      expect(a.citations).toEqual([]);
+      const next = await ask('nộp ở đâu', first.conversationId);
+      expect(next.citations[0]?.sourceId).toBe(KHAI_SINH);
+    });
+  }
+});
+
 describe('small talk in the middle of a conversation', () => {
   it('thanks are answered as thanks, and the next elliptic question still follows up on the procedure', async () => {
     const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');

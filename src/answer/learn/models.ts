@@ -1,7 +1,8 @@
 /**
  * The learned decisions of the answer layer, each a model file under src/answer/models/ fitted by
  * `npm run train`: which fields a message asks (fields.json), what kind of message it is
- * (turns.json: follow-up, new subject, off-topic), whether it asks a detail no record field holds
+ * (turns.json: follow-up, new subject, off-topic; conversation-turns.json, the same read inside a
+ * conversation, fitted with pairs of follow-ups and side questions), whether it asks a detail no record field holds
  * (details.json), whether to answer with the first result or
  * decline (decide.json), in a conversation whether a message follows up, switches subject or
  * must be declined (conversation.json), and whether a message is a question at all or greets,
@@ -207,6 +208,8 @@ export class MoveModel {
 export interface AnswerModels {
   fields: FieldModel;
   turns: TurnModel;
+  /** The turn kinds the conversation model reads (the answer-or-decline model reads `turns`). */
+  conversationTurns: TurnModel;
   details: DetailModel;
   decide: DecisionModel;
   conversation: MoveModel;
@@ -249,6 +252,7 @@ export function loadAnswerModels(dir = MODELS_DIR): AnswerModels {
   return {
     fields: new FieldModel(fields, num(fields, 'threshold', 0.5), companions),
     turns: new TurnModel(readModel('turns', TEXT_FEATURES, dir)),
+    conversationTurns: new TurnModel(readModel('conversation-turns', TEXT_FEATURES, dir)),
     details: new DetailModel(details, num(details, 'threshold', 1)),
     decide: new DecisionModel(decide, num(decide, 'threshold', 0.5)),
     conversation: new MoveModel(conversation, num(conversation, 'switchThreshold', 1)),

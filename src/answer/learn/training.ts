@@ -37,6 +37,12 @@ export interface TextExample {
   origin: string;
 }
 
+/** A message of a conversation with the procedure in focus when it was written. */
+export interface FocusedTurn extends TextExample {
+  /** Code of the procedure the conversation is about. */
+  focus: string;
+}
+
 /** Named features and labels (decide and conversation models). */
 export interface NumericExample {
   x: Record<string, number>;
@@ -48,6 +54,12 @@ export interface NumericExample {
 export interface TrainingData {
   fields: TextExample[];
   turns: TextExample[];
+  /**
+   * Messages inside a conversation about a named procedure (training/turns-in-conversation.jsonl):
+   * pairs in the same words, a follow-up on the procedure and a side question to decline, each with
+   * the procedure in focus; for the conversation's turn model and the conversation model only.
+   */
+  focusedTurns: FocusedTurn[];
   /** Shared train questions and conversations, for the retrieval-based samples. */
   questions: LabelledQuestion[];
   /** Questions the project wrote over the same procedures, with their gold codes (training/questions-project.jsonl). */
@@ -104,6 +116,21 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
       );
     }
     return { text: r.text, labels, origin: 'project' };
+  });
+  const focusedFile = path.join(projectDir, 'turns-in-conversation.jsonl');
+  const focusedTurns: FocusedTurn[] = (await readJsonObjects(focusedFile)).map((r, i) => {
+    if (
+      typeof r.text !== 'string' ||
+      typeof r.kind !== 'string' ||
+      !KIND_SET.has(r.kind) ||
+      typeof r.focus !== 'string'
+    ) {
+      throw new AppError(
+        'bad_request',
+        `${focusedFile}: record ${i + 1}: needs "text", "focus" (a procedure code) and "kind" among ${TURN_KINDS.join(', ')}`,
+      );
+    }
+    return { text: r.text, labels: [r.kind], origin: 'project focused turns', focus: r.focus };
   });
   const turnsFile = path.join(projectDir, 'turns.jsonl');
   const turns: TextExample[] = (await readJsonObjects(turnsFile)).map((r, i) => {
@@ -226,6 +253,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   return {
     fields,
     turns,
+    focusedTurns,
     messages,
     messagesOverriding,
     questions,
@@ -251,13 +279,14 @@ async function readTexts(file: string): Promise<string[]> {
 
 /** Fit settings of each model (part of what a refit must repeat). */
 export const FIT: Record<
-  'fields' | 'turns' | 'details' | 'decide' | 'conversation' | 'messages',
+  'fields' | 'turns' | 'conversation-turns' | 'details' | 'decide' | 'conversation' | 'messages',
   FitOptions
 > = {
   fields: { iterations: 200, rate: 0.1, l2: 1e-4 },
   details: { iterations: 200, rate: 0.1, l2: 1e-3 },
   messages: { iterations: 200, rate: 0.1, l2: 1e-4 },
   turns: { iterations: 200, rate: 0.1, l2: 1e-4 },
+  'conversation-turns': { iterations: 200, rate: 0.1, l2: 1e-4 },
   decide: { iterations: 400, rate: 0.1, l2: 1e-3 },
   conversation: { iterations: 400, rate: 0.1, l2: 1e-3 },
 };
@@ -266,7 +295,7 @@ const textRows = (examples: readonly TextExample[]): Features[] => examples.map(
 
 /** Fits text model `name` over `classes`; `settings` (its threshold…) are stored with it. */
 function fitText(
-  name: 'fields' | 'turns' | 'details' | 'messages',
+  name: 'fields' | 'turns' | 'conversation-turns' | 'details' | 'messages',
   classes: readonly string[],
   examples: readonly TextExample[],
   settings?: Record<string, unknown>,
@@ -293,6 +322,18 @@ export function fitFields(
 /** Fits the turn-kind model on all turn examples. */
 export function fitTurns(examples: readonly TextExample[]): LinearModelFile {
   return fitText('turns', TURN_KINDS, examples);
+}
+
+/**
+ * Fits the turn model the conversation model reads: the turn examples and the focused turns, whose
+ * pairs in the same words teach it what is asked rather than the words around it. The answer-or-decline
+ * model reads the plain turn model, whose scores on first questions it was fitted with.
+ */
+export function fitConversationTurns(
+  turns: readonly TextExample[],
+  focused: readonly TextExample[],
+): LinearModelFile {
+  return fitText('conversation-turns', TURN_KINDS, [...turns, ...focused]);
 }
 
 /** Fits the detail model: does a message ask a detail no field of a procedure record holds? */

@@ -8,6 +8,7 @@ import { loadAnswerModels, MODELS_DIR } from '../../../src/answer/learn/models.j
 import {
   fitConversation,
   fitDecide,
+  fitConversationTurns,
   fitDetails,
   fitFields,
   fitMessages,
@@ -162,7 +163,13 @@ describe('the training files', () => {
   it('refuse a near-miss question without a text, naming the file and the record', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-training-'));
     try {
-      for (const f of ['fields.jsonl', 'turns.jsonl', 'out-of-scope.txt', 'questions-project.jsonl'])
+      for (const f of [
+        'fields.jsonl',
+        'turns-in-conversation.jsonl',
+        'turns.jsonl',
+        'out-of-scope.txt',
+        'questions-project.jsonl',
+      ])
         await cp(path.join(root, 'training', f), path.join(dir, f));
       await writeFile(
         path.join(dir, 'near-misses.jsonl'),
@@ -177,12 +184,32 @@ describe('the training files', () => {
   });
 });
 
+describe('the focused turns', () => {
+  it('refuse a turn without the procedure it was written about, naming the file and the record', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-training-'));
+    try {
+      await cp(path.join(root, 'training', 'fields.jsonl'), path.join(dir, 'fields.jsonl'));
+      await writeFile(
+        path.join(dir, 'turns-in-conversation.jsonl'),
+        '{"text": "Xin ở tòa nào?", "kind": "followup", "focus": "3.000163"}\n' +
+          '{"text": "Gần tòa có quán cơm nào ngon không?", "kind": "offtopic"}\n',
+      );
+      await expect(readTrainingData(dir, shared)).rejects.toThrow(
+        /turns-in-conversation\.jsonl: record 2: needs "text", "focus" \(a procedure code\) and "kind"/u,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the long training questions', () => {
   it('refuse a long question without gold codes, naming the file and the record', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-training-'));
     try {
       for (const f of [
         'fields.jsonl',
+        'turns-in-conversation.jsonl',
         'turns.jsonl',
         'out-of-scope.txt',
         'questions-project.jsonl',
@@ -233,6 +260,12 @@ describe.skipIf(!existsSync(path.join(shared, 'tthc-answers')))(
       const fields = fitFields(data.fields, (await bundled('fields')).settings);
       expect(maxDifference(fields, await bundled('fields'))).toBeLessThan(1e-3);
       expect(maxDifference(fitTurns(data.turns), await bundled('turns'))).toBeLessThan(1e-3);
+      expect(
+        maxDifference(
+          fitConversationTurns(data.turns, data.focusedTurns),
+          await bundled('conversation-turns'),
+        ),
+      ).toBeLessThan(1e-3);
       const messages = fitMessages(data.messages, (await bundled('messages')).settings);
       expect(maxDifference(messages, await bundled('messages'))).toBeLessThan(1e-3);
       const details = fitDetails(data.details, (await bundled('details')).settings);
