@@ -159,18 +159,29 @@ describe('out-of-fold scores', () => {
   });
 });
 
+/** A temporary training folder holding copies of `files` from training/, removed after `use`. */
+async function withTrainingFiles(files: string[], use: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-training-'));
+  try {
+    for (const f of files) await cp(path.join(root, 'training', f), path.join(dir, f));
+    await use(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The training files read before the near misses, in the order they are read. */
+const READ_BEFORE_NEAR_MISSES = [
+  'fields.jsonl',
+  'turns-in-conversation.jsonl',
+  'turns.jsonl',
+  'out-of-scope.txt',
+  'questions-project.jsonl',
+];
+
 describe('the training files', () => {
   it('refuse a near-miss question without a text, naming the file and the record', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-training-'));
-    try {
-      for (const f of [
-        'fields.jsonl',
-        'turns-in-conversation.jsonl',
-        'turns.jsonl',
-        'out-of-scope.txt',
-        'questions-project.jsonl',
-      ])
-        await cp(path.join(root, 'training', f), path.join(dir, f));
+    await withTrainingFiles(READ_BEFORE_NEAR_MISSES, async (dir) => {
       await writeFile(
         path.join(dir, 'near-misses.jsonl'),
         '{"text": "Xin visa đi Nhật cần giấy tờ gì?"}\n{"source": "citizen"}\n',
@@ -178,17 +189,13 @@ describe('the training files', () => {
       await expect(readTrainingData(dir, shared)).rejects.toThrow(
         /near-misses\.jsonl: record 2: needs a non-empty "text"/u,
       );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('the focused turns', () => {
   it('refuse a turn without the procedure it was written about, naming the file and the record', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-training-'));
-    try {
-      await cp(path.join(root, 'training', 'fields.jsonl'), path.join(dir, 'fields.jsonl'));
+    await withTrainingFiles(['fields.jsonl'], async (dir) => {
       await writeFile(
         path.join(dir, 'turns-in-conversation.jsonl'),
         '{"text": "Xin ở tòa nào?", "kind": "followup", "focus": "3.000163"}\n' +
@@ -197,36 +204,26 @@ describe('the focused turns', () => {
       await expect(readTrainingData(dir, shared)).rejects.toThrow(
         /turns-in-conversation\.jsonl: record 2: needs "text", "focus" \(a procedure code\) and "kind"/u,
       );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('the long training questions', () => {
   it('refuse a long question without gold codes, naming the file and the record', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'tlcv-training-'));
-    try {
-      for (const f of [
-        'fields.jsonl',
-        'turns-in-conversation.jsonl',
-        'turns.jsonl',
-        'out-of-scope.txt',
-        'questions-project.jsonl',
-        'near-misses.jsonl',
-        'near-misses-detail.jsonl',
-        'near-misses-long.jsonl',
-      ])
-        await cp(path.join(root, 'training', f), path.join(dir, f));
+    const files = [
+      ...READ_BEFORE_NEAR_MISSES,
+      'near-misses.jsonl',
+      'near-misses-detail.jsonl',
+      'near-misses-long.jsonl',
+    ];
+    await withTrainingFiles(files, async (dir) => {
       await writeFile(
         path.join(dir, 'questions-long.jsonl'),
         '{"_id": "l1", "text": "Nhà tôi ở xã Văn Quan. Xin hỏi làm giấy khai sinh cần giấy tờ gì?", "gold": ["1.001193"]}\n' +
           '{"_id": "l2", "text": "Tôi vừa mua xe. Xin hỏi đăng ký xe ở đâu?"}\n',
       );
       await expect(readTrainingData(dir, shared)).rejects.toThrow(/questions-long\.jsonl: record 2:/u);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
