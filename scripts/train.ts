@@ -134,21 +134,19 @@ async function main(): Promise<void> {
   const turnOf = (text: string) =>
     oofTurn.get(text) ?? (turnsModel.scores(textFeatures(text)) as Record<TurnKind, number>);
   // The conversation's turn model: the turn examples and the focused turns, read out of fold.
-  const conversationTurnOof = outOfFold(
-    [...data.turns, ...data.focusedTurns],
-    k,
-    (train) => fitConversationTurns(train, []),
-    (m, e) => m.probabilities(textFeatures(e.text)),
+  const conversationTurnExamples = [...data.turns, ...data.focusedTurns];
+  const conversationTurnOof = outOfFold(conversationTurnExamples, k, fitConversationTurns, (m, e) =>
+    m.probabilities(textFeatures(e.text)),
   );
-  reportTop('conversation-turns', [...data.turns, ...data.focusedTurns], conversationTurnOof, [
+  reportTop('conversation-turns', conversationTurnExamples, conversationTurnOof, [
     'followup',
     'new',
     'offtopic',
   ]);
-  const conversationTurnsFile = fitConversationTurns(data.turns, data.focusedTurns);
+  const conversationTurnsFile = fitConversationTurns(conversationTurnExamples);
   const conversationTurnsModel = new LinearModel(conversationTurnsFile);
   const oofConversationTurn = new Map<string, Record<TurnKind, number>>();
-  [...data.turns, ...data.focusedTurns].forEach((e, i) =>
+  conversationTurnExamples.forEach((e, i) =>
     oofConversationTurn.set(e.text, kindScores(conversationTurnOof[i]!)),
   );
   const conversationTurnOf = (text: string) =>
@@ -330,19 +328,10 @@ async function main(): Promise<void> {
   const foci = data.questions.filter((q) => q.gold.length > 0).map((q) => q.gold[0]!);
   const project = data.turns.filter((t) => t.origin === 'project');
   for (const [i, t] of project.entries()) {
-    const move = t.labels[0] === 'followup' ? 'followup' : t.labels[0] === 'new' ? 'switch' : 'decline';
-    await addMove(PAIRED_TURNS, t.text, foci[(i * 7) % foci.length]!, move);
+    await addMove(PAIRED_TURNS, t.text, foci[(i * 7) % foci.length]!, moveOfKind(t.labels[0]));
   }
   // The focused turns against the procedure they were written about.
-  for (const t of data.focusedTurns) {
-    const kind = t.labels[0];
-    await addMove(
-      t.origin,
-      t.text,
-      t.focus,
-      kind === 'followup' ? 'followup' : kind === 'new' ? 'switch' : 'decline',
-    );
-  }
+  for (const t of data.focusedTurns) await addMove(t.origin, t.text, t.focus, moveOfKind(t.labels[0]));
   const convOof = outOfFold(conversation, k, fitConversation, (m, e) =>
     m.probabilities(new Map(Object.entries(e.x))),
   );
@@ -376,7 +365,7 @@ async function main(): Promise<void> {
   await writeModel({ ...turnsFile, about: about({ examples: countBy(data.turns) }) });
   await writeModel({
     ...conversationTurnsFile,
-    about: about({ examples: countBy([...data.turns, ...data.focusedTurns]) }),
+    about: about({ examples: countBy(conversationTurnExamples) }),
   });
   await writeModel({ ...detailsFile, about: about({ examples: countBy(data.details) }) });
   await writeModel({ ...decideFile, about: about({ examples: countBy(decide) }) });
@@ -393,6 +382,11 @@ async function main(): Promise<void> {
   console.log(
     `wrote ${MODELS_DIR}{fields,turns,conversation-turns,details,decide,conversation,messages}.json and training/decision-samples.jsonl`,
   );
+}
+
+/** The move a turn of a kind makes while a procedure is in focus: a new subject switches, an off-topic one is declined. */
+function moveOfKind(kind: string | undefined): ConversationMove {
+  return kind === 'followup' ? 'followup' : kind === 'new' ? 'switch' : 'decline';
 }
 
 /** Origin of the project's detail near misses among the samples the detail threshold is chosen on. */

@@ -156,8 +156,9 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     turns.push({ text: q.text, labels: ['new'], origin: 'project questions' });
   }
   const nearMisses = await readTexts(path.join(projectDir, 'near-misses.jsonl'));
-  const detailRecords = await readJsonObjects(path.join(projectDir, 'near-misses-detail.jsonl'));
-  const detailNearMisses = await readTexts(path.join(projectDir, 'near-misses-detail.jsonl'));
+  const detailFile = path.join(projectDir, 'near-misses-detail.jsonl');
+  const detailRecords = await readJsonObjects(detailFile);
+  const detailNearMisses = textsOf(detailFile, detailRecords);
   // A question about a field its record leaves empty (asks "fee-missing": "có mất lệ phí không?"
   // where the record says "Không có thông tin") is worded as any field question: its record, not
   // its wording, makes it unanswerable, and the reply says so from the record. It is no example
@@ -270,7 +271,12 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
 
 /** The "text" of each record of a JSON-lines file; a record without one is an error naming it. */
 async function readTexts(file: string): Promise<string[]> {
-  return (await readJsonObjects(file)).map((r, i) => {
+  return textsOf(file, await readJsonObjects(file));
+}
+
+/** The "text" of each record read from `file`; a record without one is an error naming it. */
+function textsOf(file: string, records: readonly Record<string, unknown>[]): string[] {
+  return records.map((r, i) => {
     if (typeof r.text !== 'string' || r.text.trim() === '')
       throw new AppError('bad_request', `${file}: record ${i + 1}: needs a non-empty "text"`);
     return r.text;
@@ -325,15 +331,12 @@ export function fitTurns(examples: readonly TextExample[]): LinearModelFile {
 }
 
 /**
- * Fits the turn model the conversation model reads: the turn examples and the focused turns, whose
+ * Fits the turn model the conversation model reads, on the turn examples and the focused turns, whose
  * pairs in the same words teach it what is asked rather than the words around it. The answer-or-decline
  * model reads the plain turn model, whose scores on first questions it was fitted with.
  */
-export function fitConversationTurns(
-  turns: readonly TextExample[],
-  focused: readonly TextExample[],
-): LinearModelFile {
-  return fitText('conversation-turns', TURN_KINDS, [...turns, ...focused]);
+export function fitConversationTurns(examples: readonly TextExample[]): LinearModelFile {
+  return fitText('conversation-turns', TURN_KINDS, examples);
 }
 
 /** Fits the detail model: does a message ask a detail no field of a procedure record holds? */

@@ -259,7 +259,7 @@ describe.skipIf(!existsSync(path.join(shared, 'tthc-answers')))(
       expect(maxDifference(fitTurns(data.turns), await bundled('turns'))).toBeLessThan(1e-3);
       expect(
         maxDifference(
-          fitConversationTurns(data.turns, data.focusedTurns),
+          fitConversationTurns([...data.turns, ...data.focusedTurns]),
           await bundled('conversation-turns'),
         ),
       ).toBeLessThan(1e-3);
