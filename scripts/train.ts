@@ -72,6 +72,9 @@ import { datasetSnapshot } from './lib/dataset-index.js';
 import { root } from './lib/server.js';
 import { configuredReranker } from './lib/reranker.js';
 
+/** Origins of the conversation samples taken from whole conversations: the shared train ones and the project's. */
+const REAL_CONVERSATIONS = ['dialogues-train', 'project dialogues'] as const;
+
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 /** Steps of 0.01 on each side of a threshold over which the answer-or-decline objective is averaged. */
@@ -307,8 +310,8 @@ async function main(): Promise<void> {
     topRight.push(gold.includes(r.results[0]?.doc.id ?? ''));
   };
   for (const [origin, d] of [
-    ...data.dialogues.map((d) => ['dialogues-train', d] as const),
-    ...data.projectDialogues.map((d) => ['project dialogues', d] as const),
+    ...data.dialogues.map((d) => [REAL_CONVERSATIONS[0], d] as const),
+    ...data.projectDialogues.map((d) => [REAL_CONVERSATIONS[1], d] as const),
   ]) {
     let focus: string | null = null;
     const kinds = turnKinds(d.turns);
@@ -341,10 +344,12 @@ async function main(): Promise<void> {
     convOof,
     ['followup', 'switch', 'decline'],
   );
-  // The switch threshold, from the out-of-fold readings of the real conversations' turns.
+  // The switch threshold, from the out-of-fold readings of the real conversations' turns (the
+  // project's turns and the focused turns name no procedure a switch goes to, so whether a switch
+  // ends right is not known for them).
   const switchSamples: SwitchSample[] = [];
   conversation.forEach((e, i) => {
-    if (e.origin === PAIRED_TURNS) return;
+    if (!(REAL_CONVERSATIONS as readonly string[]).includes(e.origin)) return;
     switchSamples.push({
       label: e.labels[0] as ConversationMove,
       read: MoveModel.reading(Object.fromEntries(CONVERSATION_MOVES.map((m, j) => [m, convOof[i]![j]!]))),

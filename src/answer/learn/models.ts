@@ -113,7 +113,7 @@ export class FieldModel {
 export class DetailModel {
   constructor(
     readonly model: LinearModel,
-    /** Probability from which the message is read so (fitted for few false alarms on questions the records answer). */
+    /** Probability from which the message is read so (chosen by `npm run train` with the answer-or-decline objective). */
     readonly threshold: number,
   ) {}
 
