@@ -141,6 +141,53 @@ describe('a follow-up and a side question in the same words', () => {
   }
 });
 
+describe("a side question on the same subject that no record answers: the foreign side, one's own chances, a private party", () => {
+  // The first question, a follow-up its record answers and a side question in nearly the same words. Written for the project.
+  const cases: { first: string; code: string; followUp: string; side: string }[] = [
+    {
+      first: 'Đăng ký khai sinh cho con có bố là người nước ngoài cần giấy tờ gì?',
+      code: '2.000528',
+      followUp: 'Chồng tôi là người Nhật thì nộp hồ sơ khai sinh cho cháu ở đâu?',
+      side: 'Chồng tôi là người Nhật thì bên Nhật yêu cầu giấy tờ gì để cháu có quốc tịch Nhật?',
+    },
+    {
+      first: 'Đăng ký kết hôn cần giấy tờ gì?',
+      code: '1.000894',
+      followUp: 'Vợ sắp cưới của em là người xã bên thì đăng ký ở xã nào?',
+      side: 'Vợ sắp cưới của em là người Lào thì bên Lào có bắt làm thủ tục gì không?',
+    },
+    {
+      first: 'Xin giấy phép xây dựng nhà ở cần những giấy tờ gì?',
+      code: '1.013225',
+      followUp: 'Nhà tôi xây 4 tầng trong hẻm nhỏ thì nộp hồ sơ xin phép ở đâu?',
+      side: 'Nhà tôi xây 4 tầng trong hẻm nhỏ thì theo anh chị có khả năng được duyệt không?',
+    },
+    {
+      first: 'Đăng ký cấp sổ đỏ lần đầu thì cần giấy tờ gì?',
+      code: '1.013978',
+      followUp: 'Đang chờ cấp sổ đỏ thì bao lâu mới có kết quả?',
+      side: 'Đang chờ cấp sổ đỏ thì ngân hàng có cho tôi vay tiền không?',
+    },
+  ];
+  for (const { first: question, code, followUp, side } of cases) {
+    it(`answers "${followUp}" about ${code} in focus`, async () => {
+      const first = await ask(question);
+      expect(first.citations[0]?.sourceId).toBe(code);
+      const a = await ask(followUp, first.conversationId);
+      expect(a.grounded).toBe(true);
+      expect(a.citations[0]?.sourceId).toBe(code);
+    });
+    it(`declines "${side}" and keeps ${code} in focus`, async () => {
+      const first = await ask(question);
+      const a = await ask(side, first.conversationId);
+      expect(a.outcome).toBe('declined');
+      expect(a.citations).toEqual([]);
+      const next = await ask('nộp ở đâu', first.conversationId);
+      expect(next.citations[0]?.sourceId).toBe(code);
+    });
+  }
+});
+
 describe('small talk in the middle of a conversation', () => {
   it('thanks are answered as thanks, and the next elliptic question still follows up on the procedure', async () => {
     const first = await ask('Đăng ký khai sinh cho con thì làm thế nào?');
