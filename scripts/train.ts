@@ -92,12 +92,17 @@ async function main(): Promise<void> {
   // Fields: cross-validated accuracy of the most likely field, per origin.
   const fieldOof = outOfFold(data.fields, k, fitFields, (m, e) => m.probabilities(textFeatures(e.text)));
   reportTop('fields', data.fields, fieldOof, ASKABLE_FIELDS);
-  // Turns, and the conversation's turn model (the turn examples and the focused turns).
-  const turns = fitKinds('turns', data.turns, fitTurns, k);
-  const conversationTurnExamples = [...data.turns, ...data.focusedTurns];
-  const conversationTurns = fitKinds('conversation-turns', conversationTurnExamples, fitConversationTurns, k);
-  const turnOf = turns.of;
-  const conversationTurnOf = conversationTurns.of;
+  // Turns.
+  // Each fold's model also scores the text typed without diacritics: the decide samples hold both
+  // spellings of a question, and the folded twin of a training text must not be scored by a model
+  // fitted on it (its kind scores were then those of a text seen, unlike a user's).
+  const turnOofBoth = outOfFold(data.turns, k, fitTurns, (m, e) => [
+    ...m.probabilities(textFeatures(e.text)),
+    ...m.probabilities(textFeatures(fold(e.text))),
+  ]);
+  const turnOof = turnOofBoth.map((p) => p.slice(0, 3));
+  reportTop('turns', data.turns, turnOof, ['followup', 'new', 'offtopic']);
+  const turnsFile = fitTurns(data.turns);
   // Details: a question naming a procedure and asking what no field of its record holds.
   const detailOof = outOfFold(data.details, k, fitDetails, (m, e) => [
     new DetailModel(m, 1).probability(e.text),
@@ -122,6 +127,34 @@ async function main(): Promise<void> {
   const messageThreshold = bestMessageThreshold(data.messages, kindsAt);
   reportMessages(data.messages, kindsAt(messageThreshold), messageThreshold);
   const messagesFile = fitMessages(data.messages, { threshold: messageThreshold });
+  const turnsModel = new LinearModel(turnsFile);
+  // Out-of-fold kind scores for texts the turn model was fitted on; the full model for the others.
+  const oofTurn = new Map<string, Record<TurnKind, number>>();
+  const kindScores = (p: number[]) => ({ followup: p[0]!, new: p[1]!, offtopic: p[2]! });
+  // A training text's own out-of-fold scores win over those of another text's folded twin.
+  data.turns.forEach((e, i) => oofTurn.set(fold(e.text), kindScores(turnOofBoth[i]!.slice(3))));
+  data.turns.forEach((e, i) => oofTurn.set(e.text, kindScores(turnOof[i]!)));
+  const turnOf = (text: string) =>
+    oofTurn.get(text) ?? (turnsModel.scores(textFeatures(text)) as Record<TurnKind, number>);
+  // The conversation's turn model: the turn examples and the focused turns, read out of fold.
+  const conversationTurnExamples = [...data.turns, ...data.focusedTurns];
+  const conversationTurnOof = outOfFold(conversationTurnExamples, k, fitConversationTurns, (m, e) =>
+    m.probabilities(textFeatures(e.text)),
+  );
+  reportTop('conversation-turns', conversationTurnExamples, conversationTurnOof, [
+    'followup',
+    'new',
+    'offtopic',
+  ]);
+  const conversationTurnsFile = fitConversationTurns(conversationTurnExamples);
+  const conversationTurnsModel = new LinearModel(conversationTurnsFile);
+  const oofConversationTurn = new Map<string, Record<TurnKind, number>>();
+  conversationTurnExamples.forEach((e, i) =>
+    oofConversationTurn.set(e.text, kindScores(conversationTurnOof[i]!)),
+  );
+  const conversationTurnOf = (text: string) =>
+    oofConversationTurn.get(text) ??
+    (conversationTurnsModel.scores(textFeatures(text)) as Record<TurnKind, number>);
 
   const config = loadConfig();
   const tthc = await loadDataset(path.join(shared, 'tthc'));
@@ -153,7 +186,7 @@ async function main(): Promise<void> {
     decideGroups.push(groupOf.get(key)!);
     decideTexts.push(text);
     decide.push({
-      x: Object.fromEntries(decideFeatures(f, turnOf(text), conversationTurnOf(text))),
+      x: Object.fromEntries(decideFeatures(f, turnOf(text))),
       labels: right(r.results[0]?.doc.id) ? ['right'] : [],
       origin,
     });
@@ -230,7 +263,7 @@ async function main(): Promise<void> {
         ? 1
         : f.words === 0
           ? 0
-          : decideModel.probabilities(decideFeatures(f, turnOf(e.text), conversationTurnOf(e.text)))[0]!,
+          : decideModel.probabilities(decideFeatures(f, turnOf(e.text)))[0]!,
     );
     gateDetail.push(detailOof[i]!);
   }
@@ -265,10 +298,7 @@ async function main(): Promise<void> {
     const r = await retrieve(text, snapshot.document(focus)!.procedure?.domain);
     const own = features(text, r);
     const turn = turnOf(text);
-    const standalone =
-      own.exact === 1
-        ? 1
-        : decideModel.probabilities(decideFeatures(own, turn, conversationTurnOf(text)))[0]!;
+    const standalone = own.exact === 1 ? 1 : decideModel.probabilities(decideFeatures(own, turn))[0]!;
     const x = conversationFeatures({
       turn: conversationTurnOf(text),
       standalone,
@@ -337,9 +367,9 @@ async function main(): Promise<void> {
   if (flags.has('dry-run')) return;
   const about = (extra: Record<string, unknown>) => ({ fitted: 'npm run train', ...extra });
   await writeModel({ ...fieldsFile, about: about({ examples: countBy(data.fields) }) });
-  await writeModel({ ...turns.file, about: about({ examples: countBy(data.turns) }) });
+  await writeModel({ ...turnsFile, about: about({ examples: countBy(data.turns) }) });
   await writeModel({
-    ...conversationTurns.file,
+    ...conversationTurnsFile,
     about: about({ examples: countBy(conversationTurnExamples) }),
   });
   await writeModel({ ...detailsFile, about: about({ examples: countBy(data.details) }) });
@@ -496,41 +526,6 @@ function reportTop(
 function bestThreshold(examples: readonly NumericExample[], p: number[]): number {
   const steps = Array.from({ length: 61 }, (_, i) => Math.round((0.2 + i * 0.01) * 100) / 100);
   return bestByWindow(steps, (t) => objective(examples, p, t));
-}
-
-/**
- * Fits a turn-kind model and prints its cross-validated accuracy; `of` reads a text's kind scores
- * out of fold for the texts it was fitted on and for their spellings without diacritics (each
- * fold's model also scores the folded twin: the decide samples hold both spellings of a question,
- * and a twin scored by a model fitted on its text reads as seen, unlike a user's), the full model
- * for any other text. A training text's own out-of-fold scores win over another's folded twin.
- */
-function fitKinds(
-  name: string,
-  examples: readonly TextExample[],
-  fit: (examples: TextExample[]) => LinearModelFile,
-  k: number,
-): { file: LinearModelFile; of: (text: string) => Record<TurnKind, number> } {
-  const both = outOfFold(examples, k, fit, (m, e) => [
-    ...m.probabilities(textFeatures(e.text)),
-    ...m.probabilities(textFeatures(fold(e.text))),
-  ]);
-  reportTop(
-    name,
-    examples,
-    both.map((p) => p.slice(0, 3)),
-    ['followup', 'new', 'offtopic'],
-  );
-  const kindScores = (p: number[]) => ({ followup: p[0]!, new: p[1]!, offtopic: p[2]! });
-  const oof = new Map<string, Record<TurnKind, number>>();
-  examples.forEach((e, i) => oof.set(fold(e.text), kindScores(both[i]!.slice(3))));
-  examples.forEach((e, i) => oof.set(e.text, kindScores(both[i]!.slice(0, 3))));
-  const file = fit([...examples]);
-  const model = new LinearModel(file);
-  return {
-    file,
-    of: (text) => oof.get(text) ?? (model.scores(textFeatures(text)) as Record<TurnKind, number>),
-  };
 }
 
 /**

@@ -232,7 +232,6 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const text = unframed;
     const fields = models.fields.asked(text);
     const turn = models.turns.scores(text);
-    const conversationTurn = models.conversationTurns.scores(text);
     const focus = state.focus && retriever.snapshot.docIndex.has(state.focus.docId) ? state.focus : undefined;
     // In a conversation, procedures of the focus's domain come first among close candidates.
     const domain = focus ? retriever.snapshot.document(focus.docId)?.procedure?.domain : undefined;
@@ -242,17 +241,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         : cache.retrieve(retriever, query, RESULTS, q.audience, domain);
     let result = await search(text);
     let features = confidenceFeatures(text, result, retriever.snapshot);
-    const confidenceOf = (
-      f: ConfidenceFeatures,
-      kind: Record<TurnKind, number>,
-      conversationKind: Record<TurnKind, number>,
-    ) =>
-      f.exact === 1
-        ? 1
-        : f.words === 0
-          ? 0
-          : models.decide.probability(decideFeatures(f, kind, conversationKind));
-    let confidence = confidenceOf(features, turn, conversationTurn);
+    const confidenceOf = (f: ConfidenceFeatures, kind: Record<TurnKind, number>) =>
+      f.exact === 1 ? 1 : f.words === 0 ? 0 : models.decide.probability(decideFeatures(f, kind));
+    let confidence = confidenceOf(features, turn);
     // A switch the conversation model reads is answered from the switch threshold (fitted on real
     // conversations), a first question or a new subject from the answer-or-decline threshold.
     let floor = threshold;
@@ -263,7 +254,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       const move =
         features.exact === 1 && top !== focus.docId
           ? 'switch'
-          : conversationMove(retriever, text, conversationTurn, focus.docId, features, confidence, top);
+          : conversationMove(retriever, text, focus.docId, features, confidence, top);
       if (rejecting && move !== 'switch') return rejected(retriever, state, base);
       if (move === 'switch') floor = switchFloor;
       // A model that writes answers rewrites a follow-up that says more than its field into a standalone question.
@@ -293,11 +284,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     if (standalone !== text) {
       result = await search(standalone);
       features = confidenceFeatures(standalone, result, retriever.snapshot);
-      confidence = confidenceOf(
-        features,
-        models.turns.scores(standalone),
-        models.conversationTurns.scores(standalone),
-      );
+      confidence = confidenceOf(features, models.turns.scores(standalone));
     }
     // A question told after a long story ("Tôi làm công nhân…, vợ tôi vừa sinh… Xin hỏi làm giấy
     // khai sinh cần giấy tờ gì?") is answered when its asking sentences alone find the same
@@ -307,11 +294,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       if (story !== '') {
         const alone = await search(asking);
         const aloneFeatures = confidenceFeatures(asking, alone, retriever.snapshot);
-        const aloneConfidence = confidenceOf(
-          aloneFeatures,
-          models.turns.scores(asking),
-          models.conversationTurns.scores(asking),
-        );
+        const aloneConfidence = confidenceOf(aloneFeatures, models.turns.scores(asking));
         const top = alone.results[0]?.doc.id;
         if (top !== undefined && top === result.results[0]?.doc.id && aloneConfidence >= threshold) {
           result = alone;
@@ -350,8 +333,6 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   function conversationMove(
     retriever: Retriever,
     text: string,
-    /** The message's scores by the conversation's turn model. */
-    turn: Record<TurnKind, number>,
     focusId: string,
     own: ConfidenceFeatures,
     standalone: number,
@@ -361,7 +342,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const sameTop = top === focusId ? 1 : 0;
     const read = models.conversation.best(
       conversationFeatures({
-        turn,
+        turn: models.conversationTurns.scores(text),
         standalone,
         sameTop,
         own,

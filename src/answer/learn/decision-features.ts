@@ -8,18 +8,9 @@ import { documentChunks } from '../extractive.js';
 import type { Features } from './linear.js';
 import type { TurnKind } from './models.js';
 
-/**
- * Features of "is the first result the answer?" for a retrieval and the message's kind scores: the
- * turn model's, and the off-topic score of the conversation's turn model, fitted on more examples
- * (side questions in the words of a follow-up) and so a second reading of "asks what no record holds".
- */
-export function decideFeatures(
-  f: ConfidenceFeatures,
-  turn: Record<TurnKind, number>,
-  conversationTurn: Record<TurnKind, number>,
-): Features {
+/** Features of "is the first result the answer?" for a retrieval and the message's kind scores. */
+export function decideFeatures(f: ConfidenceFeatures, turn: Record<TurnKind, number>): Features {
   return new Map([
-    ['conversationOfftopic', conversationTurn.offtopic],
     ['coverage', f.coverage],
     ['titleCoverage', f.titleCoverage],
     ['bigramCoverage', f.bigramCoverage],

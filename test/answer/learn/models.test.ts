@@ -20,8 +20,6 @@ import {
   type SwitchSample,
 } from '../../../src/answer/learn/training.js';
 import { settledMove } from '../../../src/answer/assistant.js';
-import type { ConfidenceFeatures } from '../../../src/answer/confidence.js';
-import { decideFeatures } from '../../../src/answer/learn/decision-features.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const shared = path.resolve(root, '..', 'shared', 'datasets');
@@ -62,32 +60,6 @@ describe('the bundled model files', () => {
     // A switch is answered from a threshold of its own, never above the answer-or-decline one.
     expect(models.conversation.switchThreshold).toBeGreaterThan(0);
     expect(models.conversation.switchThreshold).toBeLessThanOrEqual(models.decide.threshold);
-  });
-
-  it("the answer-or-decline model is less sure of a first result when the conversation's turn model reads the message as off-topic too", () => {
-    const models = loadAnswerModels();
-    const retrieval: ConfidenceFeatures = {
-      coverage: 0.6,
-      titleCoverage: 0.5,
-      bigramCoverage: 0.3,
-      margin: 0.2,
-      agree: 1,
-      words: 8,
-      exact: 0,
-      unknown: 0,
-      nameShare: 0.5,
-      idfCoverage: 0.5,
-      missingRarity: 0.5,
-      lexicalFirst: 1,
-      nameGap: 0.2,
-      similarity: 0.5,
-    };
-    const turn = { followup: 0.2, new: 0.5, offtopic: 0.3 };
-    const read = (offtopic: number) =>
-      models.decide.probability(
-        decideFeatures(retrieval, turn, { followup: 0.1, new: 0.9 - offtopic, offtopic }),
-      );
-    expect(read(0.9)).toBeLessThan(read(0.1) - 0.1);
   });
 
   it.each([
