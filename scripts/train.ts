@@ -177,9 +177,26 @@ async function main(): Promise<void> {
   const decideGroups: number[] = [];
   const decideTexts: string[] = [];
   const groupOf = new Map<string, number>();
-  const addDecide = async (origin: string, text: string, right: (top: string | undefined) => boolean) => {
+  // The laws of the shared ALQAC set, over which the project's legal questions are retrieved: the
+  // decide model learns what a legal article's first place looks like (it has no procedure name).
+  const laws = await loadDataset(path.join(shared, 'alqac'));
+  const { snapshot: lawSnapshot } = await datasetSnapshot(laws.corpusFile, config.embedder);
+  const lawRetriever = new Retriever(lawSnapshot, DEFAULT_RETRIEVER, configuredReranker(config));
+  const searchLaws = async (text: string) => {
+    const r = await lawRetriever.retrieve(text, { k: 5, audience: 'public' });
+    return { r, f: confidenceFeatures(text, r, lawSnapshot) };
+  };
+  const searchProcedures = async (text: string) => {
     const r = await retrieve(text);
-    const f = features(text, r);
+    return { r, f: features(text, r) };
+  };
+  const addDecide = async (
+    origin: string,
+    text: string,
+    right: (top: string | undefined) => boolean,
+    search = searchProcedures,
+  ) => {
+    const { r, f } = await search(text);
     if (f.exact === 1 || f.words === 0) return;
     const key = fold(text);
     if (!groupOf.has(key)) groupOf.set(key, groupOf.size);
@@ -196,8 +213,9 @@ async function main(): Promise<void> {
     origin: string,
     text: string,
     right: (top: string | undefined) => boolean,
+    search = searchProcedures,
   ) => {
-    for (const t of [text, fold(text)]) await addDecide(origin, t, right);
+    for (const t of [text, fold(text)]) await addDecide(origin, t, right, search);
   };
   for (const q of data.questions)
     await addBothSpellings(
@@ -223,6 +241,13 @@ async function main(): Promise<void> {
   for (const text of data.longNearMisses) await addBothSpellings('project long near miss', text, () => false);
   for (const text of data.offTopic) await addDecide('project off-topic', text, () => false);
   for (const text of data.nearMisses) await addDecide('project near miss', text, () => false);
+  for (const q of data.legalQuestions)
+    await addBothSpellings(
+      q.gold.length > 0 ? 'project legal questions' : 'project legal near miss',
+      q.text,
+      (top) => top !== undefined && q.gold.includes(top),
+      searchLaws,
+    );
   const decideOof = outOfFold(
     decide,
     k,

@@ -42,6 +42,8 @@ export interface ConfidenceFeatures {
   nameGap: number;
   /** Cosine similarity of the question to the top document on the vector side (0 without one). */
   similarity: number;
+  /** 1 when the top document is a procedure record (0 for a legal document or a guide). */
+  procedure: number;
 }
 
 /**
@@ -174,6 +176,7 @@ export function confidenceFeatures(
       lexicalFirst: 0,
       nameGap: 0,
       similarity: 0,
+      procedure: 0,
     };
   const lexicon = corpus?.lexicon ?? LEXICON;
   const question = expandAbbreviations(asCorpusWrites(message, lexicon, corpus?.restorer), lexicon);
@@ -235,5 +238,6 @@ export function confidenceFeatures(
     lexicalFirst: top.lexicalRank === 1 ? 1 : 0,
     nameGap: (top.nameShare ?? 0) - (result.results[1]?.nameShare ?? 0),
     similarity: top.similarity ?? 0,
+    procedure: top.doc.kind === 'procedure' ? 1 : 0,
   };
 }

@@ -65,6 +65,18 @@ describe('a procedure code or document number inside a sentence', () => {
     expect(a.grounded).toBe(true);
     expect(a.citations[0]?.sourceId).toBe(law.id);
   });
+
+  // Written for the project; both were declined with the law as option 1 while the
+  // answer-or-decline model had seen only procedures first.
+  it.each([
+    ['Công dân có quyền tự do cư trú như thế nào theo Luật Cư trú?', '68/2020/QH14'],
+    ['Ai có trách nhiệm đi khai tử khi có người chết?', '60/2014/QH13'],
+  ])('answers "%s" from the law (%s), which has no procedure name to cover', async (question, number) => {
+    const law = retriever.snapshot.documents.find((d) => d.number === number)!;
+    const a = await ask(question);
+    expect(a.grounded).toBe(true);
+    expect(a.citations[0]?.sourceId).toBe(law.id);
+  });
 });
 
 describe('elliptic follow-ups stay on the procedure in focus and answer the field asked', () => {

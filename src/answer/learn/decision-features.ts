@@ -8,9 +8,15 @@ import { documentChunks } from '../extractive.js';
 import type { Features } from './linear.js';
 import type { TurnKind } from './models.js';
 
-/** Features of "is the first result the answer?" for a retrieval and the message's kind scores. */
+/**
+ * Features of "is the first result the answer?" for a retrieval and the message's kind scores. A
+ * first result that is a legal article, not a procedure record, has its own copy of every feature
+ * and a bias of its own (`law`, `law:…`): it has no procedure name to cover, and what makes it
+ * right weighs differently, so the two are fitted side by side in one model without bending each
+ * other's weights.
+ */
 export function decideFeatures(f: ConfidenceFeatures, turn: Record<TurnKind, number>): Features {
-  return new Map([
+  const features: [string, number][] = [
     ['coverage', f.coverage],
     ['titleCoverage', f.titleCoverage],
     ['bigramCoverage', f.bigramCoverage],
@@ -29,7 +35,9 @@ export function decideFeatures(f: ConfidenceFeatures, turn: Record<TurnKind, num
     ['offtopic', turn.offtopic],
     ['followup', turn.followup],
     ['new', turn.new],
-  ]);
+  ];
+  if (f.procedure === 1) return new Map(features);
+  return new Map([['law', 1], ...features.map(([name, x]): [string, number] => [`law:${name}`, x])]);
 }
 
 /** How a message's subject words fit a document (the one in focus), over its title and all its passages. */

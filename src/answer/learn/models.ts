@@ -54,7 +54,7 @@ export const CONVERSATION_MOVES = ['followup', 'switch', 'decline'] as const;
 export type ConversationMove = (typeof CONVERSATION_MOVES)[number];
 
 /** Version of the numeric features of the decide and conversation models (decision-features.ts). */
-export const DECISION_FEATURES = 'decision-v7';
+export const DECISION_FEATURES = 'decision-v8';
 
 /** Which fields a message asks for. */
 export class FieldModel {

@@ -91,6 +91,12 @@ export interface TrainingData {
   longQuestions: LabelledQuestion[];
   longNearMisses: string[];
   /**
+   * Questions the project wrote over the articles of the shared ALQAC laws, as people ask the
+   * assistant (training/legal-questions.jsonl): with the articles that answer them as gold codes,
+   * or none when no article does. For the decide model only, retrieved over those laws.
+   */
+  legalQuestions: LabelledQuestion[];
+  /**
    * Messages and their kind (a question, small talk or a rejection of the last answer): the
    * project's greetings, thanks, requests for help or a person, rejections and questions that look
    * like them (training/messages.jsonl), and every question text of the other examples as a question.
@@ -168,6 +174,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   );
   const longQuestions = await readQuestions(path.join(projectDir, 'questions-long.jsonl'));
   const longNearMisses = await readTexts(path.join(projectDir, 'near-misses-long.jsonl'));
+  const legalQuestions = await readQuestions(path.join(projectDir, 'legal-questions.jsonl'));
   const messagesFile = path.join(projectDir, 'messages.jsonl');
   const messages: TextExample[] = (await readJsonObjects(messagesFile)).map((r, i) => {
     if (
@@ -266,6 +273,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     details,
     longQuestions,
     longNearMisses,
+    legalQuestions,
   };
 }
 
