@@ -11,7 +11,8 @@
  *   with its threshold chosen together with the decide model's answers (a question it reads so is declined);
  * - decide: answer with the first result or decline, from retrieval features over the shared
  *   procedures (shared train questions and conversations, the tthc questions, the project's long
- *   questions, near misses and off-topic messages);
+ *   questions, near misses and off-topic messages) and over the shared ALQAC laws (the project's
+ *   legal questions, training/legal-questions.jsonl; ALQAC's own questions are never read);
  * - conversation: with a procedure in focus, follow up, switch subject or decline (shared train
  *   conversations, plus the project's turns set against a focus and its focused turns);
  * - messages: a question to search, a greeting, thanks, a request for help or for a person, or a
