@@ -256,20 +256,27 @@ async function main(): Promise<void> {
     (m, e) => m.probabilities(new Map(Object.entries(e.x))),
     (i) => decideGroups[i]! % k,
   );
-  const threshold = bestThreshold(
-    decide,
-    decideOof.map((p) => p[0]!),
+  // A legal article first has weights and a bias of its own (decideFeatures), so it gets a threshold
+  // of its own too: the threshold is chosen on the procedure samples, and the legal bias is moved
+  // so that at that threshold the legal samples are decided as at their own best one.
+  const isLegal = (e: NumericExample) => e.x.law === 1;
+  const bestOn = (keep: (e: NumericExample) => boolean) => {
+    const kept = decide.flatMap((e, i) => (keep(e) ? [i] : []));
+    return bestThreshold(
+      kept.map((i) => decide[i]!),
+      kept.map((i) => decideOof[i]![0]!),
+    );
+  };
+  const threshold = bestOn((e) => !isLegal(e));
+  const lawShift = decide.some(isLegal) ? logit(threshold) - logit(bestOn(isLegal)) : 0;
+  const shifted = (e: NumericExample, p: number) => (isLegal(e) ? sigmoid(logit(p) + lawShift) : p);
+  const decideOofP = decide.map((e, i) => shifted(e, decideOof[i]![0]!));
+  reportDecide(decide, decideOofP, threshold);
+  reportThresholds(decide, decideOofP);
+  console.log(
+    `decide: a legal article first is decided at ${bestOn(isLegal)} (its bias moved ${lawShift.toFixed(3)} to meet ${threshold})`,
   );
-  reportDecide(
-    decide,
-    decideOof.map((p) => p[0]!),
-    threshold,
-  );
-  reportThresholds(
-    decide,
-    decideOof.map((p) => p[0]!),
-  );
-  const decideFile = fitDecide(decide, threshold);
+  const decideFile = fitDecide(decide, threshold, lawShift);
   const decideModel = new LinearModel(decideFile);
 
   // Details: the threshold from which a question is read as asking what no record holds, chosen
@@ -277,7 +284,7 @@ async function main(): Promise<void> {
   // cross-validated answer-or-decline probability) plus the project's detail near misses, with the
   // answer-or-decline objective.
   const gate: NumericExample[] = [...decide];
-  const gateDecide = decideOof.map((p) => p[0]!);
+  const gateDecide = [...decideOofP];
   const gateDetail = decideTexts.map(detailOf);
   for (const [i, e] of data.details.entries()) {
     if (e.labels.length === 0) continue;
@@ -567,6 +574,12 @@ function objective(examples: readonly NumericExample[], p: number[], t: number):
     mean(groups.filter(mustDecline).map((g) => sharesAt(g, t).declined))
   );
 }
+
+const logit = (p: number) => {
+  const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
+  return Math.log(q / (1 - q));
+};
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /** The step whose objective, averaged over THRESHOLD_WINDOW steps on each side, is highest (the first on ties). */
 function bestByWindow(steps: readonly number[], score: (step: number) => number): number {

@@ -369,7 +369,12 @@ const numericRows = (examples: readonly NumericExample[]): Features[] =>
   examples.map((e) => new Map(Object.entries(e.x)));
 
 /** Fits the answer-or-decline model: class 'right' = the first result answers the message. */
-export function fitDecide(examples: readonly NumericExample[], threshold: number): LinearModelFile {
+export function fitDecide(
+  examples: readonly NumericExample[],
+  threshold: number,
+  /** Added to the bias of a legal article first (`law`), so that `threshold` decides it as its own best one does. */
+  lawShift = 0,
+): LinearModelFile {
   const file = fitLinear(
     'decide',
     DECISION_FEATURES,
@@ -378,7 +383,13 @@ export function fitDecide(examples: readonly NumericExample[], threshold: number
     examples.map((e) => e.labels),
     FIT.decide,
   );
-  return { ...file, settings: { threshold } };
+  const law = file.weights.law?.[0];
+  if (lawShift === 0 || law === undefined) return { ...file, settings: { threshold } };
+  return {
+    ...file,
+    weights: { ...file.weights, law: [Math.round((law + lawShift) * 1e4) / 1e4] },
+    settings: { threshold, lawShift: Math.round(lawShift * 1e4) / 1e4 },
+  };
 }
 
 /** Origin of the conversation samples made of the project's turns set against a focus chosen by rule. */

@@ -276,11 +276,13 @@ describe.skipIf(!existsSync(path.join(shared, 'tthc-answers')))(
       const samples = lines.map((l) => JSON.parse(l) as NumericExample & { model: string });
       const decide = await bundled('decide');
       const threshold = decide.settings?.threshold as number;
+      const lawShift = (decide.settings?.lawShift as number | undefined) ?? 0;
       expect(
         maxDifference(
           fitDecide(
             samples.filter((s) => s.model === 'decide'),
             threshold,
+            lawShift,
           ),
           decide,
         ),
