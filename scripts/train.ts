@@ -268,13 +268,14 @@ async function main(): Promise<void> {
     );
   };
   const threshold = bestOn((e) => !isLegal(e));
-  const lawShift = decide.some(isLegal) ? logit(threshold) - logit(bestOn(isLegal)) : 0;
+  const lawThreshold = decide.some(isLegal) ? bestOn(isLegal) : threshold;
+  const lawShift = logit(threshold) - logit(lawThreshold);
   const shifted = (e: NumericExample, p: number) => (isLegal(e) ? sigmoid(logit(p) + lawShift) : p);
   const decideOofP = decide.map((e, i) => shifted(e, decideOof[i]![0]!));
   reportDecide(decide, decideOofP, threshold);
   reportThresholds(decide, decideOofP);
   console.log(
-    `decide: a legal article first is decided at ${bestOn(isLegal)} (its bias moved ${lawShift.toFixed(3)} to meet ${threshold})`,
+    `decide: a legal article first is decided at ${lawThreshold} (its bias moved ${lawShift.toFixed(3)} to meet ${threshold})`,
   );
   const decideFile = fitDecide(decide, threshold, lawShift);
   const decideModel = new LinearModel(decideFile);

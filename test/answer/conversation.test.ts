@@ -128,34 +128,53 @@ describe('elliptic follow-ups stay on the procedure in focus and answer the fiel
   }
 });
 
-describe('a follow-up and a side question in the same words', () => {
-  // Each pair shares its words; what is asked decides. Written for the project.
-  const pairs: [string, string][] = [
-    ['Có nhất thiết phải ra xã không hay làm trên mạng được?', 'Gần xã có quán photo nào rẻ không?'],
-    ['phi tinh the nao ad', 'gia heo hoi tuan nay bn ad'],
-    ['Trình tự đăng ký diễn ra như thế nào?', 'Theo ad thì ra xã hay thuê dịch vụ cho nhanh?'],
-  ];
-  for (const [followUp, side] of pairs) {
-    it(`answers "${followUp}" about the birth registration in focus`, async () => {
-      const first = await ask('Đăng ký khai sinh cần giấy tờ gì?');
+/** A first question, a follow-up its record answers and a side question to decline in nearly the same words. */
+interface FollowUpAndSide {
+  first: string;
+  code: string;
+  followUp: string;
+  side: string;
+}
+
+/** After `first` answers `code`: the follow-up is answered about it, the side question declined with it kept in focus. */
+function followUpsAndSideQuestions(cases: readonly FollowUpAndSide[]): void {
+  for (const { first: question, code, followUp, side } of cases) {
+    it(`answers "${followUp}" about ${code} in focus`, async () => {
+      const first = await ask(question);
+      expect(first.citations[0]?.sourceId).toBe(code);
       const a = await ask(followUp, first.conversationId);
       expect(a.grounded).toBe(true);
-      expect(a.citations[0]?.sourceId).toBe(KHAI_SINH);
+      expect(a.citations[0]?.sourceId).toBe(code);
     });
-    it(`declines "${side}" and keeps the procedure in focus`, async () => {
-      const first = await ask('Đăng ký khai sinh cần giấy tờ gì?');
+    it(`declines "${side}" and keeps ${code} in focus`, async () => {
+      const first = await ask(question);
       const a = await ask(side, first.conversationId);
       expect(a.outcome).toBe('declined');
       expect(a.citations).toEqual([]);
       const next = await ask('nộp ở đâu', first.conversationId);
-      expect(next.citations[0]?.sourceId).toBe(KHAI_SINH);
+      expect(next.citations[0]?.sourceId).toBe(code);
     });
   }
+}
+
+describe('a follow-up and a side question in the same words', () => {
+  // Each pair shares its words; what is asked decides. Written for the project.
+  const birth = (followUp: string, side: string): FollowUpAndSide => ({
+    first: 'Đăng ký khai sinh cần giấy tờ gì?',
+    code: KHAI_SINH,
+    followUp,
+    side,
+  });
+  followUpsAndSideQuestions([
+    birth('Có nhất thiết phải ra xã không hay làm trên mạng được?', 'Gần xã có quán photo nào rẻ không?'),
+    birth('phi tinh the nao ad', 'gia heo hoi tuan nay bn ad'),
+    birth('Trình tự đăng ký diễn ra như thế nào?', 'Theo ad thì ra xã hay thuê dịch vụ cho nhanh?'),
+  ]);
 });
 
 describe("a side question on the same subject that no record answers: the foreign side, one's own chances, a private party", () => {
-  // The first question, a follow-up its record answers and a side question in nearly the same words. Written for the project.
-  const cases: { first: string; code: string; followUp: string; side: string }[] = [
+  // Written for the project.
+  followUpsAndSideQuestions([
     {
       first: 'Đăng ký khai sinh cho con có bố là người nước ngoài cần giấy tờ gì?',
       code: '2.000528',
@@ -180,24 +199,7 @@ describe("a side question on the same subject that no record answers: the foreig
       followUp: 'Đang chờ cấp sổ đỏ thì bao lâu mới có kết quả?',
       side: 'Đang chờ cấp sổ đỏ thì ngân hàng có cho tôi vay tiền không?',
     },
-  ];
-  for (const { first: question, code, followUp, side } of cases) {
-    it(`answers "${followUp}" about ${code} in focus`, async () => {
-      const first = await ask(question);
-      expect(first.citations[0]?.sourceId).toBe(code);
-      const a = await ask(followUp, first.conversationId);
-      expect(a.grounded).toBe(true);
-      expect(a.citations[0]?.sourceId).toBe(code);
-    });
-    it(`declines "${side}" and keeps ${code} in focus`, async () => {
-      const first = await ask(question);
-      const a = await ask(side, first.conversationId);
-      expect(a.outcome).toBe('declined');
-      expect(a.citations).toEqual([]);
-      const next = await ask('nộp ở đâu', first.conversationId);
-      expect(next.citations[0]?.sourceId).toBe(code);
-    });
-  }
+  ]);
 });
 
 describe('small talk in the middle of a conversation', () => {
