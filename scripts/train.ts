@@ -10,8 +10,10 @@
  *   validity period, an amount: training/near-misses-detail.jsonl, against every field example),
  *   with its threshold chosen together with the decide model's answers (a question it reads so is declined);
  * - decide: answer with the first result or decline, from retrieval features over the shared
- *   procedures (shared train questions and conversations, the tthc questions, the project's long
- *   questions, near misses and off-topic messages) and over the shared ALQAC laws (the project's
+ *   procedures (shared train questions and conversations, the tthc questions, the project's
+ *   questions, long questions, near misses and off-topic messages, and its adjacent pairs,
+ *   training/near-misses-adjacent.jsonl: a matter next to the records that none holds and its twin
+ *   in the same words that one does) and over the shared ALQAC laws (the project's
  *   legal questions, training/legal-questions.jsonl; ALQAC's own questions are never read);
  * - conversation: with a procedure in focus, follow up, switch subject or decline (shared train
  *   conversations, plus the project's turns set against a focus and its focused turns);
@@ -242,6 +244,14 @@ async function main(): Promise<void> {
   for (const text of data.longNearMisses) await addBothSpellings('project long near miss', text, () => false);
   for (const text of data.offTopic) await addDecide('project off-topic', text, () => false);
   for (const text of data.nearMisses) await addDecide('project near miss', text, () => false);
+  for (const q of data.projectQuestions)
+    await addBothSpellings('project questions', q.text, (top) => top !== undefined && q.gold.includes(top));
+  for (const q of data.adjacentQuestions)
+    await addBothSpellings(
+      q.gold.length > 0 ? 'project adjacent questions' : 'project adjacent near miss',
+      q.text,
+      (top) => top !== undefined && q.gold.includes(top),
+    );
   for (const q of data.legalQuestions)
     await addBothSpellings(
       q.gold.length > 0 ? 'project legal questions' : 'project legal near miss',

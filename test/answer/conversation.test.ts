@@ -540,6 +540,46 @@ describe('questions the corpus cannot answer are declined with the hand-off cont
   });
 });
 
+describe('a matter next to the records that none holds is declined, and its twin in the same words is answered', () => {
+  const pairs: [nearMiss: string, twin: string, code: string][] = [
+    [
+      'Mở tài khoản ngân hàng cho con dưới 14 tuổi thì bố mẹ cần mang những giấy tờ gì?',
+      'Cấp thẻ căn cước cho con dưới 14 tuổi thì bố mẹ cần mang những giấy tờ gì?',
+      '1.014062',
+    ],
+    [
+      'lam ho chieu pho thong lan dau can nhung giay to gi, nop o dau',
+      'lam the can cuoc lan dau cho con 15 tuoi can nhung giay to gi, nop o dau',
+      '1.014061',
+    ],
+    [
+      'Xin trích lục bản án ly hôn ở tòa án thì cần giấy tờ gì?',
+      'Xin cấp bản sao trích lục kết hôn ở UBND xã thì cần giấy tờ gì?',
+      '2.000635',
+    ],
+    [
+      'Gia hạn visa du lịch cho bạn người Hàn Quốc đang ở Việt Nam thì làm ở đâu?',
+      'Gia hạn tạm trú cho người thuê trọ sắp hết hạn thì làm ở đâu?',
+      '1.002755',
+    ],
+    [
+      'Mua bảo hiểm xe máy bắt buộc ở đâu, giá bao nhiêu?',
+      'Đăng ký xe máy mới mua ở đâu, lệ phí bao nhiêu?',
+      '1.013067',
+    ],
+  ];
+  for (const [nearMiss, twin, code] of pairs) {
+    it(`declines "${nearMiss}" and answers "${twin}" from ${code}`, async () => {
+      const declined = await ask(nearMiss);
+      expect(declined.grounded).toBe(false);
+      expect(declined.handoff).toBe('Tổng đài 1022');
+      const answered = await ask(twin);
+      expect(answered.grounded).toBe(true);
+      expect(answered.citations[0]?.sourceId).toBe(code);
+    });
+  }
+});
+
 describe('a question told after a long story, as people write to a portal', () => {
   const STORY =
     'Chào anh chị, tôi tên là Hoàng Văn Nam, làm công nhân may ở khu công nghiệp cách nhà hơn bốn mươi cây số, vợ tôi làm ruộng và chăm sóc bố mẹ già ở quê. ' +

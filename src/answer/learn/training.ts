@@ -97,6 +97,13 @@ export interface TrainingData {
    */
   legalQuestions: LabelledQuestion[];
   /**
+   * Pairs in the same words the project wrote (training/near-misses-adjacent.jsonl): a question about
+   * a matter next to the records that none holds (a bank's or an insurer's service, a variant no
+   * record names; no gold code), and its twin asking what the nearest real record holds (gold code).
+   * For the decide model only.
+   */
+  adjacentQuestions: LabelledQuestion[];
+  /**
    * Messages and their kind (a question, small talk or a rejection of the last answer): the
    * project's greetings, thanks, requests for help or a person, rejections and questions that look
    * like them (training/messages.jsonl), and every question text of the other examples as a question.
@@ -175,6 +182,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
   const longQuestions = await readQuestions(path.join(projectDir, 'questions-long.jsonl'));
   const longNearMisses = await readTexts(path.join(projectDir, 'near-misses-long.jsonl'));
   const legalQuestions = await readQuestions(path.join(projectDir, 'legal-questions.jsonl'));
+  const adjacentQuestions = await readQuestions(path.join(projectDir, 'near-misses-adjacent.jsonl'));
   const messagesFile = path.join(projectDir, 'messages.jsonl');
   const messages: TextExample[] = (await readJsonObjects(messagesFile)).map((r, i) => {
     if (
@@ -274,6 +282,7 @@ export async function readTrainingData(projectDir: string, sharedDir: string): P
     longQuestions,
     longNearMisses,
     legalQuestions,
+    adjacentQuestions,
   };
 }
 

@@ -227,6 +227,27 @@ describe('the long training questions', () => {
   });
 });
 
+describe('the adjacent near-miss pairs', () => {
+  it('refuse a line without its gold codes, naming the file and the record', async () => {
+    const files = [
+      ...READ_BEFORE_NEAR_MISSES,
+      'near-misses.jsonl',
+      'near-misses-detail.jsonl',
+      'questions-long.jsonl',
+      'near-misses-long.jsonl',
+      'legal-questions.jsonl',
+    ];
+    await withTrainingFiles(files, async (dir) => {
+      await writeFile(
+        path.join(dir, 'near-misses-adjacent.jsonl'),
+        '{"_id": "a1n", "text": "Mở tài khoản ngân hàng cho con cần giấy tờ gì?", "gold": []}\n' +
+          '{"_id": "a1a", "text": "Làm căn cước cho con dưới 14 tuổi cần giấy tờ gì?"}\n',
+      );
+      await expect(readTrainingData(dir, shared)).rejects.toThrow(/near-misses-adjacent\.jsonl: record 2:/u);
+    });
+  });
+});
+
 describe.skipIf(!existsSync(path.join(shared, 'tthc-answers')))(
   'a refit from the data reproduces the bundled models',
   () => {
