@@ -139,6 +139,15 @@ describe('a question that names the procedure but asks what no field of its reco
     ['a share of the costs', 'Thủ tục 3.000777 thì doanh nghiệp được hỗ trợ bao nhiêu phần trăm chi phí?'],
     ['a minimum capital', 'Thủ tục 3.000777 thì vốn điều lệ tối thiểu của doanh nghiệp là bao nhiêu?'],
     ['how often it may be filed', 'thu tuc 3.000777 thi moi doanh nghiep dc de nghi toi da may lan 1 nam?'],
+    // As officials write: formal, the amount or period asked "là bao nhiêu" like a fee or a time limit.
+    [
+      'how long the decision stays valid, formally',
+      'Đề nghị cho biết quyết định công bố theo thủ tục 3.000777 có thời hạn hiệu lực bao nhiêu năm?',
+    ],
+    [
+      'a share of the costs, formally',
+      'Đề nghị cho biết doanh nghiệp được hỗ trợ tối đa bao nhiêu phần trăm chi phí khi thực hiện thủ tục 3.000777?',
+    ],
   ])(
     'asked %s, says the record does not state it, names the procedure and gives the contact',
     async (_, message) => {
@@ -206,6 +215,8 @@ describe('a question that names the procedure but asks what no field of its reco
     'Thủ tục 3.000777 có mất lệ phí không, bao nhiêu tiền?',
     'thu tuc 3.000777 co mat tien ko ad',
     'thu tuc 3.000777 nop xong bao lau thi co quyet dinh',
+    'Đề nghị cho biết thời hạn giải quyết thủ tục 3.000777 là bao nhiêu ngày?',
+    'Theo quy định, doanh nghiệp đề nghị thực hiện thủ tục 3.000777 phải nộp hồ sơ tại cơ quan nào?',
   ])('asked what the record holds in the same words ("%s"), answers it', async (message) => {
     const a = await ask(message);
     expect(a.grounded).toBe(true);
