@@ -208,42 +208,37 @@ describe('the focused turns', () => {
   });
 });
 
-describe('the long training questions', () => {
-  it('refuse a long question without gold codes, naming the file and the record', async () => {
-    const files = [
-      ...READ_BEFORE_NEAR_MISSES,
-      'near-misses.jsonl',
-      'near-misses-detail.jsonl',
-      'near-misses-long.jsonl',
-    ];
-    await withTrainingFiles(files, async (dir) => {
-      await writeFile(
-        path.join(dir, 'questions-long.jsonl'),
-        '{"_id": "l1", "text": "Nhà tôi ở xã Văn Quan. Xin hỏi làm giấy khai sinh cần giấy tờ gì?", "gold": ["1.001193"]}\n' +
-          '{"_id": "l2", "text": "Tôi vừa mua xe. Xin hỏi đăng ký xe ở đâu?"}\n',
-      );
-      await expect(readTrainingData(dir, shared)).rejects.toThrow(/questions-long\.jsonl: record 2:/u);
-    });
-  });
-});
+/** The near-miss files read before the long questions, in the order they are read. */
+const NEAR_MISS_FILES = ['near-misses.jsonl', 'near-misses-detail.jsonl'];
 
-describe('the adjacent near-miss pairs', () => {
-  it('refuse a line without its gold codes, naming the file and the record', async () => {
-    const files = [
-      ...READ_BEFORE_NEAR_MISSES,
-      'near-misses.jsonl',
-      'near-misses-detail.jsonl',
+describe('the training questions with gold codes', () => {
+  it.each([
+    [
+      'a long question',
       'questions-long.jsonl',
-      'near-misses-long.jsonl',
-      'legal-questions.jsonl',
-    ];
-    await withTrainingFiles(files, async (dir) => {
-      await writeFile(
-        path.join(dir, 'near-misses-adjacent.jsonl'),
-        '{"_id": "a1n", "text": "Mở tài khoản ngân hàng cho con cần giấy tờ gì?", "gold": []}\n' +
-          '{"_id": "a1a", "text": "Làm căn cước cho con dưới 14 tuổi cần giấy tờ gì?"}\n',
+      [...READ_BEFORE_NEAR_MISSES, ...NEAR_MISS_FILES, 'near-misses-long.jsonl'],
+      '{"_id": "l1", "text": "Nhà tôi ở xã Văn Quan. Xin hỏi làm giấy khai sinh cần giấy tờ gì?", "gold": ["1.001193"]}\n' +
+        '{"_id": "l2", "text": "Tôi vừa mua xe. Xin hỏi đăng ký xe ở đâu?"}\n',
+    ],
+    [
+      'an adjacent pair',
+      'near-misses-adjacent.jsonl',
+      [
+        ...READ_BEFORE_NEAR_MISSES,
+        ...NEAR_MISS_FILES,
+        'questions-long.jsonl',
+        'near-misses-long.jsonl',
+        'legal-questions.jsonl',
+      ],
+      '{"_id": "a1n", "text": "Mở tài khoản ngân hàng cho con cần giấy tờ gì?", "gold": []}\n' +
+        '{"_id": "a1a", "text": "Làm căn cước cho con dưới 14 tuổi cần giấy tờ gì?"}\n',
+    ],
+  ])('refuse %s without gold codes, naming the file and the record', async (_, file, before, lines) => {
+    await withTrainingFiles(before, async (dir) => {
+      await writeFile(path.join(dir, file), lines);
+      await expect(readTrainingData(dir, shared)).rejects.toThrow(
+        new RegExp(`${file.replace('.', '\\.')}: record 2:`, 'u'),
       );
-      await expect(readTrainingData(dir, shared)).rejects.toThrow(/near-misses-adjacent\.jsonl: record 2:/u);
     });
   });
 });
