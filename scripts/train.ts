@@ -34,7 +34,7 @@ import {
   fitToDocument,
 } from '../src/answer/learn/decision-features.js';
 import { textFeatures } from '../src/answer/learn/features.js';
-import { LinearModel, type LinearModelFile } from '../src/answer/learn/linear.js';
+import { LinearModel, sigmoid, type LinearModelFile } from '../src/answer/learn/linear.js';
 import { settledMove } from '../src/answer/assistant.js';
 import {
   ASKABLE_FIELDS,
@@ -220,43 +220,41 @@ async function main(): Promise<void> {
   ) => {
     for (const t of [text, fold(text)]) await addDecide(origin, t, right, search);
   };
+  /** A sample is right when its first result is one of `gold`. */
+  const firstIn = (gold: Iterable<string>) => {
+    const codes = new Set(gold);
+    return (top: string | undefined) => top !== undefined && codes.has(top);
+  };
   for (const q of data.questions)
     await addBothSpellings(
       q.gold.length > 0 ? `questions-train ${q.source}` : 'questions-train near miss',
       q.text,
-      (top) => top !== undefined && q.gold.includes(top),
+      firstIn(q.gold),
     );
   for (const d of data.dialogues) {
     const t = d.turns[0]!;
-    if (t.expect === 'answer')
-      await addDecide('dialogues-train first', t.text, (top) => top !== undefined && t.gold.includes(top));
+    if (t.expect === 'answer') await addDecide('dialogues-train first', t.text, firstIn(t.gold));
   }
   for (const q of tthc.queries) {
-    const gold = tthc.qrels.get(q.id)!;
-    await addBothSpellings('tthc queries', q.text, (top) => top !== undefined && gold.has(top));
+    await addBothSpellings('tthc queries', q.text, firstIn(tthc.qrels.get(q.id)!));
   }
   for (const q of data.longQuestions)
-    await addBothSpellings(
-      'project long questions',
-      q.text,
-      (top) => top !== undefined && q.gold.includes(top),
-    );
+    await addBothSpellings('project long questions', q.text, firstIn(q.gold));
   for (const text of data.longNearMisses) await addBothSpellings('project long near miss', text, () => false);
   for (const text of data.offTopic) await addDecide('project off-topic', text, () => false);
   for (const text of data.nearMisses) await addDecide('project near miss', text, () => false);
-  for (const q of data.projectQuestions)
-    await addBothSpellings('project questions', q.text, (top) => top !== undefined && q.gold.includes(top));
+  for (const q of data.projectQuestions) await addBothSpellings('project questions', q.text, firstIn(q.gold));
   for (const q of data.adjacentQuestions)
     await addBothSpellings(
       q.gold.length > 0 ? 'project adjacent questions' : 'project adjacent near miss',
       q.text,
-      (top) => top !== undefined && q.gold.includes(top),
+      firstIn(q.gold),
     );
   for (const q of data.legalQuestions)
     await addBothSpellings(
       q.gold.length > 0 ? 'project legal questions' : 'project legal near miss',
       q.text,
-      (top) => top !== undefined && q.gold.includes(top),
+      firstIn(q.gold),
       searchLaws,
     );
   const decideOof = outOfFold(
@@ -590,7 +588,6 @@ const logit = (p: number) => {
   const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
   return Math.log(q / (1 - q));
 };
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /** The step whose objective, averaged over THRESHOLD_WINDOW steps on each side, is highest (the first on ties). */
 function bestByWindow(steps: readonly number[], score: (step: number) => number): number {

@@ -98,7 +98,8 @@ export class LinearModel {
   }
 }
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-Math.max(-30, Math.min(30, z))));
+/** The logistic function (its argument clamped to ±30). */
+export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-Math.max(-30, Math.min(30, z))));
 
 /**
  * Fits one logistic regression per class: `labels[i]` holds the classes example i belongs to (none,
